@@ -1,0 +1,112 @@
+"""Where the practice's database, audit key and settings come from.
+
+The database URL is the first of: ``--db URL``; ``MEDOFFICE_DB``; ``database`` in the config
+file (``MEDOFFICE_CONFIG``, else ``config.toml`` in the user's config folder); a SQLite file in
+the user's data folder. ``MEDOFFICE_HOME`` puts the config and data folders under one path
+(handy for tests and portable installs).
+
+The audit key signs the audit log's hash chain. It is never stored in the database, so
+somebody who can edit the database cannot re-sign a row they changed. It is the first of:
+``MEDOFFICE_AUDIT_KEY`` (the secret itself); ``MEDOFFICE_AUDIT_KEY_FILE``; ``audit_key_file``
+in the config file; a key file per database in the user's config folder, created by
+``medoffice init`` or ``demo``. Every terminal of a PostgreSQL practice needs the same key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+import platformdirs
+
+from .errors import ConfigurationError
+
+APP_NAME = "medoffice"
+
+
+def home_dirs(env: Mapping[str, str] | None = None) -> tuple[Path, Path]:
+    """The (config folder, data folder) for this user."""
+    env = os.environ if env is None else env
+    if env.get("MEDOFFICE_HOME"):
+        home = Path(env["MEDOFFICE_HOME"])
+        return home / "config", home / "data"
+    return Path(platformdirs.user_config_dir(APP_NAME)), Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def default_database_url(env: Mapping[str, str] | None = None) -> str:
+    return f"sqlite:///{home_dirs(env)[1] / 'practice.sqlite'}"
+
+
+def demo_database_url(env: Mapping[str, str] | None = None) -> str:
+    return f"sqlite:///{home_dirs(env)[1] / 'demo.sqlite'}"
+
+
+def read_config_file(env: Mapping[str, str] | None = None) -> tuple[Path | None, dict[str, Any]]:
+    env = os.environ if env is None else env
+    path = Path(env["MEDOFFICE_CONFIG"]) if env.get("MEDOFFICE_CONFIG") else home_dirs(env)[0] / "config.toml"
+    if not path.exists():
+        return None, {}
+    try:
+        return path, tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigurationError(f"cannot read the config file {path}: {exc}") from None
+
+
+@attrs.frozen
+class Settings:
+    """Everything resolved from flags, environment and the config file, once per process."""
+
+    database_url: str
+    audit_key_file: Path | None
+    audit_key_env: bytes | None = attrs.field(default=None, repr=False)
+    config_file: Path | None = None
+    options: Mapping[str, Any] = attrs.field(factory=dict)
+
+    @classmethod
+    def resolve(cls, database_url: str | None = None, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        config_path, options = read_config_file(env)
+        url = database_url or env.get("MEDOFFICE_DB") or options.get("database") or default_database_url(env)
+        key_env = env.get("MEDOFFICE_AUDIT_KEY")
+        key_file = env.get("MEDOFFICE_AUDIT_KEY_FILE") or options.get("audit_key_file")
+        if key_file is None:
+            digest = hashlib.sha256(url.encode()).hexdigest()[:16]
+            key_file = home_dirs(env)[0] / "keys" / f"audit-{digest}.key"
+        return cls(
+            database_url=url,
+            audit_key_file=Path(key_file),
+            audit_key_env=key_env.encode() if key_env else None,
+            config_file=config_path,
+            options=options,
+        )
+
+    @property
+    def checkpoint_file(self) -> Path:
+        """Where audit checkpoints are kept, beside the key (outside the database)."""
+        base = self.audit_key_file or Path(home_dirs()[0]) / "audit"
+        return base.with_name(base.name + ".checkpoints")
+
+    def audit_key(self, *, create: bool = False) -> bytes:
+        """The audit key; ``create`` makes a new random one if there is none yet."""
+        if self.audit_key_env:
+            return self.audit_key_env
+        path = self.audit_key_file
+        assert path is not None
+        if path.exists():
+            return path.read_bytes().strip()
+        if not create:
+            raise ConfigurationError(
+                f"the audit key {path} is missing; restore it, or set MEDOFFICE_AUDIT_KEY_FILE to where it is"
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32).encode()
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key)
+        return key

@@ -1,0 +1,98 @@
+"""The context of one operation: who acts, in which unit of work, with which plugins.
+
+Every service function takes a :class:`Context` first. It is how a service checks a
+permission (before it loads any patient data), writes the audit log, reaches the practice's
+time zone and calls hooks. Plugins receive it in event hooks and may write their own tables
+through :attr:`Context.session`, inside the same transaction: if anything raises, all of it
+rolls back. Records, never ORM objects, leave a service.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from . import audit
+from .errors import PermissionDenied
+from .records import UserRecord
+
+if TYPE_CHECKING:
+    from .loader import Hooks
+    from .records import PracticeRecord
+    from .runtime import Runtime
+
+SYSTEM_USER = UserRecord(id=0, username="system", full_name="medoffice", roles=frozenset({"system"}),
+                         permissions=frozenset({"*"}))
+"""Acts for set-up work with no human behind it (``init``, ``demo``, migrations)."""
+
+
+def has_permission(user: UserRecord, permission: str) -> bool:
+    return "*" in user.permissions or permission in user.permissions
+
+
+class Context:
+    """One unit of work, acting as one user."""
+
+    def __init__(self, runtime: Runtime, session: Session, user: UserRecord, *, write: bool) -> None:
+        self.runtime = runtime
+        self.session = session
+        self.user = user
+        self.write = write
+
+    @property
+    def hooks(self) -> Hooks:
+        return self.runtime.plugins.hooks
+
+    def now(self) -> dt.datetime:
+        """The current time, aware, in UTC (the runtime's clock, so tests can fix it)."""
+        return self.runtime.clock()
+
+    @cached_property
+    def practice(self) -> PracticeRecord:
+        from .services import practice
+
+        return practice.load(self)
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.practice.timezone)
+
+    def local(self, moment: dt.datetime) -> dt.datetime:
+        """A UTC time shown in the practice's time zone."""
+        return moment.astimezone(self.timezone)
+
+    def can(self, permission: str) -> bool:
+        return has_permission(self.user, permission)
+
+    def require(self, permission: str) -> None:
+        """Refuse the operation unless the user has ``permission``. Call it first thing."""
+        if not self.can(permission):
+            raise PermissionDenied(self.user.username, permission)
+
+    def audit(
+        self,
+        action: str,
+        entity: str,
+        entity_id: Any = None,
+        *,
+        patient_id: int | None = None,
+        summary: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Append an audit entry in this unit of work, as this user."""
+        audit.append(
+            self.session,
+            self.runtime.audit_key(),
+            at=self.now(),
+            user_id=self.user.id or None,
+            username=self.user.username,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            patient_id=patient_id,
+            summary=summary,
+        )

@@ -1,0 +1,79 @@
+"""Discovery: the ``medoffice`` entry-point group, built-in and third-party plugins alike.
+
+Importing a plugin module must be cheap (it declares ``plugin_info`` and hook
+implementations; heavy imports wait inside the hooks). A module that fails to import, or that
+has no valid ``plugin_info``, becomes a :class:`LoadFailure` with its distribution and error,
+and every other plugin still loads.
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import EntryPoint, entry_points
+from typing import Any
+
+import attrs
+
+from .._markers import PROJECT_NAME
+from ..records import PluginInfo
+
+
+@attrs.frozen
+class Candidate:
+    """An installed plugin that imported: its declared info and the object holding its hooks."""
+
+    info: PluginInfo
+    module: Any = attrs.field(eq=False)
+    distribution: str = "(local)"
+    version: str = "0"
+
+
+@attrs.frozen
+class LoadFailure:
+    """An installed plugin that could not be imported or did not describe itself."""
+
+    id: str
+    distribution: str
+    version: str
+    error: str
+
+
+def _dist(ep: EntryPoint) -> tuple[str, str]:
+    dist = getattr(ep, "dist", None)
+    if dist is None:
+        return "(unknown)", "0"
+    return dist.metadata["Name"], dist.version
+
+
+def candidate_from_module(module: Any, *, distribution: str = "(local)", version: str = "0") -> Candidate:
+    """Wrap an already imported module (or any object) that declares ``plugin_info``."""
+    info = getattr(module, "plugin_info", None)
+    if not isinstance(info, PluginInfo):
+        raise TypeError("has no 'plugin_info' of type medoffice.core.PluginInfo")
+    return Candidate(info=info, module=module, distribution=distribution, version=version)
+
+
+def discover(group: str = PROJECT_NAME) -> tuple[list[Candidate], list[LoadFailure]]:
+    """Import every plugin registered in the entry-point ``group``.
+
+    Returns:
+        The plugins that imported, sorted by id, and the ones that failed.
+    """
+    candidates: list[Candidate] = []
+    failures: list[LoadFailure] = []
+    for ep in sorted(entry_points(group=group), key=lambda ep: ep.name):
+        distribution, version = _dist(ep)
+        try:
+            module = importlib.import_module(ep.value.split(":")[0])
+            candidate = candidate_from_module(module, distribution=distribution, version=version)
+        except Exception as exc:  # a broken plugin must not stop the others
+            failures.append(LoadFailure(ep.name, distribution, version, f"{type(exc).__name__}: {exc}"))
+            continue
+        if candidate.info.id != ep.name:
+            failures.append(
+                LoadFailure(ep.name, distribution, version,
+                            f"entry point is named {ep.name!r} but plugin_info.id is {candidate.info.id!r}")
+            )
+            continue
+        candidates.append(candidate)
+    return candidates, failures

@@ -1,0 +1,175 @@
+"""The one typed way the core calls hooks.
+
+Nothing else in the core touches ``pm.hook``. The facade knows each hook's shape:
+contribution hooks are collected *per plugin*, so every screen, command and table is known to
+come from its plugin; provider hooks return the single domain service; event hooks broadcast.
+When an implementation raises anything but a :class:`~medoffice.core.errors.MedofficeError`
+(which is meant for the user), the exception becomes a :class:`PluginError` naming the plugin
+and the hook; the operation around the call then rolls back.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+from ..errors import MedofficeError, PluginError
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..domains import BillingService, InventoryService, SchedulingService, StaffService
+    from ..records import (
+        ActionContribution,
+        AppointmentChange,
+        AppointmentProposal,
+        DashboardCard,
+        ExpenseRecord,
+        PanelContribution,
+        PatientRecord,
+        PermissionSpec,
+        ReceivedOrder,
+        ReportSpec,
+        SchemaContribution,
+        ScreenContribution,
+        StaffRecord,
+        UserRecord,
+        VisitRecord,
+    )
+
+
+def _raising_plugin(caller: pluggy.HookCaller, tb: TracebackType | None) -> str | None:
+    """The plugin whose implementation appears in the traceback, innermost call first."""
+    codes = {impl.function.__code__: impl.plugin_name for impl in caller.get_hookimpls()
+             if hasattr(impl.function, "__code__")}
+    found = None
+    while tb is not None:
+        name = codes.get(tb.tb_frame.f_code)
+        if name is not None:
+            found = name
+        tb = tb.tb_next
+    return found
+
+
+class Hooks:
+    """Typed access to every hook. One instance per plugin manager."""
+
+    def __init__(self, pm: pluggy.PluginManager) -> None:
+        self._pm = pm
+
+    # -- machinery ---------------------------------------------------------------------------
+
+    def _wrap(self, caller: pluggy.HookCaller, exc: BaseException) -> BaseException:
+        if isinstance(exc, MedofficeError):
+            return exc
+        plugin = _raising_plugin(caller, exc.__traceback__) or "unknown"
+        error = PluginError(plugin, f"{caller.name} raised {type(exc).__name__}: {exc}")
+        error.__cause__ = exc
+        return error
+
+    def _call(self, name: str, **kwargs: Any) -> Any:
+        caller: pluggy.HookCaller = getattr(self._pm.hook, name)
+        try:
+            return caller(**kwargs)
+        except Exception as exc:
+            raise self._wrap(caller, exc) from exc
+
+    def collect(self, name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call each implementation of ``name`` alone; return ``(plugin id, result)`` pairs in
+        load order, leaving out None. Used for contribution hooks, whose results must be
+        attributed to their plugin."""
+        caller: pluggy.HookCaller = getattr(self._pm.hook, name)
+        results = []
+        for impl in caller.get_hookimpls():
+            args = {arg: kwargs[arg] for arg in impl.argnames}
+            try:
+                result = impl.function(**args)
+            except Exception as exc:
+                if isinstance(exc, MedofficeError):
+                    raise
+                raise PluginError(impl.plugin_name, f"{name} raised {type(exc).__name__}: {exc}") from exc
+            if result is not None:
+                results.append((impl.plugin_name, result))
+        return results
+
+    def _flat(self, name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        return [(plugin, item) for plugin, items in self.collect(name, **kwargs) for item in items]
+
+    def implementers(self, name: str) -> list[str]:
+        return [impl.plugin_name for impl in getattr(self._pm.hook, name).get_hookimpls()]
+
+    # -- application -------------------------------------------------------------------------
+
+    def schemas(self) -> dict[str, SchemaContribution]:
+        return dict(self.collect("medoffice_schema"))
+
+    def cli_commands(self) -> list[tuple[str, Any]]:
+        return self._flat("medoffice_cli_commands")
+
+    def screens(self) -> list[tuple[str, ScreenContribution]]:
+        return self._flat("medoffice_screens")
+
+    def palette_actions(self) -> list[tuple[str, ActionContribution]]:
+        return self._flat("medoffice_palette_actions")
+
+    def patient_panels(self) -> list[tuple[str, PanelContribution]]:
+        panels = self._flat("medoffice_patient_panels")
+        return sorted(panels, key=lambda pair: (pair[1].order, pair[1].id))
+
+    def permissions(self) -> list[tuple[str, PermissionSpec]]:
+        return self._flat("medoffice_permissions")
+
+    def reports(self) -> list[tuple[str, ReportSpec]]:
+        return self._flat("medoffice_reports")
+
+    def dashboard_cards(self, ctx: Context) -> list[tuple[str, DashboardCard]]:
+        return self._flat("medoffice_dashboard_cards", ctx=ctx)
+
+    # -- events on shared records ------------------------------------------------------------
+
+    def patient_registered(self, ctx: Context, patient: PatientRecord) -> None:
+        self._call("medoffice_patient_registered", ctx=ctx, patient=patient)
+
+    def patient_updated(self, ctx: Context, before: PatientRecord, after: PatientRecord) -> None:
+        self._call("medoffice_patient_updated", ctx=ctx, before=before, after=after)
+
+    def patient_opened(self, ctx: Context, patient: PatientRecord) -> None:
+        self._call("medoffice_patient_opened", ctx=ctx, patient=patient)
+
+    def user_signed_in(self, ctx: Context, user: UserRecord) -> None:
+        self._call("medoffice_user_signed_in", ctx=ctx, user=user)
+
+    def staff_changed(self, ctx: Context, before: StaffRecord | None, after: StaffRecord) -> None:
+        self._call("medoffice_staff_changed", ctx=ctx, before=before, after=after)
+
+    # -- domains -----------------------------------------------------------------------------
+
+    def staff(self, ctx: Context) -> StaffService | None:
+        return self._call("medoffice_staff_service", ctx=ctx)
+
+    def scheduling(self, ctx: Context) -> SchedulingService | None:
+        return self._call("medoffice_scheduling_service", ctx=ctx)
+
+    def billing(self, ctx: Context) -> BillingService | None:
+        return self._call("medoffice_billing_service", ctx=ctx)
+
+    def inventory(self, ctx: Context) -> InventoryService | None:
+        return self._call("medoffice_inventory_service", ctx=ctx)
+
+    def validate_appointment(self, ctx: Context, proposal: AppointmentProposal) -> list[str]:
+        """Every refusal reason any plugin gives, each prefixed with the plugin's id."""
+        return [f"{plugin}: {reason}" for plugin, reason in
+                self.collect("medoffice_validate_appointment", ctx=ctx, proposal=proposal) if reason]
+
+    def appointment_changed(self, ctx: Context, change: AppointmentChange) -> None:
+        self._call("medoffice_appointment_changed", ctx=ctx, change=change)
+
+    def visit_completed(self, ctx: Context, visit: VisitRecord) -> None:
+        self._call("medoffice_visit_completed", ctx=ctx, visit=visit)
+
+    def expense_recorded(self, ctx: Context, expense: ExpenseRecord) -> None:
+        self._call("medoffice_expense_recorded", ctx=ctx, expense=expense)
+
+    def order_received(self, ctx: Context, order: ReceivedOrder) -> None:
+        self._call("medoffice_order_received", ctx=ctx, order=order)

@@ -1,0 +1,233 @@
+"""Build a plugin manager for one practice: decide which plugins load, in which order.
+
+:func:`build_plugin_set` is a factory: every runtime (and every test) gets its own
+``pluggy.PluginManager``; there is no module-level manager. It takes the installed candidates
+and the practice's stored choices, and refuses, with a status naming them, the plugins that
+cannot load: an incompatible hook API version, a missing or circular requirement, two enabled
+providers of one domain role, a hook implementation that matches no specification.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import pluggy
+
+from .._markers import PROJECT_NAME, SUPPORTED_API_VERSIONS
+from ..hookspecs import SPEC_MODULES
+from .discovery import Candidate, LoadFailure
+from .facade import Hooks
+
+CORE_PLUGIN_ID = "core"
+
+
+@attrs.frozen
+class StoredChoice:
+    """A practice's stored choice for one plugin (``core_plugin_state``)."""
+
+    enabled: bool
+    migrated: bool = False
+
+
+@attrs.frozen
+class PluginStatus:
+    """One row of ``medoffice plugins list``.
+
+    ``status`` is one of ``enabled``, ``disabled``, ``failed``, ``incompatible``,
+    ``refused`` (a requirement or role conflict) and ``migration pending``; ``reason`` says why
+    for every status but the first two.
+    """
+
+    id: str
+    title: str
+    version: str
+    distribution: str
+    api_version: int | None
+    provides: str | None
+    requires: tuple[str, ...]
+    status: str
+    reason: str = ""
+    hooks: tuple[str, ...] = ()
+
+    @property
+    def active(self) -> bool:
+        return self.status == "enabled"
+
+
+@attrs.define
+class PluginSet:
+    """The outcome of loading: the manager, the typed facade and every plugin's status."""
+
+    pm: pluggy.PluginManager
+    hooks: Hooks
+    statuses: list[PluginStatus]
+    candidates: dict[str, Candidate]
+
+    def status(self, plugin_id: str) -> PluginStatus | None:
+        return next((s for s in self.statuses if s.id == plugin_id), None)
+
+    @property
+    def active_ids(self) -> list[str]:
+        """The loaded plugins, in load (dependency) order."""
+        return [name for name, _ in self.pm.list_name_plugin() if name != CORE_PLUGIN_ID]
+
+
+def new_plugin_manager() -> pluggy.PluginManager:
+    """A fresh manager that knows every hook specification and no implementation."""
+    pm = pluggy.PluginManager(PROJECT_NAME)
+    for module in SPEC_MODULES:
+        pm.add_hookspecs(module)
+    return pm
+
+
+def is_enabled(candidate: Candidate, choices: Mapping[str, StoredChoice], candidates: Sequence[Candidate]) -> bool:
+    """The practice's choice, else the plugin's default, except that a default never
+    enables a second provider of a domain role somebody explicitly enabled."""
+    info = candidate.info
+    if info.id in choices:
+        return choices[info.id].enabled
+    if not info.enabled_by_default:
+        return False
+    if info.provides is None:
+        return True
+    return not any(
+        other.info.provides == info.provides and choices.get(other.info.id, StoredChoice(False)).enabled
+        for other in candidates
+        if other.info.id != info.id
+    )
+
+
+def _dependency_order(wanted: dict[str, Candidate], refused: dict[str, str]) -> list[Candidate]:
+    """Order plugins so that each comes after what it requires; refuse cycles and missing ones."""
+    changed = True
+    while changed:  # a plugin whose requirement is refused is refused too
+        changed = False
+        for pid, cand in list(wanted.items()):
+            missing = [r for r in cand.info.requires if r not in wanted]
+            if missing:
+                reasons = [f"{r!r} ({refused[r]})" if r in refused else f"{r!r} (not installed or not enabled)"
+                           for r in missing]
+                refused[pid] = "requires " + ", ".join(reasons)
+                del wanted[pid]
+                changed = True
+    ordered: list[Candidate] = []
+    placed: set[str] = set()
+    pending = dict(sorted(wanted.items()))
+    while pending:
+        ready = [pid for pid, c in pending.items() if all(r in placed for r in c.info.requires)]
+        if not ready:
+            cycle = ", ".join(sorted(pending))
+            for pid in pending:
+                refused[pid] = f"circular requirement among {cycle}"
+            break
+        for pid in ready:
+            ordered.append(pending.pop(pid))
+            placed.add(pid)
+    return ordered
+
+
+def _role_conflicts(wanted: dict[str, Candidate], refused: dict[str, str]) -> None:
+    by_role: dict[str, list[str]] = {}
+    for pid, cand in wanted.items():
+        if cand.info.provides:
+            by_role.setdefault(cand.info.provides, []).append(pid)
+    for role, pids in by_role.items():
+        if len(pids) > 1:
+            names = " and ".join(repr(p) for p in sorted(pids))
+            for pid in pids:
+                refused[pid] = f"{names} both provide the {role} role; disable all but one"
+                del wanted[pid]
+
+
+def _unknown_hooks(pm: pluggy.PluginManager, name: str) -> list[str]:
+    unknown = []
+    for caller in pm.get_hookcallers(pm.get_plugin(name)) or []:
+        if not caller.has_spec():
+            unknown.append(caller.name)
+    return unknown
+
+
+def build_plugin_set(
+    candidates: Iterable[Candidate],
+    failures: Iterable[LoadFailure] = (),
+    choices: Mapping[str, StoredChoice] | None = None,
+    *,
+    core_plugins: Sequence[Any] = (),
+    require_migrated: bool = True,
+) -> PluginSet:
+    """Load the enabled plugins of one practice into a new plugin manager.
+
+    Args:
+        candidates: the installed plugins that imported (from :func:`discover`, or made by hand
+            in tests).
+        failures: the ones that did not, reported with status ``failed``.
+        choices: the practice's stored enable/disable choices; None for a database that has
+            no practice yet.
+        core_plugins: the core's own hook implementations, registered first as ``core``.
+        require_migrated: leave out enabled plugins whose tables were never migrated
+            (status ``migration pending``); migration code passes False.
+    """
+    practice_exists = choices is not None
+    choices = choices or {}
+    candidates = sorted(candidates, key=lambda c: c.info.id)
+    statuses: dict[str, PluginStatus] = {}
+    refused: dict[str, str] = {}
+    wanted: dict[str, Candidate] = {}
+
+    def status_of(cand: Candidate, status: str, reason: str = "", hooks: tuple[str, ...] = ()) -> PluginStatus:
+        info = cand.info
+        return PluginStatus(info.id, info.title, cand.version, cand.distribution, info.api_version,
+                            info.provides, info.requires, status, reason, hooks)
+
+    for failure in failures:
+        statuses[failure.id] = PluginStatus(failure.id, failure.id, failure.version, failure.distribution,
+                                             None, None, (), "failed", failure.error)
+    for cand in candidates:
+        pid = cand.info.id
+        if pid in statuses or pid == CORE_PLUGIN_ID:
+            reason = "another installed plugin has the same id" if pid != CORE_PLUGIN_ID else "'core' is reserved"
+            statuses[pid] = status_of(cand, "failed", reason)
+            continue
+        if not is_enabled(cand, choices, candidates):
+            statuses[pid] = status_of(cand, "disabled")
+        elif cand.info.api_version not in SUPPORTED_API_VERSIONS:
+            supported = ", ".join(str(v) for v in sorted(SUPPORTED_API_VERSIONS))
+            statuses[pid] = status_of(cand, "incompatible",
+                                      f"written for hook API {cand.info.api_version}; this core supports {supported}")
+        elif require_migrated and practice_exists and not choices.get(pid, StoredChoice(True)).migrated:
+            statuses[pid] = status_of(cand, "migration pending", "run 'medoffice db upgrade'")
+        else:
+            wanted[pid] = cand
+
+    _role_conflicts(wanted, refused)
+    ordered = _dependency_order(wanted, refused)
+
+    pm = new_plugin_manager()
+    for core_plugin in core_plugins:
+        pm.register(core_plugin, name=CORE_PLUGIN_ID if not pm.has_plugin(CORE_PLUGIN_ID) else None)
+    for cand in ordered:
+        pid = cand.info.id
+        if any(r in refused or statuses[r].status == "failed" for r in cand.info.requires):
+            refused[pid] = "requires a plugin that failed to register"
+            continue
+        try:
+            pm.register(cand.module, name=pid)
+        except Exception as exc:  # pluggy validation: wrong arguments for a hook
+            statuses[pid] = status_of(cand, "failed", f"{type(exc).__name__}: {exc}")
+            continue
+        unknown = _unknown_hooks(pm, pid)
+        if unknown:
+            pm.unregister(name=pid)
+            statuses[pid] = status_of(cand, "failed", "implements unknown hooks: " + ", ".join(unknown))
+            continue
+        hooks = tuple(sorted(c.name for c in pm.get_hookcallers(cand.module) or []))
+        statuses[pid] = status_of(cand, "enabled", hooks=hooks)
+    for pid, reason in refused.items():
+        statuses[pid] = status_of(next(c for c in candidates if c.info.id == pid), "refused", reason)
+
+    by_id = {c.info.id: c for c in candidates}
+    plugin_set = PluginSet(pm=pm, hooks=Hooks(pm), statuses=sorted(statuses.values(), key=lambda s: s.id),
+                           candidates=by_id)
+    return plugin_set

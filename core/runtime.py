@@ -1,0 +1,129 @@
+"""The runtime: one practice's database, plugins and settings, and its units of work.
+
+``open_runtime`` is what the CLI, the TUI and the test kit call. It opens the engine, reads
+which plugins the practice enabled (stored in the database, so every terminal agrees), and
+builds a fresh plugin manager. :meth:`Runtime.operation` is the one way to touch data: a
+transaction that commits whole or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, inspect, select
+from sqlalchemy.orm import Session
+
+from .config import Settings
+from .context import SYSTEM_USER, Context
+from .errors import ConfigurationError
+from .loader import Candidate, LoadFailure, PluginSet, build_plugin_set, discover
+from .loader.manager import StoredChoice
+from .permissions import CorePermissions
+from .records import UserRecord
+from .storage.engine import WRITE_OPTION, make_engine
+from .storage.models import PluginState
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def stored_choices(engine: Engine) -> dict[str, StoredChoice] | None:
+    """The practice's plugin choices, or None when the database has no practice yet."""
+    if not inspect(engine).has_table("core_plugin_state"):
+        return None
+    with Session(engine.execution_options(**{WRITE_OPTION: False})) as session:
+        rows = session.execute(select(PluginState)).scalars()
+        return {r.plugin_id: StoredChoice(r.enabled, r.migrated) for r in rows}
+
+
+class Runtime:
+    """An open practice. Cheap to keep for the life of a process; close it at the end."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        plugins: PluginSet,
+        *,
+        clock: Callable[[], dt.datetime] = utc_now,
+        sources: tuple[Sequence[Candidate], Sequence[LoadFailure]] = ((), ()),
+    ) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.plugins = plugins
+        self.clock = clock
+        self._sources = sources
+        self._audit_key: bytes | None = None
+
+    def audit_key(self) -> bytes:
+        if self._audit_key is None:
+            self._audit_key = self.settings.audit_key()
+        return self._audit_key
+
+    @property
+    def has_practice(self) -> bool:
+        return inspect(self.engine).has_table("core_practice")
+
+    @contextmanager
+    def operation(self, user: UserRecord | None = None, *, write: bool = True) -> Iterator[Context]:
+        """A unit of work acting as ``user`` (the system user when None).
+
+        Commits when the block ends normally; rolls everything back, audit entries and
+        plugins' writes included, when it raises.
+        """
+        bind = self.engine if write else self.engine.execution_options(**{WRITE_OPTION: False})
+        with Session(bind, expire_on_commit=False, autoflush=True) as session:
+            with session.begin():
+                yield Context(self, session, user or SYSTEM_USER, write=write)
+
+    def reload_plugins(self, *, require_migrated: bool = True) -> PluginSet:
+        """Rebuild the plugin manager after the practice's choices changed."""
+        candidates, failures = self._sources
+        self.plugins = build_plugin_set(
+            candidates, failures, stored_choices(self.engine), core_plugins=[CorePermissions()],
+            require_migrated=require_migrated,
+        )
+        return self.plugins
+
+    def migration_plugins(self) -> PluginSet:
+        """Every enabled plugin, migrated or not: what ``db upgrade`` works on."""
+        candidates, failures = self._sources
+        return build_plugin_set(candidates, failures, stored_choices(self.engine),
+                                core_plugins=[CorePermissions()], require_migrated=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_runtime(
+    database_url: str | None = None,
+    *,
+    settings: Settings | None = None,
+    candidates: Sequence[Candidate] | None = None,
+    failures: Sequence[LoadFailure] = (),
+    clock: Callable[[], dt.datetime] = utc_now,
+    **engine_options: Any,
+) -> Runtime:
+    """Open a practice's database with its enabled plugins.
+
+    Args:
+        database_url: overrides the configured database.
+        settings: resolved settings (else resolved from the environment).
+        candidates: the installed plugins; None discovers them from entry points.
+        failures: plugins that failed to import, to report.
+        clock: where "now" comes from.
+    """
+    settings = settings or Settings.resolve(database_url)
+    if candidates is None:
+        candidates, found_failures = discover()
+        failures = [*failures, *found_failures]
+    try:
+        engine = make_engine(settings.database_url, **engine_options)
+    except Exception as exc:  # an unparseable URL or unknown driver
+        raise ConfigurationError(f"cannot use the database {settings.database_url!r}: {exc}") from None
+    plugins = build_plugin_set(candidates, failures, stored_choices(engine), core_plugins=[CorePermissions()])
+    return Runtime(settings, engine, plugins, clock=clock, sources=(tuple(candidates), tuple(failures)))

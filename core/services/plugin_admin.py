@@ -1,0 +1,115 @@
+"""Enabling, disabling and migrating plugins for the whole practice.
+
+The choice is stored in ``core_plugin_state`` in the practice's database, so every terminal
+sees the same plugins. Enabling migrates the plugin's tables and grants its new permissions to
+their default roles; disabling keeps every row it wrote.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..context import Context
+from ..errors import Conflict, NotFound, ValidationError
+from ..loader import PluginSet, PluginStatus
+from ..permissions import seed_permissions
+from ..runtime import Runtime
+from ..storage import migrate
+from ..storage.models import PluginState
+
+
+def _set_state(ctx: Context, plugin_id: str, *, enabled: bool | None = None, migrated: bool | None = None) -> None:
+    row = ctx.session.get(PluginState, plugin_id)
+    if row is None:
+        row = PluginState(plugin_id=plugin_id, enabled=True, migrated=False, changed_at=ctx.now())
+        ctx.session.add(row)
+    if enabled is not None:
+        row.enabled = enabled
+    if migrated is not None:
+        row.migrated = migrated
+    row.changed_at = ctx.now()
+    ctx.session.flush()
+
+
+def upgrade_schema(ctx: Context, plugins: PluginSet) -> list[str]:
+    """Migrate the core and every loadable enabled plugin in ``plugins``; record them as
+    migrated; seed their permissions. Returns the branches that changed."""
+    connection = ctx.session.connection()
+    schemas = {pid: schema for pid, schema in plugins.hooks.schemas().items() if pid != "core"}
+    applied = migrate.upgrade(connection, schemas, plugins.active_ids)
+    seed_permissions(ctx.session, plugins.hooks.permissions())
+    for pid in plugins.active_ids:
+        _set_state(ctx, pid, enabled=True, migrated=True)
+    if applied:
+        ctx.audit("db.upgraded", "database", None, summary={"branches": applied})
+    return applied
+
+
+def upgrade(runtime: Runtime, ctx: Context) -> list[str]:
+    ctx.require("db.manage")
+    return upgrade_schema(ctx, runtime.migration_plugins())
+
+
+def status(runtime: Runtime, ctx: Context) -> list[migrate.BranchStatus]:
+    ctx.require("db.manage")
+    plugins = runtime.migration_plugins()
+    schemas = {pid: schema for pid, schema in plugins.hooks.schemas().items() if pid != "core"}
+    return migrate.branch_statuses(ctx.session.connection(), schemas)
+
+
+def _installed(runtime: Runtime, plugin_id: str) -> PluginStatus:
+    status = runtime.plugins.status(plugin_id)
+    if status is None:
+        installed = ", ".join(s.id for s in runtime.plugins.statuses) or "none"
+        raise NotFound(f"no plugin {plugin_id!r} is installed (installed: {installed})")
+    return status
+
+
+def enable(runtime: Runtime, ctx: Context, plugin_id: str) -> PluginStatus:
+    """Enable a plugin for the practice and migrate its tables, in one transaction."""
+    ctx.require("plugins.manage")
+    status = _installed(runtime, plugin_id)
+    if status.status == "failed":
+        raise ValidationError(f"plugin {plugin_id!r} cannot be enabled: {status.reason}")
+    if status.status == "incompatible":
+        raise ValidationError(f"plugin {plugin_id!r} is incompatible: {status.reason}")
+    if status.provides:
+        rivals = [s.id for s in runtime.plugins.statuses
+                  if s.id != plugin_id and s.provides == status.provides and s.active]
+        if rivals:
+            raise Conflict(f"plugin {rivals[0]!r} already provides the {status.provides} role; "
+                           f"disable it first ('medoffice plugins disable {rivals[0]}')")
+    for required in status.requires:
+        req = runtime.plugins.status(required)
+        if req is None or not req.active:
+            raise ValidationError(f"plugin {plugin_id!r} requires {required!r}; enable that first")
+    _set_state(ctx, plugin_id, enabled=True)
+    ctx.session.flush()
+    candidates, failures = runtime._sources
+    from ..loader import build_plugin_set
+    from ..loader.manager import StoredChoice
+    from ..permissions import CorePermissions
+
+    choices = {r.plugin_id: StoredChoice(r.enabled, r.migrated)
+               for r in ctx.session.execute(select(PluginState)).scalars()}
+    plugins = build_plugin_set(candidates, failures, choices, core_plugins=[CorePermissions()], require_migrated=False)
+    new_status = plugins.status(plugin_id)
+    if new_status is None or not new_status.active:
+        reason = new_status.reason if new_status else "it did not load"
+        raise ValidationError(f"plugin {plugin_id!r} cannot be enabled: {reason}")
+    upgrade_schema(ctx, plugins)
+    ctx.audit("plugin.enabled", "plugin", plugin_id)
+    return new_status
+
+
+def disable(runtime: Runtime, ctx: Context, plugin_id: str) -> None:
+    """Disable a plugin for the practice. Its tables and data stay."""
+    ctx.require("plugins.manage")
+    status = _installed(runtime, plugin_id)
+    dependants = [s.id for s in runtime.plugins.statuses if plugin_id in s.requires and s.active]
+    if dependants:
+        raise Conflict(f"plugin {plugin_id!r} is required by {', '.join(dependants)}; disable those first")
+    if status.status == "disabled":
+        return
+    _set_state(ctx, plugin_id, enabled=False)
+    ctx.audit("plugin.disabled", "plugin", plugin_id)

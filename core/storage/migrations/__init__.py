@@ -1,0 +1,1 @@
+"""The core's Alembic environment and its own revisions (branch ``core``)."""

@@ -1,0 +1,64 @@
+"""Column types every plugin uses for money and time.
+
+Money is a ``Decimal`` in Python and an integer number of cents in the database: SQLite has no
+decimal type (``NUMERIC`` is stored as a float there), and integers add up exactly on every
+backend. Times are time-zone-aware datetimes stored in UTC; SQLite hands back naive values,
+which are read back as UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime
+from sqlalchemy.types import TypeDecorator
+
+CENT = Decimal("0.01")
+
+
+def to_cents(amount: Decimal) -> int:
+    """Round half up to the cent and return whole cents. Refuses floats outright."""
+    if isinstance(amount, float):
+        raise TypeError("money must be a Decimal, never a float")
+    return int((Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP) * 100).to_integral_value())
+
+
+def from_cents(cents: int) -> Decimal:
+    return (Decimal(cents) / 100).quantize(CENT)
+
+
+class Cents(TypeDecorator[Decimal]):
+    """A ``Decimal`` amount stored as a BIGINT number of cents."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> int | None:
+        return None if value is None else to_cents(value)
+
+    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
+        return None if value is None else from_cents(int(value))
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """An aware datetime, stored in UTC; naive values are refused rather than guessed."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("refusing a naive datetime: store times as aware UTC datetimes")
+        value = value.astimezone(dt.timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc)

@@ -1,0 +1,144 @@
+"""Validators for the identifiers and values a medical office types every day.
+
+Each ``parse_*`` function takes what a person typed and returns the normalised value or
+raises :class:`~medoffice.core.errors.ValidationError` with a message that says what is
+expected. The CLI, the TUI and CSV imports all go through these, so a value is judged the
+same wherever it is entered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import ValidationError
+
+_NPI_PREFIX = "80840"
+SEXES = ("female", "male", "other", "unknown")
+_SEX_ALIASES = {"f": "female", "m": "male", "o": "other", "u": "unknown", "x": "other"}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def luhn_check_digit(digits: str) -> int:
+    """The Luhn check digit for ``digits`` (the digit that would be appended)."""
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2 == 0:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return (10 - total % 10) % 10
+
+
+def is_valid_npi(npi: str) -> bool:
+    """True when ``npi`` is ten digits whose last is the Luhn check digit over 80840 + the first nine."""
+    return (
+        len(npi) == 10
+        and npi.isdigit()
+        and luhn_check_digit(_NPI_PREFIX + npi[:9]) == int(npi[9])
+    )
+
+
+def parse_npi(value: str, *, field: str = "npi") -> str:
+    npi = re.sub(r"[\s-]", "", value or "")
+    if not npi.isdigit() or len(npi) != 10:
+        raise ValidationError(f"NPI must be 10 digits, got {value!r}", field=field)
+    if not is_valid_npi(npi):
+        raise ValidationError(f"NPI {npi} fails its check digit", field=field)
+    return npi
+
+
+def parse_tax_id(value: str, *, field: str = "tax_id") -> str:
+    """An EIN as ``NN-NNNNNNN``."""
+    digits = re.sub(r"[\s-]", "", value or "")
+    if not digits.isdigit() or len(digits) != 9:
+        raise ValidationError(f"tax id (EIN) must be 9 digits, got {value!r}", field=field)
+    return f"{digits[:2]}-{digits[2:]}"
+
+
+def parse_date(value: str | dt.date, *, field: str = "date") -> dt.date:
+    """A calendar date as ``YYYY-MM-DD`` (or ``MM/DD/YYYY``, as US forms write it)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    text = (value or "").strip()
+    for fmt in ("%Y-%m-%d", "%m/%d/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValidationError(f"{field.replace('_', ' ')} must be a real date as YYYY-MM-DD, got {text!r}", field=field)
+
+
+def parse_birth_date(value: str | dt.date, *, today: dt.date | None = None, field: str = "date_of_birth") -> dt.date:
+    born = parse_date(value, field=field)
+    today = today or dt.date.today()
+    if born > today:
+        raise ValidationError(f"date of birth {born.isoformat()} is in the future", field=field)
+    if born.year < today.year - 130:
+        raise ValidationError(f"date of birth {born.isoformat()} is more than 130 years ago", field=field)
+    return born
+
+
+def parse_sex(value: str, *, field: str = "sex") -> str:
+    text = (value or "").strip().lower()
+    text = _SEX_ALIASES.get(text, text)
+    if text not in SEXES:
+        raise ValidationError(f"sex must be one of {', '.join(SEXES)}, got {value!r}", field=field)
+    return text
+
+
+def phone_digits(value: str) -> str:
+    """Only the digits of a phone number, without a leading US country code."""
+    digits = re.sub(r"\D", "", value or "")
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    return digits
+
+
+def parse_phone(value: str | None, *, field: str = "phone") -> str | None:
+    """A phone number, kept as typed but checked to hold 7 to 15 digits."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if re.search(r"[^\d\s()+.\-x]", text):
+        raise ValidationError(f"phone may hold only digits, spaces and ()+-. , got {text!r}", field=field)
+    digits = phone_digits(text)
+    if not 7 <= len(digits) <= 15:
+        raise ValidationError(f"phone must have 7 to 15 digits, got {text!r}", field=field)
+    return text
+
+
+def parse_email(value: str | None, *, field: str = "email") -> str | None:
+    text = (value or "").strip()
+    if not text:
+        return None
+    if not _EMAIL.match(text):
+        raise ValidationError(f"email {text!r} is not an address", field=field)
+    return text
+
+
+def parse_timezone(value: str, *, field: str = "timezone") -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"unknown time zone {value!r} (use an IANA name such as America/New_York)", field=field) from None
+    return value
+
+
+def require_text(value: str | None, *, field: str, max_length: int = 200) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError(f"{field.replace('_', ' ')} is required", field=field)
+    if len(text) > max_length:
+        raise ValidationError(f"{field.replace('_', ' ')} is longer than {max_length} characters", field=field)
+    return text
+
+
+def optional_text(value: str | None, *, field: str, max_length: int = 200) -> str | None:
+    text = (value or "").strip()
+    if not text:
+        return None
+    return require_text(text, field=field, max_length=max_length)
