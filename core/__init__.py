@@ -11,10 +11,10 @@ Plugin authors need little more than this module::
         ...
 """
 
-from importlib.metadata import PackageNotFoundError, version
+import importlib
+from typing import Any
 
 from ._markers import HOOK_API_VERSION, PROJECT_NAME, SUPPORTED_API_VERSIONS, hookimpl, hookspec
-from .context import SYSTEM_USER, Context
 from .errors import (
     AuthenticationError,
     ConfigurationError,
@@ -25,24 +25,37 @@ from .errors import (
     PluginError,
     ValidationError,
 )
-from .records import (
-    ActionContribution,
-    DashboardCard,
-    PanelContribution,
-    PatientRecord,
-    PermissionSpec,
-    PluginInfo,
-    ReportResult,
-    ReportSpec,
-    SchemaContribution,
-    ScreenContribution,
-    UserRecord,
-)
 
-try:
-    __version__ = version("medoffice")
-except PackageNotFoundError:  # running from a checkout that was never installed
-    __version__ = "0+unknown"
+
+_LAZY = {
+    "Context": "context",
+    "SYSTEM_USER": "context",
+    "ActionContribution": "records",
+    "DashboardCard": "records",
+    "PanelContribution": "records",
+    "PatientRecord": "records",
+    "PermissionSpec": "records",
+    "PluginInfo": "records",
+    "ReportResult": "records",
+    "ReportSpec": "records",
+    "SchemaContribution": "records",
+    "ScreenContribution": "records",
+    "UserRecord": "records",
+}
+
+
+def __getattr__(name: str) -> Any:
+    # Plugins import this package at start-up; Context pulls in SQLAlchemy and the records
+    # cost time to build, so both load on first use to keep `medoffice --help` fast.
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+__version__ = "0.1.0"  # the one place the version is written (pyproject reads it)
 
 __all__ = [
     "HOOK_API_VERSION",

@@ -104,19 +104,23 @@ class Checkpoint:
     hash: str
     at: str
     mac: str
+    restored: bool = False
 
 
-def _checkpoint_mac(key: bytes, seq: int, hash_: str, at: str) -> str:
-    return hmac.new(key, f"checkpoint|{seq}|{hash_}|{at}".encode(), hashlib.sha256).hexdigest()
+def _checkpoint_mac(key: bytes, seq: int, hash_: str, at: str, restored: bool) -> str:
+    message = f"checkpoint|{seq}|{hash_}|{at}|{'restored' if restored else ''}"
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
 
 
-def write_checkpoint(session: Session, key: bytes, path: Path, now: dt.datetime) -> Checkpoint | None:
-    """Record the chain's head in ``path`` (JSON lines, outside the database)."""
+def write_checkpoint(session: Session, key: bytes, path: Path, now: dt.datetime, *,
+                     restored: bool = False) -> Checkpoint | None:
+    """Record the chain's head in ``path`` (JSON lines, outside the database). ``restored``
+    starts a new series (after a restore from backup)."""
     head = session.get(AuditHead, 1)
     if head is None:
         return None
     at = now.isoformat()
-    point = Checkpoint(head.seq, head.hash, at, _checkpoint_mac(key, head.seq, head.hash, at))
+    point = Checkpoint(head.seq, head.hash, at, _checkpoint_mac(key, head.seq, head.hash, at, restored), restored)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(attrs.asdict(point)) + "\n")
@@ -124,17 +128,18 @@ def write_checkpoint(session: Session, key: bytes, path: Path, now: dt.datetime)
 
 
 def read_checkpoints(path: Path, key: bytes) -> list[Checkpoint]:
-    """The checkpoints in ``path`` whose MAC is good (a forged line is ignored)."""
+    """The checkpoints in ``path`` whose MAC is good (a forged line is ignored), from the last
+    restore on: a restored backup legitimately ends before checkpoints taken after it."""
     if not path.exists():
         return []
-    points = []
+    points: list[Checkpoint] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         try:
             point = Checkpoint(**json.loads(line))
         except (ValueError, TypeError):
             continue
-        if hmac.compare_digest(point.mac, _checkpoint_mac(key, point.seq, point.hash, point.at)):
-            points.append(point)
+        if hmac.compare_digest(point.mac, _checkpoint_mac(key, point.seq, point.hash, point.at, point.restored)):
+            points = [point] if point.restored else [*points, point]
     return points
 
 

@@ -3,10 +3,11 @@ administrator, in one transaction. Also the demo practice's users."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .errors import Conflict
+from .context import Context
 from .records import PracticeRecord, UserRecord
 from .runtime import Runtime
 from .services import plugin_admin, practice, users
@@ -20,10 +21,13 @@ def init_practice(
     admin_password: str,
     admin_name: str = "Administrator",
     is_demo: bool = False,
+    populate: Callable[[Context], None] | None = None,
 ) -> tuple[PracticeRecord, UserRecord]:
     """Create the practice in an empty database and return it with its administrator.
 
     Every enabled plugin's migrations run; the audit key is created if there is none.
+    ``populate`` adds more (the demo's data) in the same transaction: if anything fails,
+    the database is left empty.
     """
     if runtime.has_practice:
         raise Conflict(f"the database {runtime.engine.url.render_as_string(hide_password=True)} already has a practice")
@@ -33,5 +37,7 @@ def init_practice(
         plugin_admin.upgrade_schema(ctx, runtime.migration_plugins())
         record = practice.create(ctx, practice_data, is_demo=is_demo)
         admin = users.add_user(ctx, admin_username, admin_name, admin_password, ["admin"])
+        if populate is not None:
+            populate(ctx)
     runtime.reload_plugins()
     return record, admin

@@ -136,3 +136,16 @@ def medoffice_dashboard_cards(ctx: Context) -> list[DashboardCard]:
     Returns:
         A list of :class:`~medoffice.core.records.DashboardCard`.
     """
+
+
+@hookspec
+def medoffice_populate_demo(ctx: Context, seed: int) -> None:
+    """Add the plugin's own demo data to a new demo practice (``medoffice demo``).
+
+    Called once, after the core made the practice, its users, staff and patients, in the same
+    unit of work. Use ``seed`` so the demo is the same every time.
+
+    Args:
+        ctx: the demo-building operation (acting as the system user).
+        seed: the ``--seed`` the demo was made with.
+    """

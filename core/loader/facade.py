@@ -126,6 +126,9 @@ class Hooks:
     def dashboard_cards(self, ctx: Context) -> list[tuple[str, DashboardCard]]:
         return self._flat("medoffice_dashboard_cards", ctx=ctx)
 
+    def populate_demo(self, ctx: Context, seed: int) -> None:
+        self._call("medoffice_populate_demo", ctx=ctx, seed=seed)
+
     # -- events on shared records ------------------------------------------------------------
 
     def patient_registered(self, ctx: Context, patient: PatientRecord) -> None:

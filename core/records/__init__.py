@@ -1,41 +1,98 @@
-"""The frozen records that cross every boundary: hooks, services, screens."""
+"""The frozen records that cross every boundary: hooks, services, screens.
 
-from .domains import (
-    APPOINTMENT_CHANGES,
-    APPOINTMENT_STATUSES,
-    AppointmentChange,
-    AppointmentProposal,
-    AppointmentRecord,
-    ExpenseDraft,
-    ExpenseRecord,
-    ReceivedOrder,
-    ReceivedOrderLine,
-    VisitRecord,
-)
-from .plugin import (
-    DOMAIN_ROLES,
-    ActionContribution,
-    DashboardCard,
-    PanelContribution,
-    PermissionSpec,
-    PluginInfo,
-    ReportResult,
-    ReportSpec,
-    SchemaContribution,
-    ScreenContribution,
-)
-from .shared import (
-    Address,
-    AuditEntry,
-    EmergencyContact,
-    LocationRecord,
-    PatientMatch,
-    PatientRecord,
-    PracticeRecord,
-    RoomRecord,
-    StaffRecord,
-    UserRecord,
-)
+Names load on first use (PEP 562): plugins import :class:`PluginInfo` at start-up, and
+``medoffice --help`` should not pay for building every record class.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_HOME = {
+    "APPOINTMENT_CHANGES": "domains",
+    "APPOINTMENT_STATUSES": "domains",
+    "ActionContribution": "plugin",
+    "Address": "shared",
+    "AppointmentChange": "domains",
+    "AppointmentProposal": "domains",
+    "AppointmentRecord": "domains",
+    "AuditEntry": "shared",
+    "DOMAIN_ROLES": "plugin",
+    "DashboardCard": "plugin",
+    "EmergencyContact": "shared",
+    "ExpenseDraft": "domains",
+    "ExpenseRecord": "domains",
+    "LocationRecord": "shared",
+    "PanelContribution": "plugin",
+    "PatientMatch": "shared",
+    "PatientRecord": "shared",
+    "PermissionSpec": "plugin",
+    "PluginInfo": "plugin",
+    "PracticeRecord": "shared",
+    "ReceivedOrder": "domains",
+    "ReceivedOrderLine": "domains",
+    "ReportResult": "plugin",
+    "ReportSpec": "plugin",
+    "RoomRecord": "shared",
+    "SchemaContribution": "plugin",
+    "ScreenContribution": "plugin",
+    "StaffRecord": "shared",
+    "UserRecord": "shared",
+    "VisitRecord": "domains",
+}
+
+if TYPE_CHECKING:
+    from .domains import (
+        APPOINTMENT_CHANGES,
+        APPOINTMENT_STATUSES,
+        AppointmentChange,
+        AppointmentProposal,
+        AppointmentRecord,
+        ExpenseDraft,
+        ExpenseRecord,
+        ReceivedOrder,
+        ReceivedOrderLine,
+        VisitRecord,
+    )
+    from .plugin import (
+        DOMAIN_ROLES,
+        ActionContribution,
+        DashboardCard,
+        PanelContribution,
+        PermissionSpec,
+        PluginInfo,
+        ReportResult,
+        ReportSpec,
+        SchemaContribution,
+        ScreenContribution,
+    )
+    from .shared import (
+        Address,
+        AuditEntry,
+        EmergencyContact,
+        LocationRecord,
+        PatientMatch,
+        PatientRecord,
+        PracticeRecord,
+        RoomRecord,
+        StaffRecord,
+        UserRecord,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "APPOINTMENT_CHANGES",

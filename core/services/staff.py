@@ -69,7 +69,7 @@ def add(ctx: Context, data: Mapping[str, Any]) -> StaffRecord:
     ctx.require("staff.write")
     values = _parse(data, new=True)
     _validate(ctx, values, None)
-    row = Staff(active=True, is_provider=False, **values)
+    row = Staff(**({"active": True, "is_provider": False} | values))
     ctx.session.add(row)
     ctx.session.flush()
     record = to_record(row)

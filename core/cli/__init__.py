@@ -1,0 +1,176 @@
+"""The ``medoffice`` command.
+
+The root group loads its subcommands lazily: the core's from their modules when named, the
+plugins' from the enabled plugins' ``medoffice_cli_commands`` hooks. ``medoffice --help`` thus
+imports click, the plugins' light modules and the stdlib's sqlite3, never SQLAlchemy or
+Textual.
+
+Exit codes: 0 success, 1 a domain error (bad input, not found, no permission), 2 a usage
+error, 3 an internal error (a bug; ``--debug`` shows the traceback).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any
+
+import click
+
+from ._app import (
+    EXIT_DOMAIN,
+    EXIT_INTERNAL,
+    AppState,
+    DomainError,
+    InternalError,
+    emit,
+    json_option,
+    operation,
+    parse_assignments,
+    state,
+    table,
+)
+
+CORE_COMMANDS: dict[str, str] = {
+    "init": "setup_cmds:init_command",
+    "demo": "setup_cmds:demo_command",
+    "plugins": "plugin_cmds:plugins",
+    "db": "plugin_cmds:db",
+    "patients": "patient_cmds:patients",
+    "users": "user_cmds:users",
+    "roles": "user_cmds:roles",
+    "practice": "practice_cmds:practice",
+    "staff": "practice_cmds:staff",
+    "audit": "audit_cmds:audit",
+    "backup": "audit_cmds:backup_command",
+    "restore": "audit_cmds:restore_command",
+    "reports": "report_cmds:reports",
+    "tui": "tui_cmd:tui_command",
+}
+
+
+def _load_core(name: str) -> click.Command:
+    module, attr = CORE_COMMANDS[name].split(":")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), attr)
+
+
+def _database_url(ctx: click.Context) -> str:
+    from ..config import Settings
+
+    root = ctx.find_root()
+    return Settings.resolve(root.params.get("database_url")).database_url
+
+
+def plugin_commands(database_url: str) -> dict[str, tuple[str, click.Command]]:
+    """The enabled plugins' command groups by name, with the id of the plugin of each."""
+    from ..loader import build_plugin_set, discover
+    from ..loader.state import read_choices
+
+    candidates, failures = discover()
+    plugins = build_plugin_set(candidates, failures, read_choices(database_url))
+    commands: dict[str, tuple[str, click.Command]] = {}
+    for plugin_id, command in plugins.hooks.cli_commands():
+        if command.name in CORE_COMMANDS or command.name in commands:
+            continue  # never shadow the core; the conformance check reports the clash
+        commands[command.name] = (plugin_id, command)
+    return commands
+
+
+class MedofficeGroup(click.Group):
+    """The root group: lazy core commands, enabled plugins' groups, domain errors as one line."""
+
+    def _plugins(self, ctx: click.Context) -> dict[str, tuple[str, click.Command]]:
+        """Loaded once per invocation (kept in the root context's ``meta``)."""
+        meta = ctx.find_root().meta
+        if "medoffice.plugin_commands" not in meta:
+            try:
+                meta["medoffice.plugin_commands"] = plugin_commands(_database_url(ctx))
+            except Exception as exc:  # a broken plugin must not take the whole CLI down
+                click.echo(f"warning: plugin commands unavailable: {exc}", err=True)
+                meta["medoffice.plugin_commands"] = {}
+        return meta["medoffice.plugin_commands"]
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(CORE_COMMANDS) + sorted(self._plugins(ctx))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in CORE_COMMANDS:
+            return _load_core(name)
+        found = self._plugins(ctx).get(name)
+        return found[1] if found else None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from ..errors import MedofficeError
+
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except MedofficeError as exc:
+            raise DomainError(exc.message) from exc
+        except Exception as exc:
+            if ctx.obj is not None and ctx.obj.debug:
+                raise
+            raise _describe(exc) from exc
+
+
+def _describe(exc: Exception) -> DomainError:
+    """Database trouble is the user's to fix (one line, exit 1); anything else is a bug (3)."""
+    try:
+        from sqlalchemy.exc import DBAPIError, OperationalError
+    except ImportError:  # pragma: no cover - SQLAlchemy is a dependency
+        DBAPIError = OperationalError = ()  # type: ignore[assignment,misc]
+    if isinstance(exc, OperationalError):
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        return DomainError(f"the database is not available: {reason}")
+    if isinstance(exc, DBAPIError):
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        return DomainError(f"the database refused the change: {reason}")
+    return InternalError(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__
+
+
+@click.group(cls=MedofficeGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "database_url", metavar="URL", help="Database URL (else MEDOFFICE_DB, the config file, or the default SQLite file).")
+@click.option("--user", "username", metavar="NAME", help="Act as this user (else MEDOFFICE_USER).")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.version_option(package_name="medoffice", message="medoffice %(version)s")
+@click.pass_context
+def cli(ctx: click.Context, database_url: str | None, username: str | None, debug: bool) -> None:
+    """medoffice: practice management for medical offices.
+
+    Every command acts as a user: --user NAME (or MEDOFFICE_USER), with the password from a
+    prompt or MEDOFFICE_PASSWORD. Commands that print data take --json.
+    """
+    ctx.obj = AppState(database_url=database_url, username=username, debug=debug or bool(os.environ.get("MEDOFFICE_DEBUG")))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point."""
+    try:
+        cli.main(args=argv, prog_name="medoffice")
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+
+
+__all__ = [
+    "EXIT_DOMAIN",
+    "EXIT_INTERNAL",
+    "AppState",
+    "DomainError",
+    "cli",
+    "emit",
+    "json_option",
+    "main",
+    "operation",
+    "parse_assignments",
+    "state",
+    "table",
+]

@@ -1,0 +1,158 @@
+"""What every command shares: the open practice, the signed-in user, output and errors.
+
+Commands never open their own database or check passwords: they ask for
+:func:`operation`, which signs the user in (``--user``/``MEDOFFICE_USER``, the password from
+``MEDOFFICE_PASSWORD`` or a hidden prompt), opens one unit of work and commits it whole.
+Plugin commands use the same helpers (``from medoffice.core.cli import operation, emit``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import click
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..records import UserRecord
+    from ..runtime import Runtime
+
+EXIT_OK, EXIT_DOMAIN, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class DomainError(click.ClickException):
+    """A :class:`~medoffice.core.errors.MedofficeError` on its way to the terminal: one line on
+    stderr, exit code 1."""
+
+    exit_code = EXIT_DOMAIN
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.message}", err=True)
+
+
+class InternalError(DomainError):
+    """A bug. One line and exit code 3; ``--debug`` shows the traceback instead."""
+
+    exit_code = EXIT_INTERNAL
+
+
+@attrs.define
+class AppState:
+    """Per-invocation state on the root click context (``ctx.obj``)."""
+
+    database_url: str | None = None
+    username: str | None = None
+    debug: bool = False
+    _runtime: Runtime | None = None
+    _user: UserRecord | None = None
+
+    def runtime(self, *, need_practice: bool = True) -> Runtime:
+        from ..errors import ConfigurationError
+        from ..runtime import open_runtime
+
+        if self._runtime is None:
+            self._runtime = open_runtime(self.database_url)
+            click.get_current_context().call_on_close(self._runtime.close)
+        if need_practice and not self._runtime.has_practice:
+            url = self._runtime.engine.url.render_as_string(hide_password=True)
+            raise ConfigurationError(f"no practice in {url}: run 'medoffice init' (or 'medoffice demo') first")
+        return self._runtime
+
+    def user(self) -> UserRecord:
+        """Sign in once per invocation."""
+        from ..errors import AuthenticationError
+        from ..services.users import sign_in
+
+        if self._user is None:
+            runtime = self.runtime()
+            username = self.username or os.environ.get("MEDOFFICE_USER")
+            password = os.environ.get("MEDOFFICE_PASSWORD")
+            interactive = sys.stdin.isatty()
+            if not username:
+                if not interactive:
+                    raise AuthenticationError("sign in with --user NAME or MEDOFFICE_USER")
+                username = click.prompt("user")
+            if password is None:
+                if not interactive:
+                    raise AuthenticationError("give the password in MEDOFFICE_PASSWORD or run in a terminal")
+                password = click.prompt(f"password for {username}", hide_input=True)
+            self._user = sign_in(runtime, username, password)
+        return self._user
+
+
+def state() -> AppState:
+    return click.get_current_context().find_object(AppState) or AppState()
+
+
+@contextmanager
+def operation(*, write: bool = True, sign_in: bool = True) -> Iterator[Context]:
+    """One unit of work for the current command, acting as the signed-in user."""
+    app = state()
+    user = app.user() if sign_in else None
+    with app.runtime().operation(user, write=write) as ctx:
+        yield ctx
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, frozenset | set):
+        return sorted(value)
+    if attrs.has(type(value)):
+        return attrs.asdict(value, recurse=True, value_serializer=lambda _i, _a, v: _default_or(v))
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _default_or(value: Any) -> Any:
+    try:
+        return _default(value)
+    except TypeError:
+        return value
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, default=_default, indent=2, sort_keys=False, ensure_ascii=False)
+
+
+def emit(data: Any, *, as_json: bool, human: Callable[[Any], None] | None = None) -> None:
+    """Print ``data`` as JSON (``--json``) or through ``human`` for people."""
+    if as_json or human is None:
+        click.echo(to_json(data))
+    else:
+        human(data)
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+def table(rows: list[tuple[Any, ...]], headers: tuple[str, ...]) -> None:
+    """A plain aligned table for people (scripts use --json)."""
+    if not rows:
+        click.echo("(none)")
+        return
+    cells = [tuple("" if c is None else str(c) for c in row) for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers)]
+    click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
+    for row in cells:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+
+
+def parse_assignments(pairs: tuple[str, ...], option: str = "--set") -> dict[str, str]:
+    """``field=value`` pairs from a repeated option."""
+    values = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected FIELD=VALUE, got {pair!r}", param_hint=option)
+        values[name.strip()] = value
+    return values

@@ -1,0 +1,110 @@
+"""``medoffice audit …``, ``medoffice backup`` and ``medoffice restore``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from ._app import emit, json_option, operation, state, table
+
+
+@click.group()
+def audit() -> None:
+    """The audit log: show entries, verify the chain."""
+
+
+@audit.command("verify")
+@json_option
+def verify(as_json: bool) -> None:
+    """Check the whole chain; exit 1 naming the first altered, inserted, reordered or deleted row."""
+    from .. import audit as audit_log
+    from ..errors import MedofficeError
+
+    runtime = state().runtime()
+    with operation(write=False) as ctx:
+        ctx.require("audit.read")
+        key = runtime.audit_key()
+        report = audit_log.verify(ctx.session, key, audit_log.read_checkpoints(runtime.settings.checkpoint_file, key))
+    with operation() as ctx:
+        ctx.audit("audit.verified", "audit", None, summary={"ok": report.ok, "rows": report.rows})
+    emit(report, as_json=as_json, human=lambda r: click.echo(f"audit log intact: {r.rows} rows verified")
+         if r.ok else None)
+    if not report.ok:
+        raise MedofficeError(f"audit log tampered: {report.problem}")
+
+
+def _day_start(value: dt.date | None, tz: object) -> dt.datetime | None:
+    if value is None:
+        return None
+    return dt.datetime.combine(value, dt.time(), tzinfo=tz).astimezone(dt.timezone.utc)
+
+
+@audit.command("show")
+@click.option("--patient", "mrn", help="Entries about this patient (MRN).")
+@click.option("--user", "username", help="Entries by this user.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From this day (practice time).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Up to and including this day.")
+@click.option("--action", help="Action, '*' as wildcard: 'patient.*'.")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
+@json_option
+def show(mrn: str | None, username: str | None, since: dt.datetime | None, until: dt.datetime | None,
+         action: str | None, limit: int, as_json: bool) -> None:
+    """Audit entries, newest first."""
+    from .. import audit as audit_log
+    from ..services import patients
+
+    with operation(write=False) as ctx:
+        ctx.require("audit.read")
+        patient_id = patients.get(ctx, mrn).id if mrn else None
+        tz = ctx.timezone
+        entries = list(audit_log.iter_entries(
+            ctx.session, patient_id=patient_id, username=username.lower() if username else None,
+            since=_day_start(since.date() if since else None, tz),
+            until=_day_start(until.date() + dt.timedelta(days=1) if until else None, tz),
+            action=action, limit=limit))
+        rows = [(e.seq, ctx.local(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.username, e.action,
+                 f"{e.entity}:{e.entity_id}" if e.entity_id else e.entity, _summary(e.summary)) for e in entries]
+    emit(entries, as_json=as_json, human=lambda _e: table(rows, ("seq", "time", "user", "action", "entity", "summary")))
+
+
+def _summary(summary: dict) -> str:
+    text = ", ".join(f"{k}={v}" for k, v in summary.items())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+@json_option
+def backup_command(path: str, force: bool, as_json: bool) -> None:
+    """Back up the practice (SQLite) to PATH and checkpoint the audit log."""
+    from pathlib import Path
+
+    from .. import backup
+
+    app = state()
+    result = backup.backup(app.runtime(), app.user(), Path(path), overwrite=force)
+    emit(result, as_json=as_json, human=lambda r: click.echo(f"backed up {r.bytes} bytes to {r.path}"))
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace a database that already holds a practice.")
+def restore_command(path: str, force: bool) -> None:
+    """Restore the practice database (SQLite) from the backup at PATH.
+
+    Into an empty database anyone may restore; replacing an existing practice (--force)
+    needs an administrator's sign-in.
+    """
+    from pathlib import Path
+
+    from .. import backup
+
+    app = state()
+    runtime = app.runtime(need_practice=False)
+    if runtime.has_practice:
+        with operation(write=False) as ctx:
+            ctx.require("db.manage")
+    target = backup.restore(runtime, Path(path), overwrite=force)
+    click.echo(f"restored {path} into {target}")

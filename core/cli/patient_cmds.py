@@ -1,0 +1,168 @@
+"""``medoffice patients …``: register, find, open, edit, import and export patients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from ._app import emit, json_option, operation, parse_assignments, table
+
+_FIELD_HELP = "FIELD=VALUE; fields: " + ", ".join(
+    ("mrn first_name middle_name last_name date_of_birth sex phone email address_line1 address_line2 city state "
+     "postal_code preferred_language emergency_name emergency_phone emergency_relationship").split())
+
+
+def _show(patient: Any) -> None:
+    address = patient.address.one_line()
+    contact = patient.emergency_contact
+    rows = [
+        ("MRN", patient.mrn), ("Name", patient.display_name), ("Born", patient.date_of_birth.isoformat()),
+        ("Sex", patient.sex), ("Phone", patient.phone), ("Email", patient.email), ("Address", address),
+        ("Language", patient.preferred_language),
+        ("Emergency", " ".join(x for x in (contact.name, contact.phone, contact.relationship) if x)),
+        ("Active", "yes" if patient.active else "no"),
+    ]
+    for label, value in rows:
+        click.echo(f"{label:<10} {value or '-'}")
+
+
+@click.group()
+def patients() -> None:
+    """Patients: register, find, open, edit, import, export."""
+
+
+@patients.command("add")
+@click.option("--first-name", required=True)
+@click.option("--last-name", required=True)
+@click.option("--dob", "date_of_birth", required=True, help="Date of birth, YYYY-MM-DD.")
+@click.option("--sex", required=True, help="female, male, other or unknown.")
+@click.option("--mrn", default="", help="The practice's MRN (else the next number).")
+@click.option("--set", "extra", multiple=True, metavar="FIELD=VALUE", help=_FIELD_HELP)
+@json_option
+def add(first_name: str, last_name: str, date_of_birth: str, sex: str, mrn: str, extra: tuple[str, ...],
+        as_json: bool) -> None:
+    """Register a new patient. A likely duplicate (same name and birth date) is flagged."""
+    from ..services import patients as service
+
+    data = {"first_name": first_name, "last_name": last_name, "date_of_birth": date_of_birth, "sex": sex,
+            **parse_assignments(extra)}
+    if mrn:
+        data["mrn"] = mrn
+    with operation() as ctx:
+        result = service.register(ctx, data)
+    for twin in result.possible_duplicates:
+        click.echo(f"warning: possible duplicate of {twin.mrn} {twin.display_name}, born {twin.date_of_birth}",
+                   err=True)
+    emit({"patient": result.patient, "possible_duplicates": [t.mrn for t in result.possible_duplicates]},
+         as_json=as_json, human=lambda _d: click.echo(f"registered {result.patient.mrn} {result.patient.display_name}"))
+
+
+@patients.command("find")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True)
+@click.option("--inactive", is_flag=True, help="Include inactive patients.")
+@json_option
+def find(query: tuple[str, ...], limit: int, inactive: bool, as_json: bool) -> None:
+    """Find patients by name fragment ('smi', 'smith, jo'), birth date, phone or MRN."""
+    from ..services import patients as service
+
+    with operation(write=False) as ctx:
+        matches = service.find(ctx, " ".join(query), limit=limit, include_inactive=inactive)
+    data = [{"mrn": m.patient.mrn, "name": m.patient.display_name, "date_of_birth": m.patient.date_of_birth,
+             "phone": m.patient.phone, "score": m.score, "matched": m.reason} for m in matches]
+    emit(data, as_json=as_json, human=lambda rows: table(
+        [(r["mrn"], r["name"], r["date_of_birth"], r["phone"], r["matched"]) for r in rows],
+        ("mrn", "name", "born", "phone", "matched")))
+
+
+@patients.command("show")
+@click.argument("mrn")
+@click.option("--fhir", "as_fhir", is_flag=True, help="Print the FHIR R4 Patient resource.")
+@json_option
+def show(mrn: str, as_fhir: bool, as_json: bool) -> None:
+    """Open a patient's record (the opening is audited)."""
+    from .. import fhir
+    from ..services import patients as service
+
+    with operation() as ctx:
+        patient = service.open_record(ctx, mrn)
+    if as_fhir:
+        emit(fhir.patient_resource(patient), as_json=True)
+    else:
+        emit(patient, as_json=as_json, human=_show)
+
+
+@patients.command("edit")
+@click.argument("mrn")
+@click.option("--set", "changes", multiple=True, required=True, metavar="FIELD=VALUE", help=_FIELD_HELP)
+@json_option
+def edit(mrn: str, changes: tuple[str, ...], as_json: bool) -> None:
+    """Change a patient's details (history kept in the audit log)."""
+    from ..services import patients as service
+
+    with operation() as ctx:
+        patient = service.update(ctx, mrn, parse_assignments(changes))
+    emit(patient, as_json=as_json, human=lambda p: click.echo(f"updated {p.mrn} {p.display_name}"))
+
+
+@patients.command("deactivate")
+@click.argument("mrn")
+def deactivate(mrn: str) -> None:
+    """Mark a patient inactive (kept, hidden from search)."""
+    from ..services import patients as service
+
+    with operation() as ctx:
+        patient = service.set_active(ctx, mrn, False)
+    click.echo(f"deactivated {patient.mrn}")
+
+
+@patients.command("activate")
+@click.argument("mrn")
+def activate(mrn: str) -> None:
+    """Mark an inactive patient active again."""
+    from ..services import patients as service
+
+    with operation() as ctx:
+        patient = service.set_active(ctx, mrn, True)
+    click.echo(f"activated {patient.mrn}")
+
+
+@patients.command("import")
+@click.argument("path", type=click.File("r", encoding="utf-8-sig"))
+@json_option
+def import_(path: Any, as_json: bool) -> None:
+    """Import patients from a CSV file (all rows or none; safe to run twice)."""
+    from ..services import patient_io
+
+    with operation() as ctx:
+        result = patient_io.import_csv(ctx, path)
+    emit(result, as_json=as_json, human=lambda r: click.echo(
+        f"created {len(r.created)}, updated {len(r.updated)}, unchanged {len(r.unchanged)}"))
+
+
+@patients.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "fhir"]), default="csv", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="File (else standard output).")
+@click.option("--active-only", is_flag=True)
+def export(fmt: str, output: str | None, active_only: bool) -> None:
+    """Export every patient as CSV or as a FHIR R4 Bundle of Patient resources."""
+    import io
+    import json
+    from pathlib import Path
+
+    from ..services import patient_io
+
+    buffer = io.StringIO()
+    with operation() as ctx:
+        if fmt == "csv":
+            count = patient_io.export_csv(ctx, buffer, include_inactive=not active_only)
+        else:
+            bundle = patient_io.export_fhir(ctx, include_inactive=not active_only)
+            buffer.write(json.dumps(bundle, indent=2) + "\n")
+            count = bundle["total"]
+    if output:
+        Path(output).write_text(buffer.getvalue(), encoding="utf-8")
+        click.echo(f"exported {count} patients to {output}", err=True)
+    else:
+        click.echo(buffer.getvalue(), nl=False)

@@ -1,0 +1,84 @@
+"""``medoffice init`` and ``medoffice demo``: making a practice."""
+
+from __future__ import annotations
+
+import click
+
+from ._app import emit, json_option, state, table
+
+
+@click.command("init")
+@click.option("--name", prompt="Practice name", help="The practice's name.")
+@click.option("--timezone", prompt="Time zone (IANA, e.g. America/New_York)", help="Where the practice is.")
+@click.option("--npi", default="", help="Group NPI (10 digits).")
+@click.option("--tax-id", default="", help="EIN, NN-NNNNNNN.")
+@click.option("--phone", default="", help="Main phone number.")
+@click.option("--admin-user", default="admin", show_default=True, help="The first administrator's user name.")
+@click.option("--admin-name", default="Administrator", show_default=True)
+@click.option("--admin-password", prompt=True, hide_input=True, confirmation_prompt=True,
+              envvar="MEDOFFICE_ADMIN_PASSWORD", help="Else MEDOFFICE_ADMIN_PASSWORD or a prompt.")
+@json_option
+def init_command(name: str, timezone: str, npi: str, tax_id: str, phone: str, admin_user: str,
+                 admin_name: str, admin_password: str, as_json: bool) -> None:
+    """Create a new practice in an empty database, with its first administrator."""
+    from ..setup import init_practice
+
+    runtime = state().runtime(need_practice=False)
+    practice, admin = init_practice(
+        runtime,
+        {"name": name, "timezone": timezone, "npi": npi, "tax_id": tax_id, "phone": phone},
+        admin_username=admin_user, admin_password=admin_password, admin_name=admin_name,
+    )
+    url = runtime.engine.url.render_as_string(hide_password=True)
+    emit({"practice": practice, "admin": admin.username, "database": url}, as_json=as_json,
+         human=lambda _d: click.echo(f"Created {practice.name} in {url}; sign in as {admin.username!r}."))
+
+
+@click.command("demo")
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same demo.")
+@click.option("--patients", "patient_count", type=click.IntRange(0, 100_000), default=300, show_default=True)
+@click.option("--reset", is_flag=True, help="Throw away an existing demo database first (SQLite only).")
+@click.option("--tui", "open_tui", is_flag=True, help="Open the reception TUI on the demo afterwards.")
+@json_option
+def demo_command(seed: int, patient_count: int, reset: bool, open_tui: bool, as_json: bool) -> None:
+    """Make (or reuse) a demo practice and print its users.
+
+    Without --db it lives in its own SQLite file in your data folder, apart from any real
+    practice. The users admin, manager, frontdesk and billing all have the password 'demo'.
+    """
+    from ..config import demo_database_url
+    from ..demo import DEMO_PASSWORD, DEMO_USERS, make_demo
+    from ..errors import ValidationError
+    from ..runtime import open_runtime
+
+    app = state()
+    url = app.database_url or demo_database_url()
+    if reset:
+        if not url.startswith("sqlite:///"):
+            raise ValidationError("--reset only removes SQLite demo files; drop a PostgreSQL database yourself")
+        from pathlib import Path
+
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+    runtime = open_runtime(url)
+    click.get_current_context().call_on_close(runtime.close)
+    app.database_url, app._runtime = url, runtime
+    created = False
+    if not runtime.has_practice:
+        make_demo(runtime, seed=seed, patient_count=patient_count)
+        created = True
+    users = [{"user": u, "name": n, "roles": r, "password": DEMO_PASSWORD} for u, n, r in DEMO_USERS]
+    data = {"database": url, "created": created, "users": users}
+
+    def human(_d: object) -> None:
+        click.echo(("Created" if created else "Using") + f" the demo practice in {url}")
+        table([(u["user"], u["name"], ", ".join(u["roles"]), u["password"]) for u in users],
+              ("user", "name", "roles", "password"))
+        if not open_tui:
+            click.echo(f"Open it with: medoffice --db {url} tui")
+
+    emit(data, as_json=as_json, human=human)
+    if open_tui:
+        from .tui_cmd import load_ui
+
+        load_ui()(runtime)

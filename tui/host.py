@@ -1,0 +1,118 @@
+"""The app's side of :class:`medoffice.core.ui.ScreenHost`: what screens may ask of the shell.
+
+Every screen, the core's included, reaches the database only through :meth:`AppScreenHost.call`,
+which opens one unit of work as the signed-in user; the TUI never holds a session or writes
+SQL. Each plugin gets its own host (:meth:`AppScreenHost.for_plugin`) so that any error it
+reports is shown with its plugin's name.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from medoffice.core.errors import AuthenticationError, MedofficeError, PluginError
+
+if TYPE_CHECKING:
+    from medoffice.core.records import PatientRecord, UserRecord
+    from medoffice.core.runtime import Runtime
+
+T = TypeVar("T")
+log = logging.getLogger("medoffice.tui")
+
+MAX_MESSAGE = 240
+
+
+class HostingApp(Protocol):
+    """What the host needs from the app (the app itself, in practice)."""
+
+    runtime: Runtime
+    user: UserRecord | None
+    ui_thread: int
+
+    def show_error(self, message: str) -> None: ...
+
+    def open_patient(self, patient: PatientRecord) -> None: ...
+
+    def call_from_thread(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any: ...
+
+
+def one_line(error: BaseException, plugin_id: str | None = None) -> str:
+    """An error as the one line the user sees.
+
+    A :class:`MedofficeError` is the user's to act on and is shown as it is; anything else is a
+    bug, shown by type so the practice can report it. A plugin's error always names the plugin.
+
+    Args:
+        error: what was raised.
+        plugin_id: the plugin the error came from, if known.
+    """
+    if isinstance(error, MedofficeError):
+        text = str(error)
+    else:
+        text = f"unexpected {type(error).__name__}: {error}".rstrip(": ")
+    if plugin_id and not (isinstance(error, PluginError) and error.plugin_id == plugin_id):
+        text = f"plugin {plugin_id!r}: {text}"
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+
+
+class AppScreenHost:
+    """A :class:`~medoffice.core.ui.ScreenHost` bound to the app, and optionally to a plugin.
+
+    Args:
+        app: the running app.
+        plugin_id: the plugin this host is handed to, or None for the core's own screens.
+    """
+
+    def __init__(self, app: HostingApp, plugin_id: str | None = None) -> None:
+        self._app = app
+        self.plugin_id = plugin_id
+
+    @property
+    def user(self) -> UserRecord:
+        """The signed-in user; read on every use, so a screen never acts as a stale user."""
+        user = self._app.user
+        if user is None:
+            raise AuthenticationError("nobody is signed in")
+        return user
+
+    @property
+    def runtime(self) -> Runtime:
+        return self._app.runtime
+
+    def for_plugin(self, plugin_id: str) -> AppScreenHost:
+        """A host for ``plugin_id``'s screens, panels and actions."""
+        return AppScreenHost(self._app, plugin_id)
+
+    def call(self, fn: Callable[..., T], *args: Any, write: bool = True, **kwargs: Any) -> T:
+        """Run ``fn(ctx, *args, **kwargs)`` in one unit of work as the signed-in user.
+
+        Blocking: call it from a thread worker. Commits when ``fn`` returns, rolls back
+        everything when it raises (and re-raises).
+
+        Args:
+            fn: a service function taking a :class:`~medoffice.core.context.Context` first.
+            write: False opens a read-only unit of work (searches, lists).
+        """
+        with self._app.runtime.operation(self.user, write=write) as ctx:
+            return fn(ctx, *args, **kwargs)
+
+    def notify_error(self, error: BaseException) -> None:
+        """Show ``error`` as one line (naming the plugin); safe from any thread."""
+        if not isinstance(error, MedofficeError):
+            log.error("unexpected error%s", f" in plugin {self.plugin_id!r}" if self.plugin_id else "",
+                      exc_info=error)
+        self._on_ui(self._app.show_error, one_line(error, self.plugin_id))
+
+    def open_patient(self, patient: PatientRecord) -> None:
+        """Open ``patient``'s card (which audits the opening); safe from any thread."""
+        self._on_ui(self._app.open_patient, patient)
+
+    def _on_ui(self, callback: Callable[..., Any], *args: Any) -> None:
+        if threading.get_ident() == self._app.ui_thread:
+            callback(*args)
+        else:
+            self._app.call_from_thread(callback, *args)

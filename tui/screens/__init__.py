@@ -1,0 +1,1 @@
+"""The shell's screens, one per module. Each takes what it needs in its constructor."""

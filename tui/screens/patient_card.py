@@ -1,0 +1,148 @@
+"""The patient card: one patient's demographics and the panels plugins add to it.
+
+Opening the card calls ``patients.open_record``, which writes the ``patient.opened`` audit
+entry: every look at a record is accounted for. Refreshing after an edit uses
+``patients.get`` instead, since the user has not opened anything new. Plugin panels are
+imported and built here, each behind its own error boundary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from medoffice.core.context import Context
+from medoffice.core.errors import MedofficeError
+from medoffice.core.records import PanelContribution, PatientRecord
+from medoffice.core.services import patients
+
+from ..contributions import may_see
+from ..host import AppScreenHost, one_line
+from .patient_form import PatientFormScreen
+from .plugin_host import build_plugin_widget
+
+log = logging.getLogger("medoffice.tui")
+
+
+def _open(ctx: Context, mrn: str) -> tuple[PatientRecord, dt.date]:
+    """Open the record (audited) and learn the practice's today, in one unit of work."""
+    return patients.open_record(ctx, mrn), ctx.local(ctx.now()).date()
+
+
+def demographics(patient: PatientRecord, today: dt.date) -> Text:
+    """The card's summary of a patient, a few short lines that fit 80 columns."""
+    text = Text()
+    text.append(patient.display_name, style="bold")
+    text.append(f"   MRN {patient.mrn}")
+    if not patient.active:
+        text.append("   INACTIVE", style="bold red")
+    text.append(f"\nBorn {patient.date_of_birth.isoformat()} (age {patient.age_on(today)}), {patient.sex}")
+    contact = [f"Phone {patient.phone}" if patient.phone else "", f"Email {patient.email}" if patient.email else ""]
+    if any(contact):
+        text.append("\n" + "   ".join(c for c in contact if c))
+    if patient.address.one_line():
+        text.append(f"\n{patient.address.one_line()}")
+    if patient.preferred_language:
+        text.append(f"\nPreferred language: {patient.preferred_language}")
+    emergency = patient.emergency_contact
+    if emergency.name or emergency.phone:
+        who = " ".join(p for p in (emergency.name, f"({emergency.relationship})" if emergency.relationship else None,
+                                   emergency.phone) if p)
+        text.append(f"\nEmergency contact: {who}")
+    return text
+
+
+def duplicates_warning(duplicates: Sequence[PatientRecord]) -> str:
+    """The warning shown after registering someone who looks like an existing patient."""
+    names = "; ".join(f"{d.mrn} {d.display_name} (born {d.date_of_birth.isoformat()})" for d in duplicates)
+    return f"Possible duplicate of: {names}. Check before booking; merge if they are the same person."
+
+
+class PatientCardScreen(Screen[None]):
+    """One patient's card.
+
+    Args:
+        host: the core's host.
+        panels: the plugin panels the user may see, ``(plugin id, contribution)``.
+        mrn: the patient to open.
+        duplicates: patients the registration flagged as likely the same person.
+    """
+
+    CSS_PATH = "patient_card.tcss"
+    BINDINGS = [Binding("e", "edit", "Edit")]
+
+    def __init__(self, host: AppScreenHost, panels: Sequence[tuple[str, PanelContribution]], mrn: str,
+                 *, duplicates: Sequence[PatientRecord] = ()) -> None:
+        super().__init__()
+        self._host = host
+        self._panels = list(panels)
+        self.mrn = mrn
+        self.patient: PatientRecord | None = None
+        self._duplicates = tuple(duplicates)
+        self._today: dt.date | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="card"):
+            yield Static("", id="duplicates", markup=False)
+            yield Static(f"Opening {self.mrn}…", id="demographics", markup=False)
+            yield Vertical(id="panels")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        duplicates = self.query_one("#duplicates", Static)
+        duplicates.display = bool(self._duplicates)
+        if self._duplicates:
+            duplicates.update(duplicates_warning(self._duplicates))
+        self._load()
+
+    @work(thread=True, exclusive=True, group="patient-card", exit_on_error=False)
+    def _load(self) -> None:
+        try:
+            patient, today = self._host.call(_open, self.mrn)
+        except Exception as exc:
+            if not isinstance(exc, MedofficeError):
+                log.exception("opening patient %s failed", self.mrn)
+            self.app.call_from_thread(self._failed, one_line(exc))
+        else:
+            self.app.call_from_thread(self.show_patient, patient, today)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#demographics", Static).update(message)
+
+    async def show_patient(self, patient: PatientRecord, today: dt.date | None = None) -> None:
+        """Show ``patient`` and (re)build the plugin panels for them."""
+        self.patient = patient
+        self._today = today or self._today or dt.date.today()
+        self.sub_title = f"{patient.display_name}  {patient.mrn}"
+        self.query_one("#demographics", Static).update(demographics(patient, self._today))
+        container = self.query_one("#panels", Vertical)
+        await container.remove_children()
+        for plugin_id, panel in self._panels:
+            widget = build_plugin_widget(plugin_id, panel.widget, panel.title,
+                                         self._host.for_plugin(plugin_id), patient)
+            await container.mount(widget)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "edit":
+            return self.patient is not None and may_see(self._host.user, "patients.write")
+        return True
+
+    def action_edit(self) -> None:
+        """Edit the demographics; the card shows the saved record when the form closes."""
+        if self.patient is not None:
+            self.app.push_screen(PatientFormScreen(self._host, self.patient), self._edited)
+
+    async def _edited(self, saved: PatientRecord | None) -> None:
+        if saved is not None:
+            await self.show_patient(saved)

@@ -1,0 +1,185 @@
+"""Patient search: the home screen, built for "find a patient in two keystrokes".
+
+The search runs as the receptionist types, debounced so a fast typist does not start a query
+per key, in a thread worker so the screen never freezes, and exclusively so only the latest
+query's results are shown. It asks the core's ``patients.find`` for at most
+:data:`SEARCH_LIMIT` hits: the screen never loads the whole patient list.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.worker import get_current_worker
+
+from medoffice.core.errors import MedofficeError
+from medoffice.core.records import PatientMatch, PatientRecord
+from medoffice.core.services import patients
+
+from ..host import AppScreenHost, one_line
+
+log = logging.getLogger("medoffice.tui")
+
+SEARCH_DELAY = 0.15
+"""Seconds of typing pause before a search starts."""
+
+SEARCH_LIMIT = 50
+"""The most hits a search shows; type more to narrow it."""
+
+HINT = "Type part of a name, a date of birth (YYYY-MM-DD), a phone number or an MRN."
+
+
+class PatientSearchScreen(Screen[None]):
+    """Search as you type; Enter opens the highlighted patient's card.
+
+    Args:
+        host: the core's host, to call services as the signed-in user.
+    """
+
+    CSS_PATH = "patients.tcss"
+    AUTO_FOCUS = "#query"
+    BINDINGS = [
+        Binding("escape", "clear", "Clear"),
+        Binding("down", "focus_results", "Results", show=False),
+    ]
+
+    def __init__(self, host: AppScreenHost) -> None:
+        super().__init__()
+        self._host = host
+        self._timer: Timer | None = None
+        self._shown_query: str | None = None
+        self._open_when_shown: str | None = None
+        self._shown: dict[str, PatientRecord] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(id="query", placeholder="Find a patient: name, DOB, phone or MRN")
+        table: DataTable[str] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
+        table.add_columns("MRN", "Name", "DOB", "Phone", "Matched")
+        yield table
+        yield Static(HINT, id="search-status", markup=False)
+        yield Footer()
+
+    @property
+    def query_text(self) -> str:
+        """What is typed in the search field, trimmed."""
+        return self.query_one("#query", Input).value.strip()
+
+    def focus_query(self) -> None:
+        """Put the cursor in the search field with its text selected, ready to retype."""
+        field = self.query_one("#query", Input)
+        field.focus()
+        field.select_all()
+
+    # -- searching --------------------------------------------------------------------------
+
+    @on(Input.Changed, "#query")
+    def _typed(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._open_when_shown = None
+        text = event.value.strip()
+        if not text:
+            self.workers.cancel_group(self, "patient-search")
+            self._show_results("", [])
+            return
+        self._timer = self.set_timer(SEARCH_DELAY, lambda: self._search(text))
+
+    @work(thread=True, exclusive=True, group="patient-search", exit_on_error=False)
+    def _search(self, text: str) -> None:
+        worker = get_current_worker()
+        try:
+            found: list[PatientMatch] | BaseException = self._host.call(
+                patients.find, text, limit=SEARCH_LIMIT, write=False)
+        except MedofficeError as exc:
+            found = exc
+        except Exception as exc:
+            log.exception("patient search failed")
+            found = exc
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_results, text, found)
+
+    def _show_results(self, text: str, found: list[PatientMatch] | BaseException) -> None:
+        if text != self.query_text:
+            return  # the receptionist has typed on; a newer search is coming
+        status = self.query_one("#search-status", Static)
+        table = self.query_one("#results", DataTable)
+        table.clear()
+        self._shown_query = text
+        self._shown = {}
+        if isinstance(found, BaseException):
+            status.update(one_line(found))
+            return
+        for match in found:
+            p = match.patient
+            self._shown[p.mrn] = p
+            table.add_row(p.mrn, p.display_name, p.date_of_birth.isoformat(), p.phone or "", match.reason,
+                          key=p.mrn)
+        if not text:
+            status.update(HINT)
+        elif not found:
+            status.update(f"No patient matches {text!r}.")
+        else:
+            more = " (the first ones; type more to narrow)" if len(found) >= SEARCH_LIMIT else ""
+            status.update(f"{len(found)} patient{'s' if len(found) != 1 else ''}{more}. Enter opens.")
+        if self._open_when_shown == text and found:
+            self._open_when_shown = None
+            self._open_highlighted()
+
+    # -- opening ----------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#query")
+    def _submitted(self) -> None:
+        text = self.query_text
+        if not text:
+            return
+        if self._shown_query == text:
+            self._open_highlighted()
+            return
+        # Enter typed before the debounced search ran: search now, open when it answers.
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._open_when_shown = text
+        self._search(text)
+
+    @on(DataTable.RowSelected, "#results")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self._open(event.row_key.value)
+
+    def _open_highlighted(self) -> None:
+        table = self.query_one("#results", DataTable)
+        if table.row_count == 0:
+            return
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        if row_key.value is not None:
+            self._open(row_key.value)
+
+    def _open(self, mrn: str) -> None:
+        if mrn in self._shown:
+            self._host.open_patient(self._shown[mrn])
+
+    # -- keys -------------------------------------------------------------------------------
+
+    def action_clear(self) -> None:
+        """Empty the search field and the results."""
+        field = self.query_one("#query", Input)
+        field.value = ""
+        field.focus()
+
+    def action_focus_results(self) -> None:
+        """Move from the search field down to the results."""
+        table = self.query_one("#results", DataTable)
+        if table.row_count:
+            table.focus()
+
+
+__all__ = ["HINT", "SEARCH_DELAY", "SEARCH_LIMIT", "PatientSearchScreen"]

@@ -1,0 +1,100 @@
+"""The sign-in screen: nobody sees or does anything before it.
+
+The password check (argon2) is slow by design, so it runs in a thread worker and the screen
+stays responsive. A failure shows the one-line message of the
+:class:`~medoffice.core.errors.AuthenticationError` under the form, which deliberately never
+says whether the user name or the password was wrong.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from medoffice.core.errors import MedofficeError
+from medoffice.core.records import UserRecord
+from medoffice.core.runtime import Runtime
+from medoffice.core.services import users
+
+from ..host import one_line
+
+log = logging.getLogger("medoffice.tui")
+
+
+class SignInScreen(Screen[UserRecord]):
+    """Ask for a user name and password; dismiss with the signed-in user.
+
+    Args:
+        runtime: the practice to sign in to.
+        title: the heading (the practice or product name).
+    """
+
+    CSS_PATH = "signin.tcss"
+    AUTO_FOCUS = "#username"
+
+    def __init__(self, runtime: Runtime, title: str = "medoffice") -> None:
+        super().__init__()
+        self._runtime = runtime
+        self._title = title
+
+    def compose(self) -> ComposeResult:
+        with Center():
+            with Vertical(id="signin-form"):
+                yield Static(self._title, id="signin-title")
+                yield Label("User name")
+                yield Input(id="username", placeholder="user name")
+                yield Label("Password")
+                yield Input(id="password", password=True, placeholder="password")
+                yield Button("Sign in", id="signin-button", variant="primary")
+                yield Static("", id="signin-error", classes="error", markup=False)
+        yield Footer()
+
+    @on(Input.Submitted, "#username")
+    def _next_field(self) -> None:
+        self.query_one("#password", Input).focus()
+
+    @on(Input.Submitted, "#password")
+    @on(Button.Pressed, "#signin-button")
+    def submit(self) -> None:
+        """Check the credentials typed, unless a check is already running."""
+        username = self.query_one("#username", Input).value.strip()
+        password = self.query_one("#password", Input).value
+        if not username:
+            self._failed("type your user name")
+            self.query_one("#username", Input).focus()
+            return
+        self._busy(True)
+        self._sign_in(username, password)
+
+    @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
+    def _sign_in(self, username: str, password: str) -> None:
+        try:
+            user = users.sign_in(self._runtime, username, password)
+        except MedofficeError as exc:
+            self.app.call_from_thread(self._failed, one_line(exc))
+        except Exception as exc:  # a bug or a lost database: one line, never a traceback
+            log.exception("sign-in failed")
+            self.app.call_from_thread(self._failed, one_line(exc))
+        else:
+            self.app.call_from_thread(self._succeeded, user)
+
+    def _busy(self, busy: bool) -> None:
+        self.query_one("#signin-button", Button).disabled = busy
+        if busy:
+            self.query_one("#signin-error", Static).update("Signing in…")
+
+    def _failed(self, message: str) -> None:
+        self._busy(False)
+        self.query_one("#signin-error", Static).update(message)
+        password = self.query_one("#password", Input)
+        password.value = ""
+        password.focus()
+
+    def _succeeded(self, user: UserRecord) -> None:
+        self.query_one("#password", Input).value = ""
+        self.dismiss(user)
