@@ -26,13 +26,15 @@ class BackupResult:
     audit_seq: int | None
 
 
-def _require_sqlite(runtime: Runtime) -> str:
+def _require_sqlite(runtime: Runtime, *, restoring: bool = False) -> str:
     url = runtime.engine.url
     if url.get_backend_name() != "sqlite":
-        raise ConfigurationError(
-            "PostgreSQL practices are backed up with pg_dump, e.g. "
-            f"'pg_dump -Fc -h {url.host or 'localhost'} -U {url.username or 'postgres'} {url.database} > practice.dump'"
-        )
+        where = f"-h {url.host or 'localhost'} -U {url.username or 'postgres'}"
+        if restoring:
+            raise ConfigurationError(f"PostgreSQL practices are restored from a pg_dump backup with pg_restore, "
+                                     f"e.g. 'pg_restore {where} -d {url.database} practice.dump'")
+        raise ConfigurationError(f"PostgreSQL practices are backed up with pg_dump, "
+                                 f"e.g. 'pg_dump -Fc {where} {url.database} > practice.dump'")
     return url.database
 
 
@@ -78,22 +80,29 @@ def _check_backup(path: Path) -> None:
         raise ValidationError(f"{path} is not a medoffice backup (it has no practice)")
 
 
-def restore(runtime: Runtime, source: Path, *, overwrite: bool = False) -> Path:
+def restore(runtime: Runtime, source: Path, *, overwrite: bool = False, by: str | None = None) -> Path:
     """Replace the practice's SQLite database with the backup at ``source``.
 
     Refuses when the database already holds a practice, unless ``overwrite``.
     """
-    database = Path(_require_sqlite(runtime))
+    database = Path(_require_sqlite(runtime, restoring=True))
     source = Path(source)
     _check_backup(source)
     if runtime.has_practice and not overwrite:
         raise Conflict(f"{database} already holds a practice; pass --force to replace it")
+    try:
+        runtime.audit_key()
+    except ConfigurationError as missing:
+        raise ConfigurationError(
+            f"{missing}: to restore into this database, point MEDOFFICE_AUDIT_KEY_FILE at the audit key "
+            "of the practice that was backed up"
+        ) from None
     runtime.engine.dispose()
     with sqlite3.connect(source) as src, sqlite3.connect(database) as dest:
         src.backup(dest)
     runtime.engine.dispose()
     with runtime.operation() as ctx:
-        ctx.audit("backup.restored", "database", None, summary={"from": str(source)})
+        ctx.audit("backup.restored", "database", None, summary={"from": str(source), "by": by})
     with runtime.operation(write=False) as ctx:
         audit.write_checkpoint(ctx.session, runtime.audit_key(), runtime.settings.checkpoint_file, ctx.now(),
                                restored=True)

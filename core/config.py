@@ -58,12 +58,24 @@ def read_config_file(env: Mapping[str, str] | None = None) -> tuple[Path | None,
         raise ConfigurationError(f"cannot read the config file {path}: {exc}") from None
 
 
+def database_digest(url: str) -> str:
+    """A short name for a database, the same whatever password the URL carries."""
+    from sqlalchemy.engine import make_url  # only resolved when settings are, never for --help
+
+    try:
+        canonical = make_url(url).set(password=None).render_as_string(hide_password=False)
+    except Exception:  # an unparseable URL: the real error comes when it is opened
+        canonical = url
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
 @attrs.frozen
 class Settings:
     """Everything resolved from flags, environment and the config file, once per process."""
 
     database_url: str
-    audit_key_file: Path | None
+    config_dir: Path
+    audit_key_file_given: Path | None = None
     audit_key_env: bytes | None = attrs.field(default=None, repr=False)
     config_file: Path | None = None
     options: Mapping[str, Any] = attrs.field(factory=dict)
@@ -75,29 +87,33 @@ class Settings:
         url = database_url or env.get("MEDOFFICE_DB") or options.get("database") or default_database_url(env)
         key_env = env.get("MEDOFFICE_AUDIT_KEY")
         key_file = env.get("MEDOFFICE_AUDIT_KEY_FILE") or options.get("audit_key_file")
-        if key_file is None:
-            digest = hashlib.sha256(url.encode()).hexdigest()[:16]
-            key_file = home_dirs(env)[0] / "keys" / f"audit-{digest}.key"
         return cls(
             database_url=url,
-            audit_key_file=Path(key_file),
+            config_dir=home_dirs(env)[0],
+            audit_key_file_given=Path(key_file) if key_file else None,
             audit_key_env=key_env.encode() if key_env else None,
             config_file=config_path,
             options=options,
         )
 
     @property
+    def audit_key_file(self) -> Path:
+        """The key file: as configured, else one per database in the config folder."""
+        if self.audit_key_file_given is not None:
+            return self.audit_key_file_given
+        return self.config_dir / "keys" / f"audit-{database_digest(self.database_url)}.key"
+
+    @property
     def checkpoint_file(self) -> Path:
-        """Where audit checkpoints are kept, beside the key (outside the database)."""
-        base = self.audit_key_file or Path(home_dirs()[0]) / "audit"
-        return base.with_name(base.name + ".checkpoints")
+        """Where this database's audit checkpoints are kept: beside the key, outside the
+        database, one file per database even when several share a key."""
+        return self.audit_key_file.parent / f"checkpoints-{database_digest(self.database_url)}.jsonl"
 
     def audit_key(self, *, create: bool = False) -> bytes:
         """The audit key; ``create`` makes a new random one if there is none yet."""
         if self.audit_key_env:
             return self.audit_key_env
         path = self.audit_key_file
-        assert path is not None
         if path.exists():
             return path.read_bytes().strip()
         if not create:

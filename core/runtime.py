@@ -33,9 +33,10 @@ def utc_now() -> dt.datetime:
 
 def stored_choices(engine: Engine) -> dict[str, StoredChoice] | None:
     """The practice's plugin choices, or None when the database has no practice yet."""
-    if not inspect(engine).has_table("core_plugin_state"):
+    reader = engine.execution_options(**{WRITE_OPTION: False})
+    if not inspect(reader).has_table("core_plugin_state"):
         return None
-    with Session(engine.execution_options(**{WRITE_OPTION: False})) as session:
+    with Session(reader) as session:
         rows = session.execute(select(PluginState)).scalars()
         return {r.plugin_id: StoredChoice(r.enabled, r.migrated) for r in rows}
 
@@ -66,7 +67,7 @@ class Runtime:
 
     @property
     def has_practice(self) -> bool:
-        return inspect(self.engine).has_table("core_practice")
+        return inspect(self.engine.execution_options(**{WRITE_OPTION: False})).has_table("core_practice")
 
     @contextmanager
     def operation(self, user: UserRecord | None = None, *, write: bool = True) -> Iterator[Context]:

@@ -6,12 +6,18 @@ plugin screen and panel with its plugin id; when an exception arrives, the frame
 traceback tell whether the code that raised was running for a tagged node (or for one of its
 children, or a worker it started). If so, the app replaces that node with an error naming the
 plugin and carries on; if not, it is the shell's own bug and the app ends as usual.
+
+One more condition: for some failures Textual also stops the message loop of the node that
+was handling the message. Carrying on is only safe when that node goes away with the plugin's
+screen or panel; a dead loop in the app or a core screen would leave the app hung, which is
+worse than ending it. (Plugin actions, which run in the app's loop, are caught earlier, in
+``MedofficeApp.run_action``, so the app's loop never stops for them.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from types import TracebackType
+from types import FrameType, TracebackType
 
 import attrs
 from textual.dom import DOMNode
@@ -59,6 +65,29 @@ def _errors(error: BaseException) -> Iterator[BaseException]:
             current = current.error
         else:
             current = current.__cause__ or current.__context__
+
+
+LOOP_ENDING_CALLERS = frozenset({"_pre_process", "_process_messages_loop"})
+"""Textual's methods that stop their node's message loop after reporting an exception."""
+
+
+def stopped_pump(caller: FrameType) -> object | None:
+    """The node whose message loop stops with the exception ``caller`` is reporting, if any.
+
+    Args:
+        caller: the frame that called ``App._handle_exception``.
+    """
+    if caller.f_code.co_name in LOOP_ENDING_CALLERS:
+        return caller.f_locals.get("self")
+    return None
+
+
+def survivable(owner: PluginOwner, stopped: object | None) -> bool:
+    """Whether the app can carry on once ``owner`` is replaced: no loop stopped, or only one
+    inside the plugin's own screen or panel."""
+    if stopped is None:
+        return True
+    return isinstance(stopped, DOMNode) and owner.node in stopped.ancestors_with_self
 
 
 def root_error(error: BaseException) -> BaseException:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import traceback
 from typing import Any
 
 import click
@@ -59,18 +60,25 @@ def _database_url(ctx: click.Context) -> str:
     from ..config import Settings
 
     root = ctx.find_root()
-    return Settings.resolve(root.params.get("database_url")).database_url
+    given = root.params.get("database_url") or (root.obj.database_url if isinstance(root.obj, AppState) else None)
+    return Settings.resolve(given).database_url
 
 
-def plugin_commands(database_url: str) -> dict[str, tuple[str, click.Command]]:
+def plugin_commands(database_url: str, candidates: list[Any] | None = None) -> dict[str, tuple[str, click.Command]]:
     """The enabled plugins' command groups by name, with the id of the plugin of each."""
     from ..loader import build_plugin_set, discover
     from ..loader.state import read_choices
 
-    candidates, failures = discover()
+    failures: list[Any] = []
+    if candidates is None:
+        candidates, failures = discover()
     plugins = build_plugin_set(candidates, failures, read_choices(database_url))
     commands: dict[str, tuple[str, click.Command]] = {}
-    for plugin_id, command in plugins.hooks.cli_commands():
+    errors: list[Any] = []
+    contributed = plugins.hooks.cli_commands(errors)
+    for error in errors:
+        click.echo(f"warning: {error} (its commands are unavailable)", err=True)
+    for plugin_id, command in contributed:
         if command.name in CORE_COMMANDS or command.name in commands:
             continue  # never shadow the core; the conformance check reports the clash
         commands[command.name] = (plugin_id, command)
@@ -85,7 +93,9 @@ class MedofficeGroup(click.Group):
         meta = ctx.find_root().meta
         if "medoffice.plugin_commands" not in meta:
             try:
-                meta["medoffice.plugin_commands"] = plugin_commands(_database_url(ctx))
+                app = ctx.find_root().obj
+                extra = app.candidates if isinstance(app, AppState) else None
+                meta["medoffice.plugin_commands"] = plugin_commands(_database_url(ctx), extra)
             except Exception as exc:  # a broken plugin must not take the whole CLI down
                 click.echo(f"warning: plugin commands unavailable: {exc}", err=True)
                 meta["medoffice.plugin_commands"] = {}
@@ -137,7 +147,7 @@ def _version() -> str:
 
 
 @click.group(cls=MedofficeGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "database_url", metavar="URL", help="Database URL (else MEDOFFICE_DB, the config file, or the default SQLite file).")
+@click.option("--db", "database_url", metavar="URL", is_eager=True, help="Database URL (else MEDOFFICE_DB, the config file, or the default SQLite file).")
 @click.option("--user", "username", metavar="NAME", help="Act as this user (else MEDOFFICE_USER).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @click.version_option(package_name="medoffice", message="medoffice %(version)s")
@@ -148,16 +158,31 @@ def cli(ctx: click.Context, database_url: str | None, username: str | None, debu
     Every command acts as a user: --user NAME (or MEDOFFICE_USER), with the password from a
     prompt or MEDOFFICE_PASSWORD. Commands that print data take --json.
     """
-    ctx.obj = AppState(database_url=database_url, username=username, debug=debug or bool(os.environ.get("MEDOFFICE_DEBUG")))
+    debug = debug or os.environ.get("MEDOFFICE_DEBUG", "").lower() in ("1", "true", "yes")
+    if isinstance(ctx.obj, AppState):  # given by a caller, e.g. the test kit with in-memory plugins
+        ctx.obj.database_url = database_url or ctx.obj.database_url
+        ctx.obj.username = username or ctx.obj.username
+        ctx.obj.debug = debug or ctx.obj.debug
+    else:
+        ctx.obj = AppState(database_url=database_url, username=username, debug=debug)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point."""
+    """Console entry point: exit codes 0, 1 (domain), 2 (usage), 3 (internal), 130 (Ctrl-C)."""
     try:
-        cli.main(args=argv, prog_name="medoffice")
-    except KeyboardInterrupt:  # pragma: no cover - interactive
+        code = cli.main(args=argv, prog_name="medoffice", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        code = done.exit_code
+    except click.ClickException as error:
+        error.show()
+        code = error.exit_code
+    except (click.Abort, KeyboardInterrupt):
         click.echo("interrupted", err=True)
-        sys.exit(130)
+        code = 130
+    except Exception:  # only reaches here with --debug: show the traceback, still exit 3
+        traceback.print_exc()
+        code = EXIT_INTERNAL
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 __all__ = [

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -51,6 +52,8 @@ class AppState:
     database_url: str | None = None
     username: str | None = None
     debug: bool = False
+    candidates: list[Any] | None = None
+    """Plugins to use instead of the installed ones (the test kit passes in-memory plugins)."""
     _runtime: Runtime | None = None
     _user: UserRecord | None = None
 
@@ -59,7 +62,7 @@ class AppState:
         from ..runtime import open_runtime
 
         if self._runtime is None:
-            self._runtime = open_runtime(self.database_url)
+            self._runtime = open_runtime(self.database_url, candidates=self.candidates)
             click.get_current_context().call_on_close(self._runtime.close)
         if need_practice and not self._runtime.has_practice:
             url = self._runtime.engine.url.render_as_string(hide_password=True)
@@ -108,6 +111,8 @@ def _default(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, frozenset | set):
         return sorted(value)
+    if isinstance(value, PurePath):
+        return str(value)
     if attrs.has(type(value)):
         return attrs.asdict(value, recurse=True, value_serializer=lambda _i, _a, v: _default_or(v))
     raise TypeError(f"cannot write {type(value).__name__} as JSON")

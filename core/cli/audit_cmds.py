@@ -103,8 +103,10 @@ def restore_command(path: str, force: bool) -> None:
 
     app = state()
     runtime = app.runtime(need_practice=False)
+    by = None
     if runtime.has_practice:
         with operation(write=False) as ctx:
             ctx.require("db.manage")
-    target = backup.restore(runtime, Path(path), overwrite=force)
+            by = ctx.user.username
+    target = backup.restore(runtime, Path(path), overwrite=force, by=by)
     click.echo(f"restored {path} into {target}")

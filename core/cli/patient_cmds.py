@@ -82,13 +82,14 @@ def find(query: tuple[str, ...], limit: int, inactive: bool, as_json: bool) -> N
 @json_option
 def show(mrn: str, as_fhir: bool, as_json: bool) -> None:
     """Open a patient's record (the opening is audited)."""
-    from .. import fhir
+    from ..services import patient_io
     from ..services import patients as service
 
     with operation() as ctx:
         patient = service.open_record(ctx, mrn)
-    if as_fhir:
-        emit(fhir.patient_resource(patient), as_json=True)
+        resource = patient_io.export_one_fhir(ctx, mrn) if as_fhir else None
+    if resource is not None:
+        emit(resource, as_json=True)
     else:
         emit(patient, as_json=as_json, human=_show)
 

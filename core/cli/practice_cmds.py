@@ -104,7 +104,7 @@ def list_staff(providers: bool, include_inactive: bool, as_json: bool) -> None:
 @staff.command("edit")
 @click.argument("staff_id", type=int)
 @click.option("--set", "changes", multiple=True, required=True, metavar="FIELD=VALUE",
-              help="name, role, is_provider, npi, active")
+              help="name, role, is_provider, npi, active, user (the user name they sign in with)")
 def edit_staff(staff_id: int, changes: tuple[str, ...]) -> None:
     """Change a staff member's details."""
     from ..services import staff as service

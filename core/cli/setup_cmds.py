@@ -4,7 +4,48 @@ from __future__ import annotations
 
 import click
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
 from ._app import emit, json_option, state, table
+
+
+def _sqlite_file(url: str) -> Path | None:
+    if not url.startswith("sqlite:///") or url.endswith(":memory:"):
+        return None
+    return Path(url.removeprefix("sqlite:///").split("?", 1)[0])
+
+
+def _remove_sqlite(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+@contextmanager
+def _removed_if_failed(runtime: Any) -> Iterator[None]:
+    """A failed init or demo leaves no empty SQLite file behind (it rolled back whole)."""
+    path = _sqlite_file(runtime.engine.url.render_as_string(hide_password=False))
+    existed = path is not None and path.exists() and path.stat().st_size > 0
+    try:
+        yield
+    except BaseException:
+        if path is not None and not existed and not runtime.has_practice:
+            runtime.engine.dispose()
+            _remove_sqlite(path)
+        raise
+
+
+def _is_demo_or_empty(path: Path) -> bool:
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            row = conn.execute("SELECT is_demo FROM core_practice").fetchone()
+    except sqlite3.Error:
+        return True  # no practice table: not a practice
+    return row is None or bool(row[0])
 
 
 @click.command("init")
@@ -23,12 +64,14 @@ def init_command(name: str, timezone: str, npi: str, tax_id: str, phone: str, ad
     """Create a new practice in an empty database, with its first administrator."""
     from ..setup import init_practice
 
-    runtime = state().runtime(need_practice=False)
-    practice, admin = init_practice(
-        runtime,
-        {"name": name, "timezone": timezone, "npi": npi, "tax_id": tax_id, "phone": phone},
-        admin_username=admin_user, admin_password=admin_password, admin_name=admin_name,
-    )
+    app = state()
+    runtime = app.runtime(need_practice=False)
+    with _removed_if_failed(runtime):
+        practice, admin = init_practice(
+            runtime,
+            {"name": name, "timezone": timezone, "npi": npi, "tax_id": tax_id, "phone": phone},
+            admin_username=admin_user, admin_password=admin_password, admin_name=admin_name,
+        )
     url = runtime.engine.url.render_as_string(hide_password=True)
     emit({"practice": practice, "admin": admin.username, "database": url}, as_json=as_json,
          human=lambda _d: click.echo(f"Created {practice.name} in {url}; sign in as {admin.username!r}."))
@@ -54,18 +97,19 @@ def demo_command(seed: int, patient_count: int, reset: bool, open_tui: bool, as_
     app = state()
     url = app.database_url or demo_database_url()
     if reset:
-        if not url.startswith("sqlite:///"):
+        path = _sqlite_file(url)
+        if path is None:
             raise ValidationError("--reset only removes SQLite demo files; drop a PostgreSQL database yourself")
-        from pathlib import Path
-
-        for suffix in ("", "-wal", "-shm"):
-            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
-    runtime = open_runtime(url)
+        if path.exists() and not _is_demo_or_empty(path):
+            raise ValidationError(f"{path} holds a real practice, not a demo; --reset refuses to delete it")
+        _remove_sqlite(path)
+    runtime = open_runtime(url, candidates=app.candidates)
     click.get_current_context().call_on_close(runtime.close)
     app.database_url, app._runtime = url, runtime
     created = False
     if not runtime.has_practice:
-        make_demo(runtime, seed=seed, patient_count=patient_count)
+        with _removed_if_failed(runtime):
+            make_demo(runtime, seed=seed, patient_count=patient_count)
         created = True
     users = [{"user": u, "name": n, "roles": r, "password": DEMO_PASSWORD} for u, n, r in DEMO_USERS]
     data = {"database": url, "created": created, "users": users}

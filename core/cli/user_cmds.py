@@ -87,6 +87,17 @@ def deactivate(username: str) -> None:
     click.echo(f"deactivated {username}")
 
 
+@users.command("activate")
+@click.argument("username")
+def activate(username: str) -> None:
+    """Let a deactivated user sign in again."""
+    from ..services import users as service
+
+    with operation() as ctx:
+        service.set_active(ctx, username, True)
+    click.echo(f"activated {username}")
+
+
 @click.group()
 def roles() -> None:
     """The role to permission map (the practice's data)."""

@@ -36,7 +36,8 @@ def medoffice_schema() -> SchemaContribution | None:
         A :class:`~medoffice.core.records.SchemaContribution` with the plugin's ``MetaData``
         and the folder of its Alembic revisions. Every table's name must start with the
         plugin's :attr:`~medoffice.core.PluginInfo.table_prefix`; the first revision carries
-        the plugin's branch label and ``depends_on="core"``. Import your models inside the
+        the plugin's branch label and ``down_revision = None`` (a root of its own; the core
+        is always migrated first, so foreign keys to core tables find them). Import your models inside the
         implementation, so that SQLAlchemy is not imported at start-up.
 
     Example::

@@ -75,26 +75,36 @@ class Hooks:
         except Exception as exc:
             raise self._wrap(caller, exc) from exc
 
-    def collect(self, name: str, **kwargs: Any) -> list[tuple[str, Any]]:
-        """Call each implementation of ``name`` alone; return ``(plugin id, result)`` pairs in
-        load order, leaving out None. Used for contribution hooks, whose results must be
-        attributed to their plugin."""
+    def collect(self, name: str, *, errors: list[PluginError] | None = None, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call each implementation of ``name`` alone, in pluggy's order (tryfirst first, then
+        the latest registered); return ``(plugin id, result)`` pairs, leaving out None. Used
+        for contribution hooks, whose results must be attributed to their plugin.
+
+        Args:
+            errors: when given, a failing plugin is left out and its error appended here, so
+                one broken plugin does not hide the others' contributions.
+        """
         caller: pluggy.HookCaller = getattr(self._pm.hook, name)
         results = []
-        for impl in caller.get_hookimpls():
+        for impl in reversed(caller.get_hookimpls()):
             args = {arg: kwargs[arg] for arg in impl.argnames}
             try:
                 result = impl.function(**args)
             except Exception as exc:
-                if isinstance(exc, MedofficeError):
+                if isinstance(exc, MedofficeError) and errors is None:
                     raise
-                raise PluginError(impl.plugin_name, f"{name} raised {type(exc).__name__}: {exc}") from exc
+                error = PluginError(impl.plugin_name, f"{name} raised {type(exc).__name__}: {exc}")
+                error.__cause__ = exc
+                if errors is None:
+                    raise error from exc
+                errors.append(error)
+                continue
             if result is not None:
                 results.append((impl.plugin_name, result))
         return results
 
-    def _flat(self, name: str, **kwargs: Any) -> list[tuple[str, Any]]:
-        return [(plugin, item) for plugin, items in self.collect(name, **kwargs) for item in items]
+    def _flat(self, name: str, *, errors: list[PluginError] | None = None, **kwargs: Any) -> list[tuple[str, Any]]:
+        return [(plugin, item) for plugin, items in self.collect(name, errors=errors, **kwargs) for item in items]
 
     def implementers(self, name: str) -> list[str]:
         return [impl.plugin_name for impl in getattr(self._pm.hook, name).get_hookimpls()]
@@ -104,8 +114,8 @@ class Hooks:
     def schemas(self) -> dict[str, SchemaContribution]:
         return dict(self.collect("medoffice_schema"))
 
-    def cli_commands(self) -> list[tuple[str, Any]]:
-        return self._flat("medoffice_cli_commands")
+    def cli_commands(self, errors: list[PluginError] | None = None) -> list[tuple[str, Any]]:
+        return self._flat("medoffice_cli_commands", errors=errors)
 
     def screens(self) -> list[tuple[str, ScreenContribution]]:
         return self._flat("medoffice_screens")
@@ -148,17 +158,30 @@ class Hooks:
 
     # -- domains -----------------------------------------------------------------------------
 
+    def _provider(self, role: str, ctx: Context) -> Any:
+        """The domain service of ``role``, checked against its protocol; None when no enabled
+        plugin provides the role."""
+        from ..domains import DOMAIN_PROTOCOLS
+
+        name = f"medoffice_{role}_service"
+        service = self._call(name, ctx=ctx)
+        if service is not None and not isinstance(service, DOMAIN_PROTOCOLS[role]):
+            provider = self.implementers(name)[-1] if self.implementers(name) else "unknown"
+            raise PluginError(provider, f"{name} returned {type(service).__name__}, which lacks part of the "
+                                        f"{DOMAIN_PROTOCOLS[role].__name__} protocol")
+        return service
+
     def staff(self, ctx: Context) -> StaffService | None:
-        return self._call("medoffice_staff_service", ctx=ctx)
+        return self._provider("staff", ctx)
 
     def scheduling(self, ctx: Context) -> SchedulingService | None:
-        return self._call("medoffice_scheduling_service", ctx=ctx)
+        return self._provider("scheduling", ctx)
 
     def billing(self, ctx: Context) -> BillingService | None:
-        return self._call("medoffice_billing_service", ctx=ctx)
+        return self._provider("billing", ctx)
 
     def inventory(self, ctx: Context) -> InventoryService | None:
-        return self._call("medoffice_inventory_service", ctx=ctx)
+        return self._provider("inventory", ctx)
 
     def validate_appointment(self, ctx: Context, proposal: AppointmentProposal) -> list[str]:
         """Every refusal reason any plugin gives, each prefixed with the plugin's id."""

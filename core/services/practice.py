@@ -84,6 +84,8 @@ def update(ctx: Context, changes: Mapping[str, Any]) -> PracticeRecord:
     row = ctx.session.get(Practice, 1)
     if row is None:
         raise NotFound("this database has no practice yet")
+    if "mrn_prefix" in values:
+        values["mrn_prefix"] = values["mrn_prefix"] or ""
     diff = {k: [getattr(row, k), v] for k, v in values.items() if getattr(row, k) != v}
     for name, value in values.items():
         setattr(row, name, value)

@@ -14,11 +14,12 @@ from sqlalchemy import select
 from ..context import Context
 from ..errors import Conflict, NotFound, ValidationError
 from ..records import StaffRecord
-from ..storage.models import Staff
+from ..storage.models import Staff, User
 from ..validation import parse_npi, require_text
 from .forms import FieldCollector
 
-STAFF_FIELDS = ("name", "role", "is_provider", "npi", "active")
+STAFF_FIELDS = ("name", "role", "is_provider", "npi", "active", "user")
+"""``user`` links the staff member to the user name they sign in with (empty to unlink)."""
 
 
 def _parse_bool(value: Any, *, field: str) -> bool:
@@ -34,6 +35,19 @@ def _parse_bool(value: Any, *, field: str) -> bool:
 
 def to_record(row: Staff) -> StaffRecord:
     return StaffRecord(row.id, row.name, row.role, row.is_provider, row.npi, row.active, row.user_id)
+
+
+def _link_user(ctx: Context, values: dict[str, Any]) -> None:
+    if "user" not in values:
+        return
+    username = values.pop("user")
+    if not username:
+        values["user_id"] = None
+        return
+    user_id = ctx.session.execute(select(User.id).where(User.username == username.strip().lower())).scalar_one_or_none()
+    if user_id is None:
+        raise NotFound(f"no user named {username!r}")
+    values["user_id"] = user_id
 
 
 def _validate(ctx: Context, values: dict[str, Any], row: Staff | None) -> None:
@@ -60,6 +74,8 @@ def _parse(data: Mapping[str, Any], *, new: bool) -> dict[str, Any]:
     form.field("active", _parse_bool)
     form.field("npi", parse_npi)
     values = form.done()
+    if "user" in data:
+        values["user"] = (data["user"] or "").strip()
     if "npi" in data and not data["npi"]:
         values["npi"] = None
     return values
@@ -68,6 +84,7 @@ def _parse(data: Mapping[str, Any], *, new: bool) -> dict[str, Any]:
 def add(ctx: Context, data: Mapping[str, Any]) -> StaffRecord:
     ctx.require("staff.write")
     values = _parse(data, new=True)
+    _link_user(ctx, values)
     _validate(ctx, values, None)
     row = Staff(**({"active": True, "is_provider": False} | values))
     ctx.session.add(row)
@@ -86,6 +103,7 @@ def update(ctx: Context, staff_id: int, changes: Mapping[str, Any]) -> StaffReco
     row = ctx.session.get(Staff, staff_id)
     if row is None:
         raise NotFound(f"no staff member with id {staff_id}")
+    _link_user(ctx, values)
     _validate(ctx, values, row)
     before = to_record(row)
     diff = {k: [getattr(row, k), v] for k, v in values.items() if getattr(row, k) != v}

@@ -17,7 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 
 from ..context import Context
-from ..errors import AuthenticationError, Conflict, NotFound, ValidationError
+from ..errors import AuthenticationError, Conflict, NotFound, PluginError, ValidationError
 from ..records import UserRecord
 from ..runtime import Runtime
 from ..storage.models import Practice, Role, RolePermission, User, UserRole
@@ -174,7 +174,9 @@ def sign_in(runtime: Runtime, username: str, password: str) -> UserRecord:
     """
     username = (username or "").strip().lower()
     failure: str | None = None
-    with runtime.operation() as ctx:
+    claimed = UserRecord(id=0, username=username or "(empty)", full_name="", roles=frozenset(),
+                         permissions=frozenset())
+    with runtime.operation(claimed) as ctx:  # attempts are audited under the name claimed
         row = ctx.session.execute(select(User).where(User.username == username).with_for_update()).scalar_one_or_none()
         now = ctx.now()
         if row is None or not row.active:
@@ -205,10 +207,24 @@ def sign_in(runtime: Runtime, username: str, password: str) -> UserRecord:
                 user = user_record(ctx, row)
                 ctx.user = user
                 ctx.audit("auth.sign_in", "user", username)
-                ctx.hooks.user_signed_in(ctx, user)
+                _announce_sign_in(ctx, user)
     if failure:
         raise AuthenticationError(failure)
     return user
+
+
+def _announce_sign_in(ctx: Context, user: UserRecord) -> None:
+    """Tell plugins, in a savepoint: a plugin that fails here must not lock every user out
+    (and with them the admin who would disable it). Its failure is audited instead."""
+    savepoint = ctx.session.begin_nested()
+    try:
+        ctx.hooks.user_signed_in(ctx, user)
+    except PluginError as error:
+        savepoint.rollback()
+        ctx.audit("plugin.failed", "plugin", error.plugin_id, summary={"hook": "medoffice_user_signed_in",
+                                                                      "error": error.message})
+    else:
+        savepoint.commit()
 
 
 def load_user(runtime: Runtime, username: str) -> UserRecord:

@@ -164,15 +164,6 @@ class PluginState(CoreBase):
     changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
-class Setting(CoreBase):
-    """Practice-wide settings (idle lock minutes, key map…) as JSON text by key."""
-
-    __tablename__ = "core_setting"
-
-    key: Mapped[str] = mapped_column(String(80), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
-
-
 class AuditRow(CoreBase):
     """One audit entry. Append-only (triggers refuse UPDATE and DELETE) and hash-chained."""
 

@@ -92,7 +92,7 @@ class PatientFormScreen(Screen[PatientRecord | Registration | None]):
                     yield Label(label, classes="field-label")
                     with Vertical(classes="field-input"):
                         yield Input(self._original.get(name, ""), id=f"field-{name}",
-                                    placeholder=PLACEHOLDERS.get(name, ""),
+                                    placeholder=PLACEHOLDERS.get(name, ""), compact=True,
                                     disabled=(name == "mrn" and not self.is_new))
                         yield Static("", id=f"error-{name}", classes="field-error", markup=False)
             yield Static("", id="form-error", classes="field-error", markup=False)

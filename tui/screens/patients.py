@@ -71,6 +71,11 @@ class PatientSearchScreen(Screen[None]):
         """What is typed in the search field, trimmed."""
         return self.query_one("#query", Input).value.strip()
 
+    @property
+    def shown_query(self) -> str | None:
+        """The query whose results the table shows (None before the first search)."""
+        return self._shown_query
+
     def focus_query(self) -> None:
         """Put the cursor in the search field with its text selected, ready to retype."""
         field = self.query_one("#query", Input)

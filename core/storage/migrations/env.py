@@ -11,6 +11,7 @@ connection = context.config.attributes["connection"]
 context.configure(
     connection=connection,
     target_metadata=context.config.attributes.get("target_metadata"),
+    version_table=context.config.attributes["version_table"],
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
 )

@@ -127,11 +127,6 @@ def upgrade() -> None:
     sa.Column('description', sa.String(length=200), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_core_role'))
     )
-    op.create_table('core_setting',
-    sa.Column('key', sa.String(length=80), nullable=False),
-    sa.Column('value', sa.Text(), nullable=False),
-    sa.PrimaryKeyConstraint('key', name=op.f('pk_core_setting'))
-    )
     op.create_table('core_user',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sa.String(length=60), nullable=False),
@@ -200,7 +195,6 @@ def downgrade() -> None:
     op.drop_table('core_room')
     op.drop_table('core_role_permission')
     op.drop_table('core_user')
-    op.drop_table('core_setting')
     op.drop_table('core_role')
     op.drop_table('core_practice')
     op.drop_table('core_plugin_state')

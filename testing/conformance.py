@@ -1,0 +1,480 @@
+"""The conformance check: does a plugin keep the contract the core documents?
+
+Run it on a fresh practice (it takes the plugin's tables down and up again, so their rows
+are lost)::
+
+    from medoffice.testing.conformance import check_plugin
+
+    def test_conformance(medoffice_practice):
+        check_plugin(medoffice_practice, "patient-alerts")
+
+or through the ``conformance`` fixture (``conformance("patient-alerts")``). Each check adds
+the problems it finds; :func:`check_plugin` raises one ``AssertionError`` listing them all.
+:func:`check_screens` is its asynchronous companion: it mounts the plugin's screens and
+patient-card panels in the TUI.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+from collections.abc import Callable
+from functools import reduce
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from medoffice.core.loader import PluginSet
+    from medoffice.core.records import PluginInfo
+    from medoffice.core.runtime import Runtime
+
+PERMISSION_NAME = re.compile(r"^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)+$")
+
+
+def _runtime(practice: Any) -> Runtime:
+    return getattr(practice, "runtime", practice)
+
+
+def _describe(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def import_object(path: str) -> Any:
+    """Import ``"package.module:Name"`` (``Name`` may be dotted), as the TUI does."""
+    module_name, sep, attribute = path.partition(":")
+    if not sep or not module_name or not attribute:
+        raise ValueError(f"{path!r} is not an import path like 'package.module:Name'")
+    return reduce(getattr, attribute.split("."), importlib.import_module(module_name))
+
+
+class _Hooks:
+    """Call one plugin's contribution hooks alone, turning a raising hook into a problem."""
+
+    def __init__(self, plugins: PluginSet, plugin_id: str, problems: list[str]) -> None:
+        self.plugins = plugins
+        self.plugin_id = plugin_id
+        self.problems = problems
+
+    def own(self, name: str, default: Any = None) -> Any:
+        for impl in getattr(self.plugins.pm.hook, name).get_hookimpls():
+            if impl.plugin_name == self.plugin_id:
+                try:
+                    result = impl.function()
+                except Exception as exc:
+                    self.problems.append(f"{name} raised {_describe(exc)}")
+                    return default
+                return default if result is None else result
+        return default
+
+    def others(self, name: str) -> list[tuple[str, Any]]:
+        """Every other plugin's (and the core's) contributions, one item each; failures skipped."""
+        found = []
+        for impl in getattr(self.plugins.pm.hook, name).get_hookimpls():
+            if impl.plugin_name == self.plugin_id:
+                continue
+            try:
+                result = impl.function()
+            except Exception:
+                continue  # their problem, reported when they are checked
+            if result is None:
+                continue
+            for item in result if isinstance(result, list | tuple) else [result]:
+                found.append((impl.plugin_name, item))
+        return found
+
+
+def check_plugin(practice: Any, plugin_id: str) -> None:
+    """Check that the plugin ``plugin_id`` keeps the core's contract in ``practice``.
+
+    Checks that it loaded (status ``enabled``: its hooks match their specifications); that
+    every table it declares starts with its table prefix; that its migrations carry its
+    branch label, go down and up again, and leave the database exactly as its models say;
+    that its commands are click groups whose names clash with neither the core's nor another
+    plugin's; that its permissions are well formed and its own; that every screen, panel and
+    palette action it names imports and is what it should be.
+
+    Args:
+        practice: the ``medoffice_practice`` fixture (or a ``Runtime``), made fresh for the
+            check: its plugin tables are dropped and re-created.
+        plugin_id: the plugin to check; it must be enabled in the practice.
+
+    Raises:
+        AssertionError: listing every problem found.
+    """
+    problems = plugin_problems(practice, plugin_id)
+    if problems:
+        lines = "\n".join(f"  - {p}" for p in problems)
+        raise AssertionError(f"plugin {plugin_id!r} does not conform ({len(problems)} problems):\n{lines}")
+
+
+def plugin_problems(practice: Any, plugin_id: str) -> list[str]:
+    """What :func:`check_plugin` would complain about, as a list (empty when it conforms)."""
+    runtime = _runtime(practice)
+    plugins = runtime.plugins
+    status = plugins.status(plugin_id)
+    if status is None:
+        installed = ", ".join(s.id for s in plugins.statuses) or "none"
+        return [f"is not installed in this practice (installed: {installed})"]
+    if not status.active:
+        reason = f": {status.reason}" if status.reason else ""
+        return [f"did not load: its status is {status.status!r}{reason}"]
+    info = plugins.candidates[plugin_id].info
+    problems: list[str] = []
+    hooks = _Hooks(plugins, plugin_id, problems)
+    _check_schema(runtime, info, hooks, problems)
+    _check_commands(hooks, problems)
+    declared = _check_permissions(hooks, problems)
+    _check_contributions(hooks, declared, problems)
+    return problems
+
+
+# -- tables and migrations -------------------------------------------------------------------
+
+
+def _check_schema(runtime: Runtime, info: PluginInfo, hooks: _Hooks, problems: list[str]) -> None:
+    from sqlalchemy import MetaData
+
+    from medoffice.core.records import SchemaContribution
+
+    schema = hooks.own("medoffice_schema")
+    if schema is None:
+        return
+    if not isinstance(schema, SchemaContribution):
+        problems.append(f"medoffice_schema returned {type(schema).__name__}, not a SchemaContribution")
+        return
+    if not isinstance(schema.metadata, MetaData):
+        problems.append(f"its schema's metadata is a {type(schema.metadata).__name__}, not a sqlalchemy MetaData")
+        return
+    for name in sorted(schema.metadata.tables):
+        if not name.startswith(info.table_prefix):
+            problems.append(f"table {name!r} does not start with the plugin's prefix {info.table_prefix!r}")
+    if not schema.versions_dir.is_dir():
+        problems.append(f"its migrations folder {schema.versions_dir} does not exist")
+        return
+    if _check_revisions(info, schema.versions_dir, problems):
+        _check_round_trip(runtime, info, schema.metadata, problems)
+
+
+def _check_revisions(info: PluginInfo, versions_dir: Path, problems: list[str]) -> bool:
+    """The branch's first revision: a root of its own (``down_revision = None``) with the label."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from medoffice.core.storage.migrate import CORE_VERSIONS, ENV_DIR
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(ENV_DIR))
+    cfg.set_main_option("path_separator", "os")
+    cfg.set_main_option("version_locations", f"{CORE_VERSIONS}{os.pathsep}{versions_dir}")
+    try:
+        scripts = list(ScriptDirectory.from_config(cfg).walk_revisions())
+    except Exception as exc:
+        problems.append(f"its migrations in {versions_dir} do not load: {_describe(exc)}")
+        return False
+    own = [s for s in scripts if Path(s.path).resolve().parent == versions_dir.resolve()]
+    if not own:
+        problems.append(f"its migrations folder {versions_dir} has no revision")
+        return False
+    ok = True
+    roots = [s for s in own if s.down_revision is None]
+    labelled = [s for s in own if info.branch_label in s.branch_labels]
+    if len(roots) != 1:
+        problems.append(f"its migrations have {len(roots)} first revisions (down_revision = None); want one")
+        ok = False
+    if [s.revision for s in labelled] != [s.revision for s in roots]:
+        problems.append(f"its first revision must carry the branch label {info.branch_label!r} "
+                        f"(branch_labels = ({info.branch_label!r},)), and no other revision")
+        ok = False
+    foreign = sorted({label for s in own for label in s.branch_labels} - {info.branch_label})
+    if foreign:
+        problems.append(f"its revisions carry other branch labels: {', '.join(foreign)}")
+        ok = False
+    return ok
+
+
+def _table_of(item: Any) -> str | None:
+    """The table an Alembic autogenerate diff entry is about."""
+    if isinstance(item, list):
+        return _table_of(item[0]) if item else None
+    op = item[0]
+    if op in ("add_table", "remove_table"):
+        return item[1].name
+    if op in ("add_column", "remove_column") or op.startswith("modify_"):
+        return item[2]
+    target = item[1]
+    table = getattr(target, "table", None)
+    return getattr(table, "name", None)
+
+
+def _combined_metadata(metadatas: list[Any]) -> Any:
+    """The core's tables and the given ones in one ``MetaData``, so that a plugin's foreign
+    keys to ``core_patient`` (or to a plugin it requires) resolve when the diff is computed."""
+    from sqlalchemy import MetaData
+
+    from medoffice.core.storage.base import NAMING_CONVENTION, CoreBase
+
+    combined = MetaData(naming_convention=NAMING_CONVENTION)
+    for source in [CoreBase.metadata, *metadatas]:
+        for table in source.tables.values():
+            if table.key not in combined.tables:
+                table.to_metadata(combined)
+    return combined
+
+
+def _check_round_trip(runtime: Runtime, info: PluginInfo, metadata: Any, problems: list[str]) -> None:
+    """Down to nothing, up again, then compare the database with the models."""
+    from sqlalchemy import inspect
+
+    from medoffice.core.storage import migrate
+
+    plugins = runtime.plugins
+    try:
+        schemas = {pid: s for pid, s in plugins.hooks.schemas().items() if pid != "core"}
+    except Exception as exc:
+        problems.append(f"cannot gather the practice's schemas: {_describe(exc)}")
+        return
+    tables = set(metadata.tables)
+    step = "checking where its branch stands"
+    try:
+        with runtime.engine.begin() as conn:
+            status = {s.branch: s for s in migrate.branch_statuses(conn, schemas)}.get(info.branch_label)
+            if status is None or status.pending:
+                current = status.current if status else None
+                problems.append(f"its branch {info.branch_label!r} is not at its head after migrating "
+                                f"(current {current!r})")
+            step = "going down (downgrade_branch)"
+            migrate.downgrade_branch(conn, schemas, info.id)
+            left = sorted(tables & set(inspect(conn).get_table_names()))
+            if left:
+                problems.append(f"its downgrade leaves the tables {', '.join(left)}")
+            step = "going up again"
+            migrate.upgrade(conn, schemas, [info.id])
+            missing = sorted(tables - set(inspect(conn).get_table_names()))
+            if missing:
+                problems.append(f"its migrations do not create the tables {', '.join(missing)}")
+            if "core" not in {s.branch for s in migrate.branch_statuses(conn, schemas)}:
+                problems.append("its migrations hide the core's branch from 'medoffice db status' "
+                                "(a first revision with depends_on='core' does that; leave depends_on None)")
+            step = "comparing the database with its models"
+            everything = _combined_metadata([*(s.metadata for pid, s in schemas.items() if pid != info.id), metadata])
+            diff = [d for d in migrate.schema_diff(conn, everything)
+                    if (name := _table_of(d)) is not None and (name in tables or name.startswith(info.table_prefix))]
+    except Exception as exc:
+        problems.append(f"its migrations failed {step}: {_describe(exc)}")
+        return
+    for item in diff:
+        problems.append(f"its migrations and models differ: {item}")
+
+
+# -- commands --------------------------------------------------------------------------------
+
+
+def _check_commands(hooks: _Hooks, problems: list[str]) -> None:
+    import click
+
+    from medoffice.core.cli import CORE_COMMANDS
+
+    commands = hooks.own("medoffice_cli_commands", [])
+    if not isinstance(commands, list | tuple):
+        problems.append(f"medoffice_cli_commands returned {type(commands).__name__}, not a list")
+        return
+    others = {cmd.name: pid for pid, cmd in hooks.others("medoffice_cli_commands") if isinstance(cmd, click.Command)}
+    seen: set[str] = set()
+    for command in commands:
+        if not isinstance(command, click.Group):
+            problems.append(f"command {getattr(command, 'name', command)!r} is not a click.Group "
+                            "(contribute a group: 'medoffice <group> <command>')")
+        name = getattr(command, "name", None)
+        if not name:
+            problems.append(f"command {command!r} has no name")
+            continue
+        if name in CORE_COMMANDS:
+            problems.append(f"command {name!r} clashes with the core's 'medoffice {name}'")
+        elif name in others:
+            problems.append(f"command {name!r} clashes with the plugin {others[name]!r}'s")
+        if name in seen:
+            problems.append(f"command {name!r} is contributed twice")
+        seen.add(name)
+
+
+# -- permissions -----------------------------------------------------------------------------
+
+
+def _check_permissions(hooks: _Hooks, problems: list[str]) -> set[str]:
+    """Check the plugin's permissions; return every permission name declared in the practice."""
+    from medoffice.core.permissions import CORE_PERMISSIONS, ROLES
+    from medoffice.core.records import PermissionSpec
+
+    specs = hooks.own("medoffice_permissions", [])
+    others = {spec.name: pid for pid, spec in hooks.others("medoffice_permissions") if isinstance(spec, PermissionSpec)}
+    core_words = {spec.name.split(".")[0] for spec in CORE_PERMISSIONS}
+    declared = set(others)
+    seen: set[str] = set()
+    for spec in specs if isinstance(specs, list | tuple) else [specs]:
+        if not isinstance(spec, PermissionSpec):
+            problems.append(f"permission {spec!r} is not a PermissionSpec")
+            continue
+        name = spec.name
+        declared.add(name)
+        if not PERMISSION_NAME.match(name):
+            problems.append(f"permission {name!r} is not dotted lower-case words ('alerts.write')")
+        elif name in others:
+            owner = "the core" if others[name] == "core" else f"the plugin {others[name]!r}"
+            problems.append(f"permission {name!r} is already declared by {owner}")
+        elif name.split(".")[0] in core_words:
+            problems.append(f"permission {name!r} starts with the core's word {name.split('.')[0]!r}; "
+                            "use a word of the plugin's own")
+        if name in seen:
+            problems.append(f"permission {name!r} is declared twice")
+        seen.add(name)
+        unknown = [role for role in spec.default_roles if role not in ROLES]
+        if unknown:
+            problems.append(f"permission {name!r} names unknown roles {', '.join(map(repr, unknown))} "
+                            f"(roles: {', '.join(ROLES)})")
+    return declared
+
+
+# -- screens, panels, actions, reports -------------------------------------------------------
+
+
+def _check_import(kind: str, item_id: str, path: str, check: Callable[[Any], str | None], problems: list[str]) -> None:
+    try:
+        obj = import_object(path)
+    except Exception as exc:
+        problems.append(f"{kind} {item_id!r}: {path} does not import: {_describe(exc)}")
+        return
+    wrong = check(obj)
+    if wrong:
+        problems.append(f"{kind} {item_id!r}: {path} {wrong}")
+
+
+def _subclass_of(base: type, name: str) -> Callable[[Any], str | None]:
+    def check(obj: Any) -> str | None:
+        return None if isinstance(obj, type) and issubclass(obj, base) else f"is not a {name} subclass"
+    return check
+
+
+def _check_contributions(hooks: _Hooks, declared: set[str], problems: list[str]) -> None:
+    from textual.screen import Screen
+    from textual.widget import Widget
+
+    from medoffice.core.records import ActionContribution, PanelContribution, ReportSpec, ScreenContribution
+
+    kinds = [
+        ("medoffice_screens", "screen", ScreenContribution, "screen", _subclass_of(Screen, "textual.screen.Screen")),
+        ("medoffice_patient_panels", "panel", PanelContribution, "widget", _subclass_of(Widget, "textual.widget.Widget")),
+        ("medoffice_palette_actions", "action", ActionContribution, "action",
+         lambda obj: None if callable(obj) else "is not callable"),
+    ]
+    for hook, kind, record_type, attribute, check in kinds:
+        items = hooks.own(hook, [])
+        taken = {item.id: pid for pid, item in hooks.others(hook) if isinstance(item, record_type)}
+        seen: set[str] = set()
+        for item in items if isinstance(items, list | tuple) else [items]:
+            if not isinstance(item, record_type):
+                problems.append(f"{hook} returned {item!r}, not a {record_type.__name__}")
+                continue
+            if item.id in taken:
+                problems.append(f"{kind} id {item.id!r} is already used by the plugin {taken[item.id]!r}")
+            if item.id in seen:
+                problems.append(f"{kind} id {item.id!r} is contributed twice")
+            seen.add(item.id)
+            if item.permission is not None and item.permission not in declared:
+                problems.append(f"{kind} {item.id!r} needs the permission {item.permission!r}, which nobody declares")
+            _check_import(kind, item.id, getattr(item, attribute), check, problems)
+    for report in hooks.own("medoffice_reports", []):
+        if not isinstance(report, ReportSpec):
+            problems.append(f"medoffice_reports returned {report!r}, not a ReportSpec")
+        elif report.permission not in declared:
+            problems.append(f"report {report.id!r} needs the permission {report.permission!r}, which nobody declares")
+
+
+# -- in the TUI ------------------------------------------------------------------------------
+
+
+async def _settle(pilot: Any, condition: Callable[[], object], timeout: float) -> bool:
+    from ._tui import wait_for
+
+    try:
+        await wait_for(pilot, condition, timeout=timeout)
+    except AssertionError:
+        return False
+    return True
+
+
+def _a_patient(practice: Any) -> str:
+    """The MRN of a patient to open the card of, registering one if the practice has none."""
+    from medoffice.core.services import patients
+
+    runtime = _runtime(practice)
+    with runtime.operation() as ctx:
+        found = next(patients.iter_all(ctx), None)
+        if found is not None:
+            return found.mrn
+        return patients.register(ctx, {"first_name": "Conformance", "last_name": "Check",
+                                       "date_of_birth": "1970-01-01", "sex": "unknown"}).patient.mrn
+
+
+async def check_screens(practice: Any, plugin_id: str, *, timeout: float = 10.0) -> None:
+    """Mount every screen and patient-card panel of ``plugin_id`` in the TUI.
+
+    The app runs as the system user (who may see everything) on ``practice`` (the
+    ``medoffice_practice`` fixture); each screen is opened the way navigation opens it, and
+    one patient's card (a patient is registered if there is none) shows the panels. A
+    contribution that fails to import, build, mount or load is replaced by the app's error
+    panel naming the plugin: each one is a problem.
+
+    Raises:
+        AssertionError: listing every screen and panel that failed.
+    """
+    from medoffice.core.context import SYSTEM_USER
+    from medoffice.tui.screens.patient_card import PatientCardScreen
+    from medoffice.tui.screens.plugin_host import PluginErrorPanel, PluginErrorScreen
+
+    runtime = _runtime(practice)
+    problems: list[str] = []
+    screens = [s for pid, s in runtime.plugins.hooks.screens() if pid == plugin_id]
+    panels = [p for pid, p in runtime.plugins.hooks.patient_panels() if pid == plugin_id]
+    mrn = _a_patient(practice) if panels else None
+    errors: list[str] = []
+    try:
+        async with practice.pilot(SYSTEM_USER) as pilot:
+            app = pilot.app
+            show_error = app.show_error
+            app.show_error = lambda message: (errors.append(message), show_error(message))
+            await _settle(pilot, lambda: app.home is not None and app.screen is app.home, timeout)
+            for screen in screens:
+                app.open_plugin_screen(screen.id)
+                if not await _settle(pilot, lambda: app.screen is not app.home, timeout):
+                    problems.append(f"screen {screen.id!r} did not open")
+                    continue
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                if isinstance(app.screen, PluginErrorScreen):
+                    problems.append(f"screen {screen.id!r} failed: {app.screen.message}")
+                while app.screen is not app.home:
+                    await app.pop_screen()
+            if panels:
+                app.push_patient_card(mrn)
+                card_open = await _settle(pilot, lambda: isinstance(app.screen, PatientCardScreen)
+                                          and app.screen.patient is not None, timeout)
+                if not card_open:
+                    problems.append(f"the patient card of {mrn} did not open")
+                else:
+                    await app.workers.wait_for_complete()
+                    await pilot.pause()
+                    await pilot.pause()
+                    for failed in app.screen.query(PluginErrorPanel):
+                        if failed.plugin_id == plugin_id:
+                            problems.append(f"panel {failed.border_title!r} failed: {failed.render()}")
+    except Exception as exc:
+        problems.append(f"the TUI failed: {_describe(exc)}")
+    problems += [f"the TUI showed an error: {e}" for e in errors if plugin_id in e]
+    if problems:
+        lines = "\n".join(f"  - {p}" for p in dict.fromkeys(problems))
+        raise AssertionError(f"plugin {plugin_id!r}'s screens do not conform:\n{lines}")
+
+
+__all__ = ["check_plugin", "check_screens", "import_object", "plugin_problems"]

@@ -1,0 +1,153 @@
+"""The audit log records every change and detects tampering."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from medoffice.core import audit
+from medoffice.core.services import patients
+
+
+def register(practice, first="Ann", user="frontdesk"):
+    with practice.operation(user) as ctx:
+        return patients.register(ctx, {"first_name": first, "last_name": "Lee", "date_of_birth": "1970-01-02",
+                                        "sex": "f"}).patient
+
+
+def verify(practice):
+    runtime = practice.runtime
+    with practice.operation("admin", write=False) as ctx:
+        key = runtime.audit_key()
+        return audit.verify(ctx.session, key, audit.read_checkpoints(runtime.settings.checkpoint_file, key))
+
+
+def tamper(practice, *statements):
+    """What an intruder with database access would do: switch the guard off, change rows."""
+    engine = practice.runtime.engine
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("DROP TRIGGER core_audit_no_update")
+            conn.exec_driver_sql("DROP TRIGGER core_audit_no_delete")
+        else:
+            conn.exec_driver_sql("ALTER TABLE core_audit DISABLE TRIGGER USER")
+        for statement in statements:
+            conn.execute(text(statement))
+
+
+class TestRecording:
+    def test_every_change_and_opening_is_recorded_with_user_and_time(self, medoffice_practice):
+        patient = register(medoffice_practice)
+        with medoffice_practice.operation("frontdesk") as ctx:
+            patients.update(ctx, patient.mrn, {"phone": "555-010-1234"})
+        with medoffice_practice.operation("billing") as ctx:
+            patients.open_record(ctx, patient.mrn)
+        with medoffice_practice.operation("admin", write=False) as ctx:
+            entries = list(audit.iter_entries(ctx.session, patient_id=patient.id))
+        assert [(e.action, e.username) for e in entries] == [
+            ("patient.opened", "billing"), ("patient.updated", "frontdesk"), ("patient.registered", "frontdesk")]
+        assert entries[1].summary == {"changed": {"phone": [None, "555-010-1234"]}}
+        assert all(e.at.tzinfo is not None for e in entries)
+
+    def test_no_password_or_card_number_reaches_the_audit_trail(self, medoffice_practice):
+        with medoffice_practice.operation("admin") as ctx:
+            ctx.audit("test.event", "thing", summary={"password": "hunter22", "note": "card 4111 1111 1111 1111"})
+        with medoffice_practice.operation("admin", write=False) as ctx:
+            (entry,) = list(audit.iter_entries(ctx.session, action="test.event"))
+        dumped = json.dumps(entry.summary)
+        assert "hunter22" not in dumped and "4111" not in dumped
+
+    def test_the_database_refuses_to_update_or_delete_audit_rows(self, medoffice_practice):
+        register(medoffice_practice)
+        for statement in ("UPDATE core_audit SET action = 'x'", "DELETE FROM core_audit"):
+            with pytest.raises(DBAPIError, match="append-only"):
+                with medoffice_practice.runtime.engine.begin() as conn:
+                    conn.execute(text(statement))
+        assert verify(medoffice_practice).ok
+
+
+class TestVerify:
+    def test_an_untouched_log_verifies(self, medoffice_practice):
+        register(medoffice_practice)
+        report = verify(medoffice_practice)
+        assert report.ok and report.rows > 3
+
+    def test_a_hand_edited_row_is_named(self, medoffice_practice):
+        register(medoffice_practice)
+        with medoffice_practice.operation("admin", write=False) as ctx:
+            seq = next(audit.iter_entries(ctx.session, action="patient.registered")).seq
+        tamper(medoffice_practice, f"UPDATE core_audit SET username = 'admin' WHERE seq = {seq}")
+        report = verify(medoffice_practice)
+        assert not report.ok
+        assert report.first_bad_seq == seq and "altered" in report.problem
+
+    def test_a_deleted_row_is_named(self, medoffice_practice):
+        register(medoffice_practice)
+        register(medoffice_practice, "Bo")
+        tamper(medoffice_practice, "DELETE FROM core_audit WHERE seq = 3")
+        report = verify(medoffice_practice)
+        assert (report.ok, report.first_bad_seq) == (False, 3)
+        assert "deleted" in report.problem
+
+    def test_swapped_rows_are_caught(self, medoffice_practice):
+        register(medoffice_practice)
+        tamper(medoffice_practice,
+               "UPDATE core_audit SET seq = -1 WHERE seq = 2",
+               "UPDATE core_audit SET seq = 2 WHERE seq = 3",
+               "UPDATE core_audit SET seq = 3 WHERE seq = -1")
+        report = verify(medoffice_practice)
+        assert (report.ok, report.first_bad_seq) == (False, 2)
+
+    def test_an_inserted_row_is_caught(self, medoffice_practice):
+        register(medoffice_practice)
+        with medoffice_practice.operation("admin", write=False) as ctx:
+            last = next(audit.iter_entries(ctx.session, limit=1)).seq
+        tamper(medoffice_practice,
+               "INSERT INTO core_audit (seq, at, username, action, entity, summary, prev_hash, hash) "
+               f"VALUES ({last + 1}, '2026-01-01 00:00:00', 'admin', 'x', 'y', '{{}}', 'a', 'b')")
+        report = verify(medoffice_practice)
+        assert not report.ok and report.first_bad_seq == last + 1
+
+    def test_a_cut_off_tail_is_caught_by_the_backup_checkpoint(self, medoffice_practice, tmp_path):
+        from medoffice.core import backup
+
+        if medoffice_practice.runtime.engine.dialect.name != "sqlite":
+            with medoffice_practice.operation("admin", write=False) as ctx:
+                audit.write_checkpoint(ctx.session, medoffice_practice.runtime.audit_key(),
+                                       medoffice_practice.runtime.settings.checkpoint_file, ctx.now())
+        else:
+            backup.backup(medoffice_practice.runtime, medoffice_practice.user("admin"), tmp_path / "b.sqlite")
+        with medoffice_practice.operation("admin", write=False) as ctx:
+            last = next(audit.iter_entries(ctx.session, limit=1)).seq
+        tamper(medoffice_practice, f"DELETE FROM core_audit WHERE seq >= {last - 1}",
+               f"UPDATE core_audit_head SET seq = {last - 2}, hash = "
+               f"(SELECT hash FROM core_audit WHERE seq = {last - 2})")
+        report = verify(medoffice_practice)
+        assert not report.ok
+        assert "removed from the end" in report.problem
+
+    def test_the_cli_exits_1_naming_the_row(self, medoffice_practice):
+        register(medoffice_practice)
+        tamper(medoffice_practice, "UPDATE core_audit SET summary = '{}' WHERE seq = 2")
+        result = medoffice_practice.cli("audit", "verify")
+        assert result.exit_code == 1
+        assert result.stderr.strip() == "error: audit log tampered: row 2 was altered or inserted without the key"
+
+
+class TestShow:
+    def test_show_filters_by_patient_and_user(self, medoffice_practice):
+        ann = register(medoffice_practice)
+        register(medoffice_practice, "Bo", user="manager")
+        result = medoffice_practice.cli("audit", "show", "--patient", ann.mrn, "--json")
+        assert result.exit_code == 0, result.stderr
+        assert {e["action"] for e in result.json()} == {"patient.registered"}
+        by_manager = medoffice_practice.cli("audit", "show", "--user", "manager", "--action", "patient.*", "--json")
+        assert [e["username"] for e in by_manager.json()] == ["manager"]
+
+    def test_the_front_desk_may_not_read_the_audit_log(self, medoffice_practice):
+        result = medoffice_practice.cli("audit", "show", user="frontdesk")
+        assert result.exit_code == 1
+        assert "lacks the permission 'audit.read'" in result.stderr

@@ -1,0 +1,130 @@
+"""The front desk's stories about patients, through the service layer."""
+
+from __future__ import annotations
+
+import pytest
+
+from medoffice.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from medoffice.core.services import patients
+
+ANN = {"first_name": "Ann", "last_name": "O'Brien", "date_of_birth": "1970-01-02", "sex": "f",
+       "phone": "(555) 010-1234"}
+
+
+def register(practice, data=ANN, user="frontdesk"):
+    with practice.operation(user) as ctx:
+        return patients.register(ctx, data)
+
+
+def count(practice):
+    with practice.operation("admin", write=False) as ctx:
+        return patients.count(ctx)
+
+
+class TestRegistering:
+    def test_a_new_patient_gets_the_next_mrn(self, medoffice_practice):
+        first = register(medoffice_practice).patient
+        second = register(medoffice_practice, {**ANN, "first_name": "Bo"}).patient
+        assert (first.mrn, second.mrn) == ("000001", "000002")
+        assert first.sex == "female" and first.display_name == "O'Brien, Ann"
+
+    def test_the_same_name_and_birth_date_is_flagged_not_refused(self, medoffice_practice):
+        first = register(medoffice_practice).patient
+        twin = register(medoffice_practice, {**ANN, "first_name": "ann", "phone": ""})
+        assert twin.possible_duplicates == (first,)
+        assert count(medoffice_practice) == 2
+
+    def test_a_given_mrn_must_be_unused(self, medoffice_practice):
+        register(medoffice_practice, {**ANN, "mrn": "A-100"})
+        with pytest.raises(Conflict, match="A-100"):
+            register(medoffice_practice, {**ANN, "mrn": "a-100"})
+        assert count(medoffice_practice) == 1
+
+    def test_every_bad_field_is_reported_and_nothing_is_saved(self, medoffice_practice):
+        bad = {**ANN, "date_of_birth": "1970-02-30", "email": "nope", "sex": "?"}
+        with pytest.raises(ValidationError) as info:
+            register(medoffice_practice, bad)
+        assert set(info.value.errors) == {"date_of_birth", "email", "sex"}
+        assert count(medoffice_practice) == 0
+
+    def test_billing_may_read_but_not_register(self, medoffice_practice):
+        with pytest.raises(PermissionDenied, match="patients.write"):
+            register(medoffice_practice, user="billing")
+
+
+class TestFinding:
+    @pytest.fixture
+    def people(self, medoffice_practice):
+        for first, last, born, phone in [
+            ("Ann", "O'Brien", "1970-01-02", "555-010-1234"),
+            ("Brian", "Obst", "1985-06-07", "555-010-9999"),
+            ("Obi", "Smith", "1990-03-04", ""),
+            ("Carla", "Smithers", "2001-11-12", ""),
+        ]:
+            register(medoffice_practice, {"first_name": first, "last_name": last, "date_of_birth": born, "sex": "u",
+                                          "phone": phone})
+        return medoffice_practice
+
+    def find(self, practice, text, **kwargs):
+        with practice.operation("billing", write=False) as ctx:
+            return [(m.patient.first_name, m.reason) for m in patients.find(ctx, text, **kwargs)]
+
+    def test_a_fragment_matches_last_names_before_first_names(self, people):
+        assert self.find(people, "ob") == [("Ann", "last name"), ("Brian", "last name"), ("Obi", "first name")]
+
+    def test_punctuation_in_names_does_not_get_in_the_way(self, people):
+        assert self.find(people, "obrien")[0] == ("Ann", "last name")
+
+    def test_an_exact_last_name_ranks_first(self, people):
+        assert [name for name, _ in self.find(people, "smith")] == ["Obi", "Carla"]
+
+    def test_last_comma_first(self, people):
+        assert self.find(people, "smith, c") == [("Carla", "name")]
+
+    def test_first_then_last(self, people):
+        assert self.find(people, "carla smi") == [("Carla", "name")]
+
+    def test_birth_date_in_either_format(self, people):
+        assert self.find(people, "1985-06-07") == [("Brian", "date of birth")]
+        assert self.find(people, "06/07/1985") == [("Brian", "date of birth")]
+
+    def test_phone_digits_however_typed(self, people):
+        assert self.find(people, "(555) 010-9999") == [("Brian", "phone")]
+
+    def test_mrn(self, people):
+        assert self.find(people, "000003") == [("Obi", "MRN")]
+
+    def test_inactive_patients_are_hidden_unless_asked(self, people):
+        with people.operation("frontdesk") as ctx:
+            patients.set_active(ctx, "000003", False)
+        assert ("Obi", "first name") not in self.find(people, "ob")
+        assert ("Obi", "first name") in self.find(people, "ob", include_inactive=True)
+
+    def test_an_empty_search_is_refused(self, people):
+        with pytest.raises(ValidationError):
+            self.find(people, "   ")
+
+
+class TestEditing:
+    def test_an_edit_keeps_history_and_refuses_bad_values_whole(self, medoffice_practice):
+        patient = register(medoffice_practice).patient
+        with pytest.raises(ValidationError):
+            with medoffice_practice.operation("frontdesk") as ctx:
+                patients.update(ctx, patient.mrn, {"phone": "555-010-2222", "date_of_birth": "tomorrow"})
+        with medoffice_practice.operation("frontdesk") as ctx:
+            assert patients.get(ctx, patient.mrn).phone == "(555) 010-1234"
+            after = patients.update(ctx, patient.mrn, {"last_name": "OBrien-Lee"})
+        assert after.last_name == "OBrien-Lee"
+
+    def test_the_mrn_cannot_change_and_a_name_cannot_be_blanked(self, medoffice_practice):
+        patient = register(medoffice_practice).patient
+        with medoffice_practice.operation("frontdesk") as ctx:
+            with pytest.raises(ValidationError, match="MRN"):
+                patients.update(ctx, patient.mrn, {"mrn": "X1"})
+            with pytest.raises(ValidationError, match="first name"):
+                patients.update(ctx, patient.mrn, {"first_name": " "})
+
+    def test_an_unknown_mrn_is_not_found(self, medoffice_practice):
+        with pytest.raises(NotFound, match="no patient with MRN 'ZZZ'"):
+            with medoffice_practice.operation("frontdesk") as ctx:
+                patients.open_record(ctx, "ZZZ")

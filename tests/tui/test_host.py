@@ -1,0 +1,90 @@
+"""The ScreenHost the app hands to screens: units of work as the user, errors in one line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from medoffice.core.errors import AuthenticationError, PluginError, ValidationError
+from medoffice.core.services import patients
+from medoffice.core.ui import ScreenHost
+from medoffice.tui.app import MedofficeApp
+from medoffice.tui.host import AppScreenHost, one_line
+
+
+async def test_the_host_is_a_screen_host_and_acts_as_the_signed_in_user(runtime, kit):
+    """call() runs the service in a unit of work as the user; write=False is read-only."""
+    desk = kit.add_user(runtime, "desk", ["front_desk"])
+    app = MedofficeApp(runtime, user=desk)
+    host = app.host.for_plugin("fake")
+    assert isinstance(host, ScreenHost)
+    assert host.user == desk
+    seen = host.call(lambda ctx, extra: (ctx.user.username, ctx.write, extra), "x", write=False)
+    assert seen == ("desk", False, "x")
+    record = host.call(patients.register, {"first_name": "Ann", "last_name": "Smith",
+                                           "date_of_birth": "1980-02-03", "sex": "f"}).patient
+    assert host.call(patients.get, record.mrn, write=False) == record
+
+
+async def test_a_failing_call_rolls_back_and_re_raises(runtime, kit):
+    """Nothing is half-written: the unit of work rolls back when the function raises."""
+    app = MedofficeApp(runtime, user=kit.admin(runtime))
+
+    def register_then_fail(ctx):
+        patients.register(ctx, {"first_name": "Ann", "last_name": "Smith", "date_of_birth": "1980-02-03",
+                                "sex": "f"})
+        raise ValidationError("refused", field="x")
+
+    with pytest.raises(ValidationError):
+        app.host.call(register_then_fail)
+    assert kit.patient_count(runtime) == 0
+
+
+async def test_calling_without_a_signed_in_user_is_refused(runtime):
+    """After sign-out a lingering worker cannot act as anybody."""
+    app = MedofficeApp(runtime)
+    with pytest.raises(AuthenticationError):
+        app.host.call(patients.count, write=False)
+
+
+async def test_notify_error_names_the_plugin_from_any_thread(runtime, kit):
+    """A plugin's host prefixes its id; a worker thread may report errors too."""
+    app = MedofficeApp(runtime, user=kit.admin(runtime))
+    async with app.run_test(size=(80, 24)) as pilot:
+        host = app.host.for_plugin("alerts")
+        host.notify_error(ValidationError("no such alert"))
+        worker = app.run_worker(lambda: host.notify_error(RuntimeError("thread\nboom")), thread=True)
+        await worker.wait()
+        await pilot.pause()
+        assert kit.messages(app) == [
+            "plugin 'alerts': no such alert",
+            "plugin 'alerts': unexpected RuntimeError: thread boom",
+        ]
+
+
+def test_one_line_does_not_name_a_plugin_twice():
+    """A PluginError already names its plugin."""
+    assert one_line(PluginError("alerts", "hook raised")) == "plugin 'alerts': hook raised"
+    assert one_line(PluginError("alerts", "hook raised"), "alerts") == "plugin 'alerts': hook raised"
+    assert one_line(ValueError("x" * 500)).endswith("…")
+    assert AppScreenHost.__doc__
+
+
+def test_importing_the_package_does_not_import_textual():
+    """``medoffice --help`` imports medoffice.tui; it must stay cheap."""
+    code = "import sys, medoffice.tui; print('textual' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_run_tui_runs_the_app_on_the_runtime(runtime, monkeypatch):
+    """``medoffice tui`` calls run_tui(runtime): it starts MedofficeApp on that runtime."""
+    import medoffice.tui
+    from medoffice.tui import app as app_module
+
+    ran: list[MedofficeApp] = []
+    monkeypatch.setattr(app_module.MedofficeApp, "run", lambda self, *a, **kw: ran.append(self))
+    medoffice.tui.run_tui(runtime)
+    assert len(ran) == 1 and ran[0].runtime is runtime and ran[0].user is None
