@@ -31,10 +31,6 @@ SYSTEM_USER = UserRecord(id=0, username="system", full_name="medoffice", roles=f
 """Acts for set-up work with no human behind it (``init``, ``demo``, migrations)."""
 
 
-def has_permission(user: UserRecord, permission: str) -> bool:
-    return "*" in user.permissions or permission in user.permissions
-
-
 class Context:
     """One unit of work, acting as one user."""
 
@@ -67,7 +63,7 @@ class Context:
         return moment.astimezone(self.timezone)
 
     def can(self, permission: str) -> bool:
-        return has_permission(self.user, permission)
+        return self.user.can(permission)
 
     def require(self, permission: str) -> None:
         """Refuse the operation unless the user has ``permission``. Call it first thing."""

@@ -72,7 +72,7 @@ def run_cli(
 
     environment: dict[str, str | None] = {"MEDOFFICE_USER": user, "MEDOFFICE_PASSWORD": password, "MEDOFFICE_DB": None}
     environment.update(env or {})
-    # The URL goes in the state too: ``--help`` is eager and runs before ``--db`` is read.
+    # The URL goes in the state too, where the root group looks for it when listing commands.
     state = AppState(database_url=database_url, candidates=list(candidates) if candidates is not None else None)
     result = CliRunner().invoke(cli, ["--db", database_url, *args], input=input, env=environment,
                                 catch_exceptions=False, obj=state)

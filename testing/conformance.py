@@ -16,8 +16,8 @@ patient-card panels in the TUI.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
-import os
 import re
 from collections.abc import Callable
 from functools import reduce
@@ -106,7 +106,8 @@ def check_plugin(practice: Any, plugin_id: str) -> None:
     problems = plugin_problems(practice, plugin_id)
     if problems:
         lines = "\n".join(f"  - {p}" for p in problems)
-        raise AssertionError(f"plugin {plugin_id!r} does not conform ({len(problems)} problems):\n{lines}")
+        count = f"{len(problems)} problem" + ("s" if len(problems) > 1 else "")
+        raise AssertionError(f"plugin {plugin_id!r} does not conform ({count}):\n{lines}")
 
 
 def plugin_problems(practice: Any, plugin_id: str) -> list[str]:
@@ -119,7 +120,11 @@ def plugin_problems(practice: Any, plugin_id: str) -> list[str]:
         return [f"is not installed in this practice (installed: {installed})"]
     if not status.active:
         reason = f": {status.reason}" if status.reason else ""
-        return [f"did not load: its status is {status.status!r}{reason}"]
+        found = [f"did not load: its status is {status.status!r}{reason}"]
+        candidate = plugins.candidates.get(plugin_id)
+        if candidate is not None:
+            found += _registration_problems(plugin_id, candidate.module)
+        return found
     info = plugins.candidates[plugin_id].info
     problems: list[str] = []
     hooks = _Hooks(plugins, plugin_id, problems)
@@ -128,6 +133,19 @@ def plugin_problems(practice: Any, plugin_id: str) -> list[str]:
     declared = _check_permissions(hooks, problems)
     _check_contributions(hooks, declared, problems)
     return problems
+
+
+def _registration_problems(plugin_id: str, module: Any) -> list[str]:
+    """Register the plugin alone in a fresh manager: do its hooks match their specifications?"""
+    from medoffice.core.loader.manager import new_plugin_manager
+
+    pm = new_plugin_manager()
+    try:
+        pm.register(module, name=plugin_id)
+    except Exception as exc:  # pluggy's PluginValidationError: an argument the spec lacks
+        return [f"its hooks do not match their specifications: {_describe(exc)}"]
+    unknown = sorted(c.name for c in pm.get_hookcallers(module) or [] if not c.has_spec())
+    return [f"it implements unknown hooks: {', '.join(unknown)}"] if unknown else []
 
 
 # -- tables and migrations -------------------------------------------------------------------
@@ -158,22 +176,27 @@ def _check_schema(runtime: Runtime, info: PluginInfo, hooks: _Hooks, problems: l
 
 
 def _check_revisions(info: PluginInfo, versions_dir: Path, problems: list[str]) -> bool:
-    """The branch's first revision: a root of its own (``down_revision = None``) with the label."""
+    """The plugin's own history: one first revision (``down_revision = None``), with its label.
+
+    Each owner's history is loaded alone, with its own version table, as the core migrates it:
+    a revision that points into the core's history (``depends_on = "core"``) does not load.
+    """
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from medoffice.core.storage.migrate import CORE_VERSIONS, ENV_DIR
+    from medoffice.core.storage.migrate import ENV_DIR
 
     cfg = Config()
     cfg.set_main_option("script_location", str(ENV_DIR))
     cfg.set_main_option("path_separator", "os")
-    cfg.set_main_option("version_locations", f"{CORE_VERSIONS}{os.pathsep}{versions_dir}")
+    cfg.set_main_option("version_locations", str(versions_dir))
     try:
-        scripts = list(ScriptDirectory.from_config(cfg).walk_revisions())
+        script = ScriptDirectory.from_config(cfg)
+        own = list(script.walk_revisions())
+        script.get_current_head()  # refuses several heads
     except Exception as exc:
-        problems.append(f"its migrations in {versions_dir} do not load: {_describe(exc)}")
+        problems.append(f"its migrations in {versions_dir} do not load on their own: {_describe(exc)}")
         return False
-    own = [s for s in scripts if Path(s.path).resolve().parent == versions_dir.resolve()]
     if not own:
         problems.append(f"its migrations folder {versions_dir} has no revision")
         return False
@@ -254,9 +277,6 @@ def _check_round_trip(runtime: Runtime, info: PluginInfo, metadata: Any, problem
             missing = sorted(tables - set(inspect(conn).get_table_names()))
             if missing:
                 problems.append(f"its migrations do not create the tables {', '.join(missing)}")
-            if "core" not in {s.branch for s in migrate.branch_statuses(conn, schemas)}:
-                problems.append("its migrations hide the core's branch from 'medoffice db status' "
-                                "(a first revision with depends_on='core' does that; leave depends_on None)")
             step = "comparing the database with its models"
             everything = _combined_metadata([*(s.metadata for pid, s in schemas.items() if pid != info.id), metadata])
             diff = [d for d in migrate.schema_diff(conn, everything)
@@ -356,15 +376,23 @@ def _subclass_of(base: type, name: str) -> Callable[[Any], str | None]:
     return check
 
 
-def _check_contributions(hooks: _Hooks, declared: set[str], problems: list[str]) -> None:
+def _panel_class(obj: Any) -> str | None:
     from textual.screen import Screen
     from textual.widget import Widget
+
+    if isinstance(obj, type) and issubclass(obj, Screen):
+        return "is a textual Screen; a panel is a textual.widget.Widget mounted on the card"
+    return _subclass_of(Widget, "textual.widget.Widget")(obj)
+
+
+def _check_contributions(hooks: _Hooks, declared: set[str], problems: list[str]) -> None:
+    from textual.screen import Screen
 
     from medoffice.core.records import ActionContribution, PanelContribution, ReportSpec, ScreenContribution
 
     kinds = [
         ("medoffice_screens", "screen", ScreenContribution, "screen", _subclass_of(Screen, "textual.screen.Screen")),
-        ("medoffice_patient_panels", "panel", PanelContribution, "widget", _subclass_of(Widget, "textual.widget.Widget")),
+        ("medoffice_patient_panels", "panel", PanelContribution, "widget", _panel_class),
         ("medoffice_palette_actions", "action", ActionContribution, "action",
          lambda obj: None if callable(obj) else "is not callable"),
     ]
@@ -394,14 +422,23 @@ def _check_contributions(hooks: _Hooks, declared: set[str], problems: list[str])
 # -- in the TUI ------------------------------------------------------------------------------
 
 
-async def _settle(pilot: Any, condition: Callable[[], object], timeout: float) -> bool:
-    from ._tui import wait_for
-
-    try:
-        await wait_for(pilot, condition, timeout=timeout)
-    except AssertionError:
-        return False
+async def _settle(condition: Callable[[], object], timeout: float) -> bool:
+    """Let the app run until ``condition()`` holds. Polls with ``asyncio.sleep`` rather than
+    ``pilot.pause``, which waits for every widget's messages and never returns once a
+    plugin widget has died with messages pending."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() >= deadline:
+            return False
+        await asyncio.sleep(0.02)
     return True
+
+
+async def _quiet(app: Any, seconds: float = 0.3) -> None:
+    """Give workers and the app's error handling a moment to finish."""
+    await asyncio.wait({asyncio.ensure_future(app.workers.wait_for_complete())}, timeout=seconds * 10)
+    await asyncio.sleep(seconds)
 
 
 def _a_patient(practice: Any) -> str:
@@ -423,8 +460,8 @@ async def check_screens(practice: Any, plugin_id: str, *, timeout: float = 10.0)
     The app runs as the system user (who may see everything) on ``practice`` (the
     ``medoffice_practice`` fixture); each screen is opened the way navigation opens it, and
     one patient's card (a patient is registered if there is none) shows the panels. A
-    contribution that fails to import, build, mount or load is replaced by the app's error
-    panel naming the plugin: each one is a problem.
+    contribution that fails to import, build, mount or load shows the app's error naming the
+    plugin (and is replaced by the app's error screen or panel): each one is a problem.
 
     Raises:
         AssertionError: listing every screen and panel that failed.
@@ -439,39 +476,54 @@ async def check_screens(practice: Any, plugin_id: str, *, timeout: float = 10.0)
     panels = [p for pid, p in runtime.plugins.hooks.patient_panels() if pid == plugin_id]
     mrn = _a_patient(practice) if panels else None
     errors: list[str] = []
+
+    def new_errors(since: int) -> list[str]:
+        return [e for e in errors[since:] if repr(plugin_id) in e]
+
     try:
         async with practice.pilot(SYSTEM_USER) as pilot:
             app = pilot.app
             show_error = app.show_error
-            app.show_error = lambda message: (errors.append(message), show_error(message))
-            await _settle(pilot, lambda: app.home is not None and app.screen is app.home, timeout)
-            for screen in screens:
+
+            def record_error(message: str) -> None:
+                errors.append(message)
+                show_error(message)
+
+            app.show_error = record_error
+            await _settle(lambda: app.home is not None and app.screen is app.home, timeout)
+            for screen in screens:  # each opened on top of the last: popping races the app's own swaps
+                seen, before = len(errors), app.screen
                 app.open_plugin_screen(screen.id)
-                if not await _settle(pilot, lambda: app.screen is not app.home, timeout):
+                if not await _settle(lambda: app.screen is not before, timeout):
                     problems.append(f"screen {screen.id!r} did not open")
                     continue
-                await app.workers.wait_for_complete()
-                await pilot.pause()
-                if isinstance(app.screen, PluginErrorScreen):
-                    problems.append(f"screen {screen.id!r} failed: {app.screen.message}")
-                while app.screen is not app.home:
-                    await app.pop_screen()
+                await _quiet(app)
+                if new_errors(seen):  # the app is swapping in its error screen: let it finish
+                    await _settle(lambda: isinstance(app.screen, PluginErrorScreen), timeout)
+                    await _quiet(app)
+                failed = [app.screen.message] if isinstance(app.screen, PluginErrorScreen) else []
+                for message in dict.fromkeys(failed + new_errors(seen)):
+                    problems.append(f"screen {screen.id!r} failed: {message}")
             if panels:
+                seen = len(errors)
                 app.push_patient_card(mrn)
-                card_open = await _settle(pilot, lambda: isinstance(app.screen, PatientCardScreen)
-                                          and app.screen.patient is not None, timeout)
-                if not card_open:
+                opened = await _settle(lambda: isinstance(app.screen, PatientCardScreen)
+                                       and app.screen.patient is not None, timeout)
+                if not opened:
                     problems.append(f"the patient card of {mrn} did not open")
                 else:
-                    await app.workers.wait_for_complete()
-                    await pilot.pause()
-                    await pilot.pause()
-                    for failed in app.screen.query(PluginErrorPanel):
-                        if failed.plugin_id == plugin_id:
-                            problems.append(f"panel {failed.border_title!r} failed: {failed.render()}")
+                    await _quiet(app)
+                    messages = new_errors(seen)
+                    broken = [p for p in app.screen.query(PluginErrorPanel) if p.plugin_id == plugin_id]
+                    for panel in broken:
+                        said = next((m for m in messages if m in str(panel.render())), None)
+                        problems.append(f"panel {panel.border_title!r} failed: "
+                                        f"{said or ' '.join(str(panel.render()).split())}")
+                    if not broken:
+                        titles = ", ".join(repr(p.title) for p in panels)
+                        problems += [f"a panel ({titles}) failed: {m}" for m in messages]
     except Exception as exc:
         problems.append(f"the TUI failed: {_describe(exc)}")
-    problems += [f"the TUI showed an error: {e}" for e in errors if plugin_id in e]
     if problems:
         lines = "\n".join(f"  - {p}" for p in dict.fromkeys(problems))
         raise AssertionError(f"plugin {plugin_id!r}'s screens do not conform:\n{lines}")

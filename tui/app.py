@@ -1,31 +1,28 @@
 """The app shell: who is signed in, which screen is up, and the keys that work everywhere.
 
-The shell owns the session state (the signed-in user, the lock), the navigation between the
-core's screens and the plugins', and the boundary that keeps a failing plugin from taking the
-app down. The screens themselves live one per module in :mod:`medoffice.tui.screens`, and all
-data work goes through :class:`~medoffice.tui.host.AppScreenHost`.
+The shell owns the session state (the signed-in user, the lock) and the navigation between
+the core's screens and the plugins'; :class:`~medoffice.tui.plugin_boundary.PluginBoundary`
+keeps a failing plugin from taking it down. The screens live one per module in
+:mod:`medoffice.tui.screens`, and all data work goes through
+:class:`~medoffice.tui.host.AppScreenHost`.
 """
 
 from __future__ import annotations
 
-import sys
 import threading
 from typing import ClassVar
 
 from textual import events
 from textual.app import App
-from textual.actions import ActionParseResult
 from textual.binding import Binding, BindingType
-from textual.dom import DOMNode
 
 from medoffice.core.records import ActionContribution, PatientRecord, UserRecord
 from medoffice.core.runtime import Runtime
 from medoffice.core.services.patients import Registration
 
-from . import containment
 from .commands import MedofficeCommands
 from .contributions import Contributions, import_object, may_see
-from .host import AppScreenHost, one_line
+from .host import AppScreenHost
 from .idle import CHECK_EVERY_SECONDS, IdleTimer, idle_lock_minutes
 from .keys import key_label, plugin_key
 from .screens.help import HelpScreen, binding_rows
@@ -34,7 +31,8 @@ from .screens.navigation import NavigationScreen
 from .screens.patient_card import PatientCardScreen
 from .screens.patient_form import PatientFormScreen
 from .screens.patients import PatientSearchScreen
-from .screens.plugin_host import PluginErrorPanel, PluginErrorScreen, build_plugin_screen
+from .plugin_boundary import PluginBoundary
+from .screens.plugin_host import build_plugin_screen
 from .screens.signin import SignInScreen
 
 SIGNED_IN_ACTIONS = frozenset({
@@ -43,7 +41,7 @@ SIGNED_IN_ACTIONS = frozenset({
 """Actions that need a signed-in user and an unlocked screen."""
 
 
-class MedofficeApp(App[None]):
+class MedofficeApp(PluginBoundary, App[None]):
     """The medoffice terminal UI.
 
     Args:
@@ -75,7 +73,6 @@ class MedofficeApp(App[None]):
         self.contributions = Contributions.gather(runtime.plugins.hooks)
         self.idle = IdleTimer(idle_lock_minutes(runtime.settings.options))
         self.home: PatientSearchScreen | None = None
-        self._contained: set[int] = set()
 
     # -- start, sign in, sign out ------------------------------------------------------------
 
@@ -246,50 +243,3 @@ class MedofficeApp(App[None]):
     def show_error(self, message: str) -> None:
         """Show a one-line error the way every error is shown."""
         self.notify(message, severity="error", markup=False, timeout=10)
-
-    def _handle_exception(self, error: Exception) -> None:
-        """Contain a plugin's failure; let the shell's own bugs end the app as usual.
-
-        Overrides Textual's private hook, the one place every unhandled exception passes.
-        """
-        owner = containment.plugin_owner(error)
-        stopped = containment.stopped_pump(sys._getframe(1))
-        if owner is None or not containment.survivable(owner, stopped):
-            super()._handle_exception(error)
-            return
-        self._contain(owner, error)
-
-    async def run_action(self, action: str | ActionParseResult, default_namespace: DOMNode | None = None) -> bool:
-        """Run an action; one of a plugin's screen or panel that raises is contained.
-
-        Bindings run their actions in the app's own message loop, which must never stop for a
-        plugin's bug.
-        """
-        try:
-            return await super().run_action(action, default_namespace)
-        except Exception as exc:
-            owner = containment.plugin_owner(exc)
-            if owner is None:
-                raise
-            self._contain(owner, exc)
-            return True
-
-    def _contain(self, owner: containment.PluginOwner, error: BaseException) -> None:
-        if id(owner.node) in self._contained:
-            return
-        self._contained.add(id(owner.node))
-        message = one_line(containment.root_error(error), owner.plugin_id)
-        self.call_later(self._replace_failed, owner, message)
-
-    async def _replace_failed(self, owner: containment.PluginOwner, message: str) -> None:
-        self.show_error(message)
-        node = owner.node
-        if node in self.screen_stack:
-            if node is self.screen:
-                await self.pop_screen()
-                await self.push_screen(PluginErrorScreen(owner.plugin_id, owner.title, message))
-            return
-        parent = node.parent
-        if parent is not None and node.is_attached:
-            await parent.mount(PluginErrorPanel(owner.plugin_id, owner.title, message), after=node)
-            await node.remove()

@@ -21,6 +21,7 @@ from types import FrameType, TracebackType
 
 import attrs
 from textual.dom import DOMNode
+from textual.widget import Widget
 from textual.worker import Worker, WorkerFailed
 
 _TAG = "_medoffice_plugin"
@@ -88,6 +89,43 @@ def survivable(owner: PluginOwner, stopped: object | None) -> bool:
     if stopped is None:
         return True
     return isinstance(stopped, DOMNode) and owner.node in stopped.ancestors_with_self
+
+
+def place_of(node: DOMNode) -> tuple[DOMNode | None, int | None]:
+    """Where ``node`` sits (its parent and index), noted before Textual takes it out.
+
+    A widget whose handler raised removes itself from the DOM soon after; its error panel
+    still belongs in its place.
+    """
+    parent = node.parent
+    if parent is None:
+        return None, None
+    children = list(parent.children)
+    return parent, children.index(node) if node in children else None
+
+
+async def replace_widget(node: Widget, parent: Widget, index: int | None, replacement: Widget, *,
+                         never_started: bool) -> None:
+    """Put ``replacement`` where the failed ``node`` was and take ``node`` out of the DOM.
+
+    Args:
+        node: the plugin's widget that failed.
+        parent: its parent when it failed.
+        index: its index among the parent's children then.
+        replacement: the error panel.
+        never_started: ``node`` failed while mounting, so its message loop never ran; Textual
+            would wait forever for it to handle its removal, so it is taken out directly.
+    """
+    if node.is_attached and node.parent is parent:
+        await parent.mount(replacement, after=node)
+        if never_started:
+            await node._message_loop_exit()  # what Textual does when a running widget exits
+        else:
+            await node.remove()
+    elif index is not None and index < len(parent.children):
+        await parent.mount(replacement, before=index)
+    else:
+        await parent.mount(replacement)
 
 
 def root_error(error: BaseException) -> BaseException:

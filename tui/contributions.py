@@ -16,8 +16,7 @@ from typing import Any
 
 import attrs
 
-from medoffice.core.context import has_permission
-from medoffice.core.errors import MedofficeError
+from medoffice.core.errors import MedofficeError, PluginError
 from medoffice.core.loader import Hooks
 from medoffice.core.records import ActionContribution, PanelContribution, ScreenContribution, UserRecord
 
@@ -29,7 +28,7 @@ def may_see(user: UserRecord | None, permission: str | None) -> bool:
     """
     if user is None:
         return False
-    return permission is None or has_permission(user, permission)
+    return permission is None or user.can(permission)
 
 
 def import_object(path: str) -> Any:
@@ -49,12 +48,17 @@ def import_object(path: str) -> Any:
     return reduce(getattr, attribute.split("."), module)
 
 
-def _gather(problems: list[str], fetch: Callable[[], list[tuple[str, Any]]]) -> tuple[tuple[str, Any], ...]:
+def _gather(problems: list[str], fetch: Callable[..., list[tuple[str, Any]]]) -> tuple[tuple[str, Any], ...]:
+    """One hook's contributions; a plugin whose hook raises is left out and reported (its
+    PluginError names it), the others' contributions stay."""
+    errors: list[PluginError] = []
     try:
-        return tuple(fetch())
-    except MedofficeError as exc:  # PluginError names the plugin whose hook raised
+        found = tuple(fetch(errors))
+    except MedofficeError as exc:
         problems.append(str(exc))
         return ()
+    problems.extend(str(error) for error in errors)
+    return found
 
 
 @attrs.frozen

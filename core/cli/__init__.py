@@ -19,6 +19,7 @@ from typing import Any
 
 import click
 
+from .. import __version__
 from ._app import (
     EXIT_DOMAIN,
     EXIT_INTERNAL,
@@ -140,17 +141,11 @@ def _describe(exc: Exception) -> DomainError:
     return InternalError(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
 
 
-def _version() -> str:
-    from .. import __version__
-
-    return __version__
-
-
 @click.group(cls=MedofficeGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "database_url", metavar="URL", is_eager=True, help="Database URL (else MEDOFFICE_DB, the config file, or the default SQLite file).")
 @click.option("--user", "username", metavar="NAME", help="Act as this user (else MEDOFFICE_USER).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-@click.version_option(package_name="medoffice", message="medoffice %(version)s")
+@click.version_option(version=__version__, message="medoffice %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, database_url: str | None, username: str | None, debug: bool) -> None:
     """medoffice: practice management for medical offices.

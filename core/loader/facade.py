@@ -117,24 +117,27 @@ class Hooks:
     def cli_commands(self, errors: list[PluginError] | None = None) -> list[tuple[str, Any]]:
         return self._flat("medoffice_cli_commands", errors=errors)
 
-    def screens(self) -> list[tuple[str, ScreenContribution]]:
-        return self._flat("medoffice_screens")
+    # Each contribution method takes ``errors``: given a list, a plugin whose hook raises is
+    # left out and its PluginError appended, so one broken plugin hides only itself.
 
-    def palette_actions(self) -> list[tuple[str, ActionContribution]]:
-        return self._flat("medoffice_palette_actions")
+    def screens(self, errors: list[PluginError] | None = None) -> list[tuple[str, ScreenContribution]]:
+        return self._flat("medoffice_screens", errors=errors)
 
-    def patient_panels(self) -> list[tuple[str, PanelContribution]]:
-        panels = self._flat("medoffice_patient_panels")
+    def palette_actions(self, errors: list[PluginError] | None = None) -> list[tuple[str, ActionContribution]]:
+        return self._flat("medoffice_palette_actions", errors=errors)
+
+    def patient_panels(self, errors: list[PluginError] | None = None) -> list[tuple[str, PanelContribution]]:
+        panels = self._flat("medoffice_patient_panels", errors=errors)
         return sorted(panels, key=lambda pair: (pair[1].order, pair[1].id))
 
     def permissions(self) -> list[tuple[str, PermissionSpec]]:
         return self._flat("medoffice_permissions")
 
-    def reports(self) -> list[tuple[str, ReportSpec]]:
-        return self._flat("medoffice_reports")
+    def reports(self, errors: list[PluginError] | None = None) -> list[tuple[str, ReportSpec]]:
+        return self._flat("medoffice_reports", errors=errors)
 
-    def dashboard_cards(self, ctx: Context) -> list[tuple[str, DashboardCard]]:
-        return self._flat("medoffice_dashboard_cards", ctx=ctx)
+    def dashboard_cards(self, ctx: Context, errors: list[PluginError] | None = None) -> list[tuple[str, DashboardCard]]:
+        return self._flat("medoffice_dashboard_cards", errors=errors, ctx=ctx)
 
     def populate_demo(self, ctx: Context, seed: int) -> None:
         self._call("medoffice_populate_demo", ctx=ctx, seed=seed)

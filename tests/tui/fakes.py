@@ -35,6 +35,7 @@ def medoffice_permissions():
     return [
         PermissionSpec("fake.view", "See the fake board", ("admin",)),
         PermissionSpec("fake.flags", "See the fake flags panel", ("admin",)),
+        PermissionSpec("fake.crashy", "See the panels that crash (no role has it)", ()),
     ]
 
 
@@ -55,8 +56,12 @@ def medoffice_patient_panels():
         PanelContribution(id="fake.notes", title="Fake notes", widget=f"{MODULE}:NotesPanel", order=10),
         PanelContribution(id="fake.flags", title="Fake flags", widget=f"{MODULE}:NotesPanel",
                           permission="fake.flags", order=20),
-        PanelContribution(id="fake.bad", title="Bad panel", widget=f"{MODULE}:BrokenPanel", order=30),
-        PanelContribution(id="fake.ugly", title="Ugly panel", widget=f"{MODULE}:UnrenderablePanel", order=40),
+        PanelContribution(id="fake.bad", title="Bad panel", widget=f"{MODULE}:BrokenPanel",
+                          permission="fake.crashy", order=30),
+        PanelContribution(id="fake.ugly", title="Ugly panel", widget=f"{MODULE}:UnrenderablePanel",
+                          permission="fake.crashy", order=40),
+        PanelContribution(id="fake.late", title="Late panel", widget=f"{MODULE}:MountFailingPanel",
+                          permission="fake.crashy", order=50),
     ]
 
 
@@ -103,7 +108,8 @@ class BrokenScreen(Screen[None]):
 
 
 class LaterScreen(Screen[None]):
-    """A plugin screen that mounts fine, then fails: X in a handler, W in a worker."""
+    """A plugin screen that mounts fine, then fails: X in an action, K in an event handler, W in
+    a worker."""
 
     BINDINGS = [Binding("x", "explode", "Explode"), Binding("w", "explode_in_worker", "Worker")]
 
@@ -115,6 +121,10 @@ class LaterScreen(Screen[None]):
 
     def action_explode(self) -> None:
         raise KeyError("handler went wrong")
+
+    def on_key(self, event) -> None:
+        if event.key == "k":
+            raise OSError("key handler went wrong")
 
     def action_explode_in_worker(self) -> None:
         self.crash()
@@ -149,6 +159,16 @@ class UnrenderablePanel(Static):
 
     def render(self):
         raise RuntimeError("cannot draw myself")
+
+
+class MountFailingPanel(Static):
+    """A plugin panel that raises in on_mount."""
+
+    def __init__(self, host, patient) -> None:
+        super().__init__("about to fail")
+
+    def on_mount(self) -> None:
+        raise RuntimeError("mounting went wrong")
 
 
 def ping(host) -> None:

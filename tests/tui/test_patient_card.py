@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from medoffice.core import audit
+from medoffice.core.context import SYSTEM_USER
 from medoffice.tui.app import MedofficeApp
 from medoffice.tui.screens.patient_card import PatientCardScreen
 from medoffice.tui.screens.plugin_host import PluginErrorPanel
@@ -72,16 +73,23 @@ async def test_a_panel_needing_a_permission_is_hidden_from_a_user_without_it(plu
 
 
 async def test_panels_that_raise_are_replaced_by_errors_naming_the_plugin(plugin_runtime, kit):
-    """One raises composing, one drawing: each becomes an error panel; the rest carry on."""
+    """Raising while composing, drawing or mounting: each becomes an error panel; the rest go on.
+
+    Only the system user ("*") has the permission that shows the crashing panels.
+    """
     kit.register(plugin_runtime)
-    app = MedofficeApp(plugin_runtime, user=kit.admin(plugin_runtime))
+    app = MedofficeApp(plugin_runtime, user=SYSTEM_USER)
     async with app.run_test(size=(80, 24)) as pilot:
         card = await _open_card(app, pilot, kit)
-        await kit.wait_for(pilot, lambda: len(card.query(PluginErrorPanel)) == 2)
+        await kit.wait_for(pilot, lambda: len(card.query(PluginErrorPanel)) == 3)
         errors = {e.border_title: (e.plugin_id, str(e.render())) for e in card.query(PluginErrorPanel)}
         assert errors["Bad panel"][0] == "fake" and "the panel fell over" in errors["Bad panel"][1]
         assert errors["Ugly panel"][0] == "fake" and "cannot draw myself" in errors["Ugly panel"][1]
-        assert list(errors) == ["Bad panel", "Ugly panel"], "each error takes its panel's place"
+        assert errors["Late panel"][0] == "fake" and "mounting went wrong" in errors["Late panel"][1]
+        assert list(errors) == ["Bad panel", "Ugly panel", "Late panel"], "each error takes its panel's place"
+        await kit.wait_for(pilot, lambda: len(card.query_one("#panels").children) == 5)
+        kinds = [type(w).__name__ for w in card.query_one("#panels").children]
+        assert kinds == ["NotesPanel", "NotesPanel", "PluginErrorPanel", "PluginErrorPanel", "PluginErrorPanel"]
         assert "Notes for Ann (fake)" in [str(w.render()) for w in card.query(".plugin-panel")]
         assert app.is_running and app.return_code is None
         await pilot.press("escape")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import OptionList, Static
 
+from medoffice.core import PluginInfo, hookimpl
 from medoffice.tui.app import MedofficeApp
 from medoffice.tui.commands import palette_entries
 from medoffice.tui.screens.navigation import NavigationScreen
@@ -87,9 +88,11 @@ async def test_a_screen_that_raises_on_mount_shows_an_error_naming_the_plugin(pl
 
 
 @pytest.mark.parametrize(("key", "error"), [("x", "KeyError: 'handler went wrong'"),
+                                            ("k", "OSError: key handler went wrong"),
                                             ("w", "ZeroDivisionError: worker went wrong")])
 async def test_a_screen_failing_after_mount_is_contained_too(plugin_runtime, kit, fakes, key, error):
-    """A handler or a worker of the plugin's screen raises later: same error screen, app up."""
+    """An action, an event handler or a worker of the plugin's screen raises later: same error
+    screen, the app up and still working."""
     app = MedofficeApp(plugin_runtime, user=kit.admin(plugin_runtime))
     async with app.run_test(size=(80, 24)) as pilot:
         app.open_plugin_screen("fake.later")
@@ -99,6 +102,10 @@ async def test_a_screen_failing_after_mount_is_contained_too(plugin_runtime, kit
         assert app.screen.message == f"plugin 'fake': unexpected {error}"
         assert app.is_running and app.return_code is None
         assert len(app.screen_stack) == 3, "the failed screen was replaced, not stacked under"
+        await pilot.press("escape")
+        await kit.wait_for(pilot, lambda: app.screen is app.home)
+        await pilot.press("f4")
+        await kit.wait_for(pilot, lambda: isinstance(app.screen, NavigationScreen))
 
 
 async def test_escape_closes_a_plugin_screen_that_does_not_bind_it(plugin_runtime, kit, fakes):
@@ -146,3 +153,25 @@ async def test_a_failing_palette_action_is_one_line_naming_the_plugin(plugin_run
         messages = kit.messages(app)
         assert messages == ["plugin 'fake': unexpected ValueError: boom went the action"]
         assert app.is_running
+
+
+class ExplodingHooks:
+    """A plugin whose contribution hook itself raises."""
+
+    plugin_info = PluginInfo(id="exploding", title="Exploding", api_version=1)
+
+    @hookimpl
+    def medoffice_screens(self):
+        raise RuntimeError("no screens today")
+
+
+async def test_a_contribution_hook_that_raises_is_reported_and_the_app_starts(make_runtime, kit):
+    """The error names the plugin; the core's screens all work."""
+    rt = make_runtime(ExplodingHooks())
+    app = MedofficeApp(rt, user=kit.admin(rt))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert kit.messages(app) == ["plugin 'exploding': medoffice_screens raised RuntimeError: no screens today"]
+        assert app.contributions.screens == ()
+        await pilot.press("f3")
+        await kit.wait_for(pilot, lambda: type(app.screen).__name__ == "PatientFormScreen")

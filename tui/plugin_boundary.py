@@ -1,0 +1,90 @@
+"""The app's side of containing plugin failures: where Textual reports them, and the swap.
+
+:mod:`medoffice.tui.containment` decides whose failure an exception is; this mixin hooks it
+into the app. It overrides Textual's private ``App._handle_exception`` (the one place every
+unhandled exception passes) and ``App.run_action`` (bindings run actions in the app's own
+message loop, which must never stop for a plugin's bug), then swaps the failed screen or
+panel for an error that names the plugin.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+from textual.actions import ActionParseResult
+from textual.app import App
+from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.widget import Widget
+
+from . import containment
+from .host import one_line
+from .screens.plugin_host import PluginErrorPanel, PluginErrorScreen
+
+if TYPE_CHECKING:
+    _Base = App[None]
+else:
+    _Base = object
+
+
+class PluginBoundary(_Base):
+    """Mixed into the app before ``App``; uses the app's ``show_error(message)``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._contained: set[int] = set()
+
+    if TYPE_CHECKING:
+        def show_error(self, message: str) -> None: ...
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Contain a plugin's failure; let the shell's own bugs end the app as usual.
+
+        Overrides Textual's private hook, the one place every unhandled exception passes.
+        """
+        owner = containment.plugin_owner(error)
+        caller = sys._getframe(1)
+        stopped = containment.stopped_pump(caller)
+        if owner is None or not containment.survivable(owner, stopped):
+            super()._handle_exception(error)
+            return
+        self._contain(owner, error, never_started=stopped is owner.node and caller.f_code.co_name == "_pre_process")
+
+    async def run_action(self, action: str | ActionParseResult, default_namespace: DOMNode | None = None) -> bool:
+        """Run an action; one of a plugin's screen or panel that raises is contained.
+
+        Bindings run their actions in the app's own message loop, which must never stop for a
+        plugin's bug.
+        """
+        try:
+            return await super().run_action(action, default_namespace)
+        except Exception as exc:
+            owner = containment.plugin_owner(exc)
+            if owner is None:
+                raise
+            self._contain(owner, exc)
+            return True
+
+    def _contain(self, owner: containment.PluginOwner, error: BaseException, *, never_started: bool = False) -> None:
+        if id(owner.node) in self._contained:
+            return  # a widget that fails to draw fails on every refresh: report it once
+        self._contained.add(id(owner.node))
+        message = one_line(containment.root_error(error), owner.plugin_id)
+        self.show_error(message)
+        parent, index = containment.place_of(owner.node)
+        if not isinstance(owner.node, Screen):
+            owner.node.display = False  # a widget failing to draw must not be drawn again
+        self.call_later(self._replace_failed, owner, message, parent, index, never_started)
+
+    async def _replace_failed(self, owner: containment.PluginOwner, message: str, parent: DOMNode | None,
+                              index: int | None, never_started: bool) -> None:
+        node = owner.node
+        if isinstance(node, Screen):
+            if node is self.screen:
+                await self.pop_screen()
+                await self.push_screen(PluginErrorScreen(owner.plugin_id, owner.title, message))
+            return
+        if isinstance(node, Widget) and isinstance(parent, Widget):
+            panel = PluginErrorPanel(owner.plugin_id, owner.title, message)
+            await containment.replace_widget(node, parent, index, panel, never_started=never_started)
