@@ -158,7 +158,8 @@ def medoffice_backend(request: pytest.FixtureRequest) -> str:
     """The backend this run of the test uses: ``"sqlite"`` or ``"postgresql"``.
 
     Parametrized from ``--medoffice-db``. A test may pin one with
-    ``@pytest.mark.parametrize("medoffice_backend", ["sqlite"], indirect=True)``.
+    ``@pytest.mark.parametrize("medoffice_backend", ["sqlite"], indirect=True)``; like every
+    run on a backend ``--medoffice-db`` did not choose, it is then deselected on the others.
     """
     backend = getattr(request, "param", None) or request.config.stash[BACKENDS_KEY][0]
     if backend == "postgresql":

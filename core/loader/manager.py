@@ -149,6 +149,17 @@ def _unknown_hooks(pm: pluggy.PluginManager, name: str) -> list[str]:
     return unknown
 
 
+def _registration_problem(cand: Candidate) -> str | None:
+    """Why the plugin's hook implementations do not match the specifications, if they don't."""
+    scratch = new_plugin_manager()
+    try:
+        scratch.register(cand.module, name=cand.info.id)
+    except Exception as exc:  # pluggy validation: wrong arguments for a hook
+        return f"{type(exc).__name__}: {exc}"
+    unknown = _unknown_hooks(scratch, cand.info.id)
+    return "implements unknown hooks: " + ", ".join(unknown) if unknown else None
+
+
 def build_plugin_set(
     candidates: Iterable[Candidate],
     failures: Iterable[LoadFailure] = (),
@@ -190,6 +201,10 @@ def build_plugin_set(
             reason = "another installed plugin has the same id" if pid != CORE_PLUGIN_ID else "'core' is reserved"
             statuses[pid] = status_of(cand, "failed", reason)
             continue
+        problem = _registration_problem(cand)
+        if problem:  # hooks that match no spec: broken whatever the practice chose
+            statuses[pid] = status_of(cand, "failed", problem)
+            continue
         if not is_enabled(cand, choices, candidates):
             statuses[pid] = status_of(cand, "disabled")
         elif cand.info.api_version not in SUPPORTED_API_VERSIONS:
@@ -212,16 +227,7 @@ def build_plugin_set(
         if any(r in refused or statuses[r].status == "failed" for r in cand.info.requires):
             refused[pid] = "requires a plugin that failed to register"
             continue
-        try:
-            pm.register(cand.module, name=pid)
-        except Exception as exc:  # pluggy validation: wrong arguments for a hook
-            statuses[pid] = status_of(cand, "failed", f"{type(exc).__name__}: {exc}")
-            continue
-        unknown = _unknown_hooks(pm, pid)
-        if unknown:
-            pm.unregister(name=pid)
-            statuses[pid] = status_of(cand, "failed", "implements unknown hooks: " + ", ".join(unknown))
-            continue
+        pm.register(cand.module, name=pid)  # validated above
         hooks = tuple(sorted(c.name for c in pm.get_hookcallers(cand.module) or []))
         statuses[pid] = status_of(cand, "enabled", hooks=hooks)
     for pid, reason in refused.items():
