@@ -77,3 +77,30 @@ async def test_global_keys_do_nothing_before_sign_in(runtime, kit):
             await pilot.pause()
             assert isinstance(app.screen, SignInScreen), key
         assert app.check_action("command_palette", ()) is False
+
+
+async def test_the_demo_practice_says_how_to_sign_in(tmp_path, kit):
+    """A newcomer on the demo sees the demo users and password; a real practice never does."""
+    from medoffice.core.config import Settings
+    from medoffice.core.demo import make_demo
+    from medoffice.core.runtime import open_runtime
+
+    settings = Settings.resolve(f"sqlite:///{tmp_path / 'demo.sqlite'}", env={"MEDOFFICE_HOME": str(tmp_path)})
+    demo = open_runtime(settings=settings, candidates=[])
+    try:
+        make_demo(demo, patient_count=0)
+        app = MedofficeApp(demo)
+        async with app.run_test(size=(80, 24)) as pilot:
+            hint = app.screen.query_one("#signin-hint", Static)
+            await kit.wait_for(pilot, lambda: "frontdesk" in str(hint.render()))
+            assert "password 'demo'" in str(hint.render()) and hint.display
+    finally:
+        demo.close()
+
+
+async def test_a_real_practice_shows_no_demo_hint(runtime, kit):
+    app = MedofficeApp(runtime)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.screen.query_one("#signin-hint", Static).display

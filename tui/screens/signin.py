@@ -19,7 +19,8 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from medoffice.core.errors import MedofficeError
 from medoffice.core.records import UserRecord
 from medoffice.core.runtime import Runtime
-from medoffice.core.services import users
+from medoffice.core.demo import DEMO_PASSWORD, DEMO_USERS
+from medoffice.core.services import practice, users
 
 from ..host import one_line
 
@@ -52,7 +53,28 @@ class SignInScreen(Screen[UserRecord]):
                 yield Input(id="password", password=True, placeholder="password")
                 yield Button("Sign in", id="signin-button", variant="primary")
                 yield Static("", id="signin-error", classes="error", markup=False)
+                yield Static("", id="signin-hint", markup=False)
         yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_demo_hint()
+
+    @work(thread=True, exit_on_error=False)
+    def _show_demo_hint(self) -> None:
+        """On the demo practice only, say how to sign in: its passwords are public anyway."""
+        try:
+            with self._runtime.operation(write=False) as ctx:
+                is_demo = practice.load(ctx).is_demo
+        except Exception:  # no practice yet, or the database is away: the form says the rest
+            return
+        if is_demo:
+            users_ = ", ".join(username for username, _name, _roles in DEMO_USERS)
+            self.app.call_from_thread(self._hint, f"Demo practice: sign in as {users_}; password '{DEMO_PASSWORD}'.")
+
+    def _hint(self, text: str) -> None:
+        hint = self.query_one("#signin-hint", Static)
+        hint.update(text)
+        hint.display = True
 
     @on(Input.Submitted, "#username")
     def _next_field(self) -> None:
