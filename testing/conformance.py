@@ -16,7 +16,6 @@ patient-card panels in the TUI.
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import re
 from collections.abc import Callable
@@ -120,11 +119,7 @@ def plugin_problems(practice: Any, plugin_id: str) -> list[str]:
         return [f"is not installed in this practice (installed: {installed})"]
     if not status.active:
         reason = f": {status.reason}" if status.reason else ""
-        found = [f"did not load: its status is {status.status!r}{reason}"]
-        candidate = plugins.candidates.get(plugin_id)
-        if candidate is not None:
-            found += _registration_problems(plugin_id, candidate.module)
-        return found
+        return [f"did not load: its status is {status.status!r}{reason}"]
     info = plugins.candidates[plugin_id].info
     problems: list[str] = []
     hooks = _Hooks(plugins, plugin_id, problems)
@@ -133,19 +128,6 @@ def plugin_problems(practice: Any, plugin_id: str) -> list[str]:
     declared = _check_permissions(hooks, problems)
     _check_contributions(hooks, declared, problems)
     return problems
-
-
-def _registration_problems(plugin_id: str, module: Any) -> list[str]:
-    """Register the plugin alone in a fresh manager: do its hooks match their specifications?"""
-    from medoffice.core.loader.manager import new_plugin_manager
-
-    pm = new_plugin_manager()
-    try:
-        pm.register(module, name=plugin_id)
-    except Exception as exc:  # pluggy's PluginValidationError: an argument the spec lacks
-        return [f"its hooks do not match their specifications: {_describe(exc)}"]
-    unknown = sorted(c.name for c in pm.get_hookcallers(module) or [] if not c.has_spec())
-    return [f"it implements unknown hooks: {', '.join(unknown)}"] if unknown else []
 
 
 # -- tables and migrations -------------------------------------------------------------------
@@ -419,114 +401,6 @@ def _check_contributions(hooks: _Hooks, declared: set[str], problems: list[str])
             problems.append(f"report {report.id!r} needs the permission {report.permission!r}, which nobody declares")
 
 
-# -- in the TUI ------------------------------------------------------------------------------
-
-
-async def _settle(condition: Callable[[], object], timeout: float) -> bool:
-    """Let the app run until ``condition()`` holds. Polls with ``asyncio.sleep`` rather than
-    ``pilot.pause``, which waits for every widget's messages and never returns once a
-    plugin widget has died with messages pending."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() >= deadline:
-            return False
-        await asyncio.sleep(0.02)
-    return True
-
-
-async def _quiet(app: Any, seconds: float = 0.3) -> None:
-    """Give workers and the app's error handling a moment to finish."""
-    await asyncio.wait({asyncio.ensure_future(app.workers.wait_for_complete())}, timeout=seconds * 10)
-    await asyncio.sleep(seconds)
-
-
-def _a_patient(practice: Any) -> str:
-    """The MRN of a patient to open the card of, registering one if the practice has none."""
-    from medoffice.core.services import patients
-
-    runtime = _runtime(practice)
-    with runtime.operation() as ctx:
-        found = next(patients.iter_all(ctx), None)
-        if found is not None:
-            return found.mrn
-        return patients.register(ctx, {"first_name": "Conformance", "last_name": "Check",
-                                       "date_of_birth": "1970-01-01", "sex": "unknown"}).patient.mrn
-
-
-async def check_screens(practice: Any, plugin_id: str, *, timeout: float = 10.0) -> None:
-    """Mount every screen and patient-card panel of ``plugin_id`` in the TUI.
-
-    The app runs as the system user (who may see everything) on ``practice`` (the
-    ``medoffice_practice`` fixture); each screen is opened the way navigation opens it, and
-    one patient's card (a patient is registered if there is none) shows the panels. A
-    contribution that fails to import, build, mount or load shows the app's error naming the
-    plugin (and is replaced by the app's error screen or panel): each one is a problem.
-
-    Raises:
-        AssertionError: listing every screen and panel that failed.
-    """
-    from medoffice.core.context import SYSTEM_USER
-    from medoffice.tui.screens.patient_card import PatientCardScreen
-    from medoffice.tui.screens.plugin_host import PluginErrorPanel, PluginErrorScreen
-
-    runtime = _runtime(practice)
-    problems: list[str] = []
-    screens = [s for pid, s in runtime.plugins.hooks.screens() if pid == plugin_id]
-    panels = [p for pid, p in runtime.plugins.hooks.patient_panels() if pid == plugin_id]
-    mrn = _a_patient(practice) if panels else None
-    errors: list[str] = []
-
-    def new_errors(since: int) -> list[str]:
-        return [e for e in errors[since:] if repr(plugin_id) in e]
-
-    try:
-        async with practice.pilot(SYSTEM_USER) as pilot:
-            app = pilot.app
-            show_error = app.show_error
-
-            def record_error(message: str) -> None:
-                errors.append(message)
-                show_error(message)
-
-            app.show_error = record_error
-            await _settle(lambda: app.home is not None and app.screen is app.home, timeout)
-            for screen in screens:  # each opened on top of the last: popping races the app's own swaps
-                seen, before = len(errors), app.screen
-                app.open_plugin_screen(screen.id)
-                if not await _settle(lambda: app.screen is not before, timeout):
-                    problems.append(f"screen {screen.id!r} did not open")
-                    continue
-                await _quiet(app)
-                if new_errors(seen):  # the app is swapping in its error screen: let it finish
-                    await _settle(lambda: isinstance(app.screen, PluginErrorScreen), timeout)
-                    await _quiet(app)
-                failed = [app.screen.message] if isinstance(app.screen, PluginErrorScreen) else []
-                for message in dict.fromkeys(failed + new_errors(seen)):
-                    problems.append(f"screen {screen.id!r} failed: {message}")
-            if panels:
-                seen = len(errors)
-                app.push_patient_card(mrn)
-                opened = await _settle(lambda: isinstance(app.screen, PatientCardScreen)
-                                       and app.screen.patient is not None, timeout)
-                if not opened:
-                    problems.append(f"the patient card of {mrn} did not open")
-                else:
-                    await _quiet(app)
-                    messages = new_errors(seen)
-                    broken = [p for p in app.screen.query(PluginErrorPanel) if p.plugin_id == plugin_id]
-                    for panel in broken:
-                        said = next((m for m in messages if m in str(panel.render())), None)
-                        problems.append(f"panel {panel.border_title!r} failed: "
-                                        f"{said or ' '.join(str(panel.render()).split())}")
-                    if not broken:
-                        titles = ", ".join(repr(p.title) for p in panels)
-                        problems += [f"a panel ({titles}) failed: {m}" for m in messages]
-    except Exception as exc:
-        problems.append(f"the TUI failed: {_describe(exc)}")
-    if problems:
-        lines = "\n".join(f"  - {p}" for p in dict.fromkeys(problems))
-        raise AssertionError(f"plugin {plugin_id!r}'s screens do not conform:\n{lines}")
-
+from ._conformance_tui import check_screens  # noqa: E402  (the TUI half, kept apart)
 
 __all__ = ["check_plugin", "check_screens", "import_object", "plugin_problems"]

@@ -155,7 +155,7 @@ def _registration_problem(cand: Candidate) -> str | None:
     try:
         scratch.register(cand.module, name=cand.info.id)
     except Exception as exc:  # pluggy validation: wrong arguments for a hook
-        return f"{type(exc).__name__}: {exc}"
+        return "its hooks do not match their specifications: " + " ".join(str(exc).split())
     unknown = _unknown_hooks(scratch, cand.info.id)
     return "implements unknown hooks: " + ", ".join(unknown) if unknown else None
 

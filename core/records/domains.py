@@ -98,14 +98,10 @@ class ExpenseDraft:
 
 
 @attrs.frozen
-class ExpenseRecord:
-    id: int
-    category: str
-    amount: Decimal = attrs.field(converter=_money)
-    spent_on: dt.date
-    vendor: str | None = None
-    reference: str | None = None
-    source: str | None = None
+class ExpenseRecord(ExpenseDraft):
+    """An expense as booked: the draft's fields and the billing domain's ``id`` for it."""
+
+    id: int = attrs.field(kw_only=True)
 
 
 @attrs.frozen

@@ -214,7 +214,7 @@ class TestDomainHooks:
     def test_hook_expense_recorded_is_broadcast(self, medoffice_practice, recorder):
         from medoffice.core.records import ExpenseRecord
 
-        expense = ExpenseRecord(1, "supplies", Decimal("41.90"), dt.date(2026, 12, 1))
+        expense = ExpenseRecord("supplies", Decimal("41.90"), dt.date(2026, 12, 1), id=1)
         with medoffice_practice.operation("admin") as ctx:
             ctx.hooks.expense_recorded(ctx, expense)
         assert recorder.seen("expense_recorded") == [{"expense": expense}]
