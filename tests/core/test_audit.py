@@ -151,3 +151,18 @@ class TestShow:
         result = medoffice_practice.cli("audit", "show", user="frontdesk")
         assert result.exit_code == 1
         assert "lacks the permission 'audit.read'" in result.stderr
+
+
+def test_show_filters_by_date_in_the_practice_time_zone(medoffice_practice):
+    import datetime as dt
+
+    register(medoffice_practice)
+    with medoffice_practice.operation("admin", write=False) as ctx:
+        today = ctx.local(ctx.now()).date()
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
+    yesterday = (today - dt.timedelta(days=1)).isoformat()
+    todays = medoffice_practice.cli("audit", "show", "--since", today.isoformat(), "--until", today.isoformat(),
+                                    "--action", "patient.*", "--json").json()
+    assert [e["action"] for e in todays] == ["patient.registered"]
+    assert medoffice_practice.cli("audit", "show", "--since", tomorrow, "--json").json() == []
+    assert medoffice_practice.cli("audit", "show", "--until", yesterday, "--json").json() == []

@@ -56,3 +56,27 @@ def test_plugins_list_works_with_a_plugin_that_fails_to_import(medoffice_practic
     assert broken["status"] == "failed" and "ModuleNotFoundError" in broken["reason"]
     env["MEDOFFICE_USER"], env["MEDOFFICE_PASSWORD"] = "frontdesk", "frontdesk-password"
     assert runner.invoke(cli, ["--db", medoffice_practice.url, "patients", "find", "x"], env=env).exit_code == 0
+
+
+@pytest.mark.medoffice_plugins("patient-alerts")
+async def test_a_disabled_plugin_has_no_panel_in_the_tui(medoffice_practice, medoffice_pilot):
+    """After `plugins disable`, a terminal that starts the TUI shows none of the plugin's panels."""
+    from medoffice_patient_alerts.screens import AlertsPanel
+
+    from medoffice.core.services import patients
+    from medoffice.testing import wait_for
+
+    with medoffice_practice.operation("frontdesk") as ctx:
+        ann = patients.register(ctx, {"first_name": "Ann", "last_name": "Lee", "date_of_birth": "1970-01-02",
+                                      "sex": "f"}).patient
+    async with medoffice_pilot("frontdesk") as pilot:
+        pilot.app.open_patient(ann)
+        await wait_for(pilot, lambda: getattr(pilot.app.screen, "patient", None) == ann)
+        assert len(pilot.app.screen.query(AlertsPanel)) == 1
+    assert medoffice_practice.cli("plugins", "disable", "patient-alerts").exit_code == 0
+    medoffice_practice.runtime.reload_plugins()  # what a terminal starting up now sees
+    async with medoffice_pilot("frontdesk") as pilot:
+        pilot.app.open_patient(ann)
+        await wait_for(pilot, lambda: getattr(pilot.app.screen, "patient", None) == ann)
+        await pilot.pause()
+        assert len(pilot.app.screen.query(AlertsPanel)) == 0
