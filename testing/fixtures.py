@@ -117,11 +117,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
-    """Run ``async def`` tests that use the kit in a fresh event loop, so that TUI tests need no
-    asyncio plugin. Tests marked for pytest-asyncio or anyio are left to those plugins."""
+    """Run ``async def`` tests in a fresh event loop, so that TUI tests (``App.run_test``)
+    need no asyncio plugin. Tests marked for pytest-asyncio, anyio or trio are left to those
+    plugins; without any of them pytest could not run an async test at all."""
     if not inspect.iscoroutinefunction(pyfuncitem.obj):
-        return None
-    if not any(name.startswith("medoffice_") or name == "conformance" for name in pyfuncitem.fixturenames):
         return None
     if any(pyfuncitem.get_closest_marker(name) for name in ("asyncio", "anyio", "trio")):
         return None
