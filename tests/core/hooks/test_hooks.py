@@ -31,6 +31,9 @@ from medoffice.core.storage.models import Patient
 def at(hour: int) -> dt.datetime:
     return dt.datetime(2026, 12, 1, hour, 0, tzinfo=dt.timezone.utc)
 
+# Only the recorder: no installed plugin competes with it for the domain provider hooks.
+pytestmark = pytest.mark.medoffice_plugins()
+
 ANN = {"first_name": "Ann", "last_name": "Lee", "date_of_birth": "1970-01-02", "sex": "female"}
 
 
