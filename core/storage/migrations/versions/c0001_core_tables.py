@@ -86,9 +86,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('core_patient', schema=None) as batch_op:
         batch_op.create_index('ix_core_patient_date_of_birth', ['date_of_birth'], unique=False)
-        batch_op.create_index('ix_core_patient_phone_digits', ['phone_digits'], unique=False)
-        batch_op.create_index('ix_core_patient_search_first', ['search_first'], unique=False)
-        batch_op.create_index('ix_core_patient_search_name', ['search_last', 'search_first'], unique=False)
+        batch_op.create_index('ix_core_patient_phone_digits', ['phone_digits'], unique=False,
+                              postgresql_ops={'phone_digits': 'text_pattern_ops'})
+        batch_op.create_index('ix_core_patient_search_first', ['search_first'], unique=False,
+                              postgresql_ops={'search_first': 'text_pattern_ops'})
+        batch_op.create_index('ix_core_patient_search_name', ['search_last', 'search_first'], unique=False,
+                              postgresql_ops={'search_last': 'text_pattern_ops', 'search_first': 'text_pattern_ops'})
 
     op.create_table('core_permission',
     sa.Column('name', sa.String(length=80), nullable=False),
