@@ -1,0 +1,65 @@
+"""Scheduling: appointment types, providers' weekly availability, booking without double
+booking, and the patient's flow through the day (arrived, in room, completed).
+
+This module is imported for every command, ``medoffice --help`` included: it declares the
+plugin and its hook implementations and nothing else. Each hook imports the heavy modules
+inside its body.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from medoffice.core import PluginInfo, hookimpl
+
+plugin_info = PluginInfo(
+    id="scheduling",
+    title="Scheduling",
+    api_version=1,
+    provides="scheduling",
+    description="Appointment types, provider availability, booking without double booking, check-in to completion.",
+)
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def medoffice_schema():
+    """The ``scheduling_*`` tables and the Alembic branch ``scheduling``."""
+    from medoffice.core import SchemaContribution
+
+    from . import models
+
+    return SchemaContribution(models.Base.metadata, MIGRATIONS)
+
+
+@hookimpl
+def medoffice_permissions():
+    """Reading for every role, booking for the front desk, overbooking and set-up for managers."""
+    from medoffice.core import PermissionSpec
+
+    return [
+        PermissionSpec("scheduling.read", "See appointments, day boards and free slots",
+                       ("front_desk", "billing", "manager", "admin")),
+        PermissionSpec("scheduling.book", "Book, move, cancel appointments and move patients through the day",
+                       ("front_desk", "manager", "admin")),
+        PermissionSpec("scheduling.overbook", "Book over a taken slot, with a reason", ("manager", "admin")),
+        PermissionSpec("scheduling.manage", "Set up appointment types and providers' availability",
+                       ("manager", "admin")),
+    ]
+
+
+@hookimpl
+def medoffice_cli_commands():
+    """``medoffice appointments …`` and ``medoffice schedule …``."""
+    from .cli import appointments, schedule
+
+    return [appointments, schedule]
+
+
+@hookimpl
+def medoffice_scheduling_service(ctx):
+    """The scheduling domain for other plugins and the TUI (``ctx.hooks.scheduling(ctx)``)."""
+    from .domain import SERVICE
+
+    return SERVICE

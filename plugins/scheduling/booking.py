@@ -1,0 +1,454 @@
+"""Booking and the day's flow: book, move, cancel, no-show, check in, room, complete.
+
+Every function takes the operation's context first and checks its permission before it
+reads anything. Input is validated whole before anything is written; every change is
+audited and announced through ``medoffice_appointment_changed`` (and a completion through
+``medoffice_visit_completed``) in the same unit of work.
+
+No double booking: the service looks for an overlapping appointment of the provider, the
+room or the patient inside the write transaction (which on SQLite already holds the write
+lock, ``BEGIN IMMEDIATE``), and the database refuses any overlap that gets past it (an
+exclusion constraint on PostgreSQL, a trigger on SQLite). Both end as ``Conflict("slot
+taken: …")``. A user with ``scheduling.overbook`` may book over a conflict with a reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+from sqlalchemy import or_, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from medoffice.core import Conflict, Context, NotFound, ValidationError
+from medoffice.core.records import AppointmentChange, AppointmentProposal, AppointmentRecord, VisitRecord
+from medoffice.core.services import patients, staff
+from medoffice.core.validation import optional_text
+
+from . import catalogue
+from .models import ACTIVE_STATUSES, MAX_REASON, Appointment, AppointmentType, AvailabilityTemplate
+from .timing import day_bounds, parse_date, parse_local
+
+READ = "scheduling.read"
+BOOK = "scheduling.book"
+OVERBOOK = "scheduling.overbook"
+
+SLOT_TAKEN = "slot taken"
+
+
+@attrs.frozen
+class AppointmentView:
+    """An appointment as people read it: names instead of ids, times in the practice's zone."""
+
+    id: int
+    patient_id: int
+    mrn: str
+    patient: str
+    provider_id: int
+    provider: str
+    appointment_type: str
+    start: dt.datetime
+    end: dt.datetime
+    status: str
+    location: str | None
+    room: str | None
+    overbooked: bool
+    note: str | None
+    cancel_reason: str | None
+    arrived_at: dt.datetime | None
+    roomed_at: dt.datetime | None
+    completed_at: dt.datetime | None
+
+    @property
+    def waiting_minutes(self) -> int | None:
+        """Minutes from arrival to the room (or to completion when never roomed)."""
+        seen = self.roomed_at or self.completed_at
+        if self.arrived_at is None or seen is None:
+            return None
+        return int((seen - self.arrived_at).total_seconds() // 60)
+
+
+# -- records ---------------------------------------------------------------------------------
+
+
+def to_record(row: Appointment, type_name: str) -> AppointmentRecord:
+    return AppointmentRecord(row.id, row.patient_id, row.provider_id, type_name, row.starts_at, row.ends_at,
+                             row.status, row.location_id, row.room_id, row.note)
+
+
+def _record(ctx: Context, row: Appointment) -> AppointmentRecord:
+    return to_record(row, ctx.session.get(AppointmentType, row.type_id).name)
+
+
+def views(ctx: Context, rows: Iterable[tuple[Appointment, str]]) -> list[AppointmentView]:
+    """People-readable views of appointment rows (with their type names)."""
+    rows = list(rows)
+    providers = {s.id: s.name for s in staff.list_staff(ctx, providers_only=True, include_inactive=True)}
+    places = {loc.id: loc for loc in ctx.practice.locations}
+    rooms = {room.id: room.name for loc in places.values() for room in loc.rooms}
+    people: dict[int, Any] = {}
+    found = []
+    for row, type_name in rows:
+        if row.patient_id not in people:
+            people[row.patient_id] = patients.get_by_id(ctx, row.patient_id)
+        person = people[row.patient_id]
+        local = ctx.local
+        found.append(AppointmentView(
+            row.id, row.patient_id, person.mrn, f"{person.last_name}, {person.first_name}", row.provider_id,
+            providers.get(row.provider_id, "?"), type_name, local(row.starts_at), local(row.ends_at), row.status,
+            places[row.location_id].name if row.location_id in places else None, rooms.get(row.room_id),
+            row.overbooked, row.note, row.cancel_reason,
+            *(local(t) if t else None for t in (row.arrived_at, row.roomed_at, row.completed_at))))
+    return found
+
+
+# -- checks ----------------------------------------------------------------------------------
+
+
+def _appointment(ctx: Context, appointment_id: int) -> Appointment:
+    if isinstance(appointment_id, bool) or not isinstance(appointment_id, int) or appointment_id < 1:
+        raise ValidationError(f"an appointment id is a positive whole number, got {appointment_id!r}", field="id")
+    row = ctx.session.get(Appointment, appointment_id)
+    if row is None:
+        raise NotFound(f"no appointment with id {appointment_id}")
+    return row
+
+
+def _location_for(ctx: Context, provider: Any, start: dt.datetime, end: dt.datetime) -> int:
+    """The location of the provider's availability block that holds [start, end), or refuse."""
+    first, last = ctx.local(start), ctx.local(end)
+    same_day = last.date() == first.date() or (last.date() == first.date() + dt.timedelta(days=1)
+                                               and last.time() == dt.time())
+    if same_day:
+        until = dt.time.max if last.date() != first.date() else last.time()
+        rows = ctx.session.execute(select(AvailabilityTemplate).where(
+            AvailabilityTemplate.provider_id == provider.id, AvailabilityTemplate.weekday == first.weekday(),
+            AvailabilityTemplate.start_time <= first.time())).scalars()
+        for row in rows:
+            if until <= row.end_time:
+                return row.location_id
+    raise ValidationError(f"{provider.name} is not available {first:%a %Y-%m-%d %H:%M}-{last:%H:%M} "
+                          "(outside their availability)", field="start")
+
+
+def _room_id(ctx: Context, location_id: int, room: str | None) -> int | None:
+    if room is None or not room.strip():
+        return None
+    location = catalogue.location_by_id(ctx, location_id)
+    for candidate in location.rooms:
+        if candidate.name.lower() == room.strip().lower():
+            return candidate.id
+    known = ", ".join(r.name for r in location.rooms) or "none"
+    raise NotFound(f"no room named {room.strip()!r} at {location.name} (rooms: {known})")
+
+
+def _check_patient_kind(ctx: Context, kind: AppointmentType, patient_id: int, start: dt.datetime,
+                        exclude: int | None) -> None:
+    if kind.patient_kind == "any":
+        return
+    query = select(Appointment.id).where(Appointment.patient_id == patient_id,
+                                         Appointment.status.in_(ACTIVE_STATUSES), Appointment.starts_at < start)
+    if exclude is not None:
+        query = query.where(Appointment.id != exclude)
+    seen_before = ctx.session.execute(query.limit(1)).first() is not None
+    if kind.patient_kind == "new" and seen_before:
+        raise ValidationError(f"{kind.name!r} is for new patients, and this patient has been seen before",
+                              field="type")
+    if kind.patient_kind == "established" and not seen_before:
+        raise ValidationError(f"{kind.name!r} is for established patients, and this patient is new", field="type")
+
+
+def conflicts(ctx: Context, *, provider_id: int | None, patient_id: int | None, room_id: int | None,
+              start: dt.datetime, end: dt.datetime, exclude: int | None = None) -> list[str]:
+    """What already holds the provider, the patient or the room (those given) during [start, end)."""
+    who = [column == value for column, value in ((Appointment.provider_id, provider_id),
+                                                 (Appointment.patient_id, patient_id),
+                                                 (Appointment.room_id, room_id)) if value is not None]
+    query = select(Appointment).where(
+        Appointment.status.in_(ACTIVE_STATUSES), Appointment.overbooked.is_(False),
+        Appointment.starts_at < end, Appointment.ends_at > start, or_(*who))
+    if exclude is not None:
+        query = query.where(Appointment.id != exclude)
+    found = []
+    for row in ctx.session.execute(query.order_by(Appointment.starts_at)).scalars():
+        span = f"{ctx.local(row.starts_at):%H:%M}-{ctx.local(row.ends_at):%H:%M}"
+        for what, same in (("the provider", provider_id is not None and row.provider_id == provider_id),
+                           ("the patient", patient_id is not None and row.patient_id == patient_id),
+                           ("the room", room_id is not None and row.room_id == room_id)):
+            if same:
+                found.append(f"{what} is already booked {span} (appointment {row.id})")
+    return found
+
+
+def _overlap_message(error: DBAPIError) -> str | None:
+    """'slot taken: …' when the database refused an overlap, else None.
+
+    On PostgreSQL two terminals inserting overlapping appointments at the same moment may each
+    wait for the other's exclusion check; the server then aborts one with a deadlock
+    (SQLSTATE 40P01) and the other goes on to book the slot, so that is a taken slot too.
+    """
+    original = error.orig
+    text = str(original)
+    if getattr(original, "sqlstate", None) == "40P01":
+        return f"{SLOT_TAKEN}: another terminal booked the same time just now"
+    if getattr(original, "sqlstate", None) == "23P01" or "_overlap" in text and "exclusion" in text:
+        for what in ("provider", "room", "patient"):
+            if f"no_{what}_overlap" in text:
+                return f"{SLOT_TAKEN}: the {what} is already booked at that time"
+        return f"{SLOT_TAKEN}: the time overlaps another appointment"
+    if SLOT_TAKEN in text:
+        return f"{SLOT_TAKEN}: the provider, room or patient is already booked at that time"
+    return None
+
+
+def _flush(ctx: Context) -> None:
+    try:
+        ctx.session.flush()
+    except (IntegrityError, DBAPIError) as error:
+        message = _overlap_message(error)
+        if message is None:
+            raise
+        raise Conflict(message) from None
+
+
+def _reason(value: str | None, *, field: str, required: bool = False) -> str | None:
+    text = optional_text(value, field=field, max_length=MAX_REASON)
+    if required and not text:
+        raise ValidationError(f"{field.replace('_', ' ')} is required", field=field)
+    return text
+
+
+def _claim(ctx: Context, proposal: AppointmentProposal, overbook_reason: str | None) -> bool:
+    """Check the slot and the other plugins' vetoes; True when this is an overbooking."""
+    found = conflicts(ctx, provider_id=proposal.provider_id, patient_id=proposal.patient_id,
+                      room_id=proposal.room_id, start=proposal.start, end=proposal.end,
+                      exclude=proposal.appointment_id)
+    if found and overbook_reason is None:
+        raise Conflict(f"{SLOT_TAKEN}: " + "; ".join(found))
+    reasons = ctx.hooks.validate_appointment(ctx, proposal)
+    if reasons:
+        raise Conflict("cannot book: " + "; ".join(reasons))
+    return bool(found)
+
+
+# -- booking ---------------------------------------------------------------------------------
+
+
+def book(ctx: Context, mrn: str, provider_id: int, appointment_type: str, start: str | dt.datetime, *,
+         room: str | None = None, note: str | None = None, overbook_reason: str | None = None) -> AppointmentRecord:
+    """Book the patient with ``mrn`` with a provider, at ``start`` in the practice's time zone.
+
+    Args:
+        ctx: the operation.
+        mrn: the patient's MRN.
+        provider_id: the provider's staff id.
+        appointment_type: the type's name; its duration gives the end.
+        start: ``YYYY-MM-DD HH:MM`` local, or an aware datetime.
+        room: a room of the location where the provider is available then.
+        note: why the patient comes.
+        overbook_reason: book even over a taken slot (needs ``scheduling.overbook``).
+
+    Raises:
+        PermissionDenied: without ``scheduling.book`` (or ``scheduling.overbook`` to overbook).
+        ValidationError: a bad or non-existent time, a time outside the provider's availability,
+            a type not for this patient.
+        NotFound: unknown patient, provider, type or room.
+        Conflict: ``slot taken: …``, or another plugin refused the booking.
+    """
+    ctx.require(BOOK)
+    if overbook_reason is not None:
+        ctx.require(OVERBOOK)
+        overbook_reason = _reason(overbook_reason, field="overbook_reason", required=True)
+    starts_at = parse_local(start, ctx.timezone)
+    note = _reason(note, field="note")
+    patient = patients.get(ctx, mrn)
+    who = catalogue.provider(ctx, provider_id)
+    kind = catalogue.type_by_name(ctx, appointment_type)
+    ends_at = starts_at + dt.timedelta(minutes=kind.duration_minutes)
+    location_id = _location_for(ctx, who, starts_at, ends_at)
+    room_id = _room_id(ctx, location_id, room)
+    _check_patient_kind(ctx, kind, patient.id, starts_at, None)
+    proposal = AppointmentProposal(patient.id, who.id, kind.name, starts_at, ends_at, location_id, room_id)
+    overbooked = _claim(ctx, proposal, overbook_reason)
+    row = Appointment(patient_id=patient.id, provider_id=who.id, type_id=kind.id, location_id=location_id,
+                      room_id=room_id, starts_at=starts_at, ends_at=ends_at, status="booked", overbooked=overbooked,
+                      note=note, booked_at=ctx.now(), booked_by=ctx.user.username)
+    ctx.session.add(row)
+    _flush(ctx)
+    summary: dict[str, Any] = {"provider_id": who.id, "type": kind.name, "start": starts_at.isoformat(),
+                               "end": ends_at.isoformat(), "room_id": room_id}
+    if overbooked:
+        summary |= {"overbooked": True, "overbook_reason": overbook_reason}
+    ctx.audit("appointment.booked", "appointment", row.id, patient_id=patient.id, summary=summary)
+    record = to_record(row, kind.name)
+    ctx.hooks.appointment_changed(ctx, AppointmentChange("booked", record,
+                                                         reason=overbook_reason if overbooked else None))
+    return record
+
+
+def move(ctx: Context, appointment_id: int, start: str | dt.datetime, *, provider_id: int | None = None,
+         room: str | None = None, overbook_reason: str | None = None) -> AppointmentRecord:
+    """Reschedule a booked appointment to ``start`` (and another provider or room, if given).
+
+    Raises:
+        the same as :func:`book`, and Conflict when the appointment is no longer booked.
+    """
+    ctx.require(BOOK)
+    if overbook_reason is not None:
+        ctx.require(OVERBOOK)
+        overbook_reason = _reason(overbook_reason, field="overbook_reason", required=True)
+    starts_at = parse_local(start, ctx.timezone)
+    row = _appointment(ctx, appointment_id)
+    if row.status != "booked":
+        raise Conflict(f"appointment {row.id} is {row.status.replace('_', ' ')}; only a booked one can be moved")
+    before = _record(ctx, row)
+    who = catalogue.provider(ctx, provider_id if provider_id is not None else row.provider_id)
+    kind = ctx.session.get(AppointmentType, row.type_id)
+    ends_at = starts_at + dt.timedelta(minutes=kind.duration_minutes)
+    location_id = _location_for(ctx, who, starts_at, ends_at)
+    if room is not None:
+        room_id = _room_id(ctx, location_id, room)
+    else:
+        room_id = row.room_id if location_id == row.location_id else None
+    _check_patient_kind(ctx, kind, row.patient_id, starts_at, row.id)
+    proposal = AppointmentProposal(row.patient_id, who.id, kind.name, starts_at, ends_at, location_id, room_id,
+                                   appointment_id=row.id)
+    overbooked = _claim(ctx, proposal, overbook_reason)
+    row.provider_id, row.starts_at, row.ends_at = who.id, starts_at, ends_at
+    row.location_id, row.room_id, row.overbooked = location_id, room_id, overbooked
+    _flush(ctx)
+    summary: dict[str, Any] = {"from": before.start.isoformat(), "to": starts_at.isoformat(),
+                               "provider_id": who.id, "room_id": room_id}
+    if overbooked:
+        summary |= {"overbooked": True, "overbook_reason": overbook_reason}
+    ctx.audit("appointment.rescheduled", "appointment", row.id, patient_id=row.patient_id, summary=summary)
+    record = to_record(row, kind.name)
+    ctx.hooks.appointment_changed(ctx, AppointmentChange("rescheduled", record, previous=before,
+                                                         reason=overbook_reason if overbooked else None))
+    return record
+
+
+# -- the day's flow --------------------------------------------------------------------------
+
+_FLOW = {
+    # change kind: (allowed from, new status, timestamp column, audit action)
+    "cancelled": (("booked", "arrived"), "cancelled", "cancelled_at", "appointment.cancelled"),
+    "no_show": (("booked",), "no_show", None, "appointment.no_show"),
+    "checked_in": (("booked",), "arrived", "arrived_at", "appointment.checked_in"),
+    "roomed": (("arrived",), "in_room", "roomed_at", "appointment.roomed"),
+    "completed": (("arrived", "in_room"), "completed", "completed_at", "appointment.completed"),
+}
+
+_VERBS = {"cancelled": "cancelled", "no_show": "marked as a no-show", "checked_in": "checked in",
+          "roomed": "roomed", "completed": "completed"}
+
+
+def _advance(ctx: Context, appointment_id: int, kind: str, *, reason: str | None = None,
+             summary: dict[str, Any] | None = None, room: str | None = None) -> AppointmentRecord:
+    allowed, status, stamp, action = _FLOW[kind]
+    row = _appointment(ctx, appointment_id)
+    if row.status not in allowed:
+        raise Conflict(f"appointment {row.id} is {row.status.replace('_', ' ')} and cannot be {_VERBS[kind]}")
+    if room is not None:
+        room_id = _room_id(ctx, row.location_id, room) if row.location_id is not None else None
+        if room_id is None:
+            raise ValidationError(f"appointment {row.id} has no location to find the room {room!r} in", field="room")
+        taken = conflicts(ctx, provider_id=None, patient_id=None, room_id=room_id, start=row.starts_at,
+                          end=row.ends_at, exclude=row.id)
+        if taken and not row.overbooked:
+            raise Conflict(f"{SLOT_TAKEN}: " + "; ".join(taken))
+        row.room_id = room_id
+    now = ctx.now()
+    row.status = status
+    if stamp:
+        setattr(row, stamp, now)
+    if kind == "cancelled":
+        row.cancel_reason = reason
+    _flush(ctx)
+    ctx.audit(action, "appointment", row.id, patient_id=row.patient_id,
+              summary={"reason": reason, **(summary or {})} if reason else summary)
+    record = _record(ctx, row)
+    ctx.hooks.appointment_changed(ctx, AppointmentChange(kind, record, reason=reason))
+    if kind == "completed":
+        ctx.hooks.visit_completed(ctx, VisitRecord(record, now))
+    return record
+
+
+def cancel(ctx: Context, appointment_id: int, reason: str) -> AppointmentRecord:
+    """Cancel a booked (or arrived) appointment with a reason; its slot is free again."""
+    ctx.require(BOOK)
+    reason = _reason(reason, field="reason", required=True)
+    return _advance(ctx, appointment_id, "cancelled", reason=reason)
+
+
+def no_show(ctx: Context, appointment_id: int) -> AppointmentRecord:
+    """The patient did not come; the slot is free again."""
+    ctx.require(BOOK)
+    return _advance(ctx, appointment_id, "no_show")
+
+
+def check_in(ctx: Context, appointment_id: int) -> AppointmentRecord:
+    """The patient arrived: records the time, which starts their wait."""
+    ctx.require(BOOK)
+    return _advance(ctx, appointment_id, "checked_in")
+
+
+def room(ctx: Context, appointment_id: int, room_name: str | None = None) -> AppointmentRecord:
+    """The patient went into a room (``room_name`` at the appointment's location, if given)."""
+    ctx.require(BOOK)
+    return _advance(ctx, appointment_id, "roomed", room=room_name)
+
+
+def complete(ctx: Context, appointment_id: int) -> AppointmentRecord:
+    """The visit is over: announces ``medoffice_visit_completed`` (billing, inventory listen)."""
+    ctx.require(BOOK)
+    return _advance(ctx, appointment_id, "completed")
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def _with_types():
+    return select(Appointment, AppointmentType.name).join(AppointmentType, AppointmentType.id == Appointment.type_id)
+
+
+def patient_rows(ctx: Context, patient_id: int) -> list[tuple[Appointment, str]]:
+    ctx.require(READ)
+    query = _with_types().where(Appointment.patient_id == patient_id).order_by(Appointment.starts_at, Appointment.id)
+    return [tuple(r) for r in ctx.session.execute(query)]
+
+
+def range_rows(ctx: Context, first: dt.date, last: dt.date, *, provider_id: int | None = None,
+               location_id: int | None = None) -> list[tuple[Appointment, str]]:
+    """Appointments starting on local days ``first``…``last``, by start time."""
+    ctx.require(READ)
+    if last < first:
+        raise ValidationError(f"the last day ({last}) is before the first ({first})", field="to")
+    start, _ = day_bounds(first, ctx.timezone)
+    _, end = day_bounds(last, ctx.timezone)
+    query = _with_types().where(Appointment.starts_at >= start, Appointment.starts_at < end)
+    if provider_id is not None:
+        query = query.where(Appointment.provider_id == provider_id)
+    if location_id is not None:
+        query = query.where(Appointment.location_id == location_id)
+    return [tuple(r) for r in ctx.session.execute(query.order_by(Appointment.starts_at, Appointment.id))]
+
+
+def list_for_patient(ctx: Context, mrn: str) -> list[AppointmentView]:
+    """A patient's appointments, oldest first."""
+    ctx.require(READ)
+    patient = patients.get(ctx, mrn)
+    return views(ctx, patient_rows(ctx, patient.id))
+
+
+def day(ctx: Context, day: str | dt.date, *, provider_id: int | None = None,
+        location: str | None = None) -> list[AppointmentView]:
+    """The day board: one local day's appointments, by start time, for a provider or a location."""
+    ctx.require(READ)
+    date = parse_date(day, field="day")
+    if provider_id is not None:
+        catalogue.provider(ctx, provider_id)
+    location_id = catalogue.location_by_name(ctx, location).id if location else None
+    return views(ctx, range_rows(ctx, date, date, provider_id=provider_id, location_id=location_id))

@@ -1,0 +1,236 @@
+"""``medoffice appointments …`` and ``medoffice schedule …``.
+
+The commands parse arguments and print; the services do the rest. Times are typed and shown
+in the practice's time zone. A domain error is one line on stderr with exit code 1, and
+nothing is written.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from medoffice.core.cli import emit, json_option, operation, table
+
+from .vocabulary import PATIENT_KINDS, WEEKDAYS
+
+
+class _OnFirstUse:
+    """A service module imported on first use: building the command line (``medoffice
+    --help``) must not import the services and, with them, SQLAlchemy."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(importlib.import_module(self._name, __package__), attribute)
+
+
+booking = _OnFirstUse(".booking")
+catalogue = _OnFirstUse(".catalogue")
+slots = _OnFirstUse(".slots")
+
+AT_HELP = "Local date and time, YYYY-MM-DD HH:MM (the practice's time zone)."
+
+
+def _show(verb: str):
+    def human(view: booking.AppointmentView) -> None:
+        click.echo(f"{verb} appointment {view.id}: {view.patient} ({view.mrn}) with {view.provider}, "
+                   f"{view.start:%a %Y-%m-%d %H:%M}-{view.end:%H:%M} {view.appointment_type}"
+                   + (f" at {view.location}" if view.location else "") + (f", room {view.room}" if view.room else "")
+                   + (" [overbooked]" if view.overbooked else "") + f" ({view.status.replace('_', ' ')})")
+    return human
+
+
+def _one(ctx, record) -> booking.AppointmentView:
+    from .models import Appointment
+
+    row = ctx.session.get(Appointment, record.id)
+    (view,) = booking.views(ctx, [(row, record.appointment_type)])
+    return view
+
+
+def _board(found: list[booking.AppointmentView], *, with_day: bool = False) -> None:
+    table([(v.id, f"{v.start:%Y-%m-%d %H:%M}" if with_day else f"{v.start:%H:%M}", f"{v.end:%H:%M}", v.patient,
+            v.mrn, v.provider, v.appointment_type, v.location, v.room, v.status.replace("_", " ")
+            + (" (overbooked)" if v.overbooked else ""),
+            "" if v.waiting_minutes is None else f"{v.waiting_minutes} min")
+           for v in found],
+          ("id", "start", "end", "patient", "mrn", "provider", "type", "location", "room", "status", "waited"))
+
+
+@click.group()
+def appointments() -> None:
+    """Book, move and cancel appointments; check patients in and through the day."""
+
+
+@appointments.command("book")
+@click.argument("mrn")
+@click.option("--provider", "provider_id", type=int, required=True, help="The provider's staff id.")
+@click.option("--type", "type_name", required=True, help="The appointment type's name.")
+@click.option("--at", "start", required=True, help=AT_HELP)
+@click.option("--room", help="A room at the location where the provider is available then.")
+@click.option("--note", help="Why the patient comes.")
+@click.option("--overbook", "overbook_reason", metavar="REASON",
+              help="Book even over a taken slot, for this reason (needs scheduling.overbook).")
+@json_option
+def book(mrn, provider_id, type_name, start, room, note, overbook_reason, as_json) -> None:
+    """Book the patient with MRN."""
+    with operation() as ctx:
+        record = booking.book(ctx, mrn, provider_id, type_name, start, room=room, note=note,
+                              overbook_reason=overbook_reason)
+        view = _one(ctx, record)
+    emit(view, as_json=as_json, human=_show("booked"))
+
+
+@appointments.command("move")
+@click.argument("appointment_id", type=int)
+@click.option("--at", "start", required=True, help=AT_HELP)
+@click.option("--provider", "provider_id", type=int, help="Move to another provider (staff id).")
+@click.option("--room", help="A room at the new location.")
+@click.option("--overbook", "overbook_reason", metavar="REASON", help="Move even over a taken slot, for this reason.")
+@json_option
+def move(appointment_id, start, provider_id, room, overbook_reason, as_json) -> None:
+    """Reschedule the appointment APPOINTMENT_ID."""
+    with operation() as ctx:
+        record = booking.move(ctx, appointment_id, start, provider_id=provider_id, room=room,
+                              overbook_reason=overbook_reason)
+        view = _one(ctx, record)
+    emit(view, as_json=as_json, human=_show("moved"))
+
+
+def _flow_command(name: str, verb: str, action: str, doc: str, *, with_reason: bool = False,
+                  with_room: bool = False):
+    @click.argument("appointment_id", type=int)
+    @json_option
+    def command(appointment_id: int, as_json: bool, **options) -> None:
+        with operation() as ctx:
+            record = getattr(booking, action)(ctx, appointment_id, *options.values())
+            view = _one(ctx, record)
+        emit(view, as_json=as_json, human=_show(verb))
+
+    command.__doc__ = doc
+    if with_reason:
+        command = click.option("--reason", required=True, help="Why (kept with the appointment and audited).")(command)
+    if with_room:
+        command = click.option("--room", help="The room at the appointment's location.")(command)
+    return appointments.command(name)(command)
+
+
+_flow_command("cancel", "cancelled", "cancel", "Cancel the appointment APPOINTMENT_ID, with a reason.",
+              with_reason=True)
+_flow_command("no-show", "no-show for", "no_show", "Mark the appointment APPOINTMENT_ID as a no-show.")
+_flow_command("check-in", "checked in", "check_in", "The patient of APPOINTMENT_ID has arrived.")
+_flow_command("room", "roomed", "room", "The patient of APPOINTMENT_ID went into a room.", with_room=True)
+_flow_command("complete", "completed", "complete", "The visit APPOINTMENT_ID is over.")
+
+
+@appointments.command("list")
+@click.argument("mrn")
+@json_option
+def list_(mrn: str, as_json: bool) -> None:
+    """The appointments of the patient with MRN, oldest first."""
+    with operation(write=False) as ctx:
+        found = booking.list_for_patient(ctx, mrn)
+    emit(found, as_json=as_json, human=lambda rows: _board(rows, with_day=True))
+
+
+@appointments.command("day")
+@click.argument("day", required=False)
+@click.option("--provider", "provider_id", type=int, help="Only this provider (staff id).")
+@click.option("--location", help="Only this location.")
+@json_option
+def day(day: str | None, provider_id: int | None, location: str | None, as_json: bool) -> None:
+    """The day board: DAY's appointments (YYYY-MM-DD, default today), by start time."""
+    with operation(write=False) as ctx:
+        date = day or ctx.local(ctx.now()).date()
+        found = booking.day(ctx, date, provider_id=provider_id, location=location)
+    emit(found, as_json=as_json, human=_board)
+
+
+@appointments.command("slots")
+@click.option("--type", "type_name", required=True, help="The appointment type's name.")
+@click.option("--provider", "provider_id", type=int, help="Only this provider (staff id).")
+@click.option("--from", "first", help="First day, YYYY-MM-DD (default today).")
+@click.option("--to", "last", help="Last day, YYYY-MM-DD (default 30 days after the first).")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--step", "step_minutes", type=click.IntRange(min=1), help="Minutes between slot starts "
+              "(default: the type's duration).")
+@json_option
+def slots_(type_name, provider_id, first, last, limit, step_minutes, as_json) -> None:
+    """The earliest free slots for an appointment type."""
+    with operation(write=False) as ctx:
+        found = slots.find_slots(ctx, type_name, first or ctx.local(ctx.now()).date(), last,
+                                 provider_id=provider_id, limit=limit, step_minutes=step_minutes)
+    emit(found, as_json=as_json, human=lambda rows: table(
+        [(f"{s.start:%a %Y-%m-%d %H:%M}", f"{s.end:%H:%M}", s.provider, s.provider_id, s.location) for s in rows],
+        ("start", "end", "provider", "provider id", "location")))
+
+
+@click.group()
+def schedule() -> None:
+    """Set up scheduling: appointment types and providers' weekly availability."""
+
+
+@schedule.group("types")
+def types() -> None:
+    """Appointment types: name, length, colour, which patients."""
+
+
+@types.command("add")
+@click.argument("name")
+@click.option("--minutes", required=True, help="How long it takes (whole minutes, above zero).")
+@click.option("--colour", default="blue", show_default=True)
+@click.option("--patients", "patient_kind", default="any", show_default=True, help=f"One of {', '.join(PATIENT_KINDS)}.")
+@json_option
+def types_add(name, minutes, colour, patient_kind, as_json) -> None:
+    """Add the appointment type NAME."""
+    with operation() as ctx:
+        added = catalogue.add_type(ctx, name, minutes, colour=colour, patient_kind=patient_kind)
+    emit(added, as_json=as_json, human=lambda t: click.echo(
+        f"added appointment type {t.id}: {t.name}, {t.duration_minutes} min, {t.colour}, {t.patient_kind} patients"))
+
+
+@types.command("list")
+@json_option
+def types_list(as_json: bool) -> None:
+    """The appointment types, by name."""
+    with operation(write=False) as ctx:
+        found = catalogue.list_types(ctx)
+    emit(found, as_json=as_json, human=lambda rows: table(
+        [(t.id, t.name, t.duration_minutes, t.colour, t.patient_kind) for t in rows],
+        ("id", "name", "minutes", "colour", "patients")))
+
+
+@schedule.group("templates")
+def templates() -> None:
+    """Providers' weekly availability: weekday, hours, location."""
+
+
+@templates.command("add")
+@click.option("--provider", "provider_id", type=int, required=True, help="The provider's staff id.")
+@click.option("--weekday", required=True, help=f"One of {', '.join(WEEKDAYS)}.")
+@click.option("--start", required=True, help="Local time, HH:MM.")
+@click.option("--end", required=True, help="Local time, HH:MM (after the start).")
+@click.option("--location", required=True, help="The location's name.")
+@json_option
+def templates_add(provider_id, weekday, start, end, location, as_json) -> None:
+    """Make a provider available every week on a weekday, from start to end, at a location."""
+    with operation() as ctx:
+        added = catalogue.add_template(ctx, provider_id, weekday, start, end, location)
+    emit(added, as_json=as_json, human=lambda t: click.echo(
+        f"added availability {t.id}: {t.provider} {t.day_name} {t.start_time:%H:%M}-{t.end_time:%H:%M} at {t.location}"))
+
+
+@templates.command("list")
+@click.option("--provider", "provider_id", type=int, help="Only this provider (staff id).")
+@json_option
+def templates_list(provider_id, as_json) -> None:
+    """Providers' weekly availability."""
+    with operation(write=False) as ctx:
+        found = catalogue.list_templates(ctx, provider_id)
+    emit(found, as_json=as_json, human=lambda rows: table(
+        [(t.id, t.provider, t.provider_id, t.day_name, f"{t.start_time:%H:%M}", f"{t.end_time:%H:%M}", t.location)
+         for t in rows], ("id", "provider", "provider id", "weekday", "start", "end", "location")))

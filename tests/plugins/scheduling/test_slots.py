@@ -1,0 +1,84 @@
+"""Finding the next free slots for an appointment type."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+
+from medoffice.core.errors import NotFound, ValidationError
+from medoffice.plugins.scheduling import booking, slots
+
+pytestmark = pytest.mark.medoffice_plugins("scheduling")
+
+
+def find(practice, *args, **options):
+    with practice.operation("frontdesk", write=False) as ctx:
+        return slots.find_slots(ctx, *args, **options)
+
+
+def show(found):
+    return [(f"{s.start:%a %m-%d %H:%M}", s.provider) for s in found]
+
+
+def test_the_earliest_slots_across_providers_skip_the_past_and_bookings(medoffice_practice, world):
+    """Now is Monday 2026-01-05 07:00 in New York; Dr Baker's Monday starts at 08:00."""
+    with medoffice_practice.operation("frontdesk") as ctx:
+        booking.book(ctx, world.ann, world.baker, "Check-up", "2026-01-05 08:30")
+        booking.book(ctx, world.bo, world.adams, "Long", "2026-01-05 09:00")
+    found = find(medoffice_practice, "Check-up", "2026-01-05", "2026-01-05", limit=6)
+    assert show(found) == [("Mon 01-05 08:00", "Dr Baker"), ("Mon 01-05 09:00", "Dr Baker"),
+                           ("Mon 01-05 09:30", "Dr Baker"), ("Mon 01-05 11:00", "Dr Adams"),
+                           ("Mon 01-05 11:30", "Dr Adams"), ("Mon 01-05 13:00", "Dr Adams")]
+    assert found[0].location == "North" and found[3].location == "Main"
+
+
+def test_one_provider_with_a_step_and_a_limit(medoffice_practice, world):
+    found = find(medoffice_practice, "New patient", "2026-01-06", provider_id=world.baker, step_minutes=30, limit=3)
+    assert show(found) == [("Tue 01-06 09:00", "Dr Baker"), ("Tue 01-06 09:30", "Dr Baker"),
+                           ("Tue 01-06 10:00", "Dr Baker")]
+
+
+def test_a_cancelled_booking_frees_its_slot(medoffice_practice, world):
+    with medoffice_practice.operation("frontdesk") as ctx:
+        first = booking.book(ctx, world.ann, world.baker, "Check-up", "2026-01-05 08:00")
+    assert show(find(medoffice_practice, "Check-up", "2026-01-05", provider_id=world.baker, limit=1)) == [
+        ("Mon 01-05 08:30", "Dr Baker")]
+    with medoffice_practice.operation("frontdesk") as ctx:
+        booking.cancel(ctx, first.id, "moved away")
+    assert show(find(medoffice_practice, "Check-up", "2026-01-05", provider_id=world.baker, limit=1)) == [
+        ("Mon 01-05 08:00", "Dr Baker")]
+
+
+def test_the_search_is_set_based(medoffice_practice, world):
+    """A month for every provider costs a fixed handful of queries, not one per slot."""
+    with medoffice_practice.operation("frontdesk") as ctx:
+        for day in range(6, 10):
+            booking.book(ctx, world.ann, world.adams, "Check-up", f"2026-01-{day:02d} 09:00")
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    engine = medoffice_practice.runtime.engine
+    with medoffice_practice.operation("frontdesk", write=False) as ctx:
+        ctx.practice  # noqa: B018  (loaded once per operation, as every command does)
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            found = slots.find_slots(ctx, "Check-up", "2026-01-05", "2026-02-05", limit=1000)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+    assert len(found) > 300
+    assert len(statements) <= 5
+
+
+@pytest.mark.parametrize(("args", "options", "error", "message"), [
+    (("Check-up", "2026-01-10", "2026-01-05"), {}, ValidationError, "before the first"),
+    (("Check-up", "2026-02-30"), {}, ValidationError, "real date"),
+    (("Check-up", "2026-01-05", "2027-06-01"), {}, ValidationError, "at most 366 days"),
+    (("Check-up", "2026-01-05"), {"limit": 0}, ValidationError, "limit must be at least 1"),
+    (("Massage", "2026-01-05"), {}, NotFound, "no appointment type named 'Massage'"),
+    (("Check-up", "2026-01-05"), {"provider_id": 99}, NotFound, "no provider with staff id 99"),
+])
+def test_bad_searches_are_refused(medoffice_practice, world, args, options, error, message):
+    with pytest.raises(error, match=message):
+        find(medoffice_practice, *args, **options)
