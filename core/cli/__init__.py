@@ -120,10 +120,22 @@ class MedofficeGroup(click.Group):
             raise
         except MedofficeError as exc:
             raise DomainError(exc.message) from exc
+        except BrokenPipeError:  # `medoffice … | head`: the reader left; not an error of ours
+            _silence_stdout()
+            raise click.exceptions.Exit(0) from None
         except Exception as exc:
             if ctx.obj is not None and ctx.obj.debug:
                 raise
             raise _describe(exc) from exc
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (a test runner's capture)
+        pass
 
 
 def _describe(exc: Exception) -> DomainError:

@@ -58,6 +58,14 @@ def medoffice_cli_commands():
 
 
 @hookimpl
+def medoffice_populate_demo(ctx, seed):
+    """Appointment types, office hours and a week of bookings for the demo practice."""
+    from . import demo
+
+    demo.populate(ctx, seed)
+
+
+@hookimpl
 def medoffice_scheduling_service(ctx):
     """The scheduling domain for other plugins and the TUI (``ctx.hooks.scheduling(ctx)``)."""
     from .domain import SERVICE
