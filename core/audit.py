@@ -168,7 +168,6 @@ def verify(session: Session, key: bytes, checkpoints: list[Checkpoint] = ()) -> 
             return VerifyReport(False, checked, row.seq, f"row {row.seq} was altered or inserted without the key")
         expected_seq, prev_hash, last = row.seq + 1, row.hash, row
         checked += 1
-    session.expunge_all()
     head = session.get(AuditHead, 1)
     last_seq = last.seq if last else 0
     if head is not None and (head.seq, head.hash) != (last_seq, last.hash if last else GENESIS):

@@ -24,8 +24,7 @@ ROLES = {
     "admin": "System administrator: users, roles, plugins, database",
 }
 
-ALL_ROLES = tuple(ROLES)
-EVERYONE = ALL_ROLES
+EVERYONE = tuple(ROLES)
 
 CORE_PERMISSIONS = [
     PermissionSpec("patients.read", "Find patients and open their records", EVERYONE),

@@ -9,7 +9,7 @@ transaction that commits whole or not at all.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -81,20 +81,21 @@ class Runtime:
             with session.begin():
                 yield Context(self, session, user or SYSTEM_USER, write=write)
 
-    def reload_plugins(self, *, require_migrated: bool = True) -> PluginSet:
-        """Rebuild the plugin manager after the practice's choices changed."""
+    def build_plugins(self, choices: Mapping[str, StoredChoice] | None, *, require_migrated: bool = True) -> PluginSet:
+        """A fresh plugin set of this runtime's installed plugins for the given choices (the
+        stored ones, or ones an operation is about to store)."""
         candidates, failures = self._sources
-        self.plugins = build_plugin_set(
-            candidates, failures, stored_choices(self.engine), core_plugins=[CorePermissions()],
-            require_migrated=require_migrated,
-        )
+        return build_plugin_set(candidates, failures, choices, core_plugins=[CorePermissions()],
+                                require_migrated=require_migrated)
+
+    def reload_plugins(self) -> PluginSet:
+        """Rebuild the plugin manager after the practice's choices changed."""
+        self.plugins = self.build_plugins(stored_choices(self.engine))
         return self.plugins
 
     def migration_plugins(self) -> PluginSet:
         """Every enabled plugin, migrated or not: what ``db upgrade`` works on."""
-        candidates, failures = self._sources
-        return build_plugin_set(candidates, failures, stored_choices(self.engine),
-                                core_plugins=[CorePermissions()], require_migrated=False)
+        return self.build_plugins(stored_choices(self.engine), require_migrated=False)
 
     def close(self) -> None:
         self.engine.dispose()

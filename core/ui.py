@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 if TYPE_CHECKING:
-    from .context import Context
     from .records import PatientRecord, UserRecord
 
 T = TypeVar("T")
@@ -37,8 +36,3 @@ class ScreenHost(Protocol):
 
     def open_patient(self, patient: PatientRecord) -> None:
         """Open the patient card for ``patient``."""
-
-
-def run_in_context(host: ScreenHost, fn: Callable[[Context], T]) -> T:
-    """Convenience for plugin code: ``run_in_context(host, lambda ctx: service.x(ctx))``."""
-    return host.call(fn)

@@ -224,10 +224,7 @@ def build_plugin_set(
         pm.register(core_plugin, name=CORE_PLUGIN_ID if not pm.has_plugin(CORE_PLUGIN_ID) else None)
     for cand in ordered:
         pid = cand.info.id
-        if any(r in refused or statuses[r].status == "failed" for r in cand.info.requires):
-            refused[pid] = "requires a plugin that failed to register"
-            continue
-        pm.register(cand.module, name=pid)  # validated above
+        pm.register(cand.module, name=pid)  # validated by _registration_problem above
         hooks = tuple(sorted(c.name for c in pm.get_hookcallers(cand.module) or []))
         statuses[pid] = status_of(cand, "enabled", hooks=hooks)
     for pid, reason in refused.items():

@@ -160,10 +160,10 @@ def likely_duplicates(session: Session, first: str, last: str, born: dt.date, *,
     )
     if exclude is not None:
         query = query.where(Patient.id != exclude)
-    return [to_record(r) for r in ctx_rows(session, query)]
+    return [to_record(r) for r in _rows(session, query)]
 
 
-def ctx_rows(session: Session, query: Any) -> list[Patient]:
+def _rows(session: Session, query: Any) -> list[Patient]:
     return list(session.execute(query).scalars())
 
 
@@ -174,7 +174,7 @@ def register(ctx: Context, data: Mapping[str, Any]) -> Registration:
     session = ctx.session
     if values.get("mrn"):
         if session.execute(select(Patient.id).where(Patient.mrn == values["mrn"])).first():
-            raise Conflict(f"MRN {values['mrn']} is already in use", )
+            raise Conflict(f"MRN {values['mrn']} is already in use")
     else:
         values["mrn"] = _next_mrn(session)
     duplicates = likely_duplicates(session, values["first_name"], values["last_name"], values["date_of_birth"])
@@ -262,9 +262,9 @@ def set_active(ctx: Context, mrn: str, active: bool) -> PatientRecord:
 
 
 def _prefix(column: Any, text: str, dialect: str) -> Any:
-    if dialect == "sqlite":  # a range the index serves; LIKE is case-insensitive there and cannot
+    if dialect == "sqlite":  # a range the index serves: SQLite cannot use an index for LIKE here
         return and_(column >= text, column < text + "\x7f")
-    return column.like(text.replace("%", "").replace("_", r"\_") + "%", escape="\\")
+    return column.startswith(text, autoescape=True)
 
 
 def find(ctx: Context, query: str, *, limit: int = 20, include_inactive: bool = False) -> list[PatientMatch]:
@@ -291,14 +291,14 @@ def find(ctx: Context, query: str, *, limit: int = 20, include_inactive: bool = 
         base = base.where(Patient.active.is_(True))
     fetch = limit * 3
 
-    offer(ctx_rows(session, base.where(Patient.mrn == text.upper())), 100, "MRN")
+    offer(_rows(session, base.where(Patient.mrn == text.upper())), 100, "MRN")
     date = _as_date(text)
     if date is not None:
-        offer(ctx_rows(session, base.where(Patient.date_of_birth == date).limit(fetch)), 90, "date of birth")
+        offer(_rows(session, base.where(Patient.date_of_birth == date).limit(fetch)), 90, "date of birth")
     digits = phone_digits(text)
     if len(digits) >= 7 and not re.search(r"[A-Za-z]", text) and date is None:
-        offer(ctx_rows(session, base.where(Patient.phone_digits == digits).limit(fetch)), 90, "phone")
-        offer(ctx_rows(session, base.where(_prefix(Patient.phone_digits, digits, dialect)).limit(fetch)), 70, "phone")
+        offer(_rows(session, base.where(Patient.phone_digits == digits).limit(fetch)), 90, "phone")
+        offer(_rows(session, base.where(_prefix(Patient.phone_digits, digits, dialect)).limit(fetch)), 70, "phone")
     if re.search(r"[A-Za-z]", text):
         if "," in text:
             last, _, first = (search_key(p) for p in text.partition(","))
@@ -308,17 +308,17 @@ def find(ctx: Context, query: str, *, limit: int = 20, include_inactive: bool = 
             parts = [(words[-1], words[0]), (words[0], words[-1])] if len(words) > 1 else []
             if len(words) == 1:
                 word = words[0]
-                offer(ctx_rows(session, base.where(Patient.search_last == word).limit(fetch)), 85, "last name")
-                offer(ctx_rows(session, base.where(_prefix(Patient.search_last, word, dialect))
+                offer(_rows(session, base.where(Patient.search_last == word).limit(fetch)), 85, "last name")
+                offer(_rows(session, base.where(_prefix(Patient.search_last, word, dialect))
                                  .order_by(Patient.search_last, Patient.search_first).limit(fetch)), 75, "last name")
-                offer(ctx_rows(session, base.where(_prefix(Patient.search_first, word, dialect))
+                offer(_rows(session, base.where(_prefix(Patient.search_first, word, dialect))
                                  .order_by(Patient.search_first, Patient.search_last).limit(fetch)), 60, "first name")
         for last, first in parts:
             if last:
                 clause = _prefix(Patient.search_last, last, dialect)
                 if first:
                     clause = and_(clause, _prefix(Patient.search_first, first, dialect))
-                offer(ctx_rows(session, base.where(clause).order_by(Patient.search_last, Patient.search_first)
+                offer(_rows(session, base.where(clause).order_by(Patient.search_last, Patient.search_first)
                                .limit(fetch)), 80, "name")
     ranked = sorted(scored.values(), key=lambda m: (-m.score, m.patient.last_name.lower(),
                                                     m.patient.first_name.lower(), m.patient.mrn))

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ..context import Context
 from ..errors import Conflict, NotFound, ValidationError
 from ..loader import PluginSet, PluginStatus
+from ..loader.manager import StoredChoice
 from ..permissions import seed_permissions
 from ..runtime import Runtime
 from ..storage import migrate
@@ -85,14 +86,9 @@ def enable(runtime: Runtime, ctx: Context, plugin_id: str) -> PluginStatus:
             raise ValidationError(f"plugin {plugin_id!r} requires {required!r}; enable that first")
     _set_state(ctx, plugin_id, enabled=True)
     ctx.session.flush()
-    candidates, failures = runtime._sources
-    from ..loader import build_plugin_set
-    from ..loader.manager import StoredChoice
-    from ..permissions import CorePermissions
-
     choices = {r.plugin_id: StoredChoice(r.enabled, r.migrated)
                for r in ctx.session.execute(select(PluginState)).scalars()}
-    plugins = build_plugin_set(candidates, failures, choices, core_plugins=[CorePermissions()], require_migrated=False)
+    plugins = runtime.build_plugins(choices, require_migrated=False)  # as this transaction sees them
     new_status = plugins.status(plugin_id)
     if new_status is None or not new_status.active:
         reason = new_status.reason if new_status else "it did not load"
