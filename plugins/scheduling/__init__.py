@@ -51,10 +51,11 @@ def medoffice_permissions():
 
 @hookimpl
 def medoffice_cli_commands():
-    """``medoffice appointments …`` and ``medoffice schedule …``."""
-    from .cli import appointments, schedule
+    """``medoffice appointments …``, ``medoffice schedule …`` and the other groups of
+    :data:`.cli.GROUPS`."""
+    from .cli import GROUPS
 
-    return [appointments, schedule]
+    return list(GROUPS)
 
 
 @hookimpl

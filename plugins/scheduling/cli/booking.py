@@ -7,30 +7,16 @@ nothing is written.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 import click
 
 from medoffice.core.cli import emit, json_option, operation, table
 
-from .vocabulary import PATIENT_KINDS, WEEKDAYS
+from ..vocabulary import PATIENT_KINDS, WEEKDAYS
+from ._lazy import on_first_use
 
-
-class _OnFirstUse:
-    """A service module imported on first use: building the command line (``medoffice
-    --help``) must not import the services and, with them, SQLAlchemy."""
-
-    def __init__(self, name: str) -> None:
-        self._name = name
-
-    def __getattr__(self, attribute: str) -> Any:
-        return getattr(importlib.import_module(self._name, __package__), attribute)
-
-
-booking = _OnFirstUse(".booking")
-catalogue = _OnFirstUse(".catalogue")
-slots = _OnFirstUse(".slots")
+booking = on_first_use("booking")
+catalogue = on_first_use("catalogue")
+slots = on_first_use("slots")
 
 AT_HELP = "Local date and time, YYYY-MM-DD HH:MM (the practice's time zone)."
 
@@ -45,7 +31,7 @@ def _show(verb: str):
 
 
 def _one(ctx, record) -> booking.AppointmentView:
-    from .models import Appointment
+    from ..models import Appointment
 
     row = ctx.session.get(Appointment, record.id)
     (view,) = booking.views(ctx, [(row, record.appointment_type)])

@@ -1,0 +1,16 @@
+"""The scheduling plugin's commands: ``medoffice appointments …`` and ``medoffice schedule …``
+(and the groups each feature adds). One module per feature attaches its commands; the
+groups are listed in :data:`GROUPS` for the ``medoffice_cli_commands`` hook.
+
+The commands parse arguments and print; the services do the rest. Times are typed and shown
+in the practice's time zone. A domain error is one line on stderr with exit code 1, and
+nothing is written.
+"""
+
+from __future__ import annotations
+
+from .booking import appointments, schedule
+
+GROUPS = [appointments, schedule]
+
+__all__ = ["GROUPS", "appointments", "schedule"]
