@@ -1,0 +1,43 @@
+"""Billing: the fee schedule, payers and patients' insurance, encounters and charge lines,
+payments, adjustments and refunds, each patient's ledger and balance, and the office's budget
+and expenses.
+
+This module is imported for every command, ``medoffice --help`` included: it declares the
+plugin and its hook implementations and nothing else. Each hook imports the heavy modules
+inside its body.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from medoffice.core import PluginInfo, hookimpl
+
+plugin_info = PluginInfo(
+    id="billing",
+    title="Billing",
+    api_version=1,
+    provides="billing",
+    description="Fee schedule, insurance, charges from visits, payments, adjustments, ledger, budget and expenses.",
+)
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def medoffice_schema():
+    """The ``billing_*`` tables and the Alembic branch ``billing``."""
+    from medoffice.core import SchemaContribution
+
+    from . import models
+
+    return SchemaContribution(models.Base.metadata, MIGRATIONS)
+
+
+@hookimpl
+def medoffice_permissions():
+    """The front desk reads balances, records insurance cards and takes payments; billers
+    charge, adjust, refund and work claims; managers also keep the budget."""
+    from .permissions import PERMISSIONS
+
+    return PERMISSIONS

@@ -1,0 +1,2 @@
+"""The billing plugin's Alembic revisions (a package only so that wheels ship it;
+Alembic skips this file)."""
