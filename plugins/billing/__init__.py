@@ -41,3 +41,11 @@ def medoffice_permissions():
     from .permissions import PERMISSIONS
 
     return PERMISSIONS
+
+
+@hookimpl
+def medoffice_cli_commands():
+    """``medoffice billing …`` (see :data:`.cli.GROUPS`)."""
+    from .cli import GROUPS
+
+    return list(GROUPS)

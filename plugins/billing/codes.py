@@ -1,0 +1,59 @@
+"""The code sets billing checks input against: CPT/HCPCS procedure codes, modifiers and
+ICD-10-CM diagnoses.
+
+Procedure codes are checked for their shape only (medoffice ships no CPT list: it is the
+AMA's); the practice's fee schedule says which codes it bills. Diagnoses are checked against
+the public ICD-10-CM code set of ``simple_icd_10_cm``, billable codes only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from medoffice.core import ValidationError
+
+PROCEDURE_CODE = re.compile(r"^(?:\d{4}[0-9FTU]|[A-V]\d{4})$")
+"""CPT Category I (``99213``), II (``0001F``), III (``0042T``), PLA (``0001U``) and HCPCS
+Level II (``J3420``)."""
+
+MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
+
+
+def parse_procedure_code(value: str | None, *, field: str = "code") -> str:
+    """A CPT or HCPCS code, upper case: five characters such as ``99213`` or ``J3420``."""
+    text = (value or "").strip().upper()
+    if not PROCEDURE_CODE.match(text):
+        raise ValidationError(f"{text or value!r} is not a CPT or HCPCS code (five characters such as 99213 "
+                              "or J3420)", field=field)
+    return text
+
+
+def parse_modifier(value: str, *, field: str = "modifiers") -> str:
+    text = (value or "").strip().upper()
+    if not MODIFIER.match(text):
+        raise ValidationError(f"modifier {value!r} is not two letters or digits (such as 25 or LT)", field=field)
+    return text
+
+
+def parse_diagnosis(value: str | None, *, field: str = "diagnosis") -> str:
+    """A billable ICD-10-CM code, with or without its dot; returned upper case without the dot
+    (``J069``), as the 837P writes it.
+
+    Raises:
+        ValidationError: not an ICD-10-CM code, or a category that is not billable (it has
+            more specific codes under it).
+    """
+    import simple_icd_10_cm as icd
+
+    text = (value or "").strip().upper().replace(".", "")
+    if not re.match(r"^[A-Z][0-9][0-9A-Z]{1,5}$", text) or not icd.is_valid_item(text):
+        raise ValidationError(f"{(value or '').strip()!r} is not an ICD-10-CM code", field=field)
+    if not icd.is_leaf(text):
+        raise ValidationError(f"{with_dot(text)} is not billable: use one of its more specific codes",
+                              field=field)
+    return text
+
+
+def with_dot(code: str) -> str:
+    """``J069`` as people write it: ``J06.9``."""
+    return code if len(code) <= 3 else f"{code[:3]}.{code[3:]}"

@@ -1,0 +1,93 @@
+"""Small helpers every billing service shares: ids, dates, CSV rows, error collection."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any, TextIO
+
+from medoffice.core import Context, ValidationError
+from medoffice.core.validation import parse_date
+
+MAX_ERRORS_SHOWN = 10
+
+
+def today(ctx: Context) -> dt.date:
+    """Today in the practice's time zone."""
+    return ctx.local(ctx.now()).date()
+
+
+def parse_id(value: Any, *, what: str, field: str = "id") -> int:
+    """A positive whole number identifying a row."""
+    if isinstance(value, bool):
+        raise ValidationError(f"{what} id must be a positive whole number, got {value!r}", field=field)
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ValidationError(f"{what} id must be a positive whole number, got {value!r}", field=field) from None
+    if number < 1:
+        raise ValidationError(f"{what} id must be a positive whole number, got {value!r}", field=field)
+    return number
+
+
+def parse_day(value: str | dt.date | None, ctx: Context, *, field: str = "date") -> dt.date:
+    """A date as ``YYYY-MM-DD``; today (the practice's) when none is given."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return today(ctx)
+    return parse_date(value, field=field)
+
+
+class Fields:
+    """Parse several fields, keep every error, raise them all at once."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+
+    def parse(self, field: str, parse: Callable[..., Any], value: Any, **options: Any) -> Any:
+        try:
+            return parse(value, field=field, **options)
+        except ValidationError as error:
+            self.errors[field] = error.message
+            return None
+
+    def add(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, message)
+
+    def done(self) -> None:
+        if self.errors:
+            raise ValidationError.of_fields(self.errors)
+
+
+def csv_rows(handle: TextIO, columns: tuple[str, ...], required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """``(line number, values)`` for each non-empty row of a CSV file with a header line.
+
+    Raises:
+        ValidationError: an empty file, an unknown or missing column, or a row with more
+            values than columns.
+    """
+    reader = csv.DictReader(handle)
+    if reader.fieldnames is None:
+        raise ValidationError("the CSV file is empty")
+    names = [(c or "").strip().lower() for c in reader.fieldnames]
+    unknown = [c for c in names if c and c not in columns]
+    if unknown:
+        raise ValidationError(f"unknown column(s): {', '.join(unknown)} (known: {', '.join(columns)})")
+    missing = [c for c in required if c not in names]
+    if missing:
+        raise ValidationError(f"the CSV file lacks the column(s): {', '.join(missing)}")
+    reader.fieldnames = names
+    for row in reader:
+        if None in row:
+            raise ValidationError(f"row {reader.line_num}: more values than columns")
+        values = {k: (v or "").strip() for k, v in row.items() if k}
+        if any(values.values()):
+            yield reader.line_num, values
+
+
+def refuse_rows(errors: list[str], *, verb: str = "imported") -> None:
+    """Raise one error naming every bad row (the first ten, and how many more)."""
+    if errors:
+        more = f" (and {len(errors) - MAX_ERRORS_SHOWN} more)" if len(errors) > MAX_ERRORS_SHOWN else ""
+        raise ValidationError(f"nothing {verb}; {len(errors)} bad row(s): "
+                              + "; ".join(errors[:MAX_ERRORS_SHOWN]) + more)

@@ -1,0 +1,132 @@
+"""The fee schedule: a biller keeps codes and fees, and moves them in and out as CSV."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+
+from medoffice.core.errors import PermissionDenied, ValidationError
+from medoffice.plugins.billing import fees
+
+pytestmark = pytest.mark.medoffice_plugins("billing")
+
+GOOD_CSV = 'code,fee,description\n99213,95.00,Office visit est. 15 min\n36415,12.5,\nj3420,"$1,200.00",B12 shot\n'
+
+
+def schedule(practice):
+    with practice.operation("billing", write=False) as ctx:
+        return [(f.code, f.fee, f.description) for f in fees.list_fees(ctx)]
+
+
+class TestKeepingFees:
+    def test_a_biller_adds_a_code_and_changes_its_fee(self, medoffice_practice):
+        with medoffice_practice.operation("billing") as ctx:
+            added = fees.set_fee(ctx, "99213", "95.00", description="Our office visit")
+            changed = fees.set_fee(ctx, " 99213 ", Decimal("110"))
+        assert (added.code, added.fee, changed.fee, changed.description) == (
+            "99213", Decimal("95.00"), Decimal("110.00"), "Our office visit")
+        assert schedule(medoffice_practice) == [("99213", Decimal("110.00"), "Our office visit")]
+
+    def test_every_bad_field_is_named_at_once_and_nothing_is_written(self, medoffice_practice):
+        with pytest.raises(ValidationError) as caught:
+            with medoffice_practice.operation("billing") as ctx:
+                fees.set_fee(ctx, "9921", "-5")
+        assert set(caught.value.errors) == {"code", "fee"}
+        assert "fee must not be negative, got -5.00" in caught.value.message
+        assert schedule(medoffice_practice) == []
+
+    @pytest.mark.parametrize("fee", ["12.345", "abc", 12.5, "NaN"])
+    def test_a_fee_is_a_decimal_amount_to_the_cent(self, medoffice_practice, fee):
+        with pytest.raises(ValidationError):
+            with medoffice_practice.operation("billing") as ctx:
+                fees.set_fee(ctx, "99213", fee)
+
+    def test_the_front_desk_reads_the_schedule_but_cannot_change_it(self, medoffice_practice):
+        with pytest.raises(PermissionDenied):
+            with medoffice_practice.operation("frontdesk") as ctx:
+                fees.set_fee(ctx, "99213", "95")
+        with medoffice_practice.operation("frontdesk", write=False) as ctx:
+            assert fees.list_fees(ctx) == []
+
+    def test_a_removed_code_leaves_the_list_and_comes_back_when_set_again(self, medoffice_practice):
+        with medoffice_practice.operation("billing") as ctx:
+            fees.set_fee(ctx, "99213", "95")
+            fees.remove_fee(ctx, "99213")
+            assert fees.list_fees(ctx) == [] and len(fees.list_fees(ctx, include_inactive=True)) == 1
+            assert fees.set_fee(ctx, "99213", "95").active
+
+
+class TestCsv:
+    def test_import_then_import_again_changes_nothing(self, medoffice_practice):
+        with medoffice_practice.operation("billing") as ctx:
+            first = fees.import_csv(ctx, io.StringIO(GOOD_CSV))
+        with medoffice_practice.operation("billing") as ctx:
+            second = fees.import_csv(ctx, io.StringIO(GOOD_CSV))
+        assert (first.added, first.updated, first.unchanged) == (("99213", "36415", "J3420"), (), ())
+        assert (second.added, second.updated, second.unchanged) == ((), (), ("99213", "36415", "J3420"))
+        assert schedule(medoffice_practice) == [("36415", Decimal("12.50"), None),
+                                                ("99213", Decimal("95.00"), "Office visit est. 15 min"),
+                                                ("J3420", Decimal("1200.00"), "B12 shot")]
+
+    def test_a_changed_fee_is_updated_and_an_empty_description_keeps_the_one_on_file(self, medoffice_practice):
+        with medoffice_practice.operation("billing") as ctx:
+            fees.import_csv(ctx, io.StringIO(GOOD_CSV))
+            result = fees.import_csv(ctx, io.StringIO("code,fee\n99213,99.99\n36415,12.50\n"))
+        assert (result.updated, result.unchanged) == (("99213",), ("36415",))
+        assert ("99213", Decimal("99.99"), "Office visit est. 15 min") in schedule(medoffice_practice)
+
+    def test_a_bad_row_refuses_the_whole_file_naming_each_row(self, medoffice_practice):
+        bad = "code,fee\n99213,95\n36415,-1\n9921,10\n99213,96\n"
+        with pytest.raises(ValidationError) as caught:
+            with medoffice_practice.operation("billing") as ctx:
+                fees.import_csv(ctx, io.StringIO(bad))
+        message = caught.value.message
+        assert message.startswith("nothing imported; 3 bad row(s): row 3: fee must not be negative, got -1.00; ")
+        assert "row 4: '9921' is not a CPT or HCPCS code" in message
+        assert "row 5: 99213 is already on row 2" in message
+        assert schedule(medoffice_practice) == []
+
+    @pytest.mark.parametrize(("text", "message"), [
+        ("", "the CSV file is empty"),
+        ("code,price\n99213,1\n", "unknown column(s): price (known: code, fee, description)"),
+        ("code,description\n99213,x\n", "the CSV file lacks the column(s): fee"),
+    ])
+    def test_a_file_of_the_wrong_shape_is_refused(self, medoffice_practice, text, message):
+        with pytest.raises(ValidationError, match=message.replace("(", r"\(").replace(")", r"\)")):
+            with medoffice_practice.operation("billing") as ctx:
+                fees.import_csv(ctx, io.StringIO(text))
+
+    def test_export_writes_what_import_reads(self, medoffice_practice):
+        with medoffice_practice.operation("billing") as ctx:
+            fees.import_csv(ctx, io.StringIO(GOOD_CSV))
+            out = io.StringIO()
+            assert fees.export_csv(ctx, out) == 3
+        assert out.getvalue() == ("code,fee,description\n36415,12.50,\n99213,95.00,Office visit est. 15 min\n"
+                                  "J3420,1200.00,B12 shot\n")
+        with medoffice_practice.operation("billing") as ctx:
+            again = fees.import_csv(ctx, io.StringIO(out.getvalue()))
+        assert again.unchanged == ("36415", "99213", "J3420")
+
+
+class TestFromTheShell:
+    def test_add_list_import_export(self, medoffice_cli, tmp_path):
+        added = medoffice_cli("billing", "fees", "add", "99213", "95", "--description", "Visit", user="billing")
+        assert (added.exit_code, added.stdout) == (0, "99213: 95.00 (Visit)\n")
+        path = tmp_path / "fees.csv"
+        path.write_text("code,fee\n36415,12.50\n", encoding="utf-8")
+        imported = medoffice_cli("billing", "fees", "import", str(path), "--json", user="billing")
+        assert imported.json() == {"added": ["36415"], "updated": [], "unchanged": []}
+        listed = medoffice_cli("billing", "fees", "list", "--json", user="frontdesk").json()
+        assert [(f["code"], f["fee"]) for f in listed] == [("36415", "12.50"), ("99213", "95.00")]
+        exported = medoffice_cli("billing", "fees", "export", user="billing")
+        assert exported.stdout == "code,fee,description\n36415,12.50,\n99213,95.00,Visit\n"
+
+    def test_a_negative_fee_is_one_line_exit_1(self, medoffice_cli, tmp_path):
+        path = tmp_path / "fees.csv"
+        path.write_text("code,fee\n99213,95\n99214,-3\n", encoding="utf-8")
+        result = medoffice_cli("billing", "fees", "import", str(path), user="billing")
+        assert (result.exit_code, result.stdout) == (1, "")
+        assert result.stderr == "error: nothing imported; 1 bad row(s): row 3: fee must not be negative, got -3.00\n"
+        assert medoffice_cli("billing", "fees", "list", "--json").json() == []
