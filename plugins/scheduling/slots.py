@@ -23,6 +23,7 @@ from .timing import day_bounds, localize, parse_date
 
 READ = "scheduling.read"
 MAX_DAYS = 366
+MAX_VISIT = dt.timedelta(days=1)
 
 
 @attrs.frozen
@@ -82,8 +83,11 @@ def find_slots(ctx: Context, appointment_type: str, first: str | dt.date, last: 
     range_start, _ = day_bounds(start_day, zone)
     _, range_end = day_bounds(end_day, zone)
     busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    # No visit lasts more than a day (a type is at most 1,440 minutes), so the lower bound on
+    # ``starts_at`` keeps this an index range over the searched days, not over the history.
     query = select(Appointment.provider_id, Appointment.starts_at, Appointment.ends_at).where(
-        Appointment.status.in_(ACTIVE_STATUSES), Appointment.starts_at < range_end, Appointment.ends_at > range_start)
+        Appointment.status.in_(ACTIVE_STATUSES), Appointment.starts_at < range_end, Appointment.ends_at > range_start,
+        Appointment.starts_at > range_start - MAX_VISIT)
     if provider_id is not None:
         query = query.where(Appointment.provider_id == provider_id)
     for who, begins, ends in ctx.session.execute(query.order_by(Appointment.starts_at)):
