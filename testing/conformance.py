@@ -84,6 +84,12 @@ class _Hooks:
         return found
 
 
+def _labels(value: Any) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 def check_plugin(practice: Any, plugin_id: str) -> None:
     """Check that the plugin ``plugin_id`` keeps the core's contract in ``practice``.
 
@@ -184,7 +190,10 @@ def _check_revisions(info: PluginInfo, versions_dir: Path, problems: list[str]) 
         return False
     ok = True
     roots = [s for s in own if s.down_revision is None]
-    labelled = [s for s in own if info.branch_label in s.branch_labels]
+    # Alembic hands a branch's label down to every revision on it; what a revision file
+    # itself declares is its module's ``branch_labels``.
+    declared = {s.revision: _labels(getattr(s.module, "branch_labels", None)) for s in own}
+    labelled = [s for s in own if info.branch_label in declared[s.revision]]
     if len(roots) != 1:
         problems.append(f"its migrations have {len(roots)} first revisions (down_revision = None); want one")
         ok = False
@@ -192,7 +201,7 @@ def _check_revisions(info: PluginInfo, versions_dir: Path, problems: list[str]) 
         problems.append(f"its first revision must carry the branch label {info.branch_label!r} "
                         f"(branch_labels = ({info.branch_label!r},)), and no other revision")
         ok = False
-    foreign = sorted({label for s in own for label in s.branch_labels} - {info.branch_label})
+    foreign = sorted({label for labels in declared.values() for label in labels} - {info.branch_label})
     if foreign:
         problems.append(f"its revisions carry other branch labels: {', '.join(foreign)}")
         ok = False

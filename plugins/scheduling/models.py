@@ -13,16 +13,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Time
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Time, UniqueConstraint, false
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from medoffice.core.storage import UTCDateTime, new_metadata
 from medoffice.core.storage.models import Location, Patient, Room, Staff
 
-from .vocabulary import ACTIVE_STATUSES, PATIENT_KINDS, WEEKDAYS  # noqa: F401 (re-exported)
-
-
-
+from .vocabulary import (  # noqa: F401 (re-exported)
+    ACTIVE_STATUSES,
+    EXCEPTION_KINDS,
+    PATIENT_KINDS,
+    RECURRENCE_FREQUENCIES,
+    TIME_OFF_STATUSES,
+    WAITLIST_STATUSES,
+    WEEKDAYS,
+)
 
 MAX_NAME = 80
 MAX_REASON = 500
@@ -49,6 +55,7 @@ class AppointmentType(Base):
     duration_minutes: Mapped[int] = mapped_column(Integer)
     colour: Mapped[str] = mapped_column(String(20))
     patient_kind: Mapped[str] = mapped_column(String(12))
+    needs_room: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AvailabilityTemplate(Base):
@@ -100,3 +107,217 @@ class Appointment(Base):
     roomed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("scheduling_series.id"), index=True)
+
+
+# -- availability rules: who may take a type, what it needs, when nobody works ---------------
+
+
+class TypeProvider(Base):
+    """A provider who may take an appointment type. A type with no rows here is open to
+    every provider."""
+
+    __tablename__ = "scheduling_type_provider"
+
+    type_id: Mapped[int] = mapped_column(ForeignKey(AppointmentType.__table__.c.id, ondelete="CASCADE"),
+                                         primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey(Staff.__table__.c.id), primary_key=True)
+
+
+class Resource(Base):
+    """A piece of equipment that appointments reserve (ECG machine, spirometer). Rooms are
+    the core's; a type that needs a room says so with ``AppointmentType.needs_room``."""
+
+    __tablename__ = "scheduling_resource"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(MAX_NAME), unique=True)
+    location_id: Mapped[int | None] = mapped_column(ForeignKey(Location.__table__.c.id), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+
+
+class TypeResource(Base):
+    """Equipment an appointment type needs for its whole length."""
+
+    __tablename__ = "scheduling_type_resource"
+
+    type_id: Mapped[int] = mapped_column(ForeignKey(AppointmentType.__table__.c.id, ondelete="CASCADE"),
+                                         primary_key=True)
+    resource_id: Mapped[int] = mapped_column(ForeignKey(Resource.__table__.c.id), primary_key=True)
+
+
+class Reservation(Base):
+    """Equipment held by an appointment, with the appointment's times: the database refuses
+    two overlapping reservations of one resource that both hold it (as for appointments)."""
+
+    __tablename__ = "scheduling_reservation"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        Index("ix_scheduling_reservation_resource_start", "resource_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    appointment_id: Mapped[int] = mapped_column(ForeignKey(Appointment.__table__.c.id, ondelete="CASCADE"),
+                                                index=True)
+    resource_id: Mapped[int] = mapped_column(ForeignKey(Resource.__table__.c.id))
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    holds: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class AvailabilityException(Base):
+    """A span when a provider does not see patients despite the template (leave, meeting)."""
+
+    __tablename__ = "scheduling_exception"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        Index("ix_scheduling_exception_provider_start", "provider_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey(Staff.__table__.c.id))
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(String(MAX_REASON))
+    created_by: Mapped[str] = mapped_column(String(MAX_USERNAME))
+
+
+class Closure(Base):
+    """Whole days the practice, or one location, is closed (local calendar days)."""
+
+    __tablename__ = "scheduling_closure"
+    __table_args__ = (CheckConstraint("last_day >= first_day", name="last_after_first"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    location_id: Mapped[int | None] = mapped_column(ForeignKey(Location.__table__.c.id), index=True)
+    first_day: Mapped[dt.date] = mapped_column(Date, index=True)
+    last_day: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(MAX_REASON))
+    created_by: Mapped[str] = mapped_column(String(MAX_USERNAME))
+
+
+class Setting(Base):
+    """The plugin's practice-wide settings (``holidays.country``, ``holidays.subdivision``)."""
+
+    __tablename__ = "scheduling_setting"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
+# -- waitlist and recurring bookings --------------------------------------------------------
+
+
+class WaitlistEntry(Base):
+    """A patient waiting for an earlier slot of a type, with any or one provider."""
+
+    __tablename__ = "scheduling_waitlist"
+    __table_args__ = (
+        CheckConstraint("status IN ('waiting', 'offered', 'booked', 'removed')", name="status"),
+        CheckConstraint("latest_day IS NULL OR latest_day >= earliest_day", name="latest_after_earliest"),
+        Index("ix_scheduling_waitlist_status_type", "status", "type_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey(Patient.__table__.c.id), index=True)
+    type_id: Mapped[int] = mapped_column(ForeignKey(AppointmentType.__table__.c.id))
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey(Staff.__table__.c.id))
+    location_id: Mapped[int | None] = mapped_column(ForeignKey(Location.__table__.c.id))
+    earliest_day: Mapped[dt.date] = mapped_column(Date)
+    latest_day: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(MAX_REASON))
+    status: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(MAX_USERNAME))
+    offered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    offers: Mapped[int] = mapped_column(Integer, default=0)
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey(Appointment.__table__.c.id))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    closed_reason: Mapped[str | None] = mapped_column(String(MAX_REASON))
+
+
+class Series(Base):
+    """The rule that made a set of recurring appointments (weekly, every N weeks, monthly)."""
+
+    __tablename__ = "scheduling_series"
+    __table_args__ = (
+        CheckConstraint("frequency IN ('weekly', 'monthly')", name="frequency"),
+        CheckConstraint("every > 0", name="every_positive"),
+        CheckConstraint("occurrences IS NULL OR occurrences > 0", name="occurrences_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey(Patient.__table__.c.id), index=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey(Staff.__table__.c.id))
+    type_id: Mapped[int] = mapped_column(ForeignKey(AppointmentType.__table__.c.id))
+    frequency: Mapped[str] = mapped_column(String(12))
+    every: Mapped[int] = mapped_column(Integer)
+    occurrences: Mapped[int | None] = mapped_column(Integer)
+    until: Mapped[dt.date | None] = mapped_column(Date)
+    first_start: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(MAX_USERNAME))
+
+
+# -- staff rota: shifts, time off, the headcount each role needs ----------------------------
+
+
+class Shift(Base):
+    """A staff member working in a role at a location for a span of time."""
+
+    __tablename__ = "scheduling_shift"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        Index("ix_scheduling_shift_staff_start", "staff_id", "starts_at"),
+        Index("ix_scheduling_shift_starts_at", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey(Staff.__table__.c.id))
+    role: Mapped[str] = mapped_column(String(60))
+    location_id: Mapped[int] = mapped_column(ForeignKey(Location.__table__.c.id), index=True)
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    note: Mapped[str | None] = mapped_column(String(MAX_REASON))
+    created_by: Mapped[str] = mapped_column(String(MAX_USERNAME))
+
+
+class TimeOff(Base):
+    """A request for whole days off, and the manager's decision."""
+
+    __tablename__ = "scheduling_time_off"
+    __table_args__ = (
+        CheckConstraint("last_day >= first_day", name="last_after_first"),
+        CheckConstraint("status IN ('requested', 'approved', 'declined', 'cancelled')", name="status"),
+        Index("ix_scheduling_time_off_staff_first", "staff_id", "first_day"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey(Staff.__table__.c.id))
+    first_day: Mapped[dt.date] = mapped_column(Date)
+    last_day: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(String(MAX_REASON))
+    status: Mapped[str] = mapped_column(String(12))
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    requested_by: Mapped[str] = mapped_column(String(MAX_USERNAME))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    decided_by: Mapped[str | None] = mapped_column(String(MAX_USERNAME))
+    decision_note: Mapped[str | None] = mapped_column(String(MAX_REASON))
+
+
+class StaffingNeed(Base):
+    """How many people of a role a location needs on a weekday (the coverage report's target)."""
+
+    __tablename__ = "scheduling_staffing_need"
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+        CheckConstraint("headcount > 0", name="headcount_positive"),
+        UniqueConstraint("role", "location_id", "weekday"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    role: Mapped[str] = mapped_column(String(60))
+    location_id: Mapped[int] = mapped_column(ForeignKey(Location.__table__.c.id))
+    weekday: Mapped[int] = mapped_column(Integer)
+    headcount: Mapped[int] = mapped_column(Integer)

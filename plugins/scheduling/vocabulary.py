@@ -9,3 +9,15 @@ ACTIVE_STATUSES = ("booked", "arrived", "in_room", "completed")
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 """Weekday numbers as ``datetime.date.weekday()`` counts them: 0 is Monday."""
+
+EXCEPTION_KINDS = ("leave", "meeting", "training", "other")
+"""Why a provider is away from an otherwise available time."""
+
+WAITLIST_STATUSES = ("waiting", "offered", "booked", "removed")
+"""Where a waitlist entry stands: ``waiting`` and ``offered`` are still open."""
+
+RECURRENCE_FREQUENCIES = ("weekly", "monthly")
+"""How a recurring booking repeats; ``every`` N of them (every 2 weeks)."""
+
+TIME_OFF_STATUSES = ("requested", "approved", "declined", "cancelled")
+"""A time-off request's life: only ``approved`` days take a person off the rota."""
