@@ -10,6 +10,7 @@ nothing is written.
 from __future__ import annotations
 
 from .booking import appointments, schedule
+from . import exports as _exports  # noqa: F401,E402 (attaches schedule export-ics and export-fhir)
 
 GROUPS = [appointments, schedule]
 
