@@ -167,3 +167,59 @@ def export_csv(ctx: Context, out: TextIO, *, include_inactive: bool = False) -> 
     for fee in rows:
         writer.writerow([fee.code, f"{fee.fee:.2f}", fee.description or ""])
     return len(rows)
+
+
+# -- what payers allow -----------------------------------------------------------------------
+
+
+@attrs.frozen
+class AllowedRecord:
+    """What one payer allows for one code (its contracted rate)."""
+
+    code: str
+    payer: str
+    allowed: Decimal
+    fee: Decimal
+
+
+def set_allowed(ctx: Context, code: str, payer: str, allowed: Decimal | str) -> AllowedRecord:
+    """Record what ``payer`` allows for ``code`` (replacing what was there).
+
+    Raises:
+        PermissionDenied: without ``billing.manage``.
+        ValidationError: a malformed code or a negative amount.
+        NotFound: a code not in the fee schedule, or an unknown payer.
+    """
+    from .models import AllowedAmount
+    from .payers import payer_row
+
+    ctx.require(MANAGE)
+    fields = Fields()
+    code = fields.parse("code", parse_procedure_code, code)
+    amount = fields.parse("allowed", parse_money, allowed)
+    fields.done()
+    fee = fee_row(ctx, code)
+    who = payer_row(ctx, payer)
+    row = ctx.session.execute(select(AllowedAmount).where(AllowedAmount.fee_id == fee.id,
+                                                          AllowedAmount.payer_id == who.id)).scalar_one_or_none()
+    if row is None:
+        row = AllowedAmount(fee_id=fee.id, payer_id=who.id, allowed=amount)
+        ctx.session.add(row)
+    else:
+        row.allowed = amount
+    ctx.session.flush()
+    ctx.audit("billing.allowed.set", "billing_allowed_amount", row.id,
+              summary={"code": code, "payer": who.name, "allowed": str(amount)})
+    return AllowedRecord(fee.code, who.name, amount, fee.fee)
+
+
+def list_allowed(ctx: Context, code: str | None = None) -> list[AllowedRecord]:
+    """What payers allow, by code then payer (for one code when given)."""
+    from .models import AllowedAmount, Payer
+
+    ctx.require(READ)
+    query = (select(Fee, Payer.name, AllowedAmount.allowed).join(AllowedAmount, AllowedAmount.fee_id == Fee.id)
+             .join(Payer, Payer.id == AllowedAmount.payer_id).order_by(Fee.code, Payer.name))
+    if code is not None:
+        query = query.where(Fee.code == parse_procedure_code(code))
+    return [AllowedRecord(fee.code, name, allowed, fee.fee) for fee, name, allowed in ctx.session.execute(query)]

@@ -75,3 +75,27 @@ def export(output, include_inactive: bool) -> None:
     """Write the fee schedule as CSV (the columns 'fees import' reads)."""
     with operation(write=False) as ctx:
         fees.export_csv(ctx, output, include_inactive=include_inactive)
+
+
+@fees_group.command("allow")
+@click.argument("code")
+@click.argument("payer")
+@click.argument("amount")
+@json_option
+def allow(code: str, payer: str, amount: str, as_json: bool) -> None:
+    """Record what PAYER allows for CODE (its contracted rate)."""
+    with operation() as ctx:
+        record = fees.set_allowed(ctx, code, payer, amount)
+    emit(record, as_json=as_json, human=lambda a: click.echo(
+        f"{a.payer} allows {a.allowed:.2f} for {a.code} (fee {a.fee:.2f})"))
+
+
+@fees_group.command("allowed")
+@click.argument("code", required=False)
+@json_option
+def allowed(code: str | None, as_json: bool) -> None:
+    """What payers allow, per code (for CODE only when given)."""
+    with operation(write=False) as ctx:
+        found = fees.list_allowed(ctx, code)
+    emit(found, as_json=as_json, human=lambda rows: table(
+        [(a.code, a.payer, f"{a.allowed:.2f}", f"{a.fee:.2f}") for a in rows], ("code", "payer", "allowed", "fee")))
