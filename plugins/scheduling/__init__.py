@@ -72,3 +72,11 @@ def medoffice_scheduling_service(ctx):
     from .domain import SERVICE
 
     return SERVICE
+
+
+@hookimpl
+def medoffice_reports():
+    """``scheduling.no_shows``, ``scheduling.utilisation`` and ``scheduling.waiting_times``."""
+    from .reports import REPORTS
+
+    return list(REPORTS)

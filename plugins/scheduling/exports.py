@@ -157,11 +157,7 @@ def revisions(ctx: Context, rows: Iterable[Appointment]) -> dict[int, tuple[int,
                         AuditRow.entity_id.in_([str(r.id) for r in chunk]))
                  .group_by(AuditRow.entity_id))
         for entity_id, count, last in ctx.session.execute(query):
-            if last is not None and last.tzinfo is None:  # max() on SQLite bypasses the column type
-                last = dt.datetime.fromisoformat(str(last)).replace(tzinfo=UTC)
-            elif isinstance(last, str):
-                last = dt.datetime.fromisoformat(last).replace(tzinfo=UTC)
-            found[int(entity_id)] = (int(count or 0), last)
+            found[int(entity_id)] = (int(count or 0), last)  # max() keeps the column's type: aware UTC
     return found
 
 

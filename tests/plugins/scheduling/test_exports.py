@@ -106,11 +106,16 @@ class TestICalendar:
         record = book(medoffice_practice, world.ann, world.adams, "2026-03-03 09:00")
         uid = f"appointment-{record.id}@test-practice"
         assert events(ics(medoffice_practice, world.adams, "2026-03-02", "2026-03-06"))[uid]["sequence"] == 0
+        medoffice_practice.runtime.clock = lambda: at(2026, 1, 6, 15, 45)
         with medoffice_practice.operation("frontdesk") as ctx:
             booking.move(ctx, record.id, "2026-03-04 10:00")
-        moved = events(ics(medoffice_practice, world.adams, "2026-03-02", "2026-03-06"))
+        calendar = ics(medoffice_practice, world.adams, "2026-03-02", "2026-03-06")
+        moved = events(calendar)
         assert list(moved) == [uid]
         assert (moved[uid]["start"], moved[uid]["sequence"]) == (at(2026, 3, 4, 15), 1)
+        (event,) = calendar.walk("VEVENT")
+        assert (event.decoded("CREATED"), event.decoded("LAST-MODIFIED")) == (at(2026, 1, 5, 12),
+                                                                              at(2026, 1, 6, 15, 45))
 
     def test_cancelled_and_no_shows_are_left_out_unless_asked_for(self, medoffice_practice, world):
         kept = book(medoffice_practice, world.ann, world.adams, "2026-03-03 09:00")
