@@ -18,9 +18,12 @@ _HOME = {
     "AppointmentProposal": "domains",
     "AppointmentRecord": "domains",
     "AuditEntry": "shared",
+    "ChargeDraft": "billing",
+    "ChargeLineRecord": "billing",
     "DOMAIN_ROLES": "plugin",
     "DashboardCard": "plugin",
     "EmergencyContact": "shared",
+    "EncounterRecord": "billing",
     "ExpenseDraft": "domains",
     "ExpenseRecord": "domains",
     "LocationRecord": "shared",
@@ -43,6 +46,7 @@ _HOME = {
 }
 
 if TYPE_CHECKING:
+    from .billing import ChargeDraft, ChargeLineRecord, EncounterRecord
     from .domains import (
         APPOINTMENT_CHANGES,
         APPOINTMENT_STATUSES,
@@ -104,8 +108,11 @@ __all__ = [
     "AppointmentProposal",
     "AppointmentRecord",
     "AuditEntry",
+    "ChargeDraft",
+    "ChargeLineRecord",
     "DashboardCard",
     "EmergencyContact",
+    "EncounterRecord",
     "ExpenseDraft",
     "ExpenseRecord",
     "LocationRecord",

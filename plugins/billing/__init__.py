@@ -49,3 +49,11 @@ def medoffice_cli_commands():
     from .cli import GROUPS
 
     return list(GROUPS)
+
+
+@hookimpl
+def medoffice_visit_completed(ctx, visit):
+    """A completed visit opens its encounter for charge entry (once per visit)."""
+    from . import encounters
+
+    encounters.open_for_visit(ctx, visit)

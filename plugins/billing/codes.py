@@ -9,6 +9,8 @@ the public ICD-10-CM code set of ``simple_icd_10_cm``, billable codes only.
 from __future__ import annotations
 
 import re
+import warnings
+from typing import Any
 
 from medoffice.core import ValidationError
 
@@ -43,8 +45,7 @@ def parse_diagnosis(value: str | None, *, field: str = "diagnosis") -> str:
         ValidationError: not an ICD-10-CM code, or a category that is not billable (it has
             more specific codes under it).
     """
-    import simple_icd_10_cm as icd
-
+    icd = _code_set()
     text = (value or "").strip().upper().replace(".", "")
     if not re.match(r"^[A-Z][0-9][0-9A-Z]{1,5}$", text) or not icd.is_valid_item(text):
         raise ValidationError(f"{(value or '').strip()!r} is not an ICD-10-CM code", field=field)
@@ -52,6 +53,17 @@ def parse_diagnosis(value: str | None, *, field: str = "diagnosis") -> str:
         raise ValidationError(f"{with_dot(text)} is not billable: use one of its more specific codes",
                               field=field)
     return text
+
+
+def _code_set() -> Any:
+    """The ICD-10-CM code set, loaded on first use (the package warns about its own
+    resource loading, which is not ours to fix)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import simple_icd_10_cm
+
+        simple_icd_10_cm.is_valid_item("A00")
+    return simple_icd_10_cm
 
 
 def with_dot(code: str) -> str:

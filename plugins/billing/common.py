@@ -44,9 +44,9 @@ class Fields:
     def __init__(self) -> None:
         self.errors: dict[str, str] = {}
 
-    def parse(self, field: str, parse: Callable[..., Any], value: Any, **options: Any) -> Any:
+    def parse(self, field: str, parse: Callable[..., Any], value: Any, *args: Any, **options: Any) -> Any:
         try:
-            return parse(value, field=field, **options)
+            return parse(value, *args, field=field, **options)
         except ValidationError as error:
             self.errors[field] = error.message
             return None
