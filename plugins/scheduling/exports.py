@@ -153,8 +153,8 @@ def revisions(ctx: Context, rows: Iterable[Appointment]) -> dict[int, tuple[int,
         chunk = rows[index:index + _CHUNK]
         query = (select(AuditRow.entity_id,
                         func.sum(case((AuditRow.action.in_(REVISIONS), 1), else_=0)), func.max(AuditRow.at))
-                 .where(AuditRow.patient_id.in_({r.patient_id for r in chunk}), AuditRow.entity == "appointment",
-                        AuditRow.entity_id.in_([str(r.id) for r in chunk]))
+                 .where(AuditRow.patient_id.in_(sorted({r.patient_id for r in chunk})),
+                        AuditRow.entity == "appointment", AuditRow.entity_id.in_([str(r.id) for r in chunk]))
                  .group_by(AuditRow.entity_id))
         for entity_id, count, last in ctx.session.execute(query):
             found[int(entity_id)] = (int(count or 0), last)  # max() keeps the column's type: aware UTC
