@@ -303,6 +303,13 @@ class ClaimBatch(Base):
     content_sha256: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[str] = mapped_column(String(MAX_USERNAME))
+    submitter_id: Mapped[str | None] = mapped_column(String(15))
+    """ISA06, GS02 and 1000A's id: the practice's id at the clearinghouse (bil0002)."""
+    receiver_id: Mapped[str | None] = mapped_column(String(15))
+    """ISA08, GS03 and 1000B's id: the clearinghouse or payer the file goes to (bil0002)."""
+    receiver_name: Mapped[str | None] = mapped_column(String(60))
+    usage_indicator: Mapped[str | None] = mapped_column(String(1))
+    """ISA15: ``P`` production or ``T`` test (bil0002)."""
 
 
 class Claim(Base):
