@@ -25,7 +25,8 @@ _first = click.option("--from", "first", required=True, help="First local day, Y
 _last = click.option("--to", "last", required=True, help="Last local day, YYYY-MM-DD (at most a year after --from).")
 
 
-def _deliver(text: str, output: str | None, summary: dict, *, as_json: bool, what: str) -> None:
+def _deliver(text: str, output: str | None, summary: dict, *, as_json: bool, what: str,
+             text_is_json: bool = False) -> None:
     if output:
         Path(output).write_text(text, encoding="utf-8")
         summary = {**summary, "output": output}
@@ -33,7 +34,7 @@ def _deliver(text: str, output: str | None, summary: dict, *, as_json: bool, wha
             emit(summary, as_json=True)
         else:
             click.echo(f"exported {what} to {output}", err=True)
-    elif as_json and not text.lstrip().startswith("{"):
+    elif as_json and not text_is_json:
         emit({**summary, "document": text}, as_json=True)
     else:
         click.echo(text, nl=not text.endswith("\n"))
@@ -75,4 +76,4 @@ def export_fhir(provider_id, first, last, slot_type, output, as_json) -> None:
         kinds[kind] = kinds.get(kind, 0) + 1
     summary = {"format": "fhir", "from": first, "to": last, "resources": kinds}
     _deliver(json.dumps(bundle, indent=2) + "\n", output, summary, as_json=as_json,
-             what=f"{bundle['total']} resources")
+             what=f"{bundle['total']} resources", text_is_json=True)

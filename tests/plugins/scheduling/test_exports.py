@@ -314,6 +314,23 @@ class TestCommands:
         assert [a["start"] for a in resources(found, "Appointment")] == ["2030-03-13T12:00:00Z"]
         assert {s["id"] for s in resources(found, "Schedule")} == {str(w.adams), str(w.baker)}
 
+    def test_json_tells_a_script_what_was_written(self, medoffice_cli, cli_world, tmp_path):
+        w = cli_world
+        medoffice_cli("appointments", "book", w.ann, "--provider", str(w.baker), "--type", "Check-up",
+                      "--at", "2030-03-13 08:00", user="frontdesk")
+        target = tmp_path / "baker.json"
+        summary = medoffice_cli("schedule", "export-fhir", "--provider", str(w.baker), "--from", "2030-03-13",
+                                "--to", "2030-03-13", "--slot-type", "Check-up", "--output", str(target), "--json",
+                                user="billing").json()
+        assert summary == {"format": "fhir", "from": "2030-03-13", "to": "2030-03-13", "output": str(target),
+                           "resources": {"Practitioner": 1, "Schedule": 1, "Slot": 4, "Appointment": 1}}
+        assert json.loads(target.read_text())["total"] == 7
+        inline = medoffice_cli("schedule", "export-ics", "--provider", str(w.baker), "--from", "2030-03-13",
+                               "--to", "2030-03-13", "--json", user="frontdesk").json()
+        assert inline["events"] == 1
+        (event,) = Calendar.from_ical(inline["document"]).walk("VEVENT")
+        assert str(event["SUMMARY"]) == "Check-up A.L."
+
     @pytest.mark.parametrize(("args", "message"), [
         (["export-ics", "--provider", "1", "--from", "2030-03-10", "--to", "2030-03-09"],
          "the last day (2030-03-09) is before the first (2030-03-10)"),
