@@ -36,3 +36,9 @@ class ScreenHost(Protocol):
 
     def open_patient(self, patient: PatientRecord) -> None:
         """Open the patient card for ``patient``."""
+
+    def push_screen(self, screen: Any, callback: Callable[[Any], object] | None = None) -> None:
+        """Show ``screen`` (a ``textual.screen.Screen`` the plugin built: a modal, the next
+        step of a flow) on top, as the plugin's: a failure in it is contained like one in the
+        plugin's contributed screens. ``callback`` gets what the screen dismisses with.
+        Safe from any thread."""

@@ -36,6 +36,8 @@ class HostingApp(Protocol):
 
     def open_patient(self, patient: PatientRecord) -> None: ...
 
+    def push_screen(self, screen: Any, callback: Callable[[Any], object] | None = None) -> Any: ...
+
     def call_from_thread(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any: ...
 
 
@@ -110,6 +112,20 @@ class AppScreenHost:
     def open_patient(self, patient: PatientRecord) -> None:
         """Open ``patient``'s card (which audits the opening); safe from any thread."""
         self._on_ui(self._app.open_patient, patient)
+
+    def push_screen(self, screen: Any, callback: Callable[[Any], object] | None = None) -> None:
+        """Show a screen the plugin built on top, tagged as the plugin's so that its failures
+        are contained like those of its contributed screens; safe from any thread.
+
+        Args:
+            screen: a ``textual.screen.Screen`` (a modal, a step of a flow).
+            callback: called with the value the screen is dismissed with.
+        """
+        if self.plugin_id is not None:
+            from .containment import tag  # Textual: imported only once the app runs
+
+            tag(screen, self.plugin_id, str(getattr(screen, "title", None) or type(screen).__name__))
+        self._on_ui(self._app.push_screen, screen, callback)
 
     def _on_ui(self, callback: Callable[..., Any], *args: Any) -> None:
         if threading.get_ident() == self._app.ui_thread:

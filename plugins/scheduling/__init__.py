@@ -80,3 +80,42 @@ def medoffice_reports():
     from .reports import REPORTS
 
     return list(REPORTS)
+
+
+@hookimpl
+def medoffice_screens():
+    """The day board (F5) and the booking flow (F6); see docs/scheduling.md#screens."""
+    from medoffice.core import ScreenContribution
+
+    return [
+        ScreenContribution(id="scheduling.day", title="Day board", section="today", permission="scheduling.read",
+                           screen="medoffice.plugins.scheduling.screens.day_board:DayBoardScreen", key="f5"),
+        ScreenContribution(id="scheduling.book", title="Book an appointment", section="schedule",
+                           permission="scheduling.book",
+                           screen="medoffice.plugins.scheduling.screens.booking:BookingScreen", key="f6"),
+    ]
+
+
+@hookimpl
+def medoffice_patient_panels():
+    """The patient card's "Appointments": coming and past visits, ``b`` to book."""
+    from medoffice.core import PanelContribution
+
+    return [PanelContribution(id="scheduling.appointments", title="Appointments", permission="scheduling.read",
+                              widget="medoffice.plugins.scheduling.screens.appointments_panel:AppointmentsPanel",
+                              order=20)]
+
+
+@hookimpl
+def medoffice_palette_actions():
+    """The palette's "Book appointment" and "Day board"."""
+    from medoffice.core import ActionContribution
+
+    return [
+        ActionContribution(id="scheduling.book-appointment", title="Book appointment",
+                           action="medoffice.plugins.scheduling.screens.actions:book_appointment",
+                           help="F6: patient, type, provider, slot, confirm", permission="scheduling.book"),
+        ActionContribution(id="scheduling.day-board", title="Day board",
+                           action="medoffice.plugins.scheduling.screens.actions:day_board",
+                           help="F5: today's appointments; check in, room, complete", permission="scheduling.read"),
+    ]

@@ -88,3 +88,26 @@ def test_run_tui_runs_the_app_on_the_runtime(runtime, monkeypatch):
     monkeypatch.setattr(app_module.MedofficeApp, "run", lambda self, *a, **kw: ran.append(self))
     medoffice.tui.run_tui(runtime)
     assert len(ran) == 1 and ran[0].runtime is runtime and ran[0].user is None
+
+
+async def test_a_screen_the_plugin_pushes_itself_is_contained_as_the_plugins(plugin_runtime, kit, fakes):
+    """host.push_screen (a modal, a flow's next step): its answer reaches the callback, even
+    when pushed from a worker thread, and when it fails the error names the plugin and the app
+    stays up."""
+    from medoffice.tui.screens.plugin_host import PluginErrorScreen
+
+    app = MedofficeApp(plugin_runtime, user=kit.admin(plugin_runtime))
+    answers: list[object] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        host = app.host.for_plugin("fake")
+        worker = app.run_worker(lambda: host.push_screen(fakes.LaterScreen(host), answers.append), thread=True)
+        await worker.wait()
+        await kit.wait_for(pilot, lambda: isinstance(app.screen, fakes.LaterScreen))
+        app.screen.dismiss("chosen")
+        await kit.wait_for(pilot, lambda: answers == ["chosen"])
+        host.push_screen(fakes.LaterScreen(host))
+        await kit.wait_for(pilot, lambda: isinstance(app.screen, fakes.LaterScreen))
+        app.simulate_key("x")
+        await kit.wait_for(pilot, lambda: isinstance(app.screen, PluginErrorScreen))
+        assert app.screen.message == "plugin 'fake': unexpected KeyError: 'handler went wrong'"
+        assert app.is_running and app.return_code is None

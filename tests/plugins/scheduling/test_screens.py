@@ -1,0 +1,588 @@
+"""The front desk's day in the TUI: the day board, the booking flow, the patient card's panel.
+
+Every story runs at 80x24, the smallest terminal the practice may have, on the ``world`` of
+conftest.py: its clock is fixed on Monday 2026-01-05 12:00 UTC, which is 07:00 in the
+practice's New York; Dr Baker works 08:00-10:00 at North today, Dr Adams 09:00-12:00 and
+13:00-17:00 at Main (rooms Exam 1 and Exam 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual.widgets import DataTable, Input
+
+from medoffice.core.context import SYSTEM_USER
+from medoffice.plugins.scheduling import booking
+from medoffice.plugins.scheduling.screens.appointments_panel import AppointmentsPanel
+from medoffice.plugins.scheduling.screens.booking import BookingScreen
+from medoffice.plugins.scheduling.screens.day_board import DayBoardScreen
+from medoffice.plugins.scheduling.screens.dialogs import ChoiceDialog, OverbookDialog, ReasonDialog
+from medoffice.testing import check_screens, wait_for
+from medoffice.tui.app import MedofficeApp
+from medoffice.tui.screens.patient_card import PatientCardScreen
+
+pytestmark = pytest.mark.medoffice_plugins("scheduling")
+
+SMALL = (80, 24)
+TODAY = "2026-01-05"
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def book(practice, mrn, provider, at, kind="Check-up", **options):
+    with practice.operation("frontdesk") as ctx:
+        return booking.book(ctx, mrn, provider, kind, at, **options).id
+
+
+def act(practice, fn, *args, user="frontdesk"):
+    with practice.operation(user) as ctx:
+        return fn(ctx, *args)
+
+
+def appointments_of(practice, mrn):
+    with practice.operation("admin", write=False) as ctx:
+        return booking.list_for_patient(ctx, mrn)
+
+
+def view_of(practice, appointment_id, day=TODAY):
+    """The appointment as the day board's service reads it now."""
+    with practice.operation("admin", write=False) as ctx:
+        views = booking.day(ctx, day)
+    return next(v for v in views if v.id == appointment_id)
+
+
+def messages(app):
+    return [n.message for n in app._notifications]
+
+
+def a_day(practice, world):
+    """Ann with Dr Adams at 09:00, Bo with Dr Baker at 08:00 and Cy with Dr Adams at 10:00."""
+    return (book(practice, world.ann, world.adams, f"{TODAY} 09:00"),
+            book(practice, world.bo, world.baker, f"{TODAY} 08:00"),
+            book(practice, world.cy, world.adams, f"{TODAY} 10:00", "Long"))
+
+
+async def open_board(pilot) -> DayBoardScreen:
+    app = pilot.app
+    await wait_for(pilot, lambda: app.home is not None and app.screen is app.home)
+    app.open_plugin_screen("scheduling.day")
+    await wait_for(pilot, lambda: isinstance(app.screen, DayBoardScreen) and app.screen.data is not None)
+    await pilot.pause()
+    return app.screen
+
+
+def board_rows(board: DayBoardScreen) -> list[tuple[str, ...]]:
+    table = board.query_one("#board", DataTable)
+    return [tuple(str(cell) for cell in table.get_row_at(i)) for i in range(table.row_count)]
+
+
+async def select(pilot, board: DayBoardScreen, appointment_id: int) -> None:
+    index = next(i for i, v in enumerate(board.shown) if v.id == appointment_id)
+    board.query_one("#board", DataTable).move_cursor(row=index)
+    await pilot.pause()
+    assert board.selected().id == appointment_id
+
+
+def make_established(practice, mrn, provider):
+    """A completed visit a week ago: the patient is now an established one."""
+    earlier = book(practice, mrn, provider, "2025-12-29 09:00")
+    act(practice, booking.check_in, earlier)
+    act(practice, booking.complete, earlier)
+
+
+# -- the day board ---------------------------------------------------------------------------
+
+
+class TestDayBoard:
+    async def test_the_board_lists_todays_appointments_by_provider(self, medoffice_practice, world):
+        """Per provider, then by time: Dr Adams's two, then Dr Baker's; the type in its colour."""
+        ann, bo, cy = a_day(medoffice_practice, world)
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            board = await open_board(pilot)
+            assert [v.id for v in board.shown] == [ann, cy, bo]
+            first = board_rows(board)[0]
+            assert first[:6] == ("09:00", "Lee, Ann", "Check-up", "Dr Adams", "", "booked")
+            type_cell = board.query_one("#board", DataTable).get_row_at(0)[2]
+            assert type_cell.style.color.triplet.hex == "#008000"  # the type's "green"
+            title = str(board.query_one("#board-title").render())
+            assert title == "Mon 2026-01-05 (today)  ·  3 appointments  ·  all providers"
+
+    async def test_per_location_and_one_provider_at_a_time(self, medoffice_practice, world):
+        """g groups by location (Main before North); f shows one location, then the next, then all."""
+        ann, bo, cy = a_day(medoffice_practice, world)
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            board = await open_board(pilot)
+            await pilot.press("g")
+            assert [v.id for v in board.shown] == [ann, cy, bo]
+            await pilot.press("f")
+            assert [v.id for v in board.shown] == [ann, cy] and board.only == "Main"
+            await pilot.press("f")
+            assert [v.id for v in board.shown] == [bo]
+            await pilot.press("f")
+            assert len(board.shown) == 3 and board.only is None
+
+    async def test_check_in_room_and_complete_with_single_keys(self, medoffice_practice, world):
+        """c, then r and a room, then d: the patient's way through the visit, waiting time shown."""
+        ann, _, _ = a_day(medoffice_practice, world)
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            board = await open_board(pilot)
+            await select(pilot, board, ann)
+            await pilot.press("c")
+            await wait_for(pilot, lambda: board.selected().status == "arrived")
+            assert view_of(medoffice_practice, ann).arrived_at is not None
+            assert board_rows(board)[0][5:] == ("arrived", "07:00", "0")
+            assert "1 waiting" in str(board.query_one("#board-title").render())
+
+            await pilot.press("r")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, ChoiceDialog))
+            await pilot.press("down", "enter")
+            await wait_for(pilot, lambda: board.selected().status == "in_room")
+            assert view_of(medoffice_practice, ann).room == "Exam 2"
+
+            await pilot.press("d")
+            await wait_for(pilot, lambda: board.selected().status == "completed")
+            assert board_rows(board)[0][5] == "done"
+
+    async def test_cancel_asks_for_a_reason_and_keeps_it(self, medoffice_practice, world):
+        """x opens a reason box; an empty reason is refused in place; Escape changes nothing."""
+        ann, _, _ = a_day(medoffice_practice, world)
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            board = await open_board(pilot)
+            await select(pilot, board, ann)
+            await pilot.press("x")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, ReasonDialog))
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: pilot.app.screen is board)
+            assert view_of(medoffice_practice, ann).status == "booked"
+
+            await pilot.press("x")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, ReasonDialog))
+            await pilot.press("enter")
+            assert "required" in str(pilot.app.screen.query_one("#dialog-message").render())
+            await pilot.press(*"patient called", "enter")
+            await wait_for(pilot, lambda: board.selected() is not None and board.selected().status == "cancelled")
+            stored = view_of(medoffice_practice, ann)
+            assert (stored.status, stored.cancel_reason) == ("cancelled", "patient called")
+
+    async def test_no_show_frees_the_slot(self, medoffice_practice, world):
+        _, bo, _ = a_day(medoffice_practice, world)
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            board = await open_board(pilot)
+            await select(pilot, board, bo)
+            await pilot.press("n")
+            await wait_for(pilot, lambda: board.selected().status == "no_show")
+        assert view_of(medoffice_practice, bo).status == "no_show"
+
+    async def test_a_refused_step_shows_one_line_and_leaves_the_row(self, medoffice_practice, world):
+        """Completing a visit that never started is refused: a message, no traceback, the row
+        still booked, and the board still works."""
+        ann, _, _ = a_day(medoffice_practice, world)
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            board = await open_board(pilot)
+            await select(pilot, board, ann)
+            await pilot.press("d")
+            await wait_for(pilot, lambda: "Not done" in str(board.query_one("#board-message").render()))
+            assert any("cannot be completed" in m and "scheduling" in m for m in messages(pilot.app))
+            assert board.selected().status == "booked" and pilot.app.screen is board
+            await pilot.press("c")
+            await wait_for(pilot, lambda: board.selected().status == "arrived")
+
+    async def test_a_room_taken_by_another_terminal_is_slot_taken(self, medoffice_practice, world):
+        """Tuesday at Main, Ann (Dr Adams) and Bo (Dr Baker) both wait for 09:00. Another
+        terminal puts Ann in Exam 1 while this board shows Bo: rooming Bo there is refused in
+        one line, and Bo stays waiting."""
+        ann = book(medoffice_practice, world.ann, world.adams, "2026-01-06 09:00")
+        bo = book(medoffice_practice, world.bo, world.baker, "2026-01-06 09:00")
+        act(medoffice_practice, booking.check_in, ann)
+        act(medoffice_practice, booking.check_in, bo)
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            board = await open_board(pilot)
+            await pilot.press("right_square_bracket")
+            await wait_for(pilot, lambda: board.data.day == dt.date(2026, 1, 6) and len(board.shown) == 2)
+            act(medoffice_practice, booking.room, ann, "Exam 1")
+            await select(pilot, board, bo)
+            await pilot.press("r")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, ChoiceDialog))
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: "slot taken" in str(board.query_one("#board-message").render()))
+            assert any(m.startswith("plugin 'scheduling': slot taken") for m in messages(pilot.app))
+            assert pilot.app.screen is board
+        kept = view_of(medoffice_practice, bo, "2026-01-06")
+        assert (kept.status, kept.room) == ("arrived", None)
+
+    async def test_a_user_who_may_only_read_gets_no_acting_keys(self, medoffice_practice, world):
+        """The billing clerk sees the board, but c does nothing and the footer offers no Check in."""
+        ann, _, _ = a_day(medoffice_practice, world)
+        async with medoffice_practice.pilot("billing", size=SMALL) as pilot:
+            board = await open_board(pilot)
+            await select(pilot, board, ann)
+            assert board.check_action("check_in", ()) is False
+            await pilot.press("c", "x")
+            await pilot.pause()
+            assert pilot.app.screen is board
+            assert view_of(medoffice_practice, ann).status == "booked"
+
+    async def test_days_move_with_brackets_and_t_comes_back(self, medoffice_practice, world):
+        tomorrow = book(medoffice_practice, world.bo, world.adams, "2026-01-06 11:00")
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            board = await open_board(pilot)
+            assert board.shown == []
+            await pilot.press("right_square_bracket")
+            await wait_for(pilot, lambda: board.data.day == dt.date(2026, 1, 6))
+            assert [v.id for v in board.shown] == [tomorrow]
+            await pilot.press("left", "left")
+            await wait_for(pilot, lambda: board.data.day == dt.date(2026, 1, 4))
+            await pilot.press("t")
+            await wait_for(pilot, lambda: board.data.day == dt.date(2026, 1, 5))
+
+    async def test_another_terminals_change_appears_and_the_cursor_stays(self, medoffice_practice, world,
+                                                                        monkeypatch):
+        """The board reloads on its timer; the cursor stays on the same appointment even when a
+        new booking lands above it."""
+        monkeypatch.setattr(DayBoardScreen, "refresh_seconds", 0.1)
+        ann, bo, cy = a_day(medoffice_practice, world)
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            board = await open_board(pilot)
+            await select(pilot, board, cy)
+            earlier = book(medoffice_practice, world.bo, world.adams, f"{TODAY} 09:30")
+            act(medoffice_practice, booking.check_in, cy)
+            await wait_for(pilot, lambda: len(board.shown) == 4 and board.selected().status == "arrived")
+            assert board.selected().id == cy and earlier in [v.id for v in board.shown]
+
+    async def test_enter_opens_the_patients_card(self, medoffice_practice, world):
+        ann, _, _ = a_day(medoffice_practice, world)
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            board = await open_board(pilot)
+            await select(pilot, board, ann)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, PatientCardScreen)
+                           and pilot.app.screen.patient is not None)
+            assert pilot.app.screen.patient.mrn == world.ann
+
+
+# -- the booking flow ------------------------------------------------------------------------
+
+
+async def wait_for_step(pilot, screen: BookingScreen, step: str) -> None:
+    """Until ``step`` shows with what it lists loaded (the types, the providers, the slots)."""
+    tables = {"type": "#types", "provider": "#providers", "slot": "#slots"}
+
+    def ready() -> bool:
+        if screen.step != step:
+            return False
+        return step not in tables or screen.query_one(tables[step], DataTable).row_count > 0
+
+    await wait_for(pilot, ready)
+
+
+class TestBookingFlow:
+    async def test_booking_from_the_board_through_the_slot_finder(self, medoffice_practice, world):
+        """b on the board, a patient, a type, "any", the earliest slot, a note: booked, and the
+        board shows it."""
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            board = await open_board(pilot)
+            await pilot.press("b")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, BookingScreen))
+            flow = pilot.app.screen
+            await pilot.press(*"Bo", "enter")
+            await wait_for_step(pilot, flow, "type")
+            assert (flow.mrn, flow.patient_name) == (world.bo, "Lee, Bo")
+            await pilot.press(*"lon")  # filter the types: Long
+            assert flow.query_one("#types", DataTable).row_count == 1
+            await pilot.press("enter")
+            await wait_for_step(pilot, flow, "provider")
+            await pilot.press("down", "enter")  # Dr Adams
+            await wait_for_step(pilot, flow, "slot")
+            first = flow.slots[0]
+            assert (first.provider, f"{first.start:%Y-%m-%d %H:%M}") == ("Dr Adams", "2026-01-05 09:00")
+            await pilot.press("enter")
+            await wait_for_step(pilot, flow, "confirm")
+            await pilot.press(*"knee", "enter")
+            await wait_for(pilot, lambda: pilot.app.screen is board and len(board.shown) == 1)
+        (view,) = appointments_of(medoffice_practice, world.bo)
+        assert (view.appointment_type, view.provider, f"{view.start:%H:%M}", view.note) == (
+            "Long", "Dr Adams", "09:00", "knee")
+
+    async def test_escape_goes_back_one_step_and_closes_from_the_first(self, medoffice_practice, world):
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            await wait_for(pilot, lambda: pilot.app.home is not None)
+            pilot.app.open_plugin_screen("scheduling.book")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, BookingScreen))
+            flow = pilot.app.screen
+            await pilot.press(*"Cy", "enter")
+            await wait_for_step(pilot, flow, "type")
+            await pilot.press("enter")
+            await wait_for_step(pilot, flow, "provider")
+            await pilot.press("escape")
+            assert flow.step == "type"
+            await pilot.press("escape")
+            assert flow.step == "patient"
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: pilot.app.screen is pilot.app.home)
+        assert appointments_of(medoffice_practice, world.cy) == []
+
+    async def test_a_slot_taken_meanwhile_is_refused_and_the_slots_are_found_again(self, medoffice_practice, world):
+        """Another terminal books the slot while the receptionist confirms: "slot taken" in one
+        line, back to the slots, which no longer offer it."""
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            await wait_for(pilot, lambda: pilot.app.home is not None)
+            pilot.app.open_plugin_screen("scheduling.book")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, BookingScreen))
+            flow = pilot.app.screen
+            await pilot.press(*"Ann", "enter")
+            await wait_for_step(pilot, flow, "type")
+            await pilot.press("enter")
+            await wait_for_step(pilot, flow, "provider")
+            await pilot.press("enter")
+            await wait_for_step(pilot, flow, "slot")
+            taken = flow.slots[0]
+            await pilot.press("enter")
+            await wait_for_step(pilot, flow, "confirm")
+            book(medoffice_practice, world.cy, taken.provider_id, taken.start)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: flow.step == "slot" and flow.slots and flow.slots[0] != taken)
+            assert "slot taken" in str(flow.query_one("#booking-message").render())
+            assert pilot.app.screen is flow
+        assert appointments_of(medoffice_practice, world.ann) == []
+
+    async def test_a_type_for_new_patients_is_refused_for_an_established_one(self, medoffice_practice, world):
+        """The service's validation error shows under the confirm line; nothing is booked."""
+        make_established(medoffice_practice, world.ann, world.adams)
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            await wait_for(pilot, lambda: pilot.app.home is not None)
+            pilot.app.open_plugin_screen("scheduling.book")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, BookingScreen))
+            flow = pilot.app.screen
+            await pilot.press(*"Ann", "enter")
+            await wait_for_step(pilot, flow, "type")
+            await pilot.press(*"new", "enter", "enter")
+            await wait_for_step(pilot, flow, "slot")
+            await pilot.press("enter")
+            await wait_for_step(pilot, flow, "confirm")
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: "seen before" in str(flow.query_one("#booking-message").render()))
+            assert flow.step == "confirm" and not flow.booking
+        assert len(appointments_of(medoffice_practice, world.ann)) == 1
+
+    async def test_a_manager_overbooks_a_taken_time_with_a_reason(self, medoffice_practice, world):
+        """o on the slots asks when and why; the booking over Ann's 09:00 is marked overbooked."""
+        book(medoffice_practice, world.ann, world.adams, f"{TODAY} 09:00")
+        async with medoffice_practice.pilot("manager", size=SMALL) as pilot:
+            await wait_for(pilot, lambda: pilot.app.home is not None)
+            pilot.app.open_plugin_screen("scheduling.book")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, BookingScreen))
+            flow = pilot.app.screen
+            await pilot.press(*"Bo", "enter")
+            await wait_for_step(pilot, flow, "type")
+            await pilot.press("enter")
+            await wait_for_step(pilot, flow, "provider")
+            await pilot.press("down", "enter")
+            await wait_for_step(pilot, flow, "slot")
+            await pilot.press("o")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, OverbookDialog))
+            start = pilot.app.screen.query_one("#start", Input)
+            assert start.value == "2026-01-05 09:30"  # the highlighted slot, to edit
+            start.value = f"{TODAY} 09:00"
+            await pilot.press(*"urgent: chest pain", "enter")
+            await wait_for(pilot, lambda: not isinstance(pilot.app.screen, (OverbookDialog, BookingScreen)))
+        (view,) = appointments_of(medoffice_practice, world.bo)
+        assert (f"{view.start:%H:%M}", view.overbooked) == ("09:00", True)
+
+    async def test_the_front_desk_has_no_overbook_key(self, medoffice_practice, world):
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            await wait_for(pilot, lambda: pilot.app.home is not None)
+            pilot.app.open_plugin_screen("scheduling.book")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, BookingScreen))
+            flow = pilot.app.screen
+            await pilot.press(*"Bo", "enter")
+            await wait_for_step(pilot, flow, "type")
+            await pilot.press("enter", "enter")
+            await wait_for_step(pilot, flow, "slot")
+            assert flow.check_action("overbook", ()) is False
+            await pilot.press("o")
+            await pilot.pause()
+            assert pilot.app.screen is flow
+
+    async def test_m_on_the_board_reschedules_through_the_slot_finder(self, medoffice_practice, world):
+        """The flow opens on the free slots of the same type with the same provider."""
+        ann = book(medoffice_practice, world.ann, world.adams, f"{TODAY} 09:00")
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            board = await open_board(pilot)
+            await select(pilot, board, ann)
+            await pilot.press("m")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, BookingScreen))
+            flow = pilot.app.screen
+            await wait_for_step(pilot, flow, "slot")
+            assert {s.provider for s in flow.slots} == {"Dr Adams"}
+            assert flow.slots[0].start.strftime("%H:%M") == "09:30"  # 09:00 is Ann's own
+            await pilot.press("down", "enter")
+            await wait_for_step(pilot, flow, "confirm")
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: pilot.app.screen is board and board.shown
+                           and f"{board.shown[0].start:%H:%M}" == "10:00")
+        (view,) = appointments_of(medoffice_practice, world.ann)
+        assert (view.id, f"{view.start:%H:%M}", view.status) == (ann, "10:00", "booked")
+
+
+class TestKeystrokeBudget:
+    async def test_an_established_patient_is_booked_into_the_first_free_slot_in_six_keys(
+            self, medoffice_practice, world):
+        """After typing the search text: Enter opens Ann's card, b books, Enter takes the first
+        type, Enter "Any provider", Enter the earliest slot, Enter confirms. Six keys."""
+        make_established(medoffice_practice, world.ann, world.adams)
+        keys: list[str] = []
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            app = pilot.app
+
+            async def key(name: str, then) -> None:
+                keys.append(name)
+                await pilot.press(name)
+                await wait_for(pilot, then)
+
+            def flow() -> BookingScreen | None:
+                return app.screen if isinstance(app.screen, BookingScreen) else None
+
+            def at(step: str, table: str | None = None):
+                return lambda: flow() is not None and flow().step == step and (
+                    table is None or flow().query_one(table, DataTable).row_count > 0)
+
+            await wait_for(pilot, lambda: app.home is not None and app.screen is app.home)
+            await pilot.press(*"Ann")  # the search text: not counted
+            await key("enter", lambda: isinstance(app.focused, DataTable) and app.focused.id == "visits")
+            await key("b", at("type", "#types"))
+            await key("enter", at("provider", "#providers"))
+            await key("enter", at("slot", "#slots"))
+            await key("enter", at("confirm"))
+            await key("enter", lambda: isinstance(app.screen, PatientCardScreen)
+                      and len(app.screen.query_one(AppointmentsPanel).visits.upcoming) == 1)
+        assert len(keys) == 6
+        upcoming = [v for v in appointments_of(medoffice_practice, world.ann) if v.status == "booked"]
+        assert [(v.appointment_type, v.provider, f"{v.start:%Y-%m-%d %H:%M}") for v in upcoming] == [
+            ("Check-up", "Dr Baker", "2026-01-05 08:00")]
+
+
+# -- the patient card and the palette -------------------------------------------------------
+
+
+class TestPatientCardAndPalette:
+    async def test_the_card_lists_coming_visits_then_past_ones(self, medoffice_practice, world):
+        make_established(medoffice_practice, world.ann, world.adams)
+        coming = book(medoffice_practice, world.ann, world.baker, "2026-01-07 08:00")
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            with medoffice_practice.operation("frontdesk", write=False) as ctx:
+                from medoffice.core.services import patients
+
+                pilot.app.open_patient(patients.get(ctx, world.ann))
+            await wait_for(pilot, lambda: bool(pilot.app.screen.query(AppointmentsPanel))
+                           and pilot.app.screen.query_one(AppointmentsPanel).visits is not None)
+            panel = pilot.app.screen.query_one(AppointmentsPanel)
+            table = panel.query_one("#visits", DataTable)
+            rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+            assert rows == [["Wed 2026-01-07 08:00", "Check-up", "Dr Baker", "booked"],
+                            ["Mon 2025-12-29 09:00", "Check-up", "Dr Adams", "done"]]
+            assert [v.id for v in panel.visits.upcoming] == [coming]
+            assert "1 coming  ·  1 past  ·  b: book" in str(panel.query_one("#visits-status").render())
+
+    async def test_the_billing_clerk_sees_the_visits_but_cannot_book(self, medoffice_practice, world):
+        async with medoffice_practice.pilot("billing", size=SMALL) as pilot:
+            with medoffice_practice.operation("billing", write=False) as ctx:
+                from medoffice.core.services import patients
+
+                pilot.app.open_patient(patients.get(ctx, world.bo))
+            await wait_for(pilot, lambda: bool(pilot.app.screen.query(AppointmentsPanel))
+                           and pilot.app.screen.query_one(AppointmentsPanel).visits is not None)
+            panel = pilot.app.screen.query_one(AppointmentsPanel)
+            assert str(panel.query_one("#visits-status").render()).strip() == "No appointments yet."
+            await pilot.press("b")
+            await pilot.pause()
+            assert isinstance(pilot.app.screen, PatientCardScreen)
+
+    async def test_palette_actions_open_the_board_and_the_booking_flow(self, medoffice_practice, world):
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            app = pilot.app
+            await wait_for(pilot, lambda: app.home is not None)
+            actions = {a.title: (p, a) for p, a in app.contributions.actions_for(app.user)}
+            assert {"Book appointment", "Day board"} <= set(actions)
+            app.run_plugin_action(*actions["Day board"])
+            await wait_for(pilot, lambda: isinstance(app.screen, DayBoardScreen) and app.screen.data is not None)
+            app.run_plugin_action(*actions["Book appointment"])
+            await wait_for(pilot, lambda: isinstance(app.screen, BookingScreen) and app.screen.step == "patient")
+
+    async def test_f5_opens_the_day_board_from_anywhere(self, medoffice_practice, world):
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            await wait_for(pilot, lambda: pilot.app.home is not None)
+            await pilot.press("f5")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, DayBoardScreen))
+
+
+async def test_every_scheduling_screen_and_panel_mounts(medoffice_practice, world):
+    """The conformance check for screens: the day board, the booking flow and the card's panel."""
+    a_day(medoffice_practice, world)
+    await check_screens(medoffice_practice, "scheduling")
+
+
+# -- the look --------------------------------------------------------------------------------
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+@pytest.mark.medoffice_backends("sqlite")  # the look does not depend on the database
+class TestSnapshots:
+    @pytest.mark.parametrize("size", SIZES)
+    def test_day_board(self, snap_compare, medoffice_practice, world, size):
+        """Monday's board at 07:00: Ann in Exam 1 after 15 minutes' wait, Cy waiting for 12
+        minutes, Bo booked; the cursor on Cy."""
+        ann, bo, cy = a_day(medoffice_practice, world)
+        runtime = medoffice_practice.runtime
+        now = runtime.clock()
+        for minutes_ago, step, *args in ((20, booking.check_in), (5, booking.room, "Exam 1")):
+            runtime.clock = lambda ago=minutes_ago: now - dt.timedelta(minutes=ago)
+            act(medoffice_practice, step, ann, *args)
+        runtime.clock = lambda: now - dt.timedelta(minutes=12)
+        act(medoffice_practice, booking.check_in, cy)
+        runtime.clock = lambda: now
+        app = MedofficeApp(medoffice_practice.runtime, user=medoffice_practice.user("frontdesk"))
+
+        async def open_it(pilot):
+            board = await open_board(pilot)
+            await select(pilot, board, cy)
+
+        assert snap_compare(app, terminal_size=size, run_before=open_it)
+
+    @pytest.mark.parametrize("size", SIZES)
+    def test_booking_flow_slots(self, snap_compare, medoffice_practice, world, size):
+        """The slot finder for a Check-up with any provider, the earliest first."""
+        app = MedofficeApp(medoffice_practice.runtime, user=medoffice_practice.user("frontdesk"))
+
+        async def find_slots(pilot):
+            await wait_for(pilot, lambda: app.home is not None)
+            app.open_plugin_screen("scheduling.book")
+            await wait_for(pilot, lambda: isinstance(app.screen, BookingScreen))
+            await pilot.press(*"Ann", "enter")
+            await wait_for_step(pilot, app.screen, "type")
+            await pilot.press("enter", "enter")
+            await wait_for_step(pilot, app.screen, "slot")
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=size, run_before=find_slots)
+
+    @pytest.mark.parametrize("size", SIZES)
+    def test_booking_flow_confirm(self, snap_compare, medoffice_practice, world, size):
+        """The confirm line with a note being typed."""
+        app = MedofficeApp(medoffice_practice.runtime, user=medoffice_practice.user("frontdesk"))
+
+        async def confirm(pilot):
+            await wait_for(pilot, lambda: app.home is not None)
+            app.open_plugin_screen("scheduling.book")
+            await wait_for(pilot, lambda: isinstance(app.screen, BookingScreen))
+            await pilot.press(*"Ann", "enter")
+            await wait_for_step(pilot, app.screen, "type")
+            await pilot.press("enter", "enter")
+            await wait_for_step(pilot, app.screen, "slot")
+            await pilot.press("enter", *"cough")
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=size, run_before=confirm)
