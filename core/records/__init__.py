@@ -35,6 +35,7 @@ _HOME = {
     "PracticeRecord": "shared",
     "ReceivedOrder": "domains",
     "ReceivedOrderLine": "domains",
+    "Reminder": "scheduling",
     "ReportResult": "plugin",
     "ReportSpec": "plugin",
     "RoomRecord": "shared",
@@ -43,6 +44,8 @@ _HOME = {
     "StaffRecord": "shared",
     "UserRecord": "shared",
     "VisitRecord": "domains",
+    "WAITLIST_OFFER_CAUSES": "scheduling",
+    "WaitlistOffer": "scheduling",
 }
 
 if TYPE_CHECKING:
@@ -71,6 +74,7 @@ if TYPE_CHECKING:
         SchemaContribution,
         ScreenContribution,
     )
+    from .scheduling import WAITLIST_OFFER_CAUSES, Reminder, WaitlistOffer
     from .shared import (
         Address,
         AuditEntry,
@@ -124,6 +128,7 @@ __all__ = [
     "PracticeRecord",
     "ReceivedOrder",
     "ReceivedOrderLine",
+    "Reminder",
     "ReportResult",
     "ReportSpec",
     "RoomRecord",
@@ -132,4 +137,6 @@ __all__ = [
     "StaffRecord",
     "UserRecord",
     "VisitRecord",
+    "WAITLIST_OFFER_CAUSES",
+    "WaitlistOffer",
 ]

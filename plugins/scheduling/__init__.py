@@ -119,3 +119,13 @@ def medoffice_palette_actions():
                            action="medoffice.plugins.scheduling.screens.actions:day_board",
                            help="F5: today's appointments; check in, room, complete", permission="scheduling.read"),
     ]
+
+
+@hookimpl
+def medoffice_appointment_changed(ctx, change):
+    """A cancellation or a move away frees time: offer it to the waitlist entries that fit
+    (``waitlist.offer_freed``; announced through ``medoffice_waitlist_offer``)."""
+    if change.kind in ("cancelled", "rescheduled"):
+        from .waitlist import offer_freed
+
+        offer_freed(ctx, change)

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from .booking import appointments, schedule
 from . import exports as _exports  # noqa: F401,E402 (attaches schedule export-ics and export-fhir)
+from . import recurring as _recurring  # noqa: F401,E402 (attaches appointments book-series and cancel-series)
+from . import reminders as _reminders  # noqa: F401,E402 (attaches appointments reminders)
+from .waitlist import waitlist  # noqa: E402
 
-GROUPS = [appointments, schedule]
+GROUPS = [appointments, schedule, waitlist]
 
-__all__ = ["GROUPS", "appointments", "schedule"]
+__all__ = ["GROUPS", "appointments", "schedule", "waitlist"]

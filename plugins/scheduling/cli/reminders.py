@@ -1,0 +1,50 @@
+"""``medoffice appointments reminders``: a day's reminders as CSV or JSON, or sent.
+
+Without ``--send`` the list goes to standard output (or ``--output FILE``) for an external
+sender; with ``--send`` it goes to the delivery plugins, and the command reports how many
+each sent.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from medoffice.core.cli import emit, json_option, operation
+
+from ._lazy import on_first_use
+from .booking import appointments
+
+reminders_service = on_first_use("reminders")
+
+
+@appointments.command("reminders")
+@click.option("--day", help="The local day, YYYY-MM-DD (default: tomorrow in the practice's zone).")
+@click.option("--format", "fmt", type=click.Choice(("csv", "json")), default="csv", show_default=True,
+              help="The list's format (--json is --format json).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write the list to FILE (default: standard output).")
+@click.option("--send", is_flag=True, help="Hand the reminders to the delivery plugins instead.")
+@json_option
+def reminders(day, fmt, output, send, as_json) -> None:
+    """The reminders of the appointments of a day (tomorrow by default)."""
+    if send:
+        with operation() as ctx:
+            delivery = reminders_service.send(ctx, day)
+        emit(delivery, as_json=as_json, human=lambda d: click.echo(
+            f"{d.reminders} reminders for {d.day}; sent: "
+            + ", ".join(f"{plugin} {count}" for plugin, count in d.sent.items())))
+        return
+    fmt = "json" if as_json else fmt
+    with operation() as ctx:
+        found = reminders_service.listed(ctx, day, fmt=fmt)
+        text = (reminders_service.to_csv(ctx, found) if fmt == "csv" else
+                json.dumps({"day": found.day.isoformat(), "reminders": reminders_service.rows(ctx, found)},
+                           indent=2, ensure_ascii=False) + "\n")
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {len(found.reminders)} reminders for {found.day} to {output}", err=True)
+    else:
+        click.echo(text, nl=False)
