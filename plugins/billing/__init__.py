@@ -57,3 +57,11 @@ def medoffice_visit_completed(ctx, visit):
     from . import encounters
 
     encounters.open_for_visit(ctx, visit)
+
+
+@hookimpl
+def medoffice_billing_service(ctx):
+    """The billing domain for other plugins and the TUI (``ctx.hooks.billing(ctx)``)."""
+    from .domain import SERVICE
+
+    return SERVICE
