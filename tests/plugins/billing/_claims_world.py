@@ -1,0 +1,78 @@
+"""The billing world made billable for claims: the practice's identity for the 837P, the
+patients' addresses, and closed encounters with their diagnoses and charge lines.
+
+Practice: NPI ``npi(90)``, EIN 12-3456789, 1 Clinic Way, New York NY 10001-1234, phone.
+Ann lives at 2 Oak St; Cy (child on her father Dan's Blue Plan) at 3 Elm St.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pyx12.params
+import pyx12.x12n_document
+
+from medoffice.core.services import patients
+from medoffice.core.services import practice as practice_service
+from medoffice.plugins.billing import encounters
+
+from .conftest import npi
+
+PRACTICE_NPI = npi(90)
+IDENTITY = {"npi": PRACTICE_NPI, "tax_id": "12-3456789", "phone": "212-555-0100", "address_line1": "1 Clinic Way",
+            "city": "New York", "state": "NY", "postal_code": "10001-1234"}
+
+
+def make_billable(practice, world) -> None:
+    with practice.operation("admin") as ctx:
+        practice_service.update(ctx, IDENTITY)
+        patients.update(ctx, world.ann, {"address_line1": "2 Oak St", "city": "New York", "state": "NY",
+                                         "postal_code": "10002"})
+        patients.update(ctx, world.cy, {"address_line1": "3 Elm St", "city": "New York", "state": "NY",
+                                        "postal_code": "10003"})
+
+
+def encounter(practice, world, mrn, *, diagnoses=("J06.9", "R05.9"), lines=(("99213", (1, 2), ("25",), 1),
+                                                                             ("36415", (1,), (), 2)),
+              close=True, day=None) -> int:
+    """A closed encounter with Dr Adams: by default an office visit (95.00) and two blood
+    draws (2 x 12.50), 120.00 in all."""
+    with practice.operation("billing") as ctx:
+        found = encounters.open_encounter(ctx, mrn, world.adams, date_of_service=day)
+        number = found.encounter.id
+        if diagnoses:
+            encounters.add_diagnoses(ctx, number, list(diagnoses))
+        for code, pointers, modifiers, units in lines:
+            encounters.add_charge(ctx, number, code, units=units, modifiers=modifiers, pointers=pointers)
+        if close:
+            encounters.close_encounter(ctx, number)
+    return number
+
+
+def pyx12_errors(text: str) -> list[str]:
+    """What the independent validator pyx12 finds wrong in an X12 file (empty: valid).
+
+    Its JSON error report is read for every error at every level (interchange, group,
+    transaction, segment, element); a file it cannot read at all is an error too.
+    """
+    import json
+
+    report = io.StringIO()
+    valid = pyx12.x12n_document.x12n_document(pyx12.params.params(), io.StringIO(text), None, None, fd_json=report)
+    found: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "errors" and isinstance(value, list):
+                    found.extend(str(e.get("err_str", e)) if isinstance(e, dict) else str(e) for e in value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(report.getvalue() or "{}"))
+    if not valid and not found:
+        found.append("pyx12 judged the file invalid")
+    return found
