@@ -204,7 +204,7 @@ class TestFromTheShell:
         listed = medoffice_cli("reports", "list", "--json", user="frontdesk")
         assert listed.exit_code == 0, listed.stderr
         ours = {r["id"]: r for r in listed.json() if r["plugin"] == "scheduling"}
-        assert set(ours) == {"scheduling.no_shows", "scheduling.utilisation", "scheduling.waiting_times"}
+        assert {"scheduling.no_shows", "scheduling.utilisation", "scheduling.waiting_times"} <= set(ours)
         assert ours["scheduling.no_shows"]["params"] == ["from", "to", "provider"]
         result = medoffice_cli("reports", "run", "scheduling.utilisation", "--param", "from=2030-03-11",
                                "--param", "to=2030-03-11", "--param", f"provider={cli_world.adams}", "--json",
