@@ -187,3 +187,25 @@ class TestBudget:
             with medoffice_practice.operation("manager") as ctx:
                 books.add_expense(ctx, "", "-1", "2026-13-01")
         assert set(caught.value.errors) == {"amount", "spent_on"}
+
+
+def test_take_a_copay_print_a_receipt_read_the_ledger_from_the_shell(medoffice_cli, cli_world):
+    opened = medoffice_cli("billing", "encounters", "open", cli_world.ann, "--provider", str(cli_world.adams), "--json",
+                           user="billing").json()
+    medoffice_cli("billing", "encounters", "charge", str(opened["encounter"]["id"]), "99213", user="billing")
+    paid = medoffice_cli("billing", "payments", "take", cli_world.ann, "25", "--method", "cash", "--receipt",
+                         user="frontdesk")
+    assert paid.exit_code == 0 and "RECEIPT" in paid.stdout and "$70.00" in paid.stdout
+    too_much = medoffice_cli("billing", "payments", "take", cli_world.ann, "80", "--method", "cash", user="frontdesk")
+    assert (too_much.exit_code, too_much.stderr) == (
+        1, "error: payment $80.00 is more than the balance $70.00; taking more (a credit) needs the billing.refund "
+           "permission\n")
+    assert medoffice_cli("billing", "balance", cli_world.ann, "--json", user="frontdesk").json() == {
+        "mrn": cli_world.ann, "balance": "70.00"}
+    book = medoffice_cli("billing", "ledger", cli_world.ann, "--json", user="frontdesk").json()
+    assert [(e["kind"], e["balance"]) for e in book["entries"]] == [("charge", "95.00"), ("payment", "70.00")]
+    assert medoffice_cli("billing", "expenses", "add", "rent", "2000", "--on", "2026-01-01",
+                         user="manager").exit_code == 0
+    assert medoffice_cli("billing", "budget", "set", "rent", "2026-01", "2100", user="manager").exit_code == 0
+    report = medoffice_cli("billing", "budget", "report", "2026-01", "--json", user="manager").json()
+    assert report["rows"] == [{"category": "rent", "budget": "2100.00", "actual": "2000.00"}]
