@@ -35,7 +35,8 @@ def medoffice_schema():
 
 @hookimpl
 def medoffice_permissions():
-    """Reading for every role, booking for the front desk, overbooking and set-up for managers."""
+    """Reading for every role, booking for the front desk, overbooking, set-up and the rota for
+    managers, one's own time off for everyone."""
     from medoffice.core import PermissionSpec
 
     return [
@@ -46,6 +47,10 @@ def medoffice_permissions():
         PermissionSpec("scheduling.overbook", "Book over a taken slot, with a reason", ("manager", "admin")),
         PermissionSpec("scheduling.manage", "Set up appointment types and providers' availability",
                        ("manager", "admin")),
+        PermissionSpec("scheduling.rota", "Manage the staff rota: shifts, staffing needs, approve or decline time off",
+                       ("manager", "admin")),
+        PermissionSpec("scheduling.time_off", "Request, list and cancel one's own time off (a user linked to a staff "
+                       "record)", ("front_desk", "billing", "manager", "admin")),
     ]
 
 
@@ -76,10 +81,12 @@ def medoffice_scheduling_service(ctx):
 
 @hookimpl
 def medoffice_reports():
-    """``scheduling.no_shows``, ``scheduling.utilisation`` and ``scheduling.waiting_times``."""
+    """``scheduling.no_shows``, ``scheduling.utilisation``, ``scheduling.waiting_times`` and
+    ``scheduling.coverage`` (the staff rota against the staffing needs)."""
+    from .coverage import REPORTS as ROTA_REPORTS
     from .reports import REPORTS
 
-    return list(REPORTS)
+    return [*REPORTS, *ROTA_REPORTS]
 
 
 @hookimpl
@@ -129,3 +136,11 @@ def medoffice_appointment_changed(ctx, change):
         from .waitlist import offer_freed
 
         offer_freed(ctx, change)
+
+
+@hookimpl
+def medoffice_validate_appointment(ctx, proposal):
+    """Refuse to book a provider on approved leave that day (``time_off.leave_refusal``)."""
+    from .time_off import leave_refusal
+
+    return leave_refusal(ctx, proposal)

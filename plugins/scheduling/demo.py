@@ -13,7 +13,7 @@ import random
 from medoffice.core.context import Context
 from medoffice.core.services import patients, staff
 
-from . import booking, catalogue, slots
+from . import booking, catalogue, demo_rota, slots
 
 TYPES = (
     ("New patient", 40, "green", "new"),
@@ -39,6 +39,7 @@ def populate(ctx: Context, seed: int) -> None:
         for weekday in WORKDAYS:
             for start, end in HOURS:
                 catalogue.add_template(ctx, provider.id, weekday, start, end, location)
+    demo_rota.populate(ctx, seed)
     mrns = [p.mrn for p in patients.iter_all(ctx, include_inactive=False)]
     rng.shuffle(mrns)
     today = ctx.local(ctx.now()).date()

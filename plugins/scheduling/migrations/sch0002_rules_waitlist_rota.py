@@ -7,6 +7,11 @@ behind recurring appointments, and the rota (shifts, time off, required headcoun
 Equipment is guarded against double booking as appointments are: an exclusion constraint on
 PostgreSQL, BEFORE INSERT/UPDATE triggers on SQLite that abort with ``slot taken``.
 
+No person works two shifts at once: an exclusion constraint on ``scheduling_shift`` on
+PostgreSQL (``scheduling_shift_no_overlap``), BEFORE INSERT/UPDATE triggers on SQLite that abort
+with ``shift overlaps``. The rota service checks first, inside the write transaction; these
+refuse what gets past it when two terminals write at once.
+
 ``scheduling_appointment.series_id`` is added with its foreign key inline on SQLite (which
 cannot add a constraint to an existing table) and as a separate constraint on PostgreSQL.
 
@@ -189,6 +194,17 @@ def _waitlist_and_series() -> None:
     op.create_index("ix_scheduling_waitlist_status_type", "scheduling_waitlist", ["status", "type_id"])
 
 
+SQLITE_SHIFT_OVERLAP = """
+SELECT RAISE(ABORT, 'shift overlaps')
+WHERE EXISTS (
+    SELECT 1 FROM scheduling_shift AS s
+    WHERE s.staff_id = NEW.staff_id
+      AND s.starts_at < NEW.ends_at AND NEW.starts_at < s.ends_at
+      {same_row}
+);
+"""
+
+
 def _rota() -> None:
     op.create_table(
         "scheduling_shift",
@@ -208,6 +224,7 @@ def _rota() -> None:
     op.create_index(op.f("ix_scheduling_shift_location_id"), "scheduling_shift", ["location_id"])
     op.create_index("ix_scheduling_shift_staff_start", "scheduling_shift", ["staff_id", "starts_at"])
     op.create_index("ix_scheduling_shift_starts_at", "scheduling_shift", ["starts_at"])
+    _shift_guard()
     op.create_table(
         "scheduling_time_off",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -244,6 +261,20 @@ def _rota() -> None:
     )
 
 
+def _shift_guard() -> None:
+    dialect = op.get_bind().dialect.name
+    if dialect == "postgresql":
+        op.execute(
+            "ALTER TABLE scheduling_shift ADD CONSTRAINT scheduling_shift_no_overlap "
+            "EXCLUDE USING gist (int4range(staff_id, staff_id, '[]') WITH &&, tstzrange(starts_at, ends_at) WITH &&)"
+        )
+    elif dialect == "sqlite":
+        op.execute("CREATE TRIGGER scheduling_shift_no_overlap_insert BEFORE INSERT ON scheduling_shift BEGIN"
+                   + SQLITE_SHIFT_OVERLAP.format(same_row="") + "END")
+        op.execute("CREATE TRIGGER scheduling_shift_no_overlap_update BEFORE UPDATE ON scheduling_shift BEGIN"
+                   + SQLITE_SHIFT_OVERLAP.format(same_row="AND s.id <> NEW.id") + "END")
+
+
 def _equipment_guard() -> None:
     dialect = op.get_bind().dialect.name
     if dialect == "postgresql":
@@ -271,6 +302,8 @@ def downgrade() -> None:
     if dialect == "sqlite":
         op.execute("DROP TRIGGER IF EXISTS scheduling_reservation_no_overlap_update")
         op.execute("DROP TRIGGER IF EXISTS scheduling_reservation_no_overlap_insert")
+        op.execute("DROP TRIGGER IF EXISTS scheduling_shift_no_overlap_update")
+        op.execute("DROP TRIGGER IF EXISTS scheduling_shift_no_overlap_insert")
     for table in ("scheduling_staffing_need", "scheduling_time_off", "scheduling_shift", "scheduling_waitlist"):
         op.drop_table(table)
     op.drop_index(op.f("ix_scheduling_appointment_series_id"), table_name="scheduling_appointment")
