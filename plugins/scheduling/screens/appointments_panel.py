@@ -9,7 +9,6 @@ card opens: the receptionist's "find, open, book" needs no extra key.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, ClassVar
 
 import attrs
@@ -121,7 +120,8 @@ class AppointmentsPanel(Vertical):
             table.add_row(when(view.start), type_text(view.appointment_type, visits.colours.get(view.appointment_type)),
                           view.provider, status_text(view.status), key=str(view.id))
         more = visits.past_total - len(visits.past)
-        parts = [f"{len(visits.upcoming)} coming", f"{visits.past_total} past" + (f" ({more} not shown)" if more else "")]
+        past = f"{visits.past_total} past" + (f" ({more} not shown)" if more else "")
+        parts = [f"{len(visits.upcoming)} coming", past]
         hint = "  ·  b: book" if may(self.host, BOOK) else ""
         self._status("  ·  ".join(parts) + hint if (visits.upcoming or visits.past) else "No appointments yet." + hint)
         self._take_focus(table)

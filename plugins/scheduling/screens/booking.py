@@ -21,6 +21,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Input, Static
+from textual.worker import get_current_worker
 
 from medoffice.core import Context, MedofficeError
 from medoffice.core.records import PatientRecord
@@ -240,12 +241,14 @@ class BookingScreen(Screen[Any]):
     def _search(self, text: str) -> None:
         from medoffice.core.services import patients
 
+        worker = get_current_worker()
         try:
             found = self.host.call(patients.find, text, limit=PATIENT_LIMIT, write=False)
         except Exception as exc:
             self.host.notify_error(exc)
             return
-        self.app.call_from_thread(self._show_patients, text, [m.patient for m in found])
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_patients, text, [m.patient for m in found])
 
     def _show_patients(self, text: str, found: list[PatientRecord]) -> None:
         if not self.is_attached or text != self.query_one("#patient-query", Input).value.strip():
@@ -374,6 +377,7 @@ class BookingScreen(Screen[Any]):
             day = first or ctx.local(ctx.now()).date()
             return find_slots(ctx, type_name or "", day, provider_id=provider_id, limit=SLOT_LIMIT)
 
+        worker = get_current_worker()
         try:
             found = self.host.call(search, write=False)
         except Exception as exc:
@@ -381,7 +385,8 @@ class BookingScreen(Screen[Any]):
             message = str(exc) if isinstance(exc, MedofficeError) else "The slot search failed."
             self.app.call_from_thread(self.say, message)
             return
-        self.app.call_from_thread(self._show_slots, found)
+        if not worker.is_cancelled:  # another provider or range was chosen meanwhile
+            self.app.call_from_thread(self._show_slots, found)
 
     def _show_slots(self, found: list[Any]) -> None:
         if not self.is_attached or self.step != "slot":

@@ -23,6 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import get_current_worker
 
 from medoffice.core import Context, MedofficeError
 from medoffice.core.ui import ScreenHost
@@ -161,15 +162,18 @@ class DayBoardScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="day-board", exit_on_error=False)
     def load(self) -> None:
         """Read the board's day again, off the UI thread."""
+        worker = get_current_worker()
         try:
             data = self.host.call(board_data, self.day, write=False)
         except Exception as exc:
             if not isinstance(exc, MedofficeError):
                 log.exception("loading the day board failed")
             self.host.notify_error(exc)
-            self.app.call_from_thread(self.say, str(exc) if isinstance(exc, MedofficeError) else "The board could not load.")
+            message = str(exc) if isinstance(exc, MedofficeError) else "The board could not load."
+            self.app.call_from_thread(self.say, message)
             return
-        self.app.call_from_thread(self.show, data)
+        if not worker.is_cancelled:  # a newer load (another day) is on its way
+            self.app.call_from_thread(self.show, data)
 
     def show(self, data: BoardData) -> None:
         """Show ``data``, keeping the cursor on the appointment it was on."""

@@ -13,7 +13,7 @@ import datetime as dt
 import pytest
 from textual.widgets import DataTable, Input
 
-from medoffice.core.context import SYSTEM_USER
+from medoffice.core.services import patients
 from medoffice.plugins.scheduling import booking
 from medoffice.plugins.scheduling.screens.appointments_panel import AppointmentsPanel
 from medoffice.plugins.scheduling.screens.booking import BookingScreen
@@ -473,8 +473,6 @@ class TestPatientCardAndPalette:
         coming = book(medoffice_practice, world.ann, world.baker, "2026-01-07 08:00")
         async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
             with medoffice_practice.operation("frontdesk", write=False) as ctx:
-                from medoffice.core.services import patients
-
                 pilot.app.open_patient(patients.get(ctx, world.ann))
             await wait_for(pilot, lambda: bool(pilot.app.screen.query(AppointmentsPanel))
                            and pilot.app.screen.query_one(AppointmentsPanel).visits is not None)
@@ -489,8 +487,6 @@ class TestPatientCardAndPalette:
     async def test_the_billing_clerk_sees_the_visits_but_cannot_book(self, medoffice_practice, world):
         async with medoffice_practice.pilot("billing", size=SMALL) as pilot:
             with medoffice_practice.operation("billing", write=False) as ctx:
-                from medoffice.core.services import patients
-
                 pilot.app.open_patient(patients.get(ctx, world.bo))
             await wait_for(pilot, lambda: bool(pilot.app.screen.query(AppointmentsPanel))
                            and pilot.app.screen.query_one(AppointmentsPanel).visits is not None)
