@@ -614,12 +614,14 @@ def export_batch(ctx: Context, claim_ids: Sequence[int] | None = None, *, receiv
     payers = {(d.payer.name, d.payer.payer_code) for d in data}
     if receiver_id is None and receiver_name is None and len(payers) == 1:
         receiver_name, receiver_id = next(iter(payers))
-    elif receiver_id is None or receiver_name is None:
-        claim_problems.append("batch: the claims go to several payers; name the receiver (your clearinghouse) with "
-                              "its id and name")
     submitter_id = (submitter_id or digits(ctx.practice.tax_id)).strip()
-    envelope_problems = _envelope_problems(ctx, submitter_id, (receiver_id or "").strip(),
-                                           (receiver_name or "").strip())
+    receiver_id, receiver_name = (receiver_id or "").strip(), (receiver_name or "").strip()
+    if not receiver_id and not receiver_name and len(payers) > 1:
+        envelope_problems = _envelope_problems(ctx, submitter_id, "-", "-")
+        envelope_problems.append("batch: the claims go to several payers; name the receiver (your clearinghouse) "
+                                 "with its id and name")
+    else:
+        envelope_problems = _envelope_problems(ctx, submitter_id, receiver_id, receiver_name)
     problems = practice_problems + envelope_problems + claim_problems
     if problems:
         raise ValidationError(f"nothing exported; {len(problems)} problem(s): " + "; ".join(problems))
@@ -627,7 +629,7 @@ def export_batch(ctx: Context, claim_ids: Sequence[int] | None = None, *, receiv
                        group_control_number=numbers.take(ctx, numbers.GROUP), transaction_control_number="",
                        claim_count=len(rows), total=sum((r.total for r in rows), Decimal("0.00")),
                        file_name=file_name, created_at=ctx.now(), created_by=ctx.user.username,
-                       submitter_id=submitter_id, receiver_id=receiver_id.strip(), receiver_name=receiver_name.strip(),
+                       submitter_id=submitter_id, receiver_id=receiver_id, receiver_name=receiver_name,
                        usage_indicator=usage)
     batch.transaction_control_number = f"{batch.group_control_number:04d}"[-9:]
     ctx.session.add(batch)
