@@ -65,3 +65,11 @@ def medoffice_billing_service(ctx):
     from .domain import SERVICE
 
     return SERVICE
+
+
+@hookimpl
+def medoffice_reports():
+    """``billing.day_sheet``, ``billing.ar_aging`` and ``billing.collections``; see docs/billing.md#reports."""
+    from .reports import REPORTS
+
+    return list(REPORTS)

@@ -76,3 +76,45 @@ def pyx12_errors(text: str) -> list[str]:
     if not valid and not found:
         found.append("pyx12 judged the file invalid")
     return found
+
+
+def claim_sent(practice, encounter_id) -> int:
+    """Build, scrub and export the primary claim of an encounter; its id."""
+    from medoffice.plugins.billing import claims
+
+    with practice.operation("billing") as ctx:
+        (built,) = claims.build_claims(ctx, [encounter_id]).built
+        claims.scrub_claims(ctx, [built.id])
+        claims.export_batch(ctx, [built.id])
+    return built.id
+
+
+def ar_world(practice, world):
+    """Four visits of 120.00 each (99213 95.00 + 2 x 36415 12.50), as of Monday 2026-01-05:
+
+    - Ann, 2025-10-01: Acme paid 80.00 and wrote 15.00 off (contractual) on 2026-01-05; the
+      claim is paid; Ann paid 10.00 cash that day. 15.00 left, hers, 96 days old.
+    - Ann, 2025-12-20: the claim to Acme is submitted. 120.00, Acme's, 16 days old.
+    - Cy, 2025-11-20: the claim to Blue Plan is submitted. 120.00, Blue Plan's, 46 days old.
+    - Bo (self-pay), 2025-10-20: a 20.00 courtesy write-off on 2026-01-05. 100.00, his, 77 days.
+    """
+    from medoffice.plugins.billing import claims, ledger
+
+    make_billable(practice, world)
+    ann_old = encounter(practice, world, world.ann, day="2025-10-01")
+    ann_new = encounter(practice, world, world.ann, day="2025-12-20")
+    cy = encounter(practice, world, world.cy, day="2025-11-20")
+    bo = encounter(practice, world, world.bo, day="2025-10-20")
+    paid_claim = claim_sent(practice, ann_old)
+    claim_sent(practice, ann_new)
+    claim_sent(practice, cy)
+    with practice.operation("billing") as ctx:
+        lines = [line.id for line in encounters.get_encounter(ctx, ann_old).encounter.lines]
+        ledger.post_insurance_payment(ctx, world.ann, "Acme Health", "80.00", "EFT-1", method="eft",
+                                      charge_ids=lines)
+        ledger.adjust(ctx, world.ann, "15.00", "contractual", charge_id=lines[0], payer="Acme Health",
+                      reason_code="CO-45")
+        claims.set_status(ctx, paid_claim, "paid", note="EFT-1")
+        ledger.take_payment(ctx, world.ann, "10.00", "cash")
+        ledger.adjust(ctx, world.bo, "20.00", "courtesy")
+    return {"ann_old": ann_old, "ann_new": ann_new, "cy": cy, "bo": bo}
