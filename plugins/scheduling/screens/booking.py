@@ -92,7 +92,7 @@ class BookingScreen(Screen[Any]):
         Binding("o", "overbook", "Overbook", id="scheduling.booking.overbook"),
         Binding("right_square_bracket", "later", "Later", key_display="]", id="scheduling.booking.later"),
         Binding("left_square_bracket", "sooner", "Sooner", key_display="[", id="scheduling.booking.sooner"),
-        Binding("enter", "confirm", "Book", show=False),
+        Binding("enter", "enter", "Choose", show=False, priority=True),
     ]
 
     def __init__(self, host: ScreenHost, *, patient: PatientRecord | None = None, reschedule: Any = None,
@@ -117,7 +117,9 @@ class BookingScreen(Screen[Any]):
         self.booking = False
         self._patients: dict[str, PatientRecord] = {}
         self._shown_query: str | None = None
-        self._pick_when_shown: str | None = None
+        self._held = 0
+        """Enters typed while the step's list was still loading, played back when it arrives."""
+        self._slots_loading = False
         self._search_timer: Timer | None = None
         self._refusal: str | None = None
         """Why the last booking was refused, kept on show while the slots are found again."""
@@ -202,6 +204,7 @@ class BookingScreen(Screen[Any]):
 
     def action_back(self) -> None:
         """Back one step; from the first step, close the flow."""
+        self._held = 0
         order = [s for s in STEPS if self._offered(s)]
         index = order.index(self.step) if self.step in order else 0
         if index == 0:
@@ -222,9 +225,42 @@ class BookingScreen(Screen[Any]):
             return self.step == "slot" and may(self.host, OVERBOOK)
         if action in ("later", "sooner"):
             return self.step == "slot"
-        if action == "confirm":
-            return self.step == "confirm" and not self.query_one("#note", Input).display
         return True
+
+    # -- Enter -------------------------------------------------------------------------------
+
+    def action_enter(self) -> None:
+        """Enter answers the current step. One pressed while the step's list is still loading
+        is held and played back when the list arrives, so a receptionist typing ahead never
+        loses a key."""
+        if self._waiting():
+            self._held += 1
+            return
+        {"patient": self._pick_patient, "type": self._pick_type, "provider": self._pick_provider,
+         "slot": self._pick_slot, "confirm": self.action_confirm}[self.step]()
+
+    def _waiting(self) -> bool:
+        """Whether the current step's choices have not arrived yet."""
+        if self.step == "patient":
+            text = self.query_one("#patient-query", Input).value.strip()
+            if text and self._shown_query != text:
+                if self._search_timer is not None:
+                    self._search_timer.stop()
+                    self._search_timer = None
+                    self._search(text)  # typed, then Enter at once: search now
+                return True
+            return False
+        if self.step in ("type", "provider"):
+            return self.today is None
+        if self.step == "slot":
+            return self._slots_loading
+        return False
+
+    def _play_held(self) -> None:
+        """Play back the Enters held while loading, until a step needs to load again."""
+        while self._held and not self._waiting():
+            self._held -= 1
+            self.action_enter()
 
     # -- patient -----------------------------------------------------------------------------
 
@@ -232,7 +268,7 @@ class BookingScreen(Screen[Any]):
     def _typed(self, event: Input.Changed) -> None:
         if self._search_timer is not None:
             self._search_timer.stop()
-        self._pick_when_shown = None
+        self._held = 0
         text = event.value.strip()
         if text:
             self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self._search(text))
@@ -260,28 +296,15 @@ class BookingScreen(Screen[Any]):
             table.add_row(p.mrn, p.display_name, p.date_of_birth.isoformat(), p.phone or "", key=p.mrn)
         self._shown_query = text
         self.say("" if found else f"No patient matches {text!r}.")
-        if self._pick_when_shown == text:
-            self._pick_when_shown = None
-            self._pick_patient()
-
-    @on(Input.Submitted, "#patient-query")
-    def _patient_submitted(self, event: Input.Submitted) -> None:
-        text = event.value.strip()
-        if not text:
-            return
-        if self._shown_query == text:
-            self._pick_patient()
-            return
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        self._pick_when_shown = text  # Enter typed before the search ran: pick once it answers
-        self._search(text)
+        self._play_held()
 
     @on(DataTable.RowSelected, "#patients")
     def _patient_row(self) -> None:
         self._pick_patient()
 
     def _pick_patient(self) -> None:
+        if self.query_one("#patient-query", Input).value.strip() != self._shown_query:
+            return
         key = self._cursor_key("#patients")
         if key is None or key not in self._patients:
             return
@@ -308,7 +331,7 @@ class BookingScreen(Screen[Any]):
         self.types, self.providers, self.today = types, providers, today
         if self.reschedule is not None:
             self.type_colour = next((t.colour for t in types if t.name == self.type_name), None)
-        self._fill_types("")
+        self._fill_types(self.query_one("#type-filter", Input).value)
         table = self.query_one("#providers", DataTable)
         table.clear()
         table.add_row("Any provider (earliest slot)", key="any")
@@ -319,6 +342,7 @@ class BookingScreen(Screen[Any]):
             table.move_cursor(row=index, animate=False)
         if not types:
             self.say("There are no appointment types yet: a manager sets them up (medoffice schedule types add).")
+        self._play_held()
 
     def _fill_types(self, text: str) -> None:
         wanted = text.strip().lower()
@@ -334,7 +358,6 @@ class BookingScreen(Screen[Any]):
     def _type_filter(self, event: Input.Changed) -> None:
         self._fill_types(event.value)
 
-    @on(Input.Submitted, "#type-filter")
     @on(DataTable.RowSelected, "#types")
     def _pick_type(self) -> None:
         name = self._cursor_key("#types")
@@ -367,6 +390,7 @@ class BookingScreen(Screen[Any]):
         table.clear()
         self.slots = []
         self.say("Looking for free slots…")
+        self._slots_loading = True
         self._search_slots(self.type_name, self.provider[0] if self.provider else None, self._first_day())
 
     @work(thread=True, exclusive=True, group="booking-slots", exit_on_error=False)
@@ -383,14 +407,20 @@ class BookingScreen(Screen[Any]):
         except Exception as exc:
             self.host.notify_error(exc)
             message = str(exc) if isinstance(exc, MedofficeError) else "The slot search failed."
-            self.app.call_from_thread(self.say, message)
+            self.app.call_from_thread(self._slots_failed, message)
             return
         if not worker.is_cancelled:  # another provider or range was chosen meanwhile
             self.app.call_from_thread(self._show_slots, found)
 
+    def _slots_failed(self, message: str) -> None:
+        self._slots_loading = False
+        self._held = 0
+        self.say(message)
+
     def _show_slots(self, found: list[Any]) -> None:
         if not self.is_attached or self.step != "slot":
             return
+        self._slots_loading = False
         self.slots = found
         table = self.query_one("#slots", DataTable)
         table.clear()
@@ -405,6 +435,7 @@ class BookingScreen(Screen[Any]):
                      "] later, [ sooner.")
         else:
             self.say("No free slot in the next 30 days. ] looks later.")
+        self._play_held()
 
     @on(DataTable.RowSelected, "#slots")
     def _pick_slot(self) -> None:
@@ -442,10 +473,6 @@ class BookingScreen(Screen[Any]):
                     f"with {slot.provider} at {slot.location}?")
         self.query_one("#confirm-text", Static).update(text + "\nEnter: yes   Escape: another slot")
         self.query_one("#note", Input).display = self.reschedule is None
-
-    @on(Input.Submitted, "#note")
-    def _note_submitted(self) -> None:
-        self.action_confirm()
 
     def action_confirm(self) -> None:
         """Book (or move to) the chosen slot."""

@@ -9,12 +9,14 @@ practice's New York; Dr Baker works 08:00-10:00 at North today, Dr Adams 09:00-1
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 from textual.widgets import DataTable, Input
 
 from medoffice.core.services import patients
-from medoffice.plugins.scheduling import booking
+from medoffice.plugins.scheduling import booking, slots
+from medoffice.plugins.scheduling.screens import booking as flow_module
 from medoffice.plugins.scheduling.screens.appointments_panel import AppointmentsPanel
 from medoffice.plugins.scheduling.screens.booking import BookingScreen
 from medoffice.plugins.scheduling.screens.day_board import DayBoardScreen
@@ -582,3 +584,39 @@ class TestSnapshots:
             await pilot.pause()
 
         assert snap_compare(app, terminal_size=size, run_before=confirm)
+
+
+class TestTypingAhead:
+    async def test_enters_typed_while_the_lists_load_are_not_lost(self, medoffice_practice, world, monkeypatch):
+        """The types and the slots arrive slowly (a busy server); the receptionist presses b, then
+        four Enters without waiting. Each Enter waits for its list, and the booking is made."""
+        def slowly(fn):
+            def slow(*args, **kwargs):
+                time.sleep(0.4)
+                return fn(*args, **kwargs)
+            return slow
+
+        monkeypatch.setattr(flow_module, "choices", slowly(flow_module.choices))
+        monkeypatch.setattr(slots, "find_slots", slowly(slots.find_slots))
+        make_established(medoffice_practice, world.bo, world.adams)
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            app = pilot.app
+            await wait_for(pilot, lambda: app.home is not None and app.screen is app.home)
+            await pilot.press(*"Bo", "enter")
+            await wait_for(pilot, lambda: isinstance(app.focused, DataTable) and app.focused.id == "visits")
+            held: list[int] = []  # the Enters waiting each time a list arrived
+            play = BookingScreen._play_held
+
+            def counting(screen: BookingScreen) -> None:
+                held.append(screen._held)
+                play(screen)
+
+            monkeypatch.setattr(BookingScreen, "_play_held", counting)
+            await pilot.press("b")
+            await wait_for(pilot, lambda: isinstance(app.focused, Input) and app.focused.id == "type-filter")
+            for key in ("enter", "enter", "enter", "enter"):  # as fast as the terminal sends them
+                app.simulate_key(key)
+            await wait_for(pilot, lambda: held and isinstance(app.screen, PatientCardScreen), timeout=10)
+            assert any(held), "some Enters waited for their list"
+        booked = [v for v in appointments_of(medoffice_practice, world.bo) if v.status == "booked"]
+        assert [(v.provider, f"{v.start:%Y-%m-%d %H:%M}") for v in booked] == [("Dr Baker", "2026-01-05 08:00")]
