@@ -188,3 +188,14 @@ def batches(as_json) -> None:
         [(b.id, f"{b.created_at:%Y-%m-%d %H:%M}", b.claim_count, f"{b.total:.2f}",
           f"{b.interchange_control_number:09d}", b.receiver_id, b.usage_indicator, b.file_name or "")
          for b in rows], ("id", "created (UTC)", "claims", "total", "ISA13", "receiver", "usage", "file")))
+
+
+@claims_group.command("fhir")
+@click.argument("claim_id", type=int)
+def fhir_(claim_id) -> None:
+    """The claim as FHIR R4 JSON: a Bundle of its Claim and Invoice with the Patient,
+    Practitioner, Organization and Coverage they refer to."""
+    fhir = on_first_use("fhir")
+    with operation() as ctx:
+        found = fhir.claim_bundle(ctx, claim_id)
+    click.echo(fhir.to_json(found))

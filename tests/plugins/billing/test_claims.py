@@ -17,7 +17,7 @@ from medoffice.core.storage.models import AuditRow
 from medoffice.plugins.billing import claims
 from medoffice.plugins.billing.models import Claim, ClaimLine
 
-from ._claims_world import encounter, make_billable
+from ._claims_world import PRACTICE_NPI, encounter, make_billable
 
 pytestmark = pytest.mark.medoffice_plugins("billing")
 
@@ -225,3 +225,44 @@ class TestCommandLine:
         result = p.cli("billing", "claims", "status", "42", "paid", user="billing")
         assert result.exit_code == 1
         assert result.output.strip().splitlines()[-1].endswith("no claim with id 42")
+
+
+class TestFhir:
+    def test_a_claim_as_a_fhir_bundle_of_claim_and_invoice(self, medoffice_practice, billable):
+        """The Bundle is a valid FHIR R4(B) document; the Claim carries the diagnoses with
+        their dots, the lines with CPT codes and pointers, and the exact total."""
+        import json
+
+        from fhir.resources.R4B.bundle import Bundle
+
+        from medoffice.plugins.billing import fhir
+
+        p, w = medoffice_practice, billable
+        (built,) = build(p, encounter(p, w, w.ann)).built
+        with p.operation("billing") as ctx:
+            found = fhir.claim_bundle(ctx, built.id)
+        document = json.loads(fhir.to_json(found))
+        Bundle.model_validate(document)
+        by_type = {e["resource"]["resourceType"]: e["resource"] for e in document["entry"]}
+        assert sorted(by_type) == ["Claim", "Coverage", "Invoice", "Organization", "Patient", "Practitioner"]
+        claim = by_type["Claim"]
+        assert (claim["status"], claim["use"], claim["type"]["coding"][0]["code"], claim["total"]) == (
+            "draft", "claim", "professional", {"value": 120.0, "currency": "USD"})
+        assert [d["diagnosisCodeableConcept"]["coding"][0]["code"] for d in claim["diagnosis"]] == ["J06.9", "R05.9"]
+        assert [(i["productOrService"]["coding"][0]["code"], i["diagnosisSequence"], i["net"]["value"])
+                for i in claim["item"]] == [("99213", [1, 2], 95.0), ("36415", [1], 25.0)]
+        assert claim["item"][0]["modifier"][0]["coding"][0]["code"] == "25"
+        assert claim["insurance"][0]["coverage"]["reference"] == f"Coverage/{by_type['Coverage']['id']}"
+        invoice = by_type["Invoice"]
+        assert (invoice["status"], invoice["totalGross"]["value"], len(invoice["lineItem"])) == ("draft", 120.0, 2)
+        assert [i["value"] for i in by_type["Organization"]["identifier"]] == [PRACTICE_NPI, "123456789"]
+        assert by_type["Coverage"]["subscriberId"] == "ACM123"
+        assert '"value": 95.00' in fhir.to_json(found)
+
+    def test_the_fhir_command_prints_the_bundle(self, medoffice_practice, cli_world):
+        p, w = medoffice_practice, cli_world
+        make_billable(p, w)
+        (built,) = build(p, encounter(p, w, w.cy)).built
+        result = p.cli("billing", "claims", "fhir", str(built.id), user="billing")
+        assert result.exit_code == 0, result.output
+        assert result.json()["entry"][0]["resource"]["resourceType"] == "Claim"
