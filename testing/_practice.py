@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from . import _templates
 from ._cli import CliResult, run_cli
 
 if TYPE_CHECKING:
@@ -156,6 +157,9 @@ def make_practice(
 ) -> Practice:
     """Create a practice in the empty database at ``url``.
 
+    The first practice of a kind in this process is made for real; the next ones are copies
+    of it (see :mod:`medoffice.testing._templates`).
+
     Args:
         url: an empty database.
         backend: its backend's name.
@@ -197,16 +201,23 @@ def make_practice(
             if username != "admin":
                 users.add_user(ctx, username, full_name, password_of(username), [role])
 
-    runtime = open_runtime(settings=settings, candidates=at_init, failures=failures if chosen is None else ())
-    try:
-        name, full_name = "admin", USERS["admin"][0]
-        init_practice(runtime, PRACTICE, admin_username=name, admin_password=password_of(name),
-                      admin_name=full_name, populate=add_users)
-        _enable(runtime, forced)
-        initial = {c.info.id for c in at_init}
-        _record_disabled(runtime, [c.info.id for c in everything if c.info.id not in initial])
-    finally:
-        runtime.close()
+    key = _templates.template_key(backend, everything, failures, chosen, extras)
+    template = _templates.lookup(key)
+    if template is not None:
+        template.copy_into(url, settings)
+    else:
+        with _templates.recording(key, url, settings):
+            runtime = open_runtime(settings=settings, candidates=at_init,
+                                   failures=failures if chosen is None else ())
+            try:
+                name, full_name = "admin", USERS["admin"][0]
+                init_practice(runtime, PRACTICE, admin_username=name, admin_password=password_of(name),
+                              admin_name=full_name, populate=add_users)
+                _enable(runtime, forced)
+                initial = {c.info.id for c in at_init}
+                _record_disabled(runtime, [c.info.id for c in everything if c.info.id not in initial])
+            finally:
+                runtime.close()
     runtime = open_runtime(settings=settings, candidates=everything, failures=failures)
     return Practice(runtime=runtime, url=url, backend=backend, candidates=tuple(everything), extras=tuple(extras))
 
