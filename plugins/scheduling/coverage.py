@@ -204,7 +204,7 @@ def _locations(ctx: Context, names: Iterable[str]) -> list[Any]:
     wanted = [n for n in names if n and n.strip()]
     if not wanted:
         return sorted(ctx.practice.locations, key=lambda loc: loc.name)
-    chosen = {catalogue.location_by_name(ctx, name).id: catalogue.location_by_name(ctx, name) for name in wanted}
+    chosen = {place.id: place for place in (catalogue.location_by_name(ctx, name) for name in wanted)}
     return sorted(chosen.values(), key=lambda loc: loc.name)
 
 
