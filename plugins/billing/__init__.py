@@ -73,3 +73,12 @@ def medoffice_reports():
     from .reports import REPORTS
 
     return list(REPORTS)
+
+
+@hookimpl
+def medoffice_populate_demo(ctx, seed):
+    """Fees, payers, insurance, four months of visits with charges, payments and claims for
+    the demo practice; see docs/billing.md#demo-data."""
+    from . import demo
+
+    demo.populate(ctx, seed)
