@@ -27,7 +27,7 @@ from medoffice.core.records import AppointmentChange, AppointmentProposal, Appoi
 from medoffice.core.services import patients, staff
 from medoffice.core.validation import optional_text
 
-from . import catalogue
+from . import availability, catalogue, resources
 from .models import ACTIVE_STATUSES, MAX_REASON, Appointment, AppointmentType, AvailabilityTemplate
 from .timing import day_bounds, parse_date, parse_local
 
@@ -193,6 +193,8 @@ def _overlap_message(error: DBAPIError) -> str | None:
     text = str(original)
     if getattr(original, "sqlstate", None) == "40P01":
         return f"{SLOT_TAKEN}: another terminal booked the same time just now"
+    if "reservation_no_overlap" in text or SLOT_TAKEN in text and "scheduling_reservation" in str(error.statement):
+        return f"{SLOT_TAKEN}: the equipment is already reserved at that time"
     if getattr(original, "sqlstate", None) == "23P01" or "_overlap" in text and "exclusion" in text:
         for what in ("provider", "room", "patient"):
             if f"no_{what}_overlap" in text:
@@ -220,11 +222,16 @@ def _reason(value: str | None, *, field: str, required: bool = False) -> str | N
     return text
 
 
-def _claim(ctx: Context, proposal: AppointmentProposal, overbook_reason: str | None) -> bool:
-    """Check the slot and the other plugins' vetoes; True when this is an overbooking."""
+def _claim(ctx: Context, proposal: AppointmentProposal, overbook_reason: str | None, *,
+           kind: AppointmentType | None = None) -> bool:
+    """Check the slot (and the equipment ``kind`` needs) and the other plugins' vetoes; True
+    when this is an overbooking."""
     found = conflicts(ctx, provider_id=proposal.provider_id, patient_id=proposal.patient_id,
                       room_id=proposal.room_id, start=proposal.start, end=proposal.end,
                       exclude=proposal.appointment_id)
+    if kind is not None:
+        found += resources.equipment_conflicts(ctx, kind, proposal.location_id, proposal.start, proposal.end,
+                                               exclude=proposal.appointment_id)
     if found and overbook_reason is None:
         raise Conflict(f"{SLOT_TAKEN}: " + "; ".join(found))
     reasons = ctx.hooks.validate_appointment(ctx, proposal)
@@ -268,19 +275,26 @@ def book(ctx: Context, mrn: str, provider_id: int, appointment_type: str, start:
     kind = catalogue.type_by_name(ctx, appointment_type)
     ends_at = starts_at + dt.timedelta(minutes=kind.duration_minutes)
     location_id = _location_for(ctx, who, starts_at, ends_at)
-    room_id = _room_id(ctx, location_id, room)
+    resources.check_provider(ctx, kind, who)
+    overridden = availability.check_booking(ctx, who, location_id, starts_at, ends_at,
+                                            may_override=overbook_reason is not None)
+    room_id = resources.pick_room(ctx, kind, location_id, _room_id(ctx, location_id, room), starts_at, ends_at)
     _check_patient_kind(ctx, kind, patient.id, starts_at, None)
     proposal = AppointmentProposal(patient.id, who.id, kind.name, starts_at, ends_at, location_id, room_id)
-    overbooked = _claim(ctx, proposal, overbook_reason)
+    overbooked = _claim(ctx, proposal, overbook_reason, kind=kind)
     row = Appointment(patient_id=patient.id, provider_id=who.id, type_id=kind.id, location_id=location_id,
                       room_id=room_id, starts_at=starts_at, ends_at=ends_at, status="booked", overbooked=overbooked,
                       note=note, booked_at=ctx.now(), booked_by=ctx.user.username)
     ctx.session.add(row)
     _flush(ctx)
+    resources.reserve(ctx, row, holds=not overbooked, new=True)
+    _flush(ctx)
     summary: dict[str, Any] = {"provider_id": who.id, "type": kind.name, "start": starts_at.isoformat(),
                                "end": ends_at.isoformat(), "room_id": room_id}
     if overbooked:
         summary |= {"overbooked": True, "overbook_reason": overbook_reason}
+    if overridden:
+        summary |= {"overrides": overridden, "overbook_reason": overbook_reason}
     ctx.audit("appointment.booked", "appointment", row.id, patient_id=patient.id, summary=summary)
     record = to_record(row, kind.name)
     ctx.hooks.appointment_changed(ctx, AppointmentChange("booked", record,
@@ -308,21 +322,31 @@ def move(ctx: Context, appointment_id: int, start: str | dt.datetime, *, provide
     kind = ctx.session.get(AppointmentType, row.type_id)
     ends_at = starts_at + dt.timedelta(minutes=kind.duration_minutes)
     location_id = _location_for(ctx, who, starts_at, ends_at)
+    resources.check_provider(ctx, kind, who)
+    overridden = availability.check_booking(ctx, who, location_id, starts_at, ends_at,
+                                            may_override=overbook_reason is not None)
     if room is not None:
         room_id = _room_id(ctx, location_id, room)
     else:
         room_id = row.room_id if location_id == row.location_id else None
+        if kind.needs_room:
+            room_id = resources.pick_room(ctx, kind, location_id, None, starts_at, ends_at, exclude=row.id,
+                                          keep=room_id)
     _check_patient_kind(ctx, kind, row.patient_id, starts_at, row.id)
     proposal = AppointmentProposal(row.patient_id, who.id, kind.name, starts_at, ends_at, location_id, room_id,
                                    appointment_id=row.id)
-    overbooked = _claim(ctx, proposal, overbook_reason)
+    overbooked = _claim(ctx, proposal, overbook_reason, kind=kind)
     row.provider_id, row.starts_at, row.ends_at = who.id, starts_at, ends_at
     row.location_id, row.room_id, row.overbooked = location_id, room_id, overbooked
+    _flush(ctx)
+    resources.reserve(ctx, row, holds=not overbooked)
     _flush(ctx)
     summary: dict[str, Any] = {"from": before.start.isoformat(), "to": starts_at.isoformat(),
                                "provider_id": who.id, "room_id": room_id}
     if overbooked:
         summary |= {"overbooked": True, "overbook_reason": overbook_reason}
+    if overridden:
+        summary |= {"overrides": overridden, "overbook_reason": overbook_reason}
     ctx.audit("appointment.rescheduled", "appointment", row.id, patient_id=row.patient_id, summary=summary)
     record = to_record(row, kind.name)
     ctx.hooks.appointment_changed(ctx, AppointmentChange("rescheduled", record, previous=before,
@@ -366,6 +390,8 @@ def _advance(ctx: Context, appointment_id: int, kind: str, *, reason: str | None
         setattr(row, stamp, now)
     if kind == "cancelled":
         row.cancel_reason = reason
+    if status in ("cancelled", "no_show"):
+        resources.release(ctx, row.id)
     _flush(ctx)
     ctx.audit(action, "appointment", row.id, patient_id=row.patient_id,
               summary={"reason": reason, **(summary or {})} if reason else summary)

@@ -1,8 +1,15 @@
 """Finding free slots: the next times an appointment type fits, set-based.
 
-One query loads the availability templates, one loads the range's appointments that hold a
-slot; the free slots are then computed in Python, day by day and block by block, without a
-query per candidate slot.
+A fixed handful of queries, whatever the range: the type and who may take it, the
+providers, the templates, the rules of the range (exceptions, closures, the holiday setting,
+time off; see :mod:`.availability`), the range's appointments that hold a provider or a room,
+the type's equipment and, when it needs any, the range's reservations. The free slots are
+then computed in Python, day by day and block by block, without a query per candidate slot.
+
+A slot is free when it lies in one of the provider's open spans (the template minus
+exceptions, closures, holidays and time off), the provider has no appointment then, a room
+of the template's location is free when the type needs one, and every piece of equipment
+the type needs is free.
 """
 
 from __future__ import annotations
@@ -17,8 +24,8 @@ from sqlalchemy import select
 from medoffice.core import Context, ValidationError
 from medoffice.core.services import staff
 
-from . import catalogue
-from .models import ACTIVE_STATUSES, Appointment
+from . import availability, catalogue, resources
+from .models import ACTIVE_STATUSES, Appointment, Reservation
 from .timing import day_bounds, localize, parse_date
 
 READ = "scheduling.read"
@@ -52,8 +59,12 @@ def find_slots(ctx: Context, appointment_type: str, first: str | dt.date, last: 
         step_minutes: slots start this far apart within a block (default: the type's duration).
 
     Raises:
-        ValidationError: bad days, ``last`` before ``first``, a range over a year, a bad limit.
+        ValidationError: bad days, ``last`` before ``first``, a range over a year, a bad limit,
+            a provider who does not take the type.
         NotFound: unknown type or provider.
+
+    .. versionchanged:: 0.2 honours exceptions, closures, public holidays, approved time off,
+       who may take the type, and the room and equipment it needs.
     """
     ctx.require(READ)
     start_day = parse_date(first, field="from")
@@ -74,32 +85,62 @@ def find_slots(ctx: Context, appointment_type: str, first: str | dt.date, last: 
     zone = ctx.timezone
 
     providers = {s.id: s.name for s in staff.list_staff(ctx, providers_only=True)}
-    places = {loc.id: loc.name for loc in ctx.practice.locations}
-    by_weekday: dict[int, list] = defaultdict(list)
-    for template in catalogue.load_templates(ctx, provider_id):
-        if template.provider_id in providers:
-            by_weekday[template.weekday].append(template)
+    allowed = resources.allowed_providers(ctx, kind.id)
+    if allowed:
+        providers = {who: name for who, name in providers.items() if who in allowed}
+        if provider_id is not None and provider_id not in allowed:
+            resources.check_provider(ctx, kind, catalogue.provider(ctx, provider_id))
+    equipment = resources.needs(ctx, kind.id)
+    if any(not piece.active for piece in equipment):
+        return []
+    kept_at = {piece.location_id for piece in equipment if piece.location_id is not None}
+    if len(kept_at) > 1:
+        return []
+    places = {loc.id: loc for loc in ctx.practice.locations}
+    templates = [t for t in catalogue.load_templates(ctx, provider_id)
+                 if t.provider_id in providers and (not kept_at or t.location_id in kept_at)]
+    wanted = [provider_id] if provider_id is not None else sorted(allowed) if allowed else None
+    calendar = availability.load(ctx, start_day, end_day, wanted, templates=templates)
 
     range_start, _ = day_bounds(start_day, zone)
     _, range_end = day_bounds(end_day, zone)
-    busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
     # No visit lasts more than a day (a type is at most 1,440 minutes), so the lower bound on
     # ``starts_at`` keeps this an index range over the searched days, not over the history.
-    query = select(Appointment.provider_id, Appointment.starts_at, Appointment.ends_at).where(
-        Appointment.status.in_(ACTIVE_STATUSES), Appointment.starts_at < range_end, Appointment.ends_at > range_start,
-        Appointment.starts_at > range_start - MAX_VISIT)
-    if provider_id is not None:
+    in_range = (Appointment.status.in_(ACTIVE_STATUSES), Appointment.starts_at < range_end,
+                Appointment.ends_at > range_start, Appointment.starts_at > range_start - MAX_VISIT)
+    query = select(Appointment.provider_id, Appointment.room_id, Appointment.starts_at, Appointment.ends_at).where(
+        *in_range)
+    if provider_id is not None and not kind.needs_room:
         query = query.where(Appointment.provider_id == provider_id)
-    for who, begins, ends in ctx.session.execute(query.order_by(Appointment.starts_at)):
-        busy[who].append((begins, ends))
-    starts = {who: [b for b, _ in spans] for who, spans in busy.items()}
+    busy = _Busy()
+    for who, room_id, begins, ends in ctx.session.execute(query.order_by(Appointment.starts_at)):
+        busy.add(("provider", who), begins, ends)
+        if room_id is not None:
+            busy.add(("room", room_id), begins, ends)
+    if equipment:
+        query = select(Reservation.resource_id, Reservation.starts_at, Reservation.ends_at).join(
+            Appointment, Appointment.id == Reservation.appointment_id).where(
+            Reservation.resource_id.in_([piece.id for piece in equipment]), *in_range)
+        for resource_id, begins, ends in ctx.session.execute(query.order_by(Reservation.starts_at)):
+            busy.add(("resource", resource_id), begins, ends)
+    pieces = [("resource", piece.id) for piece in equipment]
 
     now = ctx.now()
     found: list[Slot] = []
     day = start_day
     while day <= end_day:
         today: list[Slot] = []
-        for template in by_weekday.get(day.weekday(), ()):
+        open_by_template: dict[int, list[availability.OpenSpan]] = defaultdict(list)
+        for span in calendar.spans_on(day):
+            open_by_template[span.template_id].append(span)
+        for template in calendar.templates.get(day.weekday(), ()):
+            spans = open_by_template.get(template.id)
+            if not spans:
+                continue
+            rooms = [("room", r.id) for r in places[template.location_id].rooms] \
+                if template.location_id in places else []
+            if kind.needs_room and not rooms:
+                continue
             wall_end = dt.datetime.combine(day, template.end_time)
             wall = dt.datetime.combine(day, template.start_time)
             while wall + length <= wall_end:
@@ -110,10 +151,13 @@ def find_slots(ctx: Context, appointment_type: str, first: str | dt.date, last: 
                     continue
                 ends = begins + length
                 if begins >= now and ends.astimezone(zone).replace(tzinfo=None) <= wall_end \
-                        and not _overlaps(busy[template.provider_id], starts.get(template.provider_id, []), begins, ends):
+                        and any(s.start <= begins and ends <= s.end for s in spans) \
+                        and not busy.overlaps(("provider", template.provider_id), begins, ends) \
+                        and (not kind.needs_room or any(not busy.overlaps(r, begins, ends) for r in rooms)) \
+                        and not any(busy.overlaps(piece, begins, ends) for piece in pieces):
                     today.append(Slot(template.provider_id, providers[template.provider_id],
-                                      places.get(template.location_id, "?"), kind.name,
-                                      begins.astimezone(zone), ends.astimezone(zone)))
+                                      places[template.location_id].name if template.location_id in places else "?",
+                                      kind.name, begins.astimezone(zone), ends.astimezone(zone)))
                 wall += step
         today.sort(key=lambda s: (s.start, s.provider, s.provider_id))
         found.extend(today)
@@ -121,6 +165,23 @@ def find_slots(ctx: Context, appointment_type: str, first: str | dt.date, last: 
             break
         day += dt.timedelta(days=1)
     return found[:limit]
+
+
+class _Busy:
+    """Spans of time that hold something (a provider, a room, a piece of equipment), each
+    list sorted by start, as the query returns them."""
+
+    def __init__(self) -> None:
+        self._spans: dict[tuple[str, int], list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+        self._starts: dict[tuple[str, int], list[dt.datetime]] = defaultdict(list)
+
+    def add(self, key: tuple[str, int], begins: dt.datetime, ends: dt.datetime) -> None:
+        self._spans[key].append((begins, ends))
+        self._starts[key].append(begins)
+
+    def overlaps(self, key: tuple[str, int], begins: dt.datetime, ends: dt.datetime) -> bool:
+        spans = self._spans.get(key)
+        return bool(spans) and _overlaps(spans, self._starts[key], begins, ends)
 
 
 def _overlaps(spans: list[tuple[dt.datetime, dt.datetime]], starts: list[dt.datetime], begins: dt.datetime,

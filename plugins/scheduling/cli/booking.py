@@ -17,6 +17,7 @@ from ._lazy import on_first_use
 booking = on_first_use("booking")
 catalogue = on_first_use("catalogue")
 slots = on_first_use("slots")
+resources = on_first_use("resources")
 
 AT_HELP = "Local date and time, YYYY-MM-DD HH:MM (the practice's time zone)."
 
@@ -170,13 +171,24 @@ def types() -> None:
 @click.option("--minutes", required=True, help="How long it takes (whole minutes, above zero).")
 @click.option("--colour", default="blue", show_default=True)
 @click.option("--patients", "patient_kind", default="any", show_default=True, help=f"One of {', '.join(PATIENT_KINDS)}.")
+@click.option("--providers", "provider_ids", metavar="IDS", help="Only these providers take it (staff ids, "
+              "comma-separated; default every provider).")
+@click.option("--needs-room", is_flag=True, help="It needs a free room of the location.")
 @json_option
-def types_add(name, minutes, colour, patient_kind, as_json) -> None:
+def types_add(name, minutes, colour, patient_kind, provider_ids, needs_room, as_json) -> None:
     """Add the appointment type NAME."""
+    from .availability import parse_ids
+
+    wanted = parse_ids(provider_ids, "--providers")
     with operation() as ctx:
         added = catalogue.add_type(ctx, name, minutes, colour=colour, patient_kind=patient_kind)
+        if wanted:
+            resources.set_type_providers(ctx, added.name, wanted)
+        if needs_room:
+            resources.set_type_needs(ctx, added.name, needs_room=True)
     emit(added, as_json=as_json, human=lambda t: click.echo(
-        f"added appointment type {t.id}: {t.name}, {t.duration_minutes} min, {t.colour}, {t.patient_kind} patients"))
+        f"added appointment type {t.id}: {t.name}, {t.duration_minutes} min, {t.colour}, {t.patient_kind} patients"
+        + (", needs a room" if needs_room else "") + (f", only providers {provider_ids}" if wanted else "")))
 
 
 @types.command("list")

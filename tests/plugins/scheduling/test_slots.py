@@ -50,7 +50,9 @@ def test_a_cancelled_booking_frees_its_slot(medoffice_practice, world):
 
 
 def test_the_search_is_set_based(medoffice_practice, world):
-    """A month for every provider costs a fixed handful of queries, not one per slot."""
+    """A month for every provider costs a fixed handful of queries, not one per slot: the
+    type, who may take it, what it needs, the providers, the templates, the range's
+    exceptions, closures, holiday setting and time off, and the range's appointments."""
     with medoffice_practice.operation("frontdesk") as ctx:
         for day in range(6, 10):
             booking.book(ctx, world.ann, world.adams, "Check-up", f"2026-01-{day:02d} 09:00")
@@ -68,7 +70,7 @@ def test_the_search_is_set_based(medoffice_practice, world):
         finally:
             event.remove(engine, "before_cursor_execute", count)
     assert len(found) > 300
-    assert len(statements) <= 5
+    assert len(statements) <= 10
 
 
 @pytest.mark.parametrize(("args", "options", "error", "message"), [
