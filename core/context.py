@@ -54,9 +54,18 @@ class Context:
 
         return practice.load(self)
 
-    @property
+    @cached_property
     def timezone(self) -> ZoneInfo:
-        return ZoneInfo(self.practice.timezone)
+        """The practice's zone: read on its own (one column) when the practice's record is not
+        loaded yet, since nearly every operation shows a time and few need the locations."""
+        if "practice" in self.__dict__:
+            return ZoneInfo(self.practice.timezone)
+        from sqlalchemy import select
+
+        from .storage.models import Practice
+
+        zone = self.session.execute(select(Practice.timezone).where(Practice.id == 1)).scalar_one_or_none()
+        return ZoneInfo(zone) if zone is not None else ZoneInfo(self.practice.timezone)
 
     def local(self, moment: dt.datetime) -> dt.datetime:
         """A UTC time shown in the practice's time zone."""

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..context import Context
 from ..errors import Conflict, NotFound, ValidationError
@@ -56,7 +57,8 @@ def load(ctx: Context) -> PracticeRecord:
     row = ctx.session.get(Practice, 1)
     if row is None:
         raise NotFound("this database has no practice yet: run 'medoffice init' or 'medoffice demo'")
-    locations = ctx.session.execute(select(Location).order_by(Location.name)).scalars()
+    locations = ctx.session.execute(
+        select(Location).options(selectinload(Location.rooms)).order_by(Location.name)).scalars()
     return PracticeRecord(row.name, row.npi, row.tax_id, row.timezone, _address(row), row.phone, row.is_demo,
                           tuple(_location_record(loc) for loc in locations))
 

@@ -24,7 +24,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from medoffice.core import Conflict, Context, NotFound, ValidationError
 from medoffice.core.records import AppointmentChange, AppointmentProposal, AppointmentRecord, VisitRecord
-from medoffice.core.services import patients, staff
+from medoffice.core.services import patients
+from medoffice.core.storage.models import Location, Patient, Room, Staff
 from medoffice.core.validation import optional_text
 
 from . import availability, catalogue, resources
@@ -36,6 +37,10 @@ BOOK = "scheduling.book"
 OVERBOOK = "scheduling.overbook"
 
 SLOT_TAKEN = "slot taken"
+
+LONGEST = dt.timedelta(days=1)
+"""No appointment lasts longer (a type is at most 1440 minutes; the SQLite triggers refuse
+longer rows), so overlap look-ups need not read further back than this."""
 
 
 @attrs.frozen
@@ -82,26 +87,24 @@ def _record(ctx: Context, row: Appointment) -> AppointmentRecord:
     return to_record(row, ctx.session.get(AppointmentType, row.type_id).name)
 
 
-def views(ctx: Context, rows: Iterable[tuple[Appointment, str]]) -> list[AppointmentView]:
-    """People-readable views of appointment rows (with their type names)."""
-    rows = list(rows)
-    providers = {s.id: s.name for s in staff.list_staff(ctx, providers_only=True, include_inactive=True)}
-    places = {loc.id: loc for loc in ctx.practice.locations}
-    rooms = {room.id: room.name for loc in places.values() for room in loc.rooms}
-    people: dict[int, Any] = {}
-    found = []
-    for row, type_name in rows:
-        if row.patient_id not in people:
-            people[row.patient_id] = patients.get_by_id(ctx, row.patient_id)
-        person = people[row.patient_id]
-        local = ctx.local
-        found.append(AppointmentView(
-            row.id, row.patient_id, person.mrn, f"{person.last_name}, {person.first_name}", row.provider_id,
-            providers.get(row.provider_id, "?"), type_name, local(row.starts_at), local(row.ends_at), row.status,
-            places[row.location_id].name if row.location_id in places else None, rooms.get(row.room_id),
-            row.overbooked, row.note, row.cancel_reason,
-            *(local(t) if t else None for t in (row.arrived_at, row.roomed_at, row.completed_at))))
-    return found
+def views(ctx: Context, rows: Iterable[tuple[Any, str]]) -> list[AppointmentView]:
+    """People-readable views of listing rows (see :func:`_listing`): every name is in the row."""
+    local = ctx.local
+    return [AppointmentView(
+        row.id, row.patient_id, row.mrn, f"{row.last_name}, {row.first_name}", row.provider_id,
+        row.provider_name, type_name, local(row.starts_at), local(row.ends_at), row.status, row.location_name,
+        row.room_name, row.overbooked, row.note, row.cancel_reason,
+        *(local(t) if t else None for t in (row.arrived_at, row.roomed_at, row.completed_at)))
+        for row, type_name in rows]
+
+
+def view(ctx: Context, appointment_id: int) -> AppointmentView:
+    """One appointment as people read it."""
+    ctx.require(READ)
+    found = views(ctx, _pairs(ctx, _listing(ctx).where(Appointment.id == appointment_id)))
+    if not found:
+        raise NotFound(f"no appointment with id {appointment_id}")
+    return found[0]
 
 
 # -- checks ----------------------------------------------------------------------------------
@@ -168,7 +171,10 @@ def conflicts(ctx: Context, *, provider_id: int | None, patient_id: int | None, 
                                                  (Appointment.room_id, room_id)) if value is not None]
     query = select(Appointment).where(
         Appointment.status.in_(ACTIVE_STATUSES), Appointment.overbooked.is_(False),
-        Appointment.starts_at < end, Appointment.ends_at > start, or_(*who))
+        Appointment.starts_at < end, Appointment.ends_at > start, or_(*who),
+        # An appointment lasts at most a day: this bound turns the look-up into short index
+        # ranges instead of a walk through the provider's whole history.
+        Appointment.starts_at >= start - LONGEST)
     if exclude is not None:
         query = query.where(Appointment.id != exclude)
     found = []
@@ -436,14 +442,36 @@ def complete(ctx: Context, appointment_id: int) -> AppointmentRecord:
 # -- reading ---------------------------------------------------------------------------------
 
 
-def _with_types():
-    return select(Appointment, AppointmentType.name).join(AppointmentType, AppointmentType.id == Appointment.type_id)
+_SHOWN = (Appointment.id, Appointment.patient_id, Appointment.provider_id, Appointment.starts_at,
+          Appointment.ends_at, Appointment.status, Appointment.location_id, Appointment.room_id,
+          Appointment.overbooked, Appointment.note, Appointment.cancel_reason, Appointment.arrived_at,
+          Appointment.roomed_at, Appointment.completed_at)
+
+
+def _listing(ctx: Context):
+    """Appointments with every name a list shows (patient, provider, type, location, room), in
+    one query of plain rows, not ORM objects: the day board is read far more often than it
+    changes. The names come from the core's tables, read-only; showing patients' names needs
+    ``patients.read`` as the core's own look-ups do."""
+    ctx.require("patients.read")
+    return (select(*_SHOWN, Patient.mrn, Patient.first_name, Patient.last_name,
+                   Staff.name.label("provider_name"), Location.name.label("location_name"),
+                   Room.name.label("room_name"), AppointmentType.name)
+            .join(AppointmentType, AppointmentType.id == Appointment.type_id)
+            .join(Patient, Patient.id == Appointment.patient_id)
+            .join(Staff, Staff.id == Appointment.provider_id)
+            .outerjoin(Location, Location.id == Appointment.location_id)
+            .outerjoin(Room, Room.id == Appointment.room_id))
+
+
+def _pairs(ctx: Context, query: Any) -> list[tuple[Any, str]]:
+    return [(row, row[-1]) for row in ctx.session.execute(query)]
 
 
 def patient_rows(ctx: Context, patient_id: int) -> list[tuple[Appointment, str]]:
     ctx.require(READ)
-    query = _with_types().where(Appointment.patient_id == patient_id).order_by(Appointment.starts_at, Appointment.id)
-    return [tuple(r) for r in ctx.session.execute(query)]
+    query = _listing(ctx).where(Appointment.patient_id == patient_id).order_by(Appointment.starts_at, Appointment.id)
+    return _pairs(ctx, query)
 
 
 def range_rows(ctx: Context, first: dt.date, last: dt.date, *, provider_id: int | None = None,
@@ -454,12 +482,12 @@ def range_rows(ctx: Context, first: dt.date, last: dt.date, *, provider_id: int 
         raise ValidationError(f"the last day ({last}) is before the first ({first})", field="to")
     start, _ = day_bounds(first, ctx.timezone)
     _, end = day_bounds(last, ctx.timezone)
-    query = _with_types().where(Appointment.starts_at >= start, Appointment.starts_at < end)
+    query = _listing(ctx).where(Appointment.starts_at >= start, Appointment.starts_at < end)
     if provider_id is not None:
         query = query.where(Appointment.provider_id == provider_id)
     if location_id is not None:
         query = query.where(Appointment.location_id == location_id)
-    return [tuple(r) for r in ctx.session.execute(query.order_by(Appointment.starts_at, Appointment.id))]
+    return _pairs(ctx, query.order_by(Appointment.starts_at, Appointment.id))
 
 
 def list_for_patient(ctx: Context, mrn: str) -> list[AppointmentView]:

@@ -249,7 +249,7 @@ def equipment_conflicts(ctx: Context, kind: AppointmentType, location_id: int, s
     query = select(Reservation.resource_id, Reservation.appointment_id, Reservation.starts_at,
                    Reservation.ends_at).where(
         Reservation.resource_id.in_(list(names)), Reservation.holds.is_(True), Reservation.starts_at < end,
-        Reservation.ends_at > start)
+        Reservation.ends_at > start, Reservation.starts_at >= start - dt.timedelta(days=1))  # at most a day long
     if exclude is not None:
         query = query.where(Reservation.appointment_id != exclude)
     return [f"the {names[rid]} is already reserved {ctx.local(a):%H:%M}-{ctx.local(b):%H:%M} (appointment {aid})"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 import attrs
 from sqlalchemy import select
@@ -82,7 +83,6 @@ def find_slots(ctx: Context, appointment_type: str, first: str | dt.date, last: 
     step = dt.timedelta(minutes=step_minutes or kind.duration_minutes)
     if step <= dt.timedelta(0):
         raise ValidationError("the step must be at least one minute", field="step")
-    zone = ctx.timezone
 
     providers = {s.id: s.name for s in staff.list_staff(ctx, providers_only=True)}
     allowed = resources.allowed_providers(ctx, kind.id)
@@ -100,71 +100,110 @@ def find_slots(ctx: Context, appointment_type: str, first: str | dt.date, last: 
     templates = [t for t in catalogue.load_templates(ctx, provider_id)
                  if t.provider_id in providers and (not kept_at or t.location_id in kept_at)]
     wanted = [provider_id] if provider_id is not None else sorted(allowed) if allowed else None
-    calendar = availability.load(ctx, start_day, end_day, wanted, templates=templates)
-
-    range_start, _ = day_bounds(start_day, zone)
-    _, range_end = day_bounds(end_day, zone)
-    # No visit lasts more than a day (a type is at most 1,440 minutes), so the lower bound on
-    # ``starts_at`` keeps this an index range over the searched days, not over the history.
-    in_range = (Appointment.status.in_(ACTIVE_STATUSES), Appointment.starts_at < range_end,
-                Appointment.ends_at > range_start, Appointment.starts_at > range_start - MAX_VISIT)
-    query = select(Appointment.provider_id, Appointment.room_id, Appointment.starts_at, Appointment.ends_at).where(
-        *in_range)
-    if provider_id is not None and not kind.needs_room:
-        query = query.where(Appointment.provider_id == provider_id)
-    busy = _Busy()
-    for who, room_id, begins, ends in ctx.session.execute(query.order_by(Appointment.starts_at)):
-        busy.add(("provider", who), begins, ends)
-        if room_id is not None:
-            busy.add(("room", room_id), begins, ends)
-    if equipment:
-        query = select(Reservation.resource_id, Reservation.starts_at, Reservation.ends_at).join(
-            Appointment, Appointment.id == Reservation.appointment_id).where(
-            Reservation.resource_id.in_([piece.id for piece in equipment]), *in_range)
-        for resource_id, begins, ends in ctx.session.execute(query.order_by(Reservation.starts_at)):
-            busy.add(("resource", resource_id), begins, ends)
-    pieces = [("resource", piece.id) for piece in equipment]
-
-    now = ctx.now()
+    search = _Search(ctx, kind, providers, places, templates, wanted, equipment, provider_id, length, step)
     found: list[Slot] = []
-    day = start_day
-    while day <= end_day:
-        today: list[Slot] = []
-        open_by_template: dict[int, list[availability.OpenSpan]] = defaultdict(list)
-        for span in calendar.spans_on(day):
-            open_by_template[span.template_id].append(span)
-        for template in calendar.templates.get(day.weekday(), ()):
-            spans = open_by_template.get(template.id)
-            if not spans:
-                continue
-            rooms = [("room", r.id) for r in places[template.location_id].rooms] \
-                if template.location_id in places else []
-            if kind.needs_room and not rooms:
-                continue
-            wall_end = dt.datetime.combine(day, template.end_time)
-            wall = dt.datetime.combine(day, template.start_time)
-            while wall + length <= wall_end:
-                try:
-                    begins = localize(wall, zone)
-                except ValidationError:  # a time the clocks skip
-                    wall += step
-                    continue
-                ends = begins + length
-                if begins >= now and ends.astimezone(zone).replace(tzinfo=None) <= wall_end \
-                        and any(s.start <= begins and ends <= s.end for s in spans) \
-                        and not busy.overlaps(("provider", template.provider_id), begins, ends) \
-                        and (not kind.needs_room or any(not busy.overlaps(r, begins, ends) for r in rooms)) \
-                        and not any(busy.overlaps(piece, begins, ends) for piece in pieces):
-                    today.append(Slot(template.provider_id, providers[template.provider_id],
-                                      places[template.location_id].name if template.location_id in places else "?",
-                                      kind.name, begins.astimezone(zone), ends.astimezone(zone)))
-                wall += step
-        today.sort(key=lambda s: (s.start, s.provider, s.provider_id))
-        found.extend(today)
+    for window_first, window_last in _windows(start_day, end_day, limit):
+        found.extend(search.scan(window_first, window_last, limit - len(found)))
         if len(found) >= limit:
             break
-        day += dt.timedelta(days=1)
     return found[:limit]
+
+
+FIRST_WINDOW_DAYS = 3
+"""A search for a few slots reads the first days' calendar and bookings before the rest:
+the earliest free slots are nearly always there, and a month of bookings for every
+provider is thousands of rows."""
+FEW = 50
+
+
+def _windows(first: dt.date, last: dt.date, limit: int) -> list[tuple[dt.date, dt.date]]:
+    """The day ranges to search in turn: all at once for many slots, else the first days,
+    then the rest (each range costs the same handful of queries)."""
+    split = first + dt.timedelta(days=FIRST_WINDOW_DAYS)
+    if limit > FEW or split > last:
+        return [(first, last)]
+    return [(first, split - dt.timedelta(days=1)), (split, last)]
+
+
+class _Search:
+    """One slot search: what stays the same from one range of days to the next."""
+
+    def __init__(self, ctx: Context, kind: Any, providers: dict[int, str], places: dict[int, Any],
+                 templates: list, wanted: list[int] | None, equipment: list, provider_id: int | None,
+                 length: dt.timedelta, step: dt.timedelta) -> None:
+        self.ctx, self.kind, self.providers, self.places = ctx, kind, providers, places
+        self.templates, self.wanted, self.equipment, self.provider_id = templates, wanted, equipment, provider_id
+        self.length, self.step = length, step
+
+    def scan(self, start_day: dt.date, end_day: dt.date, limit: int) -> list[Slot]:
+        """The earliest free slots (up to ``limit``) on local days ``start_day``…``end_day``."""
+        ctx, kind, providers, places = self.ctx, self.kind, self.providers, self.places
+        provider_id, equipment, length, step = self.provider_id, self.equipment, self.length, self.step
+        zone = ctx.timezone
+        calendar = availability.load(ctx, start_day, end_day, self.wanted, templates=self.templates)
+        range_start, _ = day_bounds(start_day, zone)
+        _, range_end = day_bounds(end_day, zone)
+        # No visit lasts more than a day (a type is at most 1,440 minutes), so the lower bound on
+        # ``starts_at`` keeps this an index range over the searched days, not over the history.
+        in_range = (Appointment.status.in_(ACTIVE_STATUSES), Appointment.starts_at < range_end,
+                    Appointment.ends_at > range_start, Appointment.starts_at > range_start - MAX_VISIT)
+        query = select(Appointment.provider_id, Appointment.room_id, Appointment.starts_at, Appointment.ends_at).where(
+            *in_range)
+        if provider_id is not None and not kind.needs_room:
+            query = query.where(Appointment.provider_id == provider_id)
+        busy = _Busy()
+        for who, room_id, begins, ends in ctx.session.execute(query.order_by(Appointment.starts_at)):
+            busy.add(("provider", who), begins, ends)
+            if room_id is not None:
+                busy.add(("room", room_id), begins, ends)
+        if equipment:
+            query = select(Reservation.resource_id, Reservation.starts_at, Reservation.ends_at).join(
+                Appointment, Appointment.id == Reservation.appointment_id).where(
+                Reservation.resource_id.in_([piece.id for piece in equipment]), *in_range)
+            for resource_id, begins, ends in ctx.session.execute(query.order_by(Reservation.starts_at)):
+                busy.add(("resource", resource_id), begins, ends)
+        pieces = [("resource", piece.id) for piece in equipment]
+
+        now = ctx.now()
+        found: list[Slot] = []
+        day = start_day
+        while day <= end_day:
+            today: list[Slot] = []
+            open_by_template: dict[int, list[availability.OpenSpan]] = defaultdict(list)
+            for span in calendar.spans_on(day):
+                open_by_template[span.template_id].append(span)
+            for template in calendar.templates.get(day.weekday(), ()):
+                spans = open_by_template.get(template.id)
+                if not spans:
+                    continue
+                rooms = [("room", r.id) for r in places[template.location_id].rooms] \
+                    if template.location_id in places else []
+                if kind.needs_room and not rooms:
+                    continue
+                wall_end = dt.datetime.combine(day, template.end_time)
+                wall = dt.datetime.combine(day, template.start_time)
+                while wall + length <= wall_end:
+                    try:
+                        begins = localize(wall, zone)
+                    except ValidationError:  # a time the clocks skip
+                        wall += step
+                        continue
+                    ends = begins + length
+                    if begins >= now and ends.astimezone(zone).replace(tzinfo=None) <= wall_end \
+                            and any(s.start <= begins and ends <= s.end for s in spans) \
+                            and not busy.overlaps(("provider", template.provider_id), begins, ends) \
+                            and (not kind.needs_room or any(not busy.overlaps(r, begins, ends) for r in rooms)) \
+                            and not any(busy.overlaps(piece, begins, ends) for piece in pieces):
+                        today.append(Slot(template.provider_id, providers[template.provider_id],
+                                          places[template.location_id].name if template.location_id in places else "?",
+                                          kind.name, begins.astimezone(zone), ends.astimezone(zone)))
+                    wall += step
+            today.sort(key=lambda s: (s.start, s.provider, s.provider_id))
+            found.extend(today)
+            if len(found) >= limit:
+                break
+            day += dt.timedelta(days=1)
+        return found[:limit]
 
 
 class _Busy:

@@ -32,11 +32,7 @@ def _show(verb: str):
 
 
 def _one(ctx, record) -> booking.AppointmentView:
-    from ..models import Appointment
-
-    row = ctx.session.get(Appointment, record.id)
-    (view,) = booking.views(ctx, [(row, record.appointment_type)])
-    return view
+    return booking.view(ctx, record.id)
 
 
 def _board(found: list[booking.AppointmentView], *, with_day: bool = False) -> None:
