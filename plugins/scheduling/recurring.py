@@ -32,10 +32,10 @@ from sqlalchemy import select
 from medoffice.core import Conflict, Context, NotFound, ValidationError
 from medoffice.core.records import AppointmentRecord
 from medoffice.core.services import patients
-from medoffice.core.validation import parse_date
+from medoffice.core.validation import parse_date, require_text
 
 from . import booking, catalogue
-from .models import RECURRENCE_FREQUENCIES, Appointment, Series
+from .models import MAX_REASON, RECURRENCE_FREQUENCIES, Appointment, Series
 from .timing import day_bounds, localize, parse_local
 
 BOOK = booking.BOOK
@@ -313,7 +313,7 @@ def cancel_series(ctx: Context, series_id: int, reason: str, *, from_day: str | 
         NotFound: no such series.
     """
     ctx.require(BOOK)
-    reason = booking._reason(reason, field="reason", required=True)
+    reason = require_text(reason, field="reason", max_length=MAX_REASON)
     day = parse_date(from_day, field="from") if from_day not in (None, "") else ctx.local(ctx.now()).date()
     if isinstance(series_id, bool) or not isinstance(series_id, int) or series_id < 1:
         raise ValidationError(f"a series id is a positive whole number, got {series_id!r}", field="id")

@@ -28,7 +28,7 @@ from medoffice.core.audit import to_entry
 from medoffice.core.records import AppointmentChange, AppointmentRecord, WaitlistOffer
 from medoffice.core.services import patients, staff
 from medoffice.core.storage.models import AuditRow
-from medoffice.core.validation import optional_text, parse_date
+from medoffice.core.validation import optional_text, parse_date, require_text
 
 from . import booking, catalogue
 from .models import ACTIVE_STATUSES, MAX_REASON, Appointment, AppointmentType, TypeProvider, WaitlistEntry
@@ -255,7 +255,7 @@ def add(ctx: Context, mrn: str, appointment_type: str, *, provider_id: int | Non
 def remove(ctx: Context, entry_id: int, reason: str) -> WaitlistView:
     """Take an open entry off the waitlist, with a reason ("booked elsewhere")."""
     ctx.require(BOOK)
-    reason = booking._reason(reason, field="reason", required=True)
+    reason = require_text(reason, field="reason", max_length=MAX_REASON)
     row = _open_entry(ctx, entry_id)
     row.status, row.closed_at, row.closed_reason = "removed", ctx.now(), reason
     ctx.session.flush()
