@@ -82,3 +82,47 @@ def medoffice_populate_demo(ctx, seed):
     from . import demo
 
     demo.populate(ctx, seed)
+
+
+@hookimpl
+def medoffice_screens():
+    """Charge entry (F7), the claims queue (F8), taking a payment and the A/R aging; see
+    docs/billing.md#screens."""
+    from medoffice.core import ScreenContribution
+
+    screens = "medoffice.plugins.billing.screens"
+    return [
+        ScreenContribution(id="billing.charges", title="Charge entry", section="billing", permission="billing.charge",
+                           screen=f"{screens}.charge_entry:ChargeEntryScreen", key="f7"),
+        ScreenContribution(id="billing.payment", title="Take payment", section="billing", permission="billing.post",
+                           screen=f"{screens}.take_payment:TakePaymentScreen"),
+        ScreenContribution(id="billing.claims", title="Claims queue", section="billing", permission="billing.claims",
+                           screen=f"{screens}.claims_queue:ClaimsQueueScreen", key="f8"),
+        ScreenContribution(id="billing.aging", title="A/R aging", section="billing", permission="billing.claims",
+                           screen=f"{screens}.ar_aging:ArAgingScreen"),
+    ]
+
+
+@hookimpl
+def medoffice_patient_panels():
+    """The patient card's "Billing": the balance, the last ledger lines, ``p`` to take a payment."""
+    from medoffice.core import PanelContribution
+
+    return [PanelContribution(id="billing.balance", title="Billing", permission="billing.read",
+                              widget="medoffice.plugins.billing.screens.billing_panel:BillingPanel", order=30)]
+
+
+@hookimpl
+def medoffice_palette_actions():
+    """The palette's "Take payment", "Charge entry" and "Claims queue"."""
+    from medoffice.core import ActionContribution
+
+    actions = "medoffice.plugins.billing.screens.actions"
+    return [
+        ActionContribution(id="billing.take-payment", title="Take payment", action=f"{actions}:take_payment",
+                           help="a patient's copay or payment at the desk, with a receipt", permission="billing.post"),
+        ActionContribution(id="billing.charge-entry", title="Charge entry", action=f"{actions}:charge_entry",
+                           help="F7: diagnoses and charge lines of the open encounters", permission="billing.charge"),
+        ActionContribution(id="billing.claims-queue", title="Claims queue", action=f"{actions}:claims_queue",
+                           help="F8: build, scrub and export claims", permission="billing.claims"),
+    ]
