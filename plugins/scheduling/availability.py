@@ -20,9 +20,10 @@ public holidays of the practice's country (the ``holidays`` package).
   takes the provider off for its whole local days.
 
 Booking policy (see docs/scheduling.md#availability-rules): a closure or a holiday is
-absolute, the office is shut; an exception or approved time off may be overridden by a user
-with ``scheduling.overbook`` giving a reason (the provider agreed to come in), and that is
-audited with the booking.
+absolute, the office is shut; so is approved time off (the rota must tell the truth: to see
+patients that day, the time off is cancelled or changed first). An exception may be
+overridden by a user with ``scheduling.overbook`` giving a reason (the provider agreed to
+come in), and that is audited with the booking.
 """
 
 from __future__ import annotations
@@ -266,7 +267,8 @@ def check_booking(ctx: Context, provider: Any, location_id: int, start: dt.datet
     ``may_override`` (an overbooking with a reason), for the audit log.
 
     Raises:
-        ValidationError: the location is closed (never overridable), or the provider is away.
+        ValidationError: the location is closed or the provider has approved time off (never
+            overridable), or the provider is away (an exception).
     """
     zone = ctx.timezone
     first = start.astimezone(zone).date()
@@ -279,12 +281,13 @@ def check_booking(ctx: Context, provider: Any, location_id: int, start: dt.datet
         if why is not None:
             raise ValidationError(f"{place} is closed on {day:%a %Y-%m-%d} ({why})", field="start")
         day += dt.timedelta(days=1)
-    away = []
     day = first
     while day <= last:
         if calendar.off(provider.id, day):
-            away.append(f"{provider.name} has approved time off on {day:%a %Y-%m-%d}")
+            raise ValidationError(f"{provider.name} has approved time off on {day:%a %Y-%m-%d} "
+                                  "(cancel or change the time off to book that day)", field="start")
         day += dt.timedelta(days=1)
+    away = []
     for a, b, kind, reason in calendar.away(provider.id, start, end):
         span = f"{ctx.local(a):%a %Y-%m-%d %H:%M}-{ctx.local(b):%H:%M}" if ctx.local(a).date() == ctx.local(b).date() \
             else f"{ctx.local(a):%a %Y-%m-%d %H:%M} to {ctx.local(b):%a %Y-%m-%d %H:%M}"

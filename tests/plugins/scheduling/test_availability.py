@@ -163,7 +163,7 @@ class TestBookingRefusals:
     def test_approved_time_off_is_refused_for_a_booking_and_a_move(self, medoffice_practice, world):
         record = book(medoffice_practice, world.ann, world.adams, "2026-01-06 09:00")
         time_off(medoffice_practice, world.adams, dt.date(2026, 1, 8), dt.date(2026, 1, 9))
-        message = r"^Dr Adams has approved time off on Thu 2026-01-08 \(a manager may overbook with a reason\)$"
+        message = r"^Dr Adams has approved time off on Thu 2026-01-08 \(cancel or change the time off to book that day\)$"
         with pytest.raises(ValidationError, match=message):
             book(medoffice_practice, world.bo, world.adams, "2026-01-08 09:00")
         with pytest.raises(ValidationError, match=message):

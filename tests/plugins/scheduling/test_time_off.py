@@ -190,10 +190,11 @@ class TestProviderLeave:
         with pytest.raises((Conflict, ValidationError), match="approved (leave|time off)"):
             with medoffice_practice.operation("frontdesk") as ctx:
                 booking.book(ctx, world.bo, world.adams, "Check-up", "2026-01-07 10:00")
-        with pytest.raises(Conflict) as caught:
+        with pytest.raises(ValidationError) as caught:
             with medoffice_practice.operation("manager") as ctx:
                 booking.book(ctx, world.bo, world.adams, "Check-up", "2026-01-07 10:00", overbook_reason="urgent")
-        assert caught.value.message == "cannot book: scheduling: Dr Adams is on approved leave on 2026-01-07"
+        assert caught.value.message == ("Dr Adams has approved time off on Wed 2026-01-07 "
+                                        "(cancel or change the time off to book that day)")
         with pytest.raises((Conflict, ValidationError), match="approved (leave|time off)"):  # nor moved onto it
             with medoffice_practice.operation("frontdesk") as ctx:
                 other = booking.book(ctx, world.cy, world.adams, "Check-up", "2026-01-08 10:00")
@@ -225,7 +226,8 @@ class TestCommandLine:
         refused = medoffice_cli("appointments", "book", cli_world.ann, "--provider", str(cli_world.adams), "--type",
                                 "Check-up", "--at", "2030-03-13 09:00", "--overbook", "urgent", user="manager")
         assert (refused.exit_code, refused.stderr) == (
-            1, "error: cannot book: scheduling: Dr Adams is on approved leave on 2030-03-13\n")
+            1, "error: Dr Adams has approved time off on Wed 2030-03-13 (cancel or change the time off to book that "
+               "day)\n")
 
     @pytest.mark.parametrize(("args", "message"), [
         (["--first", "2030-03-12", "--last", "2030-03-11"], "the last day (2030-03-11) is before the first (2030-03-12)"),
