@@ -12,6 +12,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from medoffice.core import PluginInfo, hookimpl
 from medoffice.core.audit import iter_entries
 from medoffice.core.errors import NotFound, ValidationError
 from medoffice.plugins.scheduling import booking, recurring, waitlist
@@ -20,6 +21,31 @@ from medoffice.plugins.scheduling.models import Appointment, Series
 pytestmark = pytest.mark.medoffice_plugins("scheduling")
 
 UTC = dt.timezone.utc
+
+
+class ClosedDays:
+    """Another plugin that refuses bookings on the days it is told (a closure it keeps)."""
+
+    plugin_info = PluginInfo(id="closed-days", title="Closed days", api_version=1)
+
+    def __init__(self) -> None:
+        self.days: set[dt.date] = set()
+
+    @hookimpl
+    def medoffice_validate_appointment(self, ctx, proposal):
+        if ctx.local(proposal.start).date() in self.days:
+            return "the practice is closed that day"
+        return None
+
+
+@pytest.fixture
+def closed_days():
+    return ClosedDays()
+
+
+@pytest.fixture
+def medoffice_extra_plugins(closed_days):
+    return [closed_days]
 
 
 def counts(practice) -> tuple[int, int, int]:
@@ -64,6 +90,24 @@ def test_a_series_with_one_taken_week_writes_nothing_and_names_the_week(medoffic
     assert [o.number for o in refused.value.occurrences if o.problem] == [3]
     assert counts(medoffice_practice) == before
     assert starts(medoffice_practice, world.ann) == []
+
+
+def test_every_occurrence_gets_the_checks_of_a_single_booking(medoffice_practice, world, closed_days):
+    """Outside the provider's hours, and a day another plugin refuses: both named, nothing
+    booked."""
+    closed_days.days.add(dt.date(2026, 1, 13))
+    before = counts(medoffice_practice)
+    with pytest.raises(recurring.SeriesConflict) as refused:
+        with medoffice_practice.operation("frontdesk") as ctx:
+            recurring.book_series(ctx, world.ann, world.adams, "Check-up", "2026-01-06 11:30", count=3, every=1)
+    assert [(o.number, o.problem) for o in refused.value.occurrences if o.problem] == [
+        (2, "cannot book: closed-days: the practice is closed that day")]
+    closed_days.days.clear()
+    with pytest.raises(recurring.SeriesConflict, match=r"#1 Mon 2026-01-12 11:45: Dr Adams is not available "
+                                                       r"Mon 2026-01-12 11:45-12:15 \(outside their availability\)"):
+        with medoffice_practice.operation("frontdesk") as ctx:
+            recurring.book_series(ctx, world.ann, world.adams, "Check-up", "2026-01-12 11:45", count=2)
+    assert counts(medoffice_practice) == before
 
 
 def test_skip_conflicts_books_the_free_weeks_and_reports_the_taken_one(medoffice_practice, world):
