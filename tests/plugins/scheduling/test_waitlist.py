@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from medoffice.core import PluginInfo, hookimpl
-from medoffice.core.errors import Conflict, NotFound, ValidationError
+from medoffice.core.errors import Conflict, NotFound, PluginError, ValidationError
 from medoffice.core.records import WaitlistOffer
 from medoffice.plugins.scheduling import booking, waitlist
 from medoffice.plugins.scheduling.models import WaitlistEntry
@@ -32,9 +32,12 @@ class OfferRecorder:
 
     def __init__(self) -> None:
         self.offers: list[WaitlistOffer] = []
+        self.broken = False
 
     @hookimpl
     def medoffice_waitlist_offer(self, ctx, offer):
+        if self.broken:
+            raise RuntimeError("the SMS gateway is down")
         self.offers.append(offer)
 
 
@@ -127,6 +130,20 @@ def test_a_no_show_a_past_slot_and_a_still_busy_provider_offer_nothing(medoffice
         booking.cancel(ctx, later.id, "too late to offer")
     assert recorder.offers == []
     assert statuses(medoffice_practice) == {world.cy: "waiting"}
+
+
+def test_a_failing_delivery_plugin_rolls_the_cancellation_back_and_is_named(medoffice_practice, world, recorder):
+    with medoffice_practice.operation("frontdesk") as ctx:
+        ann = booking.book(ctx, world.ann, world.adams, "Check-up", "2026-01-06 09:00")
+        waitlist.add(ctx, world.bo, "Check-up")
+    recorder.broken = True
+    with pytest.raises(PluginError, match="plugin 'offer-recorder': medoffice_waitlist_offer raised RuntimeError: "
+                                          "the SMS gateway is down"):
+        with medoffice_practice.operation("frontdesk") as ctx:
+            booking.cancel(ctx, ann.id, "feeling better")
+    with medoffice_practice.operation("frontdesk", write=False) as ctx:
+        (still,) = booking.list_for_patient(ctx, world.ann)
+    assert (still.status, statuses(medoffice_practice)) == ("booked", {world.bo: "waiting"})
 
 
 def test_book_from_an_entry_and_remove_one_with_a_reason(medoffice_practice, world):
