@@ -1,5 +1,5 @@
-"""The staff rota of the demo practice: this week's front-desk and medical-assistant shifts,
-the headcount each role needs, one day short of a receptionist, and a time-off request
+"""The staff rota of the demo practice: this working week's (at a weekend, the next one's)
+front-desk and medical-assistant shifts, the headcount each role needs, one day short of a receptionist, and a time-off request
 waiting for the manager, so that ``medoffice rota coverage`` has something to show.
 
 Called from :func:`.demo.populate` in the demo's unit of work, as the system user; the same
@@ -31,7 +31,9 @@ def populate(ctx: Context, seed: int) -> None:
     for role, headcount in NEEDS:
         coverage.set_need(ctx, role, main, "mon-fri", headcount)
     today = ctx.local(ctx.now()).date()
-    monday = today - dt.timedelta(days=today.weekday())
+    # This working week, or the next one at a weekend (the demo's bookings are the coming days).
+    monday = today - dt.timedelta(days=today.weekday()) if today.weekday() < WORKDAYS \
+        else today + dt.timedelta(days=7 - today.weekday())
     short_day = rng.randrange(WORKDAYS)
     front_desk = [p for p in people if p.role == "front_desk"]
     for person in people:
