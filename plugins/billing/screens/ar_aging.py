@@ -87,9 +87,9 @@ class ArAgingScreen(Screen[None]):
             table = self.query_one(table_id, DataTable)
             table.clear(columns=True)
             for index, column in enumerate(report.columns):
-                table.add_column(column.capitalize() if index == 0 else column, width=24 if index == 0 else 9)
+                table.add_column(column.capitalize() if index == 0 else column, width=22 if index == 0 else 8)
             for row in report.rows:
-                cells = [Text(str(row[0])[:24])] + [Text(str(v), justify="right") for v in row[1:]]
+                cells = [Text(str(row[0])[:22])] + [Text(str(v), justify="right") for v in row[1:]]
                 if row[0] == "total":
                     for cell in cells:
                         cell.stylize("bold")

@@ -160,8 +160,8 @@ class ClaimsQueueScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "Claims queue"
         table = self.query_one("#claims", DataTable)
-        for label, width in (("Claim", 9), ("Date", 10), ("Patient", 18), ("Payer", 15), ("Status", 9),
-                             ("Total", 9)):
+        for label, width in (("Claim", 8), ("Date", 10), ("Patient", 15), ("Payer", 13), ("Status", 9),
+                             ("Total", 10)):
             table.add_column(label, width=width)
         self.load()
 
@@ -183,8 +183,8 @@ class ClaimsQueueScreen(Screen[None]):
         table = self.query_one("#claims", DataTable)
         table.clear()
         for claim in self.shown:
-            table.add_row(claim.claim_number, str(claim.date_of_service), _fit(claim.patient, 18),
-                          _fit(claim.payer, 15), Text(claim.status, style=STATUS_STYLES.get(claim.status, "")),
+            table.add_row(claim.claim_number, str(claim.date_of_service), _fit(claim.patient, 15),
+                          _fit(claim.payer, 13), Text(claim.status, style=STATUS_STYLES.get(claim.status, "")),
                           Text(money(claim.total), justify="right"), key=str(claim.id))
         counts = "  ".join(f"{status} {len(queue.claims[status])}" for status in WORKING)
         self.query_one("#claims-title", Static).update(f"Claims: {counts}  ·  showing {self.showing}")
