@@ -1,0 +1,341 @@
+"""How long from process start to the day board being interactive, against a bare Textual app?
+
+Two programs, each started as a process of its own, alternating, as the median of repeats, so
+the ratio holds on any machine:
+
+- **medoffice**: the reception TUI on the demo practice, as ``medoffice tui`` starts it (the
+  installed plugins discovered from their entry points, the practice opened, the app built on
+  the sign-in screen). A headless pilot signs in as the front desk (it fills the two fields in
+  one go and presses Enter: nobody's typing is timed, the password check is) and, if the home
+  screen is not the day board, opens it the way a user does, with F5. The JSON result says
+  which way the board was reached.
+- **bare Textual**: an ``App`` whose only widget is a ``DataTable`` of the same rows and
+  columns (eight: time, patient, type, provider, room, status, arrived, waiting), read from the
+  same SQLite file with raw ``sqlite3`` in ``on_mount``.
+
+**Interactive** means: the board's table (``#board``) holds every appointment of the day (the
+row count the parent read with raw SQL) *and* the app is idle: :meth:`Pilot.pause` has
+returned, that is every widget of the screen has processed its pending messages (the rows
+have been laid out and a refresh requested), so the next key is handled at once. The clock
+is ``time.perf_counter`` (``CLOCK_MONOTONIC``, the same in every process): the parent reads
+it just before starting the process, the child when the board is interactive; the process's
+exit is not timed. Both apps run headless (Textual's own headless driver: everything is
+composed and rendered, nothing is written to a terminal) at the same size.
+
+The day shown is the demo's busiest day of the coming week: the demo books the next working
+days, so on a weekend "today" is empty. When that day is not today, the practice's clock is
+moved to 10:00 on that day, so the board's "today" is that day (``--day`` picks another).
+
+Run (makes the demo practice first if the file does not exist, with ``medoffice demo``):
+
+    .venv/bin/python bench/tui_startup.py --repeat 11
+
+Target (docs/performance.md): medoffice within 1.5x of the bare app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DB = Path("/tmp/medoffice-bench/tui/demo.sqlite")
+COLUMNS = ("Time", "Patient", "Type", "Provider", "Room", "Status", "Arr.", "Wait")
+
+DAY_ROWS = """
+SELECT a.starts_at, p.last_name || ', ' || p.first_name, t.name, s.name, r.name, a.status, a.arrived_at
+FROM scheduling_appointment AS a
+JOIN scheduling_appointment_type AS t ON t.id = a.type_id
+JOIN core_patient AS p ON p.id = a.patient_id
+JOIN core_staff AS s ON s.id = a.provider_id
+LEFT JOIN core_room AS r ON r.id = a.room_id
+WHERE a.starts_at >= ? AND a.starts_at < ?
+ORDER BY s.name, a.starts_at, a.id
+"""
+
+
+# -- the practice and its day (raw sqlite3, in the parent and in the bare app) ---------------------
+
+
+def stamp(moment: dt.datetime) -> str:
+    """A UTC time as SQLAlchemy stores it in SQLite."""
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def zone_of(path: Path):
+    from zoneinfo import ZoneInfo
+
+    with sqlite3.connect(path) as conn:
+        (name,) = conn.execute("SELECT timezone FROM core_practice").fetchone()
+    return ZoneInfo(name)
+
+
+def day_bounds(path: Path, day: dt.date) -> tuple[str, str]:
+    zone = zone_of(path)
+    start = dt.datetime.combine(day, dt.time(), zone)
+    return stamp(start), stamp(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), zone))
+
+
+def day_rows(path: Path, day: dt.date) -> list[tuple[str, ...]]:
+    """The day's appointments as the board's eight cells, with raw sqlite3."""
+    zone = zone_of(path)
+
+    def clock(value: str | None) -> str:
+        if not value:
+            return ""
+        moment = dt.datetime.fromisoformat(value).replace(tzinfo=dt.timezone.utc)
+        return moment.astimezone(zone).strftime("%H:%M")
+
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute(DAY_ROWS, day_bounds(path, day)).fetchall()
+    finally:
+        conn.close()
+    return [(clock(start), patient, kind, provider, room or "", status, clock(arrived), "")
+            for start, patient, kind, provider, room, status, arrived in rows]
+
+
+def busiest_day(path: Path) -> tuple[dt.date, int]:
+    """The local day from today on with the most appointments (today if it ties)."""
+    zone = zone_of(path)
+    today = dt.datetime.now(zone).date()
+    with sqlite3.connect(path) as conn:
+        starts = [s for (s,) in conn.execute("SELECT starts_at FROM scheduling_appointment WHERE starts_at >= ?",
+                                            (day_bounds(path, today)[0],))]
+    counts: dict[dt.date, int] = {}
+    for value in starts:
+        local = dt.datetime.fromisoformat(value).replace(tzinfo=dt.timezone.utc).astimezone(zone).date()
+        counts[local] = counts.get(local, 0) + 1
+    if not counts:
+        raise SystemExit(f"{path} has no appointments from today on: make the demo again (delete the file)")
+    best = max(sorted(counts), key=lambda d: counts[d])
+    return best, counts[best]
+
+
+def bench_env(path: Path) -> dict[str, str]:
+    """The environment of every process: the practice's home (config, audit key) beside the file."""
+    env = dict(os.environ)
+    env["MEDOFFICE_HOME"] = str(path.with_name(path.name + ".home"))
+    env["MEDOFFICE_DB"] = f"sqlite:///{path}"
+    return env
+
+
+def ensure_demo(path: Path, patients: int) -> None:
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    medoffice = str(Path(sys.executable).with_name("medoffice"))
+    subprocess.run([medoffice, "--db", f"sqlite:///{path}", "demo", "--patients", str(patients), "--json"],
+                   check=True, stdout=subprocess.DEVNULL, env=bench_env(path))
+
+
+# -- the children ---------------------------------------------------------------------------------
+
+
+async def wait_until(condition, timeout: float = 60.0) -> None:
+    import asyncio
+
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the app did not get there in time")
+        await asyncio.sleep(0.001)
+
+
+def board_table(app: Any) -> Any | None:
+    """The day board's table on the screen shown, if the screen is the day board."""
+    from textual.widgets import DataTable
+
+    found = app.screen.query("#board")
+    return found.first(DataTable) if found else None
+
+
+def child_medoffice(args: argparse.Namespace, marks: dict[str, float], info: dict[str, Any]) -> None:
+    from medoffice.core.runtime import open_runtime, utc_now
+    from medoffice.tui.app import MedofficeApp
+    from medoffice.tui.screens.signin import SignInScreen
+    from textual.widgets import Input
+
+    marks["imported"] = time.perf_counter()
+    clock = utc_now
+    if args.day is not None:  # move the practice's clock to 10:00 on the day shown
+        day = dt.date.fromisoformat(args.day)
+        target = dt.datetime.combine(day, dt.time(10), zone_of(args.db))
+        if day != dt.datetime.now(target.tzinfo).date():
+            shift = target - utc_now()
+            clock = lambda: utc_now() + shift  # noqa: E731
+    runtime = open_runtime(clock=clock)  # the URL and the plugins as `medoffice tui` finds them
+    marks["practice open"] = time.perf_counter()
+    app = MedofficeApp(runtime)
+
+    async def drive(pilot: Any) -> None:
+        await wait_until(lambda: isinstance(app.screen, SignInScreen))
+        await pilot.pause()
+        marks["sign-in shown"] = time.perf_counter()
+        form = app.screen
+        form.query_one("#username", Input).value = args.user
+        form.query_one("#password", Input).value = args.password
+        form.query_one("#password", Input).focus()
+        await pilot.press("enter")
+        await wait_until(lambda: app.user is not None and not isinstance(app.screen, SignInScreen))
+        marks["signed in"] = time.perf_counter()
+        await pilot.pause()
+        info["opened_with"] = "home"
+        if board_table(app) is None:
+            info["opened_with"] = "F5"
+            await pilot.press("f5")
+        await wait_until(lambda: (t := board_table(app)) is not None and t.row_count >= args.rows)
+        await pilot.pause()
+        marks["interactive"] = time.perf_counter()
+        table = board_table(app)
+        info["rows"] = table.row_count
+        info["columns"] = len(table.columns)
+        info["screen"] = type(app.screen).__name__
+        app.exit()
+
+    try:
+        app.run(headless=True, size=args.size, auto_pilot=drive)
+    finally:
+        runtime.close()
+
+
+def child_bare(args: argparse.Namespace, marks: dict[str, float], info: dict[str, Any]) -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable
+
+    marks["imported"] = time.perf_counter()
+    day = dt.date.fromisoformat(args.day) if args.day else dt.date.today()
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DataTable(id="board", cursor_type="row", zebra_stripes=True)
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_columns(*COLUMNS)
+            table.add_rows(day_rows(args.db, day))
+
+    app = Bare()
+
+    async def drive(pilot: Any) -> None:
+        await wait_until(lambda: (t := board_table(app)) is not None and t.row_count >= args.rows)
+        await pilot.pause()
+        marks["interactive"] = time.perf_counter()
+        table = board_table(app)
+        info["rows"] = table.row_count
+        info["columns"] = len(table.columns)
+        app.exit()
+
+    app.run(headless=True, size=args.size, auto_pilot=drive)
+
+
+def run_child(args: argparse.Namespace) -> None:
+    marks: dict[str, float] = {}
+    info: dict[str, Any] = {}
+    (child_medoffice if args.child == "medoffice" else child_bare)(args, marks, info)
+    Path(args.result).write_text(json.dumps({"marks": marks, **info}))
+
+
+# -- the parent -----------------------------------------------------------------------------------
+
+
+def measure(args: argparse.Namespace, which: str, day: dt.date, rows: int, result: Path) -> dict[str, Any]:
+    """Run one child; its marks as seconds since the process was started."""
+    result.unlink(missing_ok=True)
+    argv = [sys.executable, __file__, "--child", which, "--db", str(args.db), "--day", day.isoformat(),
+            "--rows", str(rows), "--size", f"{args.size[0]}x{args.size[1]}", "--user", args.user,
+            "--password", args.password, "--result", str(result)]
+    start = time.perf_counter()
+    subprocess.run(argv, check=True, env=bench_env(args.db), stdout=subprocess.DEVNULL, timeout=120)
+    data = json.loads(result.read_text())
+    data["marks"] = {name: at - start for name, at in data["marks"].items()}
+    return data
+
+
+def size(text: str) -> tuple[int, int]:
+    columns, _, lines = text.partition("x")
+    return int(columns), int(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=DEFAULT_DB, help="the demo practice (made if missing)")
+    parser.add_argument("--patients", type=int, default=300, help="patients of a demo made here")
+    parser.add_argument("--repeat", type=int, default=11)
+    parser.add_argument("--day", help="the day shown, YYYY-MM-DD (default: the busiest from today on)")
+    parser.add_argument("--size", type=size, default=(80, 24), help="the terminal, COLUMNSxLINES")
+    parser.add_argument("--user", default="frontdesk")
+    parser.add_argument("--password", default="demo")
+    parser.add_argument("--json-out", type=Path, help="write the samples and medians here")
+    parser.add_argument("--child", choices=("medoffice", "bare"), help=argparse.SUPPRESS)
+    parser.add_argument("--rows", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--result", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        run_child(args)
+        return
+
+    ensure_demo(args.db, args.patients)
+    if args.day:
+        day = dt.date.fromisoformat(args.day)
+        rows = len(day_rows(args.db, day))
+    else:
+        day, rows = busiest_day(args.db)
+    if rows == 0:
+        raise SystemExit(f"no appointments on {day}: nothing to show")
+    result = args.db.with_name(f"tui-startup-{os.getpid()}.json")
+    cases = ("bare", "medoffice")
+    samples: dict[str, list[dict[str, Any]]] = {name: [] for name in cases}
+    try:
+        for name in cases:  # warm the file cache and byte-code
+            measure(args, name, day, rows, result)
+        for _ in range(args.repeat):
+            for name in cases:
+                samples[name].append(measure(args, name, day, rows, result))
+    finally:
+        result.unlink(missing_ok=True)
+
+    def median(name: str, mark: str) -> float:
+        return statistics.median(s["marks"][mark] for s in samples[name])
+
+    tui = samples["medoffice"]
+    opened = sorted({s["opened_with"] for s in tui})
+    baseline = median("bare", "interactive")
+    total = median("medoffice", "interactive")
+    password = statistics.median(s["marks"]["signed in"] - s["marks"]["sign-in shown"] for s in tui)
+    summary = {
+        "day": day.isoformat(), "rows": rows, "columns": tui[0]["columns"], "size": list(args.size),
+        "repeat": args.repeat, "opened_with": opened, "board_screen": tui[0]["screen"],
+        "bare_interactive": baseline, "medoffice_interactive": total, "ratio": total / baseline,
+        "ratio_without_sign_in": (total - password) / baseline,
+        "medoffice_phases": {m: median("medoffice", m) for m in tui[0]["marks"]},
+        "bare_phases": {m: median("bare", m) for m in samples["bare"][0]["marks"]},
+        "load": os.getloadavg(),
+    }
+    assert all(s["rows"] == rows for ss in samples.values() for s in ss), "a table missed rows"
+    if args.json_out:
+        args.json_out.write_text(json.dumps({"summary": summary, "samples": samples}, indent=2))
+
+    print(f"Day board of {day} ({rows} rows x {summary['columns']} columns) at {args.size[0]}x{args.size[1]}, "
+          f"median of {args.repeat}; board reached via {', '.join(opened)}; load {summary['load'][0]:.2f}\n")
+    print("| program | phase | median since process start (ms) | ratio to bare |\n|---|---|---:|---:|")
+    for mark, at in summary["bare_phases"].items():
+        print(f"| bare Textual | {mark} | {at * 1000:.0f} | {at / baseline:.2f}x |")
+    for mark, at in summary["medoffice_phases"].items():
+        print(f"| medoffice tui | {mark} | {at * 1000:.0f} | {at / baseline:.2f}x |")
+    print(f"| medoffice tui | interactive, less the sign-in ({password * 1000:.0f} ms) | "
+          f"{(total - password) * 1000:.0f} | {summary['ratio_without_sign_in']:.2f}x |")
+    verdict = "met" if summary["ratio"] <= 1.5 else "missed"
+    print(f"\nStart to interactive board: {summary['ratio']:.2f}x the bare app (target 1.5x: {verdict}).")
+
+
+if __name__ == "__main__":
+    main()
