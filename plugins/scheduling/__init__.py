@@ -100,6 +100,8 @@ def medoffice_screens():
         ScreenContribution(id="scheduling.book", title="Book an appointment", section="schedule",
                            permission="scheduling.book",
                            screen="medoffice.plugins.scheduling.screens.booking:BookingScreen", key="f6"),
+        ScreenContribution(id="scheduling.rota", title="Staff rota", section="staff", permission="scheduling.rota",
+                           screen="medoffice.plugins.scheduling.screens.staff_rota:StaffRotaScreen"),
     ]
 
 
