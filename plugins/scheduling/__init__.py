@@ -102,6 +102,9 @@ def medoffice_screens():
                            screen="medoffice.plugins.scheduling.screens.booking:BookingScreen", key="f6"),
         ScreenContribution(id="scheduling.rota", title="Staff rota", section="staff", permission="scheduling.rota",
                            screen="medoffice.plugins.scheduling.screens.staff_rota:StaffRotaScreen"),
+        ScreenContribution(id="scheduling.time_off", title="Time off", section="staff",
+                           permission="scheduling.time_off",
+                           screen="medoffice.plugins.scheduling.screens.time_off_requests:TimeOffScreen"),
     ]
 
 

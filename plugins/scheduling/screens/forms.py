@@ -189,3 +189,36 @@ def field_error(field: str, message: str) -> ValidationError:
 
 
 __all__ = ["Call", "Field", "FormDialog", "field_error"]
+
+
+class NoticeDialog(ModalScreen[None]):
+    """Shows a few lines (what an approval collides with, a series' conflicts); Enter or
+    Escape closes it.
+
+    Args:
+        title: the first line, in bold.
+        lines: the rest.
+    """
+
+    CSS_PATH = "forms.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="scheduling.notice.close"),
+        Binding("enter", "close", "Close", show=False),
+    ]
+
+    def __init__(self, title: str, lines: Sequence[str]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.lines = list(lines)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label(self.title_text, classes="form-title", markup=False)
+            yield Static("\n".join(self.lines), id="notice-text", markup=False)
+            yield Static("Enter or Escape: close", classes="form-help", markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+__all__ += ["NoticeDialog"]

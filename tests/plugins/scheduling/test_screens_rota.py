@@ -13,10 +13,11 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from medoffice.core.services import staff
-from medoffice.plugins.scheduling import coverage, rota
-from medoffice.plugins.scheduling.screens.dialogs import ChoiceDialog
-from medoffice.plugins.scheduling.screens.forms import FormDialog
+from medoffice.plugins.scheduling import coverage, rota, time_off
+from medoffice.plugins.scheduling.screens.dialogs import ChoiceDialog, ReasonDialog
+from medoffice.plugins.scheduling.screens.forms import FormDialog, NoticeDialog
 from medoffice.plugins.scheduling.screens.staff_rota import StaffRotaScreen
+from medoffice.plugins.scheduling.screens.time_off_requests import TimeOffScreen
 from medoffice.testing import wait_for
 from medoffice.tui.app import MedofficeApp
 
@@ -137,6 +138,71 @@ class TestStaffRota:
             await pilot.pause()
             assert not isinstance(app.screen, StaffRotaScreen)
             assert any("no screen 'scheduling.rota'" in n.message for n in app._notifications)
+
+
+def link(practice, staff_id: int, username: str) -> None:
+    with practice.operation("manager") as ctx:
+        staff.update(ctx, staff_id, {"user": username})
+
+
+def statuses(practice) -> list[tuple[str, str, str | None]]:
+    with practice.operation("manager", write=False) as ctx:
+        return [(str(r.first_day), r.status, r.decision_note) for r in time_off.list_time_off(ctx)]
+
+
+async def open_time_off(pilot) -> TimeOffScreen:
+    app = pilot.app
+    await wait_for(pilot, lambda: app.home is not None and app.screen is app.home)
+    app.open_plugin_screen("scheduling.time_off")
+    await wait_for(pilot, lambda: isinstance(app.screen, TimeOffScreen) and app.screen.data is not None)
+    await pilot.pause()
+    return app.screen
+
+
+class TestTimeOff:
+    async def test_the_receptionist_asks_and_the_manager_approves_seeing_her_shift(self, medoffice_practice,
+                                                                                   world):
+        """Cleo (user frontdesk) asks for Thursday and Friday with n; the manager's list has it
+        to decide; a approves it and lists her Thursday shift, to reassign."""
+        link(medoffice_practice, world.clerk, "frontdesk")
+        with medoffice_practice.operation("manager") as ctx:
+            rota.add_shift(ctx, world.clerk, "Main", "2026-01-08", "08:00", "16:30")
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            screen = await open_time_off(pilot)
+            assert screen.check_action("approve", ()) is False
+            await pilot.press("n")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, FormDialog))
+            assert not pilot.app.screen.query("#field-staff")  # her own days only
+            await pilot.press(*"2026-01-08", "enter", *"2026-01-09", "enter", *"school play", "enter")
+            await wait_for(pilot, lambda: pilot.app.screen is screen and len(screen.data.requests) == 1)
+        assert statuses(medoffice_practice) == [("2026-01-08", "requested", None)]
+        async with medoffice_practice.pilot("manager", size=SMALL) as pilot:
+            screen = await open_time_off(pilot)
+            assert "1 to decide" in str(screen.query_one("#time-off-title").render())
+            await pilot.press("a")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, NoticeDialog))
+            assert "Thu 2026-01-08 08:00-16:30 at Main" in str(pilot.app.screen.query_one("#notice-text").render())
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: pilot.app.screen is screen and screen.data.requests[0].status == "approved")
+        assert statuses(medoffice_practice) == [("2026-01-08", "approved", None)]
+
+    async def test_the_manager_declines_with_a_note(self, medoffice_practice, world):
+        with medoffice_practice.operation("manager") as ctx:
+            time_off.request(ctx, "2026-01-12", staff_id=world.clerk)
+        async with medoffice_practice.pilot("manager", size=SMALL) as pilot:
+            screen = await open_time_off(pilot)
+            await pilot.press("d")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, ReasonDialog))
+            await pilot.press(*"inventory day", "enter")
+            await wait_for(pilot, lambda: screen.data.requests[0].status == "declined")
+            assert "Declined Cleo Clerk" in str(screen.query_one("#time-off-message").render())
+        assert statuses(medoffice_practice) == [("2026-01-12", "declined", "inventory day")]
+
+    async def test_a_user_with_no_staff_record_is_told_why_in_one_line(self, medoffice_practice, world):
+        async with medoffice_practice.pilot("billing", size=SMALL) as pilot:
+            screen = await open_time_off(pilot)
+            assert "not linked to a staff record" in str(screen.query_one("#time-off-message").render())
+            assert pilot.app.screen is screen
 
 
 @pytest.mark.medoffice_backends("sqlite")  # the look does not depend on the database
