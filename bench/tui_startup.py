@@ -272,6 +272,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", type=Path, default=DEFAULT_DB, help="the demo practice (made if missing)")
     parser.add_argument("--patients", type=int, default=300, help="patients of a demo made here")
     parser.add_argument("--repeat", type=int, default=11)
+    parser.add_argument("--warm", type=int, default=1, help="untimed runs of each program first")
     parser.add_argument("--day", help="the day shown, YYYY-MM-DD (default: the busiest from today on)")
     parser.add_argument("--size", type=size, default=(80, 24), help="the terminal, COLUMNSxLINES")
     parser.add_argument("--user", default="frontdesk")
@@ -297,8 +298,9 @@ def main(argv: list[str] | None = None) -> None:
     cases = ("bare", "medoffice")
     samples: dict[str, list[dict[str, Any]]] = {name: [] for name in cases}
     try:
-        for name in cases:  # warm the file cache and byte-code
-            measure(args, name, day, rows, result)
+        for _ in range(args.warm):  # warm the file cache and byte-code
+            for name in cases:
+                measure(args, name, day, rows, result)
         for _ in range(args.repeat):
             for name in cases:
                 samples[name].append(measure(args, name, day, rows, result))
