@@ -30,6 +30,9 @@ Run (makes the demo practice first if the file does not exist, with ``medoffice 
 
     .venv/bin/python bench/tui_startup.py --repeat 11
 
+``--db`` also takes a practice made by ``bench/scheduling_data.py`` (its audit key beside it;
+pass ``--day 2025-06-02 --password bench-password``), as the smoke test does.
+
 Target (docs/performance.md): medoffice within 1.5x of the bare app.
 """
 
@@ -125,6 +128,9 @@ def bench_env(path: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["MEDOFFICE_HOME"] = str(path.with_name(path.name + ".home"))
     env["MEDOFFICE_DB"] = f"sqlite:///{path}"
+    beside = path.with_name(path.name + ".audit-key")  # a practice made by bench/scheduling_data.py
+    if beside.exists():
+        env["MEDOFFICE_AUDIT_KEY_FILE"] = str(beside)
     return env
 
 

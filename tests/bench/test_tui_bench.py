@@ -1,4 +1,4 @@
-"""The TUI benchmarks still run: a small demo and a tiny practice, one round each.
+"""The TUI benchmarks still run: a tiny generated practice, one round each.
 
 The numbers themselves are not checked (they belong in docs/performance.md, not in tests);
 what is checked is that each benchmark reaches what it says it times (the day board with
@@ -14,7 +14,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).resolve().parents[2] / "bench"
+TODAY = "2025-06-02"  # the generated practice's "today" (a Monday)
 
 
 def run(script: str, *args: str, home: Path) -> str:
@@ -24,22 +27,32 @@ def run(script: str, *args: str, home: Path) -> str:
     return done.stdout
 
 
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny practice from the scheduling generator: 300 patients, its "today" booked."""
+    folder = tmp_path_factory.mktemp("bench")
+    path = folder / "tiny.sqlite"
+    run("scheduling_data.py", str(path), "--scale", "tiny", "--seed", "7", home=folder / "home")
+    return path
+
+
 class TestStartup:
-    def test_the_board_and_the_bare_table_show_the_days_appointments(self, tmp_path):
-        """A demo is made, both programs are timed once, and both tables held the day's rows."""
-        demo = tmp_path / "demo.sqlite"
+    def test_the_board_and_the_bare_table_show_the_days_appointments(self, tiny, tmp_path):
+        """Both programs are timed once, and both tables held every appointment of the day."""
         results = tmp_path / "startup.json"
-        table = run("tui_startup.py", "--db", str(demo), "--patients", "40", "--repeat", "1", "--warm", "0",
-                    "--json-out", str(results), home=tmp_path / "home")
+        table = run("tui_startup.py", "--db", str(tiny), "--day", TODAY, "--user", "frontdesk",
+                    "--password", "bench-password", "--repeat", "1", "--warm", "0", "--json-out", str(results),
+                    home=tmp_path / "home")
         data = json.loads(results.read_text())
         summary, samples = data["summary"], data["samples"]
 
-        with sqlite3.connect(demo) as conn:
-            (booked,) = conn.execute("SELECT count(*) FROM scheduling_appointment").fetchone()
-        assert 0 < summary["rows"] <= booked
+        with sqlite3.connect(tiny) as conn:
+            (booked,) = conn.execute("SELECT count(*) FROM scheduling_appointment WHERE starts_at >= ? "
+                                     "AND starts_at < ?", (f"{TODAY} 04:00", f"{TODAY} 23:59")).fetchone()
+        assert summary["rows"] == booked > 0
         for program in ("bare", "medoffice"):
             (sample,) = samples[program]
-            assert (sample["rows"], sample["columns"]) == (summary["rows"], 8)
+            assert (sample["rows"], sample["columns"]) == (booked, 8)
         tui = samples["medoffice"][0]
         assert tui["opened_with"] in ("home", "F5")
         marks = tui["marks"]
@@ -48,19 +61,17 @@ class TestStartup:
 
         ratio = re.search(r"Start to interactive board: ([0-9.]+)x the bare app", table)
         assert ratio is not None and float(ratio.group(1)) == round(summary["ratio"], 2)
-        assert f"Day board of {summary['day']} ({summary['rows']} rows x 8 columns)" in table
+        assert f"Day board of {TODAY} ({booked} rows x 8 columns)" in table
 
 
 class TestSearch:
-    def test_every_key_typed_shows_the_results_the_service_finds(self, tmp_path):
-        """On a tiny practice, each prefix's results reach the screen, as many as the baselines find."""
-        practice = tmp_path / "tiny.sqlite"
-        run("scheduling_data.py", str(practice), "--scale", "tiny", "--seed", "7", home=tmp_path / "home")
-        with sqlite3.connect(practice) as conn:
+    def test_every_key_typed_shows_the_results_the_service_finds(self, tiny, tmp_path):
+        """Each prefix's results reach the screen, as many as both baselines find."""
+        with sqlite3.connect(tiny) as conn:
             (name,) = conn.execute("SELECT search_last FROM core_patient ORDER BY id LIMIT 1").fetchone()
         text = name[:3]
         results = tmp_path / "search.json"
-        table = run("tui_search.py", str(practice), "--text", text, "--repeat", "1", "--json-out", str(results),
+        table = run("tui_search.py", str(tiny), "--text", text, "--repeat", "1", "--json-out", str(results),
                     home=tmp_path / "home")
         data = json.loads(results.read_text())
 
