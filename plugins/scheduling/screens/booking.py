@@ -7,6 +7,11 @@ note. Booking an established patient from their card into the first free slot of
 type is ``b`` and four Enters. Escape goes back one step. ``o`` on the slots overbooks (with
 a reason) for users with ``scheduling.overbook``. The same flow reschedules an appointment
 (``m`` on the day board): it opens on the slots of the appointment's type and provider.
+
+On the confirm step, Ctrl+R repeats the booking (weekly, every N weeks or monthly; a count
+or a last day): every occurrence is checked first (:func:`..recurring.book_series` with
+``dry_run``) and the conflicts are listed; Enter then books the whole series, which is only
+offered when every occurrence is free. Nothing is written before that Enter.
 """
 
 from __future__ import annotations
@@ -45,8 +50,11 @@ PROMPTS = {
     "type": "Which appointment type? Type to filter; Enter picks the highlighted one.",
     "provider": "With whom? Enter picks; \"Any provider\" finds the earliest slot of all.",
     "slot": "When? The earliest free slots; Enter takes one.",
-    "confirm": "Enter books. A note is optional.",
+    "confirm": "Enter books. A note is optional. Ctrl+R repeats it.",
 }
+
+MAX_CONFLICTS_SHOWN = 6
+"""Conflicting occurrences listed on the confirm step; the rest are counted."""
 
 
 def choices(ctx: Context) -> tuple[list[Any], list[tuple[int, str]], dt.date]:
@@ -92,6 +100,7 @@ class BookingScreen(Screen[Any]):
         Binding("o", "overbook", "Overbook", id="scheduling.booking.overbook"),
         Binding("right_square_bracket", "later", "Later", key_display="]", id="scheduling.booking.later"),
         Binding("left_square_bracket", "sooner", "Sooner", key_display="[", id="scheduling.booking.sooner"),
+        Binding("ctrl+r", "repeat", "Repeat", key_display="^r", id="scheduling.booking.repeat"),
         Binding("enter", "enter", "Choose", show=False, priority=True),
     ]
 
@@ -124,6 +133,10 @@ class BookingScreen(Screen[Any]):
         self._refusal: str | None = None
         """Why the last booking was refused, kept on show while the slots are found again."""
         self._asked_patient = patient is None and reschedule is None
+        self.series: dict[str, Any] | None = None
+        """How the booking repeats (``recurring.book_series``'s keywords), or None for once."""
+        self.series_check: Any = None
+        """The dry run of :attr:`series` (a ``recurring.SeriesResult``): what would be booked."""
         """False when the flow opened with a patient (from their card): Escape closes there."""
         if patient is not None:
             self.mrn, self.patient_name = patient.mrn, patient.display_name
@@ -203,8 +216,14 @@ class BookingScreen(Screen[Any]):
             self.query_one("#booking-message", Static).update(message)
 
     def action_back(self) -> None:
-        """Back one step; from the first step, close the flow."""
+        """Back one step; from the first step, close the flow. On the confirm step of a
+        repeated booking, back to booking it once."""
         self._held = 0
+        if self.step == "confirm" and self.series is not None:
+            self.series = self.series_check = None
+            self._show_confirm()
+            self.say("Booking it once.")
+            return
         order = [s for s in STEPS if self._offered(s)]
         index = order.index(self.step) if self.step in order else 0
         if index == 0:
@@ -225,6 +244,8 @@ class BookingScreen(Screen[Any]):
             return self.step == "slot" and may(self.host, OVERBOOK)
         if action in ("later", "sooner"):
             return self.step == "slot"
+        if action == "repeat":
+            return self.step == "confirm" and self.reschedule is None
         return True
 
     # -- Enter -------------------------------------------------------------------------------
@@ -443,6 +464,7 @@ class BookingScreen(Screen[Any]):
         if key is None:
             return
         self.slot = self.slots[int(key)]
+        self.series = self.series_check = None
         self.go("confirm")
 
     def action_later(self) -> None:
@@ -463,6 +485,9 @@ class BookingScreen(Screen[Any]):
     # -- confirming --------------------------------------------------------------------------
 
     def _show_confirm(self) -> None:
+        if self.series is not None:
+            self._show_series()
+            return
         slot = self.slot
         what = type_text(self.type_name or "", self.type_colour).plain
         if self.reschedule is not None:
@@ -475,10 +500,13 @@ class BookingScreen(Screen[Any]):
         self.query_one("#note", Input).display = self.reschedule is None
 
     def action_confirm(self) -> None:
-        """Book (or move to) the chosen slot."""
+        """Book (or move to) the chosen slot; or book the series, when every occurrence is free."""
         if self.step != "confirm" or self.slot is None or self.booking:
             return
         note = self.query_one("#note", Input).value.strip() or None
+        if self.series is not None:
+            self._submit_series(note)
+            return
         self._submit(self.slot.provider_id, self.slot.start, note=note)
 
     def _submit(self, provider_id: int, start: dt.datetime | str, *, note: str | None = None,
@@ -529,6 +557,97 @@ class BookingScreen(Screen[Any]):
 
         self.host.push_screen(OverbookDialog(f"Overbook {self.patient_name} with {name}: when, and why?", start),
                               answered)
+
+    # -- repeating ---------------------------------------------------------------------------
+
+    def action_repeat(self) -> None:
+        """Repeat the booking: ask how, check every occurrence, list the conflicts."""
+        from .. import recurring
+        from .forms import Field, FormDialog, field_error
+
+        if self.step != "confirm" or self.slot is None or self.reschedule is not None:
+            return
+        slot, mrn, type_name = self.slot, self.mrn, self.type_name
+        note = self.query_one("#note", Input).value.strip() or None
+        last = self.series or {}
+        fields = [
+            Field("frequency", "Repeat", value=last.get("frequency", "weekly"),
+                  options=(("weekly", "weekly"), ("monthly", "monthly"))),
+            Field("every", "Every", value=str(last.get("every", 1)), placeholder="1: every week (or month)"),
+            Field("count", "Times", value=str(last.get("count") or ("" if last else 4)),
+                  placeholder="how many in all, or blank and a last day"),
+            Field("until", "Until", value=str(last.get("until") or ""), placeholder="YYYY-MM-DD (or a count)"),
+        ]
+        chosen: dict[str, Any] = {}
+
+        def build(values: dict[str, Any]) -> Any:
+            if not values["count"] and not values["until"]:
+                raise field_error("count", "give how many times, or a last day")
+            chosen.update(frequency=values["frequency"], every=values["every"] or "1",
+                          count=values["count"] or None, until=values["until"] or None)
+            return (recurring.book_series, (mrn, slot.provider_id, type_name, slot.start),
+                    {**chosen, "note": note, "dry_run": True})
+
+        def checked(result: Any) -> None:
+            if result is None:
+                return
+            self.series, self.series_check = dict(chosen), result
+            self._show_series()
+
+        self.host.push_screen(FormDialog(self.host, f"Repeat {self.patient_name}'s {type_name} from "
+                                         f"{when(slot.start)}", fields, build), checked)
+
+    def _series_words(self) -> str:
+        series = self.series or {}
+        every = int(series.get("every") or 1)
+        unit = "week" if series.get("frequency") == "weekly" else "month"
+        how = f"every {every} {unit}s" if every > 1 else ("weekly" if unit == "week" else "monthly")
+        return how + (f", {series['count']} times" if series.get("count") else f", until {series.get('until')}")
+
+    def _show_series(self) -> None:
+        """The series on the confirm step: how many are free, and every conflict."""
+        result, slot = self.series_check, self.slot
+        what = type_text(self.type_name or "", self.type_colour).plain
+        refused = result.refused
+        lines = [f"Book {self.patient_name}: {what} with {slot.provider}, {self._series_words()}, "
+                 f"from {when(slot.start)}: {len(result.occurrences)} occurrences, "
+                 f"{len(result.occurrences) - len(refused)} free."]
+        lines += [f"  {o.label}: {o.problem}" for o in refused[:MAX_CONFLICTS_SHOWN]]
+        if len(refused) > MAX_CONFLICTS_SHOWN:
+            lines.append(f"  and {len(refused) - MAX_CONFLICTS_SHOWN} more")
+        lines += [f"  {o.label}: {o.adjusted}" for o in result.occurrences if o.adjusted and not o.problem][:2]
+        if refused:
+            lines.append(f"Nothing is booked: {len(refused)} conflict{'s' * (len(refused) != 1)}. "
+                         "Ctrl+R: change the repeat   Escape: book it once")
+        else:
+            lines.append("Enter: book them all   Ctrl+R: change   Escape: book it once")
+        self.query_one("#confirm-text", Static).update("\n".join(lines))
+        self.say(f"Checked {len(result.occurrences)} dates; nothing written yet.")
+
+    def _submit_series(self, note: str | None) -> None:
+        from .. import recurring
+
+        result, slot = self.series_check, self.slot
+        if result is None or result.refused:
+            count = len(result.refused) if result is not None else 0
+            self.say(f"Not booked: {count} occurrence{'s' * (count != 1)} conflict (Ctrl+R to change, "
+                     "Escape to book once).")
+            return
+        self.booking = True
+        self.say("Booking the series…")
+
+        def done(series: Any) -> None:
+            self.booking = False
+            self.notify(f"Booked {series.patient}: {series.appointment_type}, {len(series.booked)} occurrences "
+                        f"from {when(series.occurrences[0].start)}.", markup=False)
+            self.dismiss(series)
+
+        def failed(message: str) -> None:
+            self.booking = False
+            self.say(f"Not booked: {message}")
+
+        run_call(self, self.host, recurring.book_series, self.mrn, slot.provider_id, self.type_name, slot.start,
+                 **self.series, note=note, done=done, failed=failed)
 
     # -- helpers -----------------------------------------------------------------------------
 

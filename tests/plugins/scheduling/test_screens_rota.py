@@ -13,7 +13,8 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from medoffice.core.services import staff
-from medoffice.plugins.scheduling import coverage, rota, time_off
+from medoffice.plugins.scheduling import booking, coverage, rota, time_off
+from medoffice.plugins.scheduling.screens.booking import BookingScreen
 from medoffice.plugins.scheduling.screens.dialogs import ChoiceDialog, ReasonDialog
 from medoffice.plugins.scheduling.screens.forms import FormDialog, NoticeDialog
 from medoffice.plugins.scheduling.screens.staff_rota import StaffRotaScreen
@@ -203,6 +204,83 @@ class TestTimeOff:
             screen = await open_time_off(pilot)
             assert "not linked to a staff record" in str(screen.query_one("#time-off-message").render())
             assert pilot.app.screen is screen
+
+
+def booked(practice, mrn) -> list[str]:
+    with practice.operation("admin", write=False) as ctx:
+        return [f"{v.start:%Y-%m-%d %H:%M}" for v in booking.list_for_patient(ctx, mrn) if v.status == "booked"]
+
+
+async def to_confirm_with_baker(pilot) -> BookingScreen:
+    """The booking flow for Ann, a Check-up with Dr Baker, his first slot (Mon 08:00), confirm."""
+    app = pilot.app
+    await wait_for(pilot, lambda: app.home is not None and app.screen is app.home)
+    app.open_plugin_screen("scheduling.book")
+    await wait_for(pilot, lambda: isinstance(app.screen, BookingScreen))
+    flow = app.screen
+    await pilot.press(*"Ann", "enter")
+    await wait_for(pilot, lambda: flow.step == "type" and flow.query_one("#types", DataTable).row_count > 0)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: flow.step == "provider" and flow.query_one("#providers", DataTable).row_count)
+    await pilot.press("down", "down", "enter")
+    await wait_for(pilot, lambda: flow.step == "slot" and flow.query_one("#slots", DataTable).row_count > 0)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: flow.step == "confirm")
+    assert f"{flow.slot.start:%a %Y-%m-%d %H:%M}" == "Mon 2026-01-05 08:00" and flow.slot.provider == "Dr Baker"
+    return flow
+
+
+class TestRecurringBooking:
+    async def test_one_conflicting_week_is_listed_and_nothing_is_written(self, medoffice_practice, world):
+        """Bo already has Dr Baker's 08:00 on the 12th. Ctrl+R, weekly four times (the form's
+        default), Ctrl+S: the check lists #2 with its reason; Enter books nothing."""
+        with medoffice_practice.operation("frontdesk") as ctx:
+            booking.book(ctx, world.bo, world.baker, "Check-up", "2026-01-12 08:00")
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            flow = await to_confirm_with_baker(pilot)
+            await pilot.press("ctrl+r")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, FormDialog))
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: pilot.app.screen is flow and flow.series_check is not None)
+            text = str(flow.query_one("#confirm-text").render())
+            assert "weekly, 4 times, from Mon 2026-01-05 08:00: 4 occurrences, 3 free." in text
+            assert "#2 Mon 2026-01-12 08:00: slot taken" in text
+            assert "Nothing is booked: 1 conflict." in text
+            await pilot.press("enter")
+            await pilot.pause()
+            assert "Not booked: 1 occurrence conflict" in str(flow.query_one("#booking-message").render())
+            assert pilot.app.screen is flow
+        assert booked(medoffice_practice, world.ann) == []
+
+    async def test_a_free_series_is_booked_whole_with_enter(self, medoffice_practice, world):
+        """Every 2 weeks, until Feb 2: the 5th, the 19th and Feb 2, all free: Enter books all three."""
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            flow = await to_confirm_with_baker(pilot)
+            await pilot.press("ctrl+r")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, FormDialog))
+            await fill(pilot, pilot.app.screen, every="2", count="", until="2026-02-02")
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: pilot.app.screen is flow and flow.series_check is not None)
+            assert "every 2 weeks, until 2026-02-02" in str(flow.query_one("#confirm-text").render())
+            assert booked(medoffice_practice, world.ann) == []  # checked, not written
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: not isinstance(pilot.app.screen, BookingScreen))
+        assert booked(medoffice_practice, world.ann) == ["2026-01-05 08:00", "2026-01-19 08:00", "2026-02-02 08:00"]
+
+    async def test_bad_repeat_input_is_shown_under_its_field(self, medoffice_practice, world):
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            await to_confirm_with_baker(pilot)
+            await pilot.press("ctrl+r")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, FormDialog))
+            form = pilot.app.screen
+            await fill(pilot, form, every="0", count="")
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: form.query_one("#error-count").display)
+            await fill(pilot, form, count="3")
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: form.query_one("#error-every").display and not form.busy)
+            assert "every must be a whole number from 1 to 52" in str(form.query_one("#error-every").render())
+        assert booked(medoffice_practice, world.ann) == []
 
 
 @pytest.mark.medoffice_backends("sqlite")  # the look does not depend on the database
