@@ -126,3 +126,51 @@ class Settings:
         with os.fdopen(fd, "wb") as handle:
             handle.write(key)
         return key
+
+
+_SAFE_NAMED_KEYS = frozenset({
+    "escape", "enter", "tab", "space", "backspace", "delete", "insert", "home", "end", "pageup",
+    "pagedown", "up", "down", "left", "right",
+})
+
+
+def _safe_key(key: str) -> bool:
+    """Whether ``key`` reaches the app through every terminal, tmux and SSH session: an F-key,
+    plain ctrl+letter, a named key or a single character; never alt/meta chords, ctrl+shift
+    or ctrl with anything but a letter (ctrl+enter arrives as plain enter, or not at all)."""
+    if len(key) == 1 and key.isprintable() and not key.isspace():
+        return True
+    if key in _SAFE_NAMED_KEYS:
+        return True
+    if key[0] == "f" and key[1:].isdigit() and 1 <= int(key[1:]) <= 12:
+        return True
+    modifier, plus, rest = key.partition("+")
+    return modifier == "ctrl" and bool(plus) and len(rest) == 1 and rest.isalpha() and rest.isascii()
+
+
+def keymap_option(options: Mapping[str, Any]) -> dict[str, str]:
+    """The ``[keys]`` table of the config file: binding ids mapped to the keys that replace theirs.
+
+    Each value is a key or several separated by commas (``"f2,ctrl+f"``), written the way
+    Textual names keys (``f6``, ``ctrl+b``, ``escape``, ``x``). Which ids exist is the terminal
+    UI's to check; this checks the table's shape and that every key survives SSH.
+
+    Raises:
+        ConfigurationError: the table is not a table of strings, or a key is one that some
+            terminals mangle (alt or ctrl+shift chords, ctrl+enter…), naming it.
+    """
+    table = options.get("keys", {})
+    if not isinstance(table, Mapping):
+        raise ConfigurationError("[keys] in the config file must be a table of binding id = \"key\"")
+    keymap: dict[str, str] = {}
+    for binding_id, value in table.items():
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigurationError(f"[keys] {binding_id}: give the key as a string, like \"f6\" or \"ctrl+b\"")
+        keys = [k.strip().lower() for k in value.split(",")]
+        bad = [k for k in keys if not k or not _safe_key(k)]
+        if bad:
+            raise ConfigurationError(
+                f"[keys] {binding_id} = {value!r}: {bad[0] or 'an empty key'!s} does not survive every terminal and "
+                "SSH session; use an F-key (f1-f12), ctrl+letter, a named key or a single character")
+        keymap[str(binding_id)] = ",".join(keys)
+    return keymap

@@ -1,7 +1,10 @@
 """The app shell: who is signed in, which screen is up, and the keys that work everywhere.
 
 The shell owns the session state (the signed-in user, the lock) and the navigation between
-the core's screens and the plugins'; :class:`~medoffice.tui.plugin_boundary.PluginBoundary`
+the core's screens and the plugins'. Each top-level section (the today board, patients, and
+every section plugin screens declare: schedule, billing, staff…) is a Textual *mode* with its
+own screen stack, so switching away and back finds the section as it was left, cursor and
+all. :class:`~medoffice.tui.plugin_boundary.PluginBoundary`
 keeps a failing plugin from taking it down. The screens live one per module in
 :mod:`medoffice.tui.screens`, and all data work goes through
 :class:`~medoffice.tui.host.AppScreenHost`.
@@ -10,10 +13,13 @@ keeps a failing plugin from taking it down. The screens live one per module in
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import events
 from textual.app import App
+from textual.await_complete import AwaitComplete
+from textual.screen import Screen
 from textual.binding import Binding, BindingType
 
 from medoffice.core.records import ActionContribution, PatientRecord, UserRecord
@@ -24,7 +30,7 @@ from .commands import MedofficeCommands
 from .contributions import Contributions, import_object, may_see
 from .host import AppScreenHost
 from .idle import CHECK_EVERY_SECONDS, IdleTimer, idle_lock_minutes
-from .keys import key_label, plugin_key
+from .keys import check_keymap, key_label, plugin_key
 from .screens.help import HelpScreen, binding_rows
 from .screens.lock import LockScreen
 from .screens.navigation import NavigationScreen
@@ -32,8 +38,15 @@ from .screens.patient_card import PatientCardScreen
 from .screens.patient_form import PatientFormScreen
 from .screens.patients import PatientSearchScreen
 from .plugin_boundary import PluginBoundary
-from .screens.plugin_host import build_plugin_screen
+from .screens.plugin_host import PluginErrorScreen, build_plugin_screen
 from .screens.signin import SignInScreen
+
+SIGNED_OUT = "signed-out"
+"""The mode (screen stack) of the sign-in screen; nothing of a user's work is in it."""
+PATIENTS = "patients"
+"""The patient search's section; a plugin screen with ``section="patients"`` joins its stack."""
+TODAY = "today"
+"""The section of a home screen that declared the patients section itself."""
 
 SIGNED_IN_ACTIONS = frozenset({
     "find_patient", "register_patient", "screens", "lock", "sign_out", "back", "command_palette",
@@ -51,16 +64,18 @@ class MedofficeApp(PluginBoundary, App[None]):
 
     TITLE = "medoffice"
     CSS_PATH = "app.tcss"
+    MODES: ClassVar = {SIGNED_OUT: Screen}
+    DEFAULT_MODE = SIGNED_OUT
     COMMANDS: ClassVar = {MedofficeCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
-        Binding("f1", "help", "Help", key_display="F1"),
+        Binding("escape", "back", "Back", id="app.back"),
+        Binding("f1", "help", "Help", key_display="F1", id="app.help"),
         Binding("question_mark", "help", "Help", key_display="?", show=False),
-        Binding("f2", "find_patient", "Find", key_display="F2"),
-        Binding("f3", "register_patient", "Register", key_display="F3"),
-        Binding("f4", "screens", "Screens", key_display="F4"),
-        Binding("ctrl+l", "lock", "Lock"),
-        Binding("f9", "sign_out", "Sign out", key_display="F9", show=False),  # F1 and Ctrl+P list it
+        Binding("f2", "find_patient", "Find", key_display="F2", id="app.find_patient"),
+        Binding("f3", "register_patient", "Register", key_display="F3", id="app.register_patient"),
+        Binding("f4", "screens", "Screens", key_display="F4", id="app.screens"),
+        Binding("ctrl+l", "lock", "Lock", id="app.lock"),
+        Binding("f9", "sign_out", "Sign out", key_display="F9", show=False, id="app.sign_out"),  # F1, Ctrl+P list it
     ]
 
     def __init__(self, runtime: Runtime, *, user: UserRecord | None = None) -> None:
@@ -72,12 +87,18 @@ class MedofficeApp(PluginBoundary, App[None]):
         self.host = AppScreenHost(self)
         self.contributions = Contributions.gather(runtime.plugins.hooks)
         self.idle = IdleTimer(idle_lock_minutes(runtime.settings.options))
-        self.home: PatientSearchScreen | None = None
+        self.practice_keymap = check_keymap(runtime.settings.options, runtime.plugins.active_ids)
+        self.home: Screen | None = None
+        """The screen the user lands on: the "today" board a plugin offers, else the search."""
+        self.home_mode = PATIENTS
+        self.search: PatientSearchScreen | None = None
 
     # -- start, sign in, sign out ------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.ui_thread = threading.get_ident()
+        if self.practice_keymap:
+            self.set_keymap(self.practice_keymap)
         for problem in self.contributions.problems:
             self.show_error(problem)
         self.set_interval(CHECK_EVERY_SECONDS, self.lock_if_idle)
@@ -96,19 +117,95 @@ class MedofficeApp(PluginBoundary, App[None]):
         self.locked = False
         self.sub_title = user.full_name
         self.idle.touch()
-        self.home = PatientSearchScreen(self.host)
-        self.push_screen(self.home)
+        self._open_sections(user)
         self.refresh_bindings()
+
+    def _open_sections(self, user: UserRecord) -> None:
+        """The patients section, and the home: the "today" screen a plugin offers, if any."""
+        search = self.search = PatientSearchScreen(self.host)
+        self.add_mode(PATIENTS, lambda: search)
+        self.home, self.home_mode = search, PATIENTS
+        offered = self.contributions.home_for(user)
+        if offered is not None:
+            plugin_id, contribution = offered
+            board = build_plugin_screen(plugin_id, contribution, self.host.for_plugin(plugin_id))
+            if isinstance(board, PluginErrorScreen):  # the patient search stays home
+                self.show_error(board.message)
+            else:
+                board.medoffice_screen_id = contribution.id
+                self.home_mode = contribution.section if contribution.section != PATIENTS else TODAY
+                self.add_mode(self.home_mode, lambda: board)
+                self.home = board
+        self.switch_mode(self.home_mode)
 
     async def action_sign_out(self) -> None:
         """Forget the user and every screen they had open; back to the sign-in screen."""
         self.user = None
         self.locked = False
-        self.home = None
+        self.home = self.search = None
         self.sub_title = ""
+        await self.switch_mode(SIGNED_OUT)
+        for mode in [m for m in self._modes if m != SIGNED_OUT]:
+            await self.remove_mode(mode)
         while len(self.screen_stack) > 1:
             await self.pop_screen()
         self._show_sign_in()
+
+    # -- sections ----------------------------------------------------------------------------
+
+    def pop_screen(self) -> AwaitComplete:
+        """Close the current screen; closing the first screen of a section goes home.
+
+        A plugin section is forgotten when its first screen closes; the patients section is
+        kept. The home's first screen never closes.
+        """
+        if len(self._screen_stack) > 1 or self.current_mode == SIGNED_OUT:
+            return super().pop_screen()
+        mode = self.current_mode
+        if mode == self.home_mode:
+            return AwaitComplete.nothing()
+        self.switch_mode(self.home_mode)
+        if mode == PATIENTS:
+            return AwaitComplete.nothing()
+        return self.remove_mode(mode)
+
+    def replaced_first_screen(self, failed: Screen, error: Screen) -> None:
+        """A home board that failed leaves its error screen as the home (F2 still works)."""
+        error.medoffice_screen_id = getattr(failed, "medoffice_screen_id", None)
+        if failed is self.home:
+            self.home = error
+
+    def show_section(self, section: str, screen_id: str, build: Callable[[], Screen]) -> None:
+        """Show ``screen_id`` in ``section``'s own stack.
+
+        Switching to another section finds it as it was left: the screen is shown where it
+        already is in that stack, else ``build()`` makes it and it goes on top. In the
+        section already shown, the screen is brought back if it is under the top, else a
+        fresh one goes on top.
+
+        Args:
+            section: the section (the Textual mode) the screen belongs to.
+            screen_id: the contribution's id.
+            build: makes the screen.
+        """
+        if section not in self._modes:
+            screen = build()
+            screen.medoffice_screen_id = screen_id
+            self.add_mode(section, lambda: screen)
+            self.switch_mode(section)
+            return
+        stack = self._screen_stacks.get(section, [])
+        mine = [s for s in stack if getattr(s, "medoffice_screen_id", None) == screen_id]
+        if section != self.current_mode:
+            self.switch_mode(section)
+            if mine:
+                return
+        elif mine and mine[-1] is not self.screen:
+            self._pop_to_screen(mine[-1])
+            return
+        screen = build()
+        screen.medoffice_screen_id = screen_id
+        self.push_screen(screen)
 
     # -- locking -----------------------------------------------------------------------------
 
@@ -148,16 +245,18 @@ class MedofficeApp(PluginBoundary, App[None]):
             if action == "register_patient":
                 return may_see(self.user, "patients.write")
             if action == "back":
-                return len(self.screen_stack) > 2 and self.screen is not self.home
+                return len(self.screen_stack) > 1 or self.current_mode != self.home_mode
         return True
 
     async def action_find_patient(self) -> None:
-        """Back to the patient search, ready to type."""
-        if self.home is None:
+        """The patients section's search, ready to type, from anywhere."""
+        search = self.search
+        if search is None:
             return
-        while self.screen is not self.home and self.home in self.screen_stack:
+        await self.switch_mode(PATIENTS)
+        while self.screen is not search and search in self.screen_stack:
             await self.pop_screen()
-        self.home.focus_query()
+        search.focus_query()
 
     def action_register_patient(self) -> None:
         """Open an empty registration form."""
@@ -203,7 +302,9 @@ class MedofficeApp(PluginBoundary, App[None]):
             self.show_error(f"no screen {screen_id!r} for you")
             return
         plugin_id, contribution = found
-        self.push_screen(build_plugin_screen(plugin_id, contribution, self.host.for_plugin(plugin_id)))
+        section = self.home_mode if contribution.home and self.home_mode != PATIENTS else contribution.section
+        self.show_section(section, screen_id,
+                          lambda: build_plugin_screen(plugin_id, contribution, self.host.for_plugin(plugin_id)))
 
     def run_plugin_action(self, plugin_id: str, action: ActionContribution) -> None:
         """Run a plugin's palette action as ``fn(host)``; an error names the plugin."""
@@ -230,7 +331,7 @@ class MedofficeApp(PluginBoundary, App[None]):
         if isinstance(self.screen, HelpScreen):
             return
         enabled = [b for b in self.BINDINGS if isinstance(b, Binding) and self.check_action(b.action, ()) is True]
-        rows = binding_rows(self.screen.BINDINGS) + binding_rows(enabled)
+        rows = binding_rows(self.screen.BINDINGS, self._keymap) + binding_rows(enabled, self._keymap)
         if self.user is not None and not self.locked:
             rows.append(("Ctrl+P", "Command palette: every action and screen"))
             rows += [(key_label(k), f"Open {s.title}") for _, s in self.contributions.screens_for(self.user)

@@ -102,6 +102,11 @@ class Contributions:
         """The patient-card panels ``user`` may see, in display order."""
         return [(p, panel) for p, panel in self.panels if may_see(user, panel.permission)]
 
+    def home_for(self, user: UserRecord | None) -> tuple[str, ScreenContribution] | None:
+        """The "today" home screen ``user`` lands on after sign-in: the first screen marked
+        ``home`` that they may see, or None (the patient search is their home)."""
+        return next(((p, s) for p, s in self.screens_for(user) if s.home), None)
+
     def screen(self, screen_id: str) -> tuple[str, ScreenContribution] | None:
         """The plugin screen with id ``screen_id``, whoever may see it."""
         return next(((p, s) for p, s in self.screens if s.id == screen_id), None)

@@ -7,6 +7,12 @@ F1-F4 and F9 for itself; a plugin's ``ScreenContribution.key`` may take one of t
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from medoffice.core.config import keymap_option
+from medoffice.core.errors import ConfigurationError
+
 PLUGIN_KEYS = frozenset({"f5", "f6", "f7", "f8", "f11", "f12"})
 """The F-keys left for plugin screens (the first plugin to claim one gets it)."""
 
@@ -32,3 +38,34 @@ def key_label(key: str) -> str:
     if key.startswith("f") and key[1:].isdigit():
         return key.upper()
     return "+".join(part.capitalize() for part in key.split("+"))
+
+
+CORE_BINDING_IDS = frozenset({
+    "app.back", "app.help", "app.find_patient", "app.register_patient", "app.screens", "app.lock",
+    "app.sign_out", "lock.sign_out", "patient_search.clear", "patient_card.edit", "patient_form.save",
+})
+"""The shell's own bindings a practice may put on other keys (``[keys]`` in the config file)."""
+
+
+def check_keymap(options: Mapping[str, Any], plugin_ids: Iterable[str]) -> dict[str, str]:
+    """The practice's ``[keys]`` table, checked, ready for ``App.set_keymap``.
+
+    An id is one of :data:`CORE_BINDING_IDS`, or a plugin binding's id, which starts with its
+    enabled plugin's id and a dot (``scheduling.board.check_in``); a plugin's screens are not
+    imported to check the rest of the id.
+
+    Args:
+        options: the config file's settings.
+        plugin_ids: the enabled plugins.
+
+    Raises:
+        ConfigurationError: naming the unknown id or the key that does not survive SSH.
+    """
+    keymap = keymap_option(options)
+    prefixes = tuple(f"{plugin_id}." for plugin_id in plugin_ids)
+    for binding_id in keymap:
+        if binding_id not in CORE_BINDING_IDS and not binding_id.startswith(prefixes):
+            raise ConfigurationError(
+                f"[keys] {binding_id}: no such key binding; the shell's are {', '.join(sorted(CORE_BINDING_IDS))}, "
+                "and a plugin's start with its id (F1 lists the keys of each screen)")
+    return keymap

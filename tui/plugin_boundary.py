@@ -38,6 +38,9 @@ class PluginBoundary(_Base):
     if TYPE_CHECKING:
         def show_error(self, message: str) -> None: ...
 
+    def replaced_first_screen(self, failed: Screen, error: Screen) -> None:
+        """``error`` now stands where ``failed`` was, first in its section; the app may care."""
+
     def _handle_exception(self, error: Exception) -> None:
         """Contain a plugin's failure; let the shell's own bugs end the app as usual.
 
@@ -82,8 +85,14 @@ class PluginBoundary(_Base):
         node = owner.node
         if isinstance(node, Screen):
             if node is self.screen:
-                await self.pop_screen()
-                await self.push_screen(PluginErrorScreen(owner.plugin_id, owner.title, message))
+                error = PluginErrorScreen(owner.plugin_id, owner.title, message)
+                if len(self._screen_stack) > 1:
+                    await self.pop_screen()
+                    await self.push_screen(error)
+                else:  # the first screen of a section: the error takes its place in the section
+                    node._push_result_callback(self, None)  # Textual pops one on a switch
+                    await self.switch_screen(error)
+                    self.replaced_first_screen(node, error)
             return
         if isinstance(node, Widget) and isinstance(parent, Widget):
             panel = PluginErrorPanel(owner.plugin_id, owner.title, message)

@@ -107,6 +107,14 @@ class ScreenContribution:
         section: the navigation section it belongs to (``"patients"``, ``"schedule"``…).
         permission: the user needs it to see the screen at all, or None for everyone.
         key: an optional single key or F-key that opens it from anywhere.
+        home: the screen is the practice's "today" home: the first screen after sign-in
+            for a user who may see it (the first such screen of the enabled plugins wins;
+            everyone else starts on the patient search). Its section keeps the home's stack.
+
+    Each section has its own screen stack in the TUI, so switching from one to another and
+    back finds every section as it was left.
+
+    .. versionchanged:: 1 ``home`` (default False: existing contributions are unchanged).
     """
 
     id: str
@@ -115,6 +123,7 @@ class ScreenContribution:
     section: str = "plugins"
     permission: str | None = None
     key: str | None = None
+    home: bool = False
 
 
 @attrs.frozen

@@ -96,7 +96,8 @@ def medoffice_screens():
 
     return [
         ScreenContribution(id="scheduling.day", title="Day board", section="today", permission="scheduling.read",
-                           screen="medoffice.plugins.scheduling.screens.day_board:DayBoardScreen", key="f5"),
+                           screen="medoffice.plugins.scheduling.screens.day_board:DayBoardScreen", key="f5",
+                           home=True),
         ScreenContribution(id="scheduling.book", title="Book an appointment", section="schedule",
                            permission="scheduling.book",
                            screen="medoffice.plugins.scheduling.screens.booking:BookingScreen", key="f6"),

@@ -101,7 +101,8 @@ async def test_a_screen_failing_after_mount_is_contained_too(plugin_runtime, kit
         await kit.wait_for(pilot, lambda: isinstance(app.screen, PluginErrorScreen))
         assert app.screen.message == f"plugin 'fake': unexpected {error}"
         assert app.is_running and app.return_code is None
-        assert len(app.screen_stack) == 3, "the failed screen was replaced, not stacked under"
+        assert app.screen_stack == [app.screen], "the failed screen was replaced, not stacked under"
+        assert app.current_mode == "plugins", "in the plugin's own section"
         await pilot.press("escape")
         await kit.wait_for(pilot, lambda: app.screen is app.home)
         await pilot.press("f4")

@@ -6,7 +6,7 @@ screen keys), so it cannot drift from what the keys really do.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -21,10 +21,14 @@ HELP_TEXT = ("Ctrl+P opens the command palette: type a few letters of any action
              "Escape goes back. Escape or F1 closes this help.")
 
 
-def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
-    """``(key, description)`` for each binding worth listing (those with a description)."""
+def binding_rows(bindings: Iterable[BindingType], keymap: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """``(key, description)`` for each binding worth listing (those with a description),
+    with the keys the practice's keymap gives them."""
     rows: list[tuple[str, str]] = []
-    for binding in BindingsMap(bindings).key_to_bindings.values():
+    mapped = BindingsMap(bindings)
+    if keymap:
+        mapped.apply_keymap(dict(keymap))
+    for binding in mapped.key_to_bindings.values():
         for b in binding:
             if b.description:
                 rows.append((key_label(b.key_display or b.key), b.description))

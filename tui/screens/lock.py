@@ -40,7 +40,7 @@ class LockScreen(Screen[UserRecord | None]):
 
     CSS_PATH = "lock.tcss"
     AUTO_FOCUS = "#unlock-password"
-    BINDINGS = [Binding("f9", "sign_out", "Sign out", key_display="F9")]
+    BINDINGS = [Binding("f9", "sign_out", "Sign out", key_display="F9", id="lock.sign_out")]
 
     def __init__(self, runtime: Runtime, user: UserRecord) -> None:
         super().__init__()

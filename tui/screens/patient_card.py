@@ -78,7 +78,7 @@ class PatientCardScreen(Screen[None]):
     """
 
     CSS_PATH = "patient_card.tcss"
-    BINDINGS = [Binding("e", "edit", "Edit")]
+    BINDINGS = [Binding("e", "edit", "Edit", id="patient_card.edit")]
 
     def __init__(self, host: AppScreenHost, panels: Sequence[tuple[str, PanelContribution]], mrn: str,
                  *, duplicates: Sequence[PatientRecord] = ()) -> None:

@@ -69,7 +69,7 @@ class PatientFormScreen(Screen[PatientRecord | Registration | None]):
 
     CSS_PATH = "patient_form.tcss"
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save"),
+        Binding("ctrl+s", "save", "Save", id="patient_form.save"),
         Binding("escape", "cancel", "Cancel"),
     ]
 

@@ -45,7 +45,7 @@ class PatientSearchScreen(Screen[None]):
     CSS_PATH = "patients.tcss"
     AUTO_FOCUS = "#query"
     BINDINGS = [
-        Binding("escape", "clear", "Clear"),
+        Binding("escape", "clear", "Clear", id="patient_search.clear"),
         Binding("down", "focus_results", "Results", show=False),
     ]
 

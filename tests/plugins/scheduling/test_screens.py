@@ -452,7 +452,7 @@ class TestKeystrokeBudget:
                     table is None or flow().query_one(table, DataTable).row_count > 0)
 
             await wait_for(pilot, lambda: app.home is not None and app.screen is app.home)
-            await pilot.press(*"Ann")  # the search text: not counted
+            await pilot.press("f2", *"Ann")  # from the day board (home) to the search text: not counted
             await key("enter", lambda: isinstance(app.focused, DataTable) and app.focused.id == "visits")
             await key("b", at("type", "#types"))
             await key("enter", at("provider", "#providers"))
@@ -602,7 +602,7 @@ class TestTypingAhead:
         async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
             app = pilot.app
             await wait_for(pilot, lambda: app.home is not None and app.screen is app.home)
-            await pilot.press(*"Bo", "enter")
+            await pilot.press("f2", *"Bo", "enter")
             await wait_for(pilot, lambda: isinstance(app.focused, DataTable) and app.focused.id == "visits")
             held: list[int] = []  # the Enters waiting each time a list arrived
             play = BookingScreen._play_held
