@@ -106,6 +106,9 @@ def medoffice_screens():
         ScreenContribution(id="scheduling.time_off", title="Time off", section="staff",
                            permission="scheduling.time_off",
                            screen="medoffice.plugins.scheduling.screens.time_off_requests:TimeOffScreen"),
+        ScreenContribution(id="scheduling.waitlist", title="Waitlist", section="schedule",
+                           permission="scheduling.read",
+                           screen="medoffice.plugins.scheduling.screens.waiting_list:WaitlistScreen"),
     ]
 
 

@@ -1,0 +1,386 @@
+"""The waitlist: patients waiting for an earlier slot, oldest first, and booking them.
+
+The list shows the open entries (waiting or offered), who has waited longest first; an
+offered entry is marked and shows the slot a cancellation freed for it. ``a`` adds a patient
+(search as you type, then a form: type, provider or any, location or any, the window, a
+note), ``x`` removes the highlighted entry with a reason, and ``b`` (or Enter) books it: the
+offered slot when there is one (asking first), otherwise one of the slot finder's earliest
+slots for the entry's type, provider and window. Booking closes the entry. Everything goes
+through :mod:`..waitlist` and :mod:`..slots`, as ``medoffice waitlist …`` does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+import attrs
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.worker import get_current_worker
+
+from medoffice.core import Context, MedofficeError
+from medoffice.core.records import PatientRecord
+from medoffice.core.ui import ScreenHost
+
+from ._shared import BOOK, log, may, run_call, when
+from .forms import Field, FormDialog
+from .staff_rota import fit
+
+SLOTS_OFFERED = 10
+"""How many of the slot finder's slots ``b`` offers for an entry without an offer."""
+
+
+@attrs.frozen
+class WaitlistData:
+    """One load of the screen.
+
+    Attributes:
+        entries: the open entries (``waitlist.WaitlistView``), oldest first.
+        offers: entry id -> its last offer (``waitlist.OfferView``).
+        today: the practice's today.
+        types: the appointment types' names.
+        providers: (id, name) of the providers with office hours.
+        locations: the locations' names.
+    """
+
+    entries: tuple[Any, ...]
+    offers: dict[int, Any] = attrs.field(eq=False)
+    today: dt.date
+    types: tuple[str, ...] = attrs.field(eq=False)
+    providers: tuple[tuple[int, str], ...] = attrs.field(eq=False)
+    locations: tuple[str, ...] = attrs.field(eq=False)
+
+
+def waitlist_data(ctx: Context) -> WaitlistData:
+    """The open waitlist with its offers, and the choices the add form offers."""
+    from .. import catalogue, waitlist
+
+    entries = tuple(waitlist.list_entries(ctx))
+    offers = {o.entry.id: o for o in waitlist.offers(ctx)} if any(e.status == "offered" for e in entries) else {}
+    types = tuple(t.name for t in catalogue.list_types(ctx))
+    providers = tuple(sorted({(t.provider_id, t.provider) for t in catalogue.list_templates(ctx)},
+                             key=lambda p: p[1]))
+    locations = tuple(sorted(loc.name for loc in ctx.practice.locations))
+    return WaitlistData(entries, offers, ctx.local(ctx.now()).date(), types, providers, locations)
+
+
+def entry_slots(ctx: Context, type_name: str, first: dt.date, last: dt.date | None,
+                provider_id: int | None) -> list[Any]:
+    """The earliest free slots for an entry: its type, provider (or any), from its earliest
+    day (or today) to its latest (or 30 days on)."""
+    from ..slots import find_slots
+
+    today = ctx.local(ctx.now()).date()
+    start = max(first, today)
+    return find_slots(ctx, type_name, start, last if last is not None and last >= start else None,
+                      provider_id=provider_id, limit=SLOTS_OFFERED)
+
+
+class PatientPicker(ModalScreen[PatientRecord | None]):
+    """Finds a patient as you type (name, date of birth, phone or MRN); Enter takes the
+    highlighted one, Escape gives up."""
+
+    CSS_PATH = "forms.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Back", id="scheduling.picker.cancel"),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("up", "move(-1)", "Up", show=False),
+    ]
+
+    def __init__(self, host: ScreenHost, question: str) -> None:
+        super().__init__()
+        self.host = host
+        self.question = question
+        self.found: list[PatientRecord] = []
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label(self.question, classes="form-title", markup=False)
+            yield Input(id="picker-query", placeholder="name, date of birth, phone or MRN", compact=True)
+            yield DataTable(id="picker-list", cursor_type="row", zebra_stripes=True)
+            yield Static("Enter: choose   Escape: back", classes="form-help", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#picker-list", DataTable).add_columns("MRN", "Name", "Born")
+        self.query_one("#picker-query", Input).focus()
+
+    @on(Input.Changed, "#picker-query")
+    def _typed(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        text = event.value.strip()
+        if text:
+            self._timer = self.set_timer(0.15, lambda: self._search(text))
+
+    @work(thread=True, exclusive=True, group="scheduling-picker", exit_on_error=False)
+    def _search(self, text: str) -> None:
+        from medoffice.core.services import patients
+
+        worker = get_current_worker()
+        try:
+            found = [m.patient for m in self.host.call(patients.find, text, limit=10, write=False)]
+        except Exception as exc:
+            self.host.notify_error(exc)
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show, text, found)
+
+    def _show(self, text: str, found: list[PatientRecord]) -> None:
+        if not self.is_attached or text != self.query_one("#picker-query", Input).value.strip():
+            return
+        self.found = found
+        table = self.query_one("#picker-list", DataTable)
+        table.clear()
+        for p in found:
+            table.add_row(p.mrn, fit(p.display_name, 28), p.date_of_birth.isoformat(), key=p.mrn)
+
+    def action_move(self, delta: int) -> None:
+        table = self.query_one("#picker-list", DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + delta)))
+
+    @on(Input.Submitted, "#picker-query")
+    @on(DataTable.RowSelected, "#picker-list")
+    def _chosen(self) -> None:
+        table = self.query_one("#picker-list", DataTable)
+        if self.found and 0 <= table.cursor_row < len(self.found):
+            self.dismiss(self.found[table.cursor_row])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class WaitlistScreen(Screen[None]):
+    """The open waitlist, oldest first: add, remove, book.
+
+    Args:
+        host: the scheduling plugin's host.
+    """
+
+    CSS_PATH = "waiting_list.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add", "Add", id="scheduling.waitlist.add"),
+        Binding("x", "remove", "Remove", id="scheduling.waitlist.remove"),
+        Binding("b", "book", "Book", id="scheduling.waitlist.book"),
+    ]
+    ACTING = frozenset({"add", "remove", "book"})
+    """Actions that need ``scheduling.book``."""
+
+    def __init__(self, host: ScreenHost) -> None:
+        super().__init__()
+        self.host = host
+        self.data: WaitlistData | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading the waitlist…", id="waitlist-title", markup=False)
+        yield DataTable(id="entries", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="waitlist-message", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Waitlist"
+        table = self.query_one("#entries", DataTable)
+        for label, width in (("#", 3), ("Patient", 14), ("Type", 10), ("With", 9), ("From", 5), ("To", 5),
+                             ("Status", 22)):
+            table.add_column(label, width=width)
+        self.load()
+
+    @work(thread=True, exclusive=True, group="scheduling-waitlist", exit_on_error=False)
+    def load(self) -> None:
+        """Read the waitlist again, off the UI thread."""
+        worker = get_current_worker()
+        try:
+            data = self.host.call(waitlist_data, write=False)
+        except Exception as exc:
+            if not isinstance(exc, MedofficeError):
+                log.exception("loading the waitlist failed")
+            self.host.notify_error(exc)
+            message = str(exc) if isinstance(exc, MedofficeError) else "The waitlist could not load."
+            self.app.call_from_thread(self.say, message)
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self.show, data)
+
+    def show(self, data: WaitlistData) -> None:
+        """Show the open entries, the offered ones marked with their slot."""
+        if not self.is_attached:
+            return
+        self.data = data
+        table = self.query_one("#entries", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for entry in data.entries:
+            offer = data.offers.get(entry.id)
+            if entry.status == "offered":
+                slot = f" {offer.start:%a %m-%d %H:%M}" if offer is not None and offer.start else ""
+                status = Text(f"offered{slot}", style="bold yellow")
+            else:
+                status = Text(f"waiting {(data.today - entry.created_at.date()).days}d")
+            table.add_row(str(entry.id), fit(entry.patient, 14), fit(entry.appointment_type, 10),
+                          fit(entry.provider, 9), f"{entry.earliest_day:%m-%d}",
+                          f"{entry.latest_day:%m-%d}" if entry.latest_day else "", status, key=str(entry.id))
+        if data.entries:
+            table.move_cursor(row=min(max(row, 0), len(data.entries) - 1), animate=False)
+        offered = sum(e.status == "offered" for e in data.entries)
+        self.query_one("#waitlist-title", Static).update(
+            f"Waitlist, oldest first  ·  {len(data.entries)} open" + (f", {offered} offered a slot" if offered else ""))
+
+    def say(self, message: str) -> None:
+        """One line under the list."""
+        if self.is_attached:
+            self.query_one("#waitlist-message", Static).update(message)
+
+    def selected(self) -> Any | None:
+        """The entry under the cursor, or None."""
+        table = self.query_one("#entries", DataTable)
+        if self.data is None or not self.data.entries or table.row_count == 0:
+            return None
+        row = table.cursor_row
+        return self.data.entries[row] if 0 <= row < len(self.data.entries) else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.ACTING:
+            return may(self.host, BOOK)
+        return True
+
+    # -- keys --------------------------------------------------------------------------------
+
+    def action_add(self) -> None:
+        """Put a patient on the waitlist: who, then type, provider, location and window."""
+        data = self.data
+        if data is None:
+            return
+        if not data.types:
+            self.say("There are no appointment types yet.")
+            return
+        self.host.push_screen(PatientPicker(self.host, "Who waits for an earlier slot?"), self._add_for)
+
+    def _add_for(self, patient: PatientRecord | None) -> None:
+        from .. import waitlist
+
+        data = self.data
+        if patient is None or data is None:
+            return
+        fields = [
+            Field("appointment_type", "Type", options=tuple((name, name) for name in data.types)),
+            Field("provider", "Provider", options=(("any provider", 0),) + tuple(
+                (name, pid) for pid, name in data.providers), aliases=("provider_id",)),
+            Field("location", "Location", options=(("any location", ""),) + tuple(
+                (name, name) for name in data.locations)),
+            Field("earliest", "Earliest", value=data.today.isoformat(), placeholder="YYYY-MM-DD"),
+            Field("latest", "Latest", placeholder="YYYY-MM-DD (blank: any later day)"),
+            Field("note", "Note", placeholder="mornings only…"),
+        ]
+
+        def build(values: dict[str, Any]) -> Any:
+            return (waitlist.add, (patient.mrn, values["appointment_type"]),
+                    {"provider_id": values["provider"] or None, "location": values["location"] or None,
+                     "earliest": values["earliest"] or None, "latest": values["latest"] or None,
+                     "note": values["note"] or None})
+
+        def added(view: Any) -> None:
+            if view is not None:
+                self.say(f"{view.patient} waits for {view.appointment_type} with {view.provider} "
+                         f"(waitlist entry {view.id}).")
+                self.load()
+
+        self.host.push_screen(FormDialog(self.host, f"Waitlist {patient.display_name} ({patient.mrn})", fields,
+                                         build), added)
+
+    def action_remove(self) -> None:
+        """Take the highlighted entry off the list, with a reason."""
+        from .. import waitlist
+        from .dialogs import ReasonDialog
+
+        entry = self.selected()
+        if entry is None:
+            self.say("No entry selected.")
+            return
+
+        def answered(reason: str | None) -> None:
+            if reason is None:
+                return
+
+            def done(view: Any) -> None:
+                self.say(f"Removed {view.patient} ({view.appointment_type}) from the waitlist.")
+                self.load()
+
+            run_call(self, self.host, waitlist.remove, entry.id, reason, done=done,
+                     failed=lambda message: self.say(f"Not removed: {message}"))
+
+        self.host.push_screen(ReasonDialog(f"Why does {entry.patient} leave the waitlist?",
+                                           "booked elsewhere, no longer needed…"), answered)
+
+    def action_book(self) -> None:
+        """Book the highlighted entry: the offered slot, or one of the earliest free slots."""
+        from .dialogs import ChoiceDialog
+
+        entry, data = self.selected(), self.data
+        if entry is None or data is None:
+            self.say("No entry selected.")
+            return
+        offer = data.offers.get(entry.id)
+        if offer is not None and offer.start is not None and offer.provider_id is not None:
+            label = f"{when(offer.start)} with {offer.provider}"
+
+            def answered(choice: str | None) -> None:
+                if choice == "Book the offered slot":
+                    self._book(entry, offer.start, offer.provider_id)
+                elif choice == "Other slots":
+                    self._offer_slots(entry)
+
+            self.host.push_screen(ChoiceDialog(f"Book {entry.patient}: {entry.appointment_type}, {label}?",
+                                               ["Book the offered slot", "Other slots"]), answered)
+            return
+        self._offer_slots(entry)
+
+    def _offer_slots(self, entry: Any) -> None:
+        from .dialogs import ChoiceDialog
+
+        self.say(f"Looking for free slots for {entry.patient}…")
+
+        def found(slots: list[Any]) -> None:
+            if not slots:
+                self.say(f"No free {entry.appointment_type} slot in the entry's window yet; it stays on the list.")
+                return
+            self.say("")
+            labels = [f"{when(s.start)}  {fit(s.provider, 12)}  {fit(s.location, 10)}" for s in slots]
+
+            def chosen(label: str | None) -> None:
+                if label is not None:
+                    slot = slots[labels.index(label)]
+                    self._book(entry, slot.start, slot.provider_id)
+
+            self.host.push_screen(ChoiceDialog(f"Book {entry.patient}: {entry.appointment_type}, when?", labels),
+                                  chosen)
+
+        run_call(self, self.host, entry_slots, entry.appointment_type, entry.earliest_day, entry.latest_day,
+                 entry.provider_id, write=False, done=found, failed=lambda message: self.say(message))
+
+    def _book(self, entry: Any, start: dt.datetime, provider_id: int) -> None:
+        from .. import waitlist
+
+        def done(result: Any) -> None:
+            view, record = result
+            self.say(f"Booked {view.patient}: {record.appointment_type}, {when(start)}; off the waitlist.")
+            self.load()
+
+        run_call(self, self.host, waitlist.book, entry.id, start, provider_id=provider_id, done=done,
+                 failed=lambda message: self.say(f"Not booked: {message}"))
+
+    @on(DataTable.RowSelected, "#entries")
+    def _row_chosen(self) -> None:
+        if may(self.host, BOOK):
+            self.action_book()
+
+
+__all__ = ["PatientPicker", "WaitlistData", "WaitlistScreen", "entry_slots", "waitlist_data"]
