@@ -103,8 +103,8 @@ class TimeOffScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "Time off"
         table = self.query_one("#requests", DataTable)
-        for label, width in (("#", 4), ("Staff", 16), ("From", 10), ("To", 10), ("Days", 4), ("Status", 9),
-                             ("Reason / note", 15)):
+        for label, width in (("#", 4), ("Staff", 14), ("From", 10), ("To", 10), ("Days", 4), ("Status", 9),
+                             ("Reason / note", 13)):  # 78 columns with the cells' padding: 80 fit
             table.add_column(label, width=width)
         self.load()
 
@@ -135,8 +135,8 @@ class TimeOffScreen(Screen[None]):
         for item in data.requests:
             words = item.decision_note if item.status in ("declined", "cancelled") and item.decision_note \
                 else item.reason or ""
-            table.add_row(str(item.id), fit(item.staff, 16), str(item.first_day), str(item.last_day), str(item.days),
-                          Text(item.status, style=STATUS_STYLES.get(item.status, "")), fit(words, 15),
+            table.add_row(str(item.id), fit(item.staff, 14), str(item.first_day), str(item.last_day), str(item.days),
+                          Text(item.status, style=STATUS_STYLES.get(item.status, "")), fit(words, 13),
                           key=str(item.id))
         if data.requests:
             table.move_cursor(row=min(max(row, 0), len(data.requests) - 1), animate=False)

@@ -189,8 +189,8 @@ class WaitlistScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "Waitlist"
         table = self.query_one("#entries", DataTable)
-        for label, width in (("#", 3), ("Patient", 14), ("Type", 10), ("With", 9), ("From", 5), ("To", 5),
-                             ("Status", 22)):
+        for label, width in (("#", 3), ("Patient", 13), ("Type", 9), ("With", 9), ("From", 5), ("To", 5),
+                             ("Status", 20)):  # 78 columns with the cells' padding: 80 fit
             table.add_column(label, width=width)
         self.load()
 
@@ -221,11 +221,11 @@ class WaitlistScreen(Screen[None]):
         for entry in data.entries:
             offer = data.offers.get(entry.id)
             if entry.status == "offered":
-                slot = f" {offer.start:%a %m-%d %H:%M}" if offer is not None and offer.start else ""
+                slot = f" {offer.start:%m-%d %H:%M}" if offer is not None and offer.start else ""
                 status = Text(f"offered{slot}", style="bold yellow")
             else:
                 status = Text(f"waiting {(data.today - entry.created_at.date()).days}d")
-            table.add_row(str(entry.id), fit(entry.patient, 14), fit(entry.appointment_type, 10),
+            table.add_row(str(entry.id), fit(entry.patient, 13), fit(entry.appointment_type, 9),
                           fit(entry.provider, 9), f"{entry.earliest_day:%m-%d}",
                           f"{entry.latest_day:%m-%d}" if entry.latest_day else "", status, key=str(entry.id))
         if data.entries:
