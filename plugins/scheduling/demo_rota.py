@@ -21,6 +21,14 @@ NEEDS = (("front_desk", 2), ("medical_assistant", 1))
 WORKDAYS = 5
 
 
+def rota_monday(today: dt.date) -> dt.date:
+    """The Monday of the week the demo's rota covers: this working week, or the next one at a
+    weekend (the demo's bookings are the coming days)."""
+    if today.weekday() < WORKDAYS:
+        return today - dt.timedelta(days=today.weekday())
+    return today + dt.timedelta(days=7 - today.weekday())
+
+
 def populate(ctx: Context, seed: int) -> None:
     rng = random.Random(f"rota-{seed}")
     locations = sorted(ctx.practice.locations, key=lambda loc: loc.id)
@@ -31,9 +39,7 @@ def populate(ctx: Context, seed: int) -> None:
     for role, headcount in NEEDS:
         coverage.set_need(ctx, role, main, "mon-fri", headcount)
     today = ctx.local(ctx.now()).date()
-    # This working week, or the next one at a weekend (the demo's bookings are the coming days).
-    monday = today - dt.timedelta(days=today.weekday()) if today.weekday() < WORKDAYS \
-        else today + dt.timedelta(days=7 - today.weekday())
+    monday = rota_monday(today)
     short_day = rng.randrange(WORKDAYS)
     front_desk = [p for p in people if p.role == "front_desk"]
     for person in people:

@@ -24,12 +24,12 @@ def test_two_terminals_post_payments_to_one_account_at_once(medoffice_practice, 
         number = encounters.open_encounter(ctx, world.bo, world.adams).encounter.id
         encounters.add_charge(ctx, number, "99213", fee="60.00")
     monkeypatch.syspath_prepend(str(Path(__file__).parent))
-    import race_worker  # a top-level module, so that spawned processes can import it too
+    import payment_race_worker  # a top-level module (named apart from scheduling's race_worker), so that spawned processes can import it too
 
     settings = medoffice_practice.runtime.settings
     spawn = multiprocessing.get_context("spawn")
     ready, go, results = spawn.Semaphore(0), spawn.Event(), spawn.Queue()
-    processes = [spawn.Process(target=race_worker.pay_all,
+    processes = [spawn.Process(target=payment_race_worker.pay_all,
                                args=(medoffice_practice.url, str(settings.audit_key_file), str(settings.config_dir),
                                      worker, world.bo, AMOUNTS if worker == 0 else AMOUNTS[::-1], ready, go,
                                      results))

@@ -219,6 +219,7 @@ def test_the_demo_has_a_weeks_rota_with_a_gap(tmp_path, medoffice_env):
     from medoffice.core.demo import make_demo
     from medoffice.core.loader import discover
     from medoffice.core.runtime import open_runtime
+    from medoffice.plugins.scheduling import demo_rota
 
     candidates, _failures = discover()
     runtime = open_runtime(settings=Settings.resolve(f"sqlite:///{tmp_path / 'demo.sqlite'}"),
@@ -227,7 +228,7 @@ def test_the_demo_has_a_weeks_rota_with_a_gap(tmp_path, medoffice_env):
         make_demo(runtime, seed=5, patient_count=10)
         with runtime.operation(write=False) as ctx:
             today = ctx.local(ctx.now()).date()
-            monday = today - dt.timedelta(days=today.weekday())
+            monday = demo_rota.rota_monday(today)
             rows = coverage.coverage(ctx, monday, monday + dt.timedelta(days=4))
             asked = time_off.list_time_off(ctx, status="requested")
     finally:
