@@ -63,7 +63,11 @@ class MedofficeApp(PluginBoundary, App[None]):
     """
 
     TITLE = "medoffice"
-    CSS_PATH = "app.tcss"
+    CSS_PATH: ClassVar = ["app.tcss", *(f"screens/{name}.tcss" for name in (
+        "signin", "lock", "help", "navigation", "patients", "patient_card", "patient_form", "plugin_host"))]
+    """The shell's styles and every core screen's (each ``.tcss`` beside its screen), parsed
+    once at start: a screen with a ``CSS_PATH`` of its own makes Textual re-parse the whole
+    stylesheet the first time it is shown (docs/performance.md, "Terminal UI")."""
     MODES: ClassVar = {SIGNED_OUT: Screen}
     DEFAULT_MODE = SIGNED_OUT
     COMMANDS: ClassVar = {MedofficeCommands}
@@ -121,10 +125,13 @@ class MedofficeApp(PluginBoundary, App[None]):
         self.refresh_bindings()
 
     def _open_sections(self, user: UserRecord) -> None:
-        """The patients section, and the home: the "today" screen a plugin offers, if any."""
-        search = self.search = PatientSearchScreen(self.host)
-        self.add_mode(PATIENTS, lambda: search)
-        self.home, self.home_mode = search, PATIENTS
+        """The patients section, and the home: the "today" screen a plugin offers, if any.
+
+        Only the home is built now; the patient search is built the first time its section
+        is shown (F2), so signing in costs one screen, not two.
+        """
+        self.add_mode(PATIENTS, self._build_search)
+        self.home_mode = PATIENTS
         offered = self.contributions.home_for(user)
         if offered is not None:
             plugin_id, contribution = offered
@@ -137,6 +144,13 @@ class MedofficeApp(PluginBoundary, App[None]):
                 self.add_mode(self.home_mode, lambda: board)
                 self.home = board
         self.switch_mode(self.home_mode)
+
+    def _build_search(self) -> PatientSearchScreen:
+        """The patients section's first screen, made when the section is first shown."""
+        search = self.search = PatientSearchScreen(self.host)
+        if self.home_mode == PATIENTS:
+            self.home = search
+        return search
 
     async def action_sign_out(self) -> None:
         """Forget the user and every screen they had open; back to the sign-in screen."""
@@ -250,10 +264,12 @@ class MedofficeApp(PluginBoundary, App[None]):
 
     async def action_find_patient(self) -> None:
         """The patients section's search, ready to type, from anywhere."""
+        if self.user is None:
+            return
+        await self.switch_mode(PATIENTS)
         search = self.search
         if search is None:
             return
-        await self.switch_mode(PATIENTS)
         while self.screen is not search and search in self.screen_stack:
             await self.pop_screen()
         search.focus_query()

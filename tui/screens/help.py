@@ -42,7 +42,6 @@ class HelpScreen(ModalScreen[None]):
         rows: ``(key, what it does)`` pairs, in the order shown.
     """
 
-    CSS_PATH = "help.tcss"
     BINDINGS = [
         Binding("escape", "dismiss", "Close"),
         Binding("f1", "dismiss", "Close", show=False),

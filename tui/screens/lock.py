@@ -38,7 +38,6 @@ class LockScreen(Screen[UserRecord | None]):
         user: the user who was signed in when the screen locked.
     """
 
-    CSS_PATH = "lock.tcss"
     AUTO_FOCUS = "#unlock-password"
     BINDINGS = [Binding("f9", "sign_out", "Sign out", key_display="F9", id="lock.sign_out")]
 

@@ -28,7 +28,6 @@ class NavigationScreen(Screen[str | None]):
         screens: the plugin screens the user may see, ``(plugin id, contribution)``, grouped.
     """
 
-    CSS_PATH = "navigation.tcss"
     BINDINGS = [Binding("escape", "dismiss_none", "Back")]
 
     def __init__(self, screens: Sequence[tuple[str, ScreenContribution]]) -> None:

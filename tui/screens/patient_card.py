@@ -77,7 +77,6 @@ class PatientCardScreen(Screen[None]):
         duplicates: patients the registration flagged as likely the same person.
     """
 
-    CSS_PATH = "patient_card.tcss"
     BINDINGS = [Binding("e", "edit", "Edit", id="patient_card.edit")]
 
     def __init__(self, host: AppScreenHost, panels: Sequence[tuple[str, PanelContribution]], mrn: str,

@@ -67,7 +67,6 @@ class PatientFormScreen(Screen[PatientRecord | Registration | None]):
         patient: the patient to edit, or None to register a new one.
     """
 
-    CSS_PATH = "patient_form.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="patient_form.save"),
         Binding("escape", "cancel", "Cancel"),

@@ -42,7 +42,6 @@ class PatientSearchScreen(Screen[None]):
         host: the core's host, to call services as the signed-in user.
     """
 
-    CSS_PATH = "patients.tcss"
     AUTO_FOCUS = "#query"
     BINDINGS = [
         Binding("escape", "clear", "Clear", id="patient_search.clear"),

@@ -37,7 +37,6 @@ class PluginErrorScreen(Screen[None]):
         message: the one-line error.
     """
 
-    CSS_PATH = "plugin_host.tcss"
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
     def __init__(self, plugin_id: str, title: str, message: str) -> None:

@@ -19,7 +19,6 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from medoffice.core.errors import MedofficeError
 from medoffice.core.records import UserRecord
 from medoffice.core.runtime import Runtime
-from medoffice.core.demo import DEMO_PASSWORD, DEMO_USERS
 from medoffice.core.services import practice, users
 
 from ..host import one_line
@@ -35,7 +34,6 @@ class SignInScreen(Screen[UserRecord]):
         title: the heading (the practice or product name).
     """
 
-    CSS_PATH = "signin.tcss"
     AUTO_FOCUS = "#username"
 
     def __init__(self, runtime: Runtime, title: str = "medoffice") -> None:
@@ -68,6 +66,10 @@ class SignInScreen(Screen[UserRecord]):
         except Exception:  # no practice yet, or the database is away: the form says the rest
             return
         if is_demo:
+            # Imported here: core.demo brings the migration machinery (Alembic) with it, which
+            # nobody but the demo practice's sign-in needs (see docs/performance.md).
+            from medoffice.core.demo import DEMO_PASSWORD, DEMO_USERS
+
             users_ = ", ".join(username for username, _name, _roles in DEMO_USERS)
             self.app.call_from_thread(self._hint, f"Demo practice: sign in as {users_}; password '{DEMO_PASSWORD}'.")
 
