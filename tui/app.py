@@ -121,8 +121,7 @@ class MedofficeApp(PluginBoundary, App[None]):
         self.locked = False
         self.sub_title = user.full_name
         self.idle.touch()
-        self._open_sections(user)
-        self.refresh_bindings()
+        self._open_sections(user)  # showing the home refreshes the keys shown
 
     def _open_sections(self, user: UserRecord) -> None:
         """The patients section, and the home: the "today" screen a plugin offers, if any.
@@ -143,7 +142,19 @@ class MedofficeApp(PluginBoundary, App[None]):
                 self.home_mode = contribution.section if contribution.section != PATIENTS else TODAY
                 self.add_mode(self.home_mode, lambda: board)
                 self.home = board
+                self._style_before_showing(board)
         self.switch_mode(self.home_mode)
+
+    def _style_before_showing(self, screen: Screen) -> None:
+        """Read ``screen``'s own styles now, so that showing it as a new section restyles once.
+
+        Textual restyles the whole app when a mode's first screen is made and again when the
+        mode is switched to, because the new screen has not been styled yet
+        (``_css_update_count``); its own nodes are styled when they mount anyway, and the only
+        other screen is the sign-in screen being left.
+        """
+        self._load_screen_css(screen)
+        screen._css_update_count = self._css_update_count
 
     def _build_search(self) -> PatientSearchScreen:
         """The patients section's first screen, made when the section is first shown."""
