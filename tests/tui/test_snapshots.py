@@ -1,10 +1,12 @@
-"""The look of the sign-in and patient search screens, locked by SVG snapshots.
+"""The look of the sign-in, patient search and patient card screens, locked by SVG snapshots.
 
 Regenerate after an intended change with ``pytest tests/tui --snapshot-update`` and review
 the SVGs under ``__snapshots__`` like any other diff.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 
@@ -37,3 +39,20 @@ def test_patient_search_screen(snap_compare, runtime, kit, size):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=search)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_patient_card_screen(snap_compare, runtime, kit, size):
+    """Ann Smith's card on a fixed day (2026-03-10), so her age on it never changes: 46."""
+    runtime.clock = lambda: dt.datetime(2026, 3, 10, 15, 0, tzinfo=dt.timezone.utc)
+    patient = kit.register(runtime, phone="555-123-4567", preferred_language="Spanish")
+    app = MedofficeApp(runtime, user=kit.admin(runtime))
+
+    async def open_card(pilot):
+        await kit.wait_for(pilot, lambda: app.screen is app.home)
+        app.push_patient_card(patient.mrn)
+        shown = lambda: [str(d.render()) for d in app.screen.query("#demographics")]  # noqa: E731
+        await kit.wait_for(pilot, lambda: any("age 46" in text for text in shown()))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=open_card)
