@@ -7,13 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 
-async def wait_for(pilot: Any, condition: Callable[[], object], *, timeout: float = 5.0) -> None:
+async def wait_for(pilot: Any, condition: Callable[[], object], *, timeout: float = 20.0) -> None:
     """Let the app run (workers, timers, messages) until ``condition()`` is true.
 
     Args:
         pilot: the test's pilot (``medoffice_pilot``).
         condition: checked between short pauses.
-        timeout: seconds to wait before failing.
+        timeout: seconds to wait before failing: generous, because a loaded CI machine can
+            be slow, and a condition that comes true costs only the time it takes.
 
     Raises:
         AssertionError: ``condition()`` was still false after ``timeout`` seconds.

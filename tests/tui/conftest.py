@@ -103,7 +103,7 @@ class Kit:
         return [n.message for n in app._notifications]
 
     @staticmethod
-    async def wait_for(pilot: Any, condition: Callable[[], object], timeout: float = 5.0) -> None:
+    async def wait_for(pilot: Any, condition: Callable[[], object], timeout: float = 20.0) -> None:
         """Let the app run until ``condition()`` holds (workers and timers included).
 
         Sleeps rather than ``pilot.pause()``: a pause waits for every widget of the current
