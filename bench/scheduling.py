@@ -74,7 +74,8 @@ ORDER BY a.starts_at, a.id
 RAW_CONFLICTS = """
 SELECT id, provider_id, patient_id, room_id, starts_at, ends_at FROM scheduling_appointment
 WHERE status IN ('booked', 'arrived', 'in_room', 'completed') AND overbooked IS 0
-  AND starts_at < ? AND ends_at > ? AND (provider_id = ? OR patient_id = ?)
+  AND starts_at < ? AND ends_at > ? AND starts_at >= datetime(?, '-1 day')
+  AND (provider_id = ? OR patient_id = ?)
 ORDER BY starts_at
 """
 
@@ -250,8 +251,8 @@ class Cases:
         booked_at = stamp(self.now)
 
         def one(item: dict[str, Any]) -> None:
-            taken = conn.execute(RAW_CONFLICTS, (item["ends_at"], item["starts_at"], item["provider_id"],
-                                                 item["patient_id"])).fetchall()
+            taken = conn.execute(RAW_CONFLICTS, (item["ends_at"], item["starts_at"], item["starts_at"],
+                                                 item["provider_id"], item["patient_id"])).fetchall()
             if taken:
                 raise RuntimeError(f"slot taken: {taken}")
             conn.execute(RAW_INSERT, (item["patient_id"], item["provider_id"], item["type_id"], item["location_id"],
