@@ -121,6 +121,13 @@ def scrub_claim(claim: ClaimData) -> list[Problem]:
     _text(problems, where, "the payer's claim number", claim.payer_claim_number)
     if claim.frequency_code in ("7", "8") and not claim.payer_claim_number:
         problems.append(Problem(where, "a replacement or void needs the payer's number of the claim it replaces"))
+    if claim.sequence != "primary":
+        # A secondary claim must carry the primary payer's adjudication (loops 2320/2330 and
+        # the line-level SVD/CAS), which this writer does not produce yet: a clearinghouse
+        # would reject the file, so it is stopped here instead.
+        problems.append(Problem(where, "secondary claims cannot be exported yet (the primary payer's "
+                                       "adjudication, loops 2320/2330, is not written); bill the secondary "
+                                       "payer on paper or through its portal"))
 
     _npi(problems, where, claim.rendering.npi, f"the rendering provider {claim.rendering.name}")
     _text(problems, where, "the rendering provider's name", claim.rendering.name)

@@ -110,6 +110,9 @@ class TestBuilding:
         act(p, "set_status", first.id, "denied", note="not covered")
         (second,) = build(p, number, sequence="secondary").built
         assert (second.claim_number, second.payer, second.sequence) == (f"{number}-S", "Gap Mutual", "secondary")
+        (scrubbed,) = act(p, "scrub_claims", [second.id])  # no 837P without the primary's adjudication (yet)
+        assert scrubbed.status == "draft"
+        assert any("secondary claims cannot be exported yet" in problem for problem in scrubbed.problems)
 
     def test_the_front_desk_does_not_work_claims(self, medoffice_practice, billable):
         number = encounter(medoffice_practice, billable, billable.ann)
