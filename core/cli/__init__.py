@@ -33,6 +33,7 @@ from ._app import (
     state,
     table,
 )
+from .lazy import lazy_module
 
 CORE_COMMANDS: dict[str, str] = {
     "init": "setup_cmds:init_command",
@@ -200,6 +201,7 @@ __all__ = [
     "cli",
     "emit",
     "json_option",
+    "lazy_module",
     "main",
     "operation",
     "parse_assignments",
