@@ -145,11 +145,3 @@ def medoffice_appointment_changed(ctx, change):
         from .waitlist import offer_freed
 
         offer_freed(ctx, change)
-
-
-@hookimpl
-def medoffice_validate_appointment(ctx, proposal):
-    """Refuse to book a provider on approved leave that day (``time_off.leave_refusal``)."""
-    from .time_off import leave_refusal
-
-    return leave_refusal(ctx, proposal)

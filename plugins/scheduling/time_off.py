@@ -12,7 +12,7 @@ A request is ``requested``; a manager approves or declines it; the requester or 
 may cancel a requested or approved one (``decided_by`` and ``decision_note`` then hold who
 cancelled and why). Only ``approved`` days take a person off the rota: no shift can be added
 on them, the coverage report leaves them out, and a provider on approved leave cannot be
-booked (:func:`leave_refusal`, the plugin's ``medoffice_validate_appointment``). Approving
+booked (the availability check refuses it, overbooking included). Approving
 reports the person's shifts and, for a provider, the appointments still booked on those
 days, so the manager can reassign them.
 """
@@ -26,7 +26,7 @@ import attrs
 from sqlalchemy import select
 
 from medoffice.core import Conflict, Context, NotFound, PermissionDenied, ValidationError
-from medoffice.core.records import AppointmentProposal, StaffRecord
+from medoffice.core.records import StaffRecord
 from medoffice.core.services import staff
 from medoffice.core.validation import optional_text
 
@@ -292,20 +292,3 @@ def list_time_off(ctx: Context, *, staff_id: int | None = None, status: str | No
     names = {s.id: s.name for s in staff.list_staff(ctx, include_inactive=True)}
     rows = ctx.session.execute(query.order_by(TimeOff.first_day, TimeOff.staff_id, TimeOff.id)).scalars()
     return [_record(ctx, row, names.get(row.staff_id, "?")) for row in rows]
-
-
-def leave_refusal(ctx: Context, proposal: AppointmentProposal) -> str | None:
-    """Why a booking cannot be made because its provider is on approved leave that day, or None.
-
-    Called from the plugin's ``medoffice_validate_appointment`` in the booking's operation;
-    one indexed query.
-    """
-    first, last = ctx.local(proposal.start).date(), ctx.local(proposal.end - dt.timedelta(microseconds=1)).date()
-    leave = ctx.session.execute(select(TimeOff).where(
-        TimeOff.staff_id == proposal.provider_id, TimeOff.status == "approved", TimeOff.first_day <= last,
-        TimeOff.last_day >= first).order_by(TimeOff.first_day).limit(1)).scalars().first()
-    if leave is None:
-        return None
-    day = max(first, leave.first_day)
-    name = staff_member(ctx, proposal.provider_id).name
-    return f"{name} is on approved leave on {day}"

@@ -7,8 +7,6 @@ Clerk signs in as the user ``frontdesk`` once a test links her staff record to i
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from medoffice.core import Conflict, NotFound, PermissionDenied, ValidationError
@@ -152,30 +150,6 @@ class TestDecisions:
 
 
 class TestProviderLeave:
-    def proposal(self, ctx, world, when: str):
-        from medoffice.core.records import AppointmentProposal
-        from medoffice.plugins.scheduling.timing import parse_local
-
-        start = parse_local(when, ctx.timezone)
-        return AppointmentProposal(1, world.adams, "Check-up", start, start + dt.timedelta(minutes=30))
-
-    def test_hook_validate_appointment_refuses_a_provider_on_approved_leave(self, medoffice_practice, world):
-        """Asked for is not enough; approved refuses the day (and only that day); cancelled frees it."""
-        with medoffice_practice.operation("manager") as ctx:
-            leave = time_off.request(ctx, "2026-01-07", staff_id=world.adams, reason="course")
-        with medoffice_practice.operation("frontdesk", write=False) as ctx:
-            assert ctx.hooks.validate_appointment(ctx, self.proposal(ctx, world, "2026-01-07 10:00")) == []
-        with medoffice_practice.operation("manager") as ctx:
-            time_off.approve(ctx, leave.id)
-        with medoffice_practice.operation("frontdesk", write=False) as ctx:
-            assert ctx.hooks.validate_appointment(ctx, self.proposal(ctx, world, "2026-01-07 10:00")) == [
-                "scheduling: Dr Adams is on approved leave on 2026-01-07"]
-            assert ctx.hooks.validate_appointment(ctx, self.proposal(ctx, world, "2026-01-08 10:00")) == []
-        with medoffice_practice.operation("manager") as ctx:
-            time_off.cancel(ctx, leave.id, "course moved")
-        with medoffice_practice.operation("frontdesk", write=False) as ctx:
-            assert ctx.hooks.validate_appointment(ctx, self.proposal(ctx, world, "2026-01-07 10:00")) == []
-
     def test_a_provider_on_approved_leave_cannot_be_booked_not_even_by_overbooking(self, medoffice_practice, world):
         """Approving reports the visits still booked that day; after it nobody books the day,
         a manager overbooking with a reason included: to see patients that day, the leave is
