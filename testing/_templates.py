@@ -18,11 +18,10 @@ through the environment, is always made for real.
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -84,24 +83,8 @@ def recording(key: tuple | None, url: str, settings: Settings) -> Iterator[None]
         return
     backend = key[0]
     statements: list[tuple[str, Any, bool]] = []
-    listener = None
-    if backend == "postgresql":
-        from sqlalchemy import event
-        from sqlalchemy.engine import Engine
-
-        def listener(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
-            if not statement.lstrip().lower().startswith(_READ_ONLY):
-                statements.append((statement, parameters, executemany))
-
-        event.listen(Engine, "before_cursor_execute", listener)
-    try:
+    with _recorded_writes(statements) if backend == "postgresql" else nullcontext():
         yield
-    finally:
-        if listener is not None:
-            from sqlalchemy import event
-            from sqlalchemy.engine import Engine
-
-            event.remove(Engine, "before_cursor_execute", listener)
     checkpoints = settings.checkpoint_file.read_bytes() if settings.checkpoint_file.exists() else None
     audit_key = settings.audit_key()
     if backend == "sqlite":
@@ -110,6 +93,24 @@ def recording(key: tuple | None, url: str, settings: Settings) -> Iterator[None]
         _TEMPLATES[key] = Template(backend, audit_key, checkpoints, sqlite_file=keep)
     else:
         _TEMPLATES[key] = Template(backend, audit_key, checkpoints, script=_render(url, statements))
+
+
+@contextmanager
+def _recorded_writes(statements: list[tuple[str, Any, bool]]) -> Iterator[None]:
+    """Append every statement that may change the database, with its parameters, while the
+    block runs (on every engine: the practice is made by a runtime of its own)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
+        if not statement.lstrip().lower().startswith(_READ_ONLY):
+            statements.append((statement, parameters, executemany))
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
 
 
 def _sqlite_path(url: str) -> Path:
@@ -155,10 +156,3 @@ def _postgres_replay(url: str, script: str | None) -> None:
     with psycopg.connect(libpq_url(url)) as conn:
         conn.execute(script.encode())
 
-
-def forget_all() -> None:
-    """Drop every remembered template (tests of the kit itself use this)."""
-    for template in _TEMPLATES.values():
-        if template.sqlite_file is not None:
-            shutil.rmtree(template.sqlite_file.parent, ignore_errors=True)
-    _TEMPLATES.clear()
