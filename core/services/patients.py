@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -209,19 +209,6 @@ def get_by_id(ctx: Context, patient_id: int) -> PatientRecord:
     if row is None:
         raise NotFound(f"no patient with id {patient_id}")
     return to_record(row)
-
-
-def get_many(ctx: Context, patient_ids: Iterable[int]) -> dict[int, PatientRecord]:
-    """The patients with these ids, by id, in one query per thousand ids (a day board, a
-    list of claims). Ids with no patient are left out rather than refused."""
-    ctx.require("patients.read")
-    wanted = sorted({int(i) for i in patient_ids})
-    found: dict[int, PatientRecord] = {}
-    for first in range(0, len(wanted), 1000):
-        chunk = wanted[first:first + 1000]
-        for row in ctx.session.execute(select(Patient).where(Patient.id.in_(chunk))).scalars():
-            found[row.id] = to_record(row)
-    return found
 
 
 def open_record(ctx: Context, mrn: str) -> PatientRecord:
