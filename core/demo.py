@@ -13,19 +13,13 @@ import random
 from faker import Faker
 
 from .context import Context
+from .demo_accounts import DEMO_PASSWORD, DEMO_USERS
 from .records import PracticeRecord
 from .runtime import Runtime
 from .services import patients, practice, staff, users
 from .setup import init_practice
 from .validation import luhn_check_digit
 
-DEMO_PASSWORD = "demo"
-DEMO_USERS = (
-    ("admin", "Alex Admin", ["admin"]),
-    ("manager", "Morgan Manager", ["manager"]),
-    ("frontdesk", "Frankie Frontdesk", ["front_desk"]),
-    ("billing", "Blair Biller", ["billing"]),
-)
 LANGUAGES = ["English"] * 8 + ["Spanish", "Vietnamese", "Mandarin", "Haitian Creole"]
 
 

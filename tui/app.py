@@ -27,6 +27,7 @@ from medoffice.core.runtime import Runtime
 from medoffice.core.services.patients import Registration
 
 from .commands import MedofficeCommands
+from . import footer
 from .contributions import Contributions, import_object, may_see
 from .host import AppScreenHost
 from .idle import CHECK_EVERY_SECONDS, IdleTimer, idle_lock_minutes
@@ -40,6 +41,7 @@ from .screens.patients import PatientSearchScreen
 from .plugin_boundary import PluginBoundary
 from .screens.plugin_host import PluginErrorScreen, build_plugin_screen
 from .screens.signin import SignInScreen
+from .styles import read_styles
 
 SIGNED_OUT = "signed-out"
 """The mode (screen stack) of the sign-in screen; nothing of a user's work is in it."""
@@ -83,6 +85,7 @@ class MedofficeApp(PluginBoundary, App[None]):
     ]
 
     def __init__(self, runtime: Runtime, *, user: UserRecord | None = None) -> None:
+        footer.install()
         super().__init__()
         self.runtime = runtime
         self.user = user
@@ -112,7 +115,28 @@ class MedofficeApp(PluginBoundary, App[None]):
             self._show_sign_in()
 
     def _show_sign_in(self) -> None:
-        self.push_screen(SignInScreen(self.runtime, self.title), self._signed_in)
+        self.push_screen(SignInScreen(self.runtime, self.title, while_checking=self._ready_homes), self._signed_in)
+
+    def _ready_homes(self) -> None:
+        """Import the screens that may become the home and read their styles, while the
+        password is being checked.
+
+        The check (argon2) runs in a thread and leaves the interpreter free, so this costs the
+        user no time; otherwise showing the home after sign-in would wait for its import and
+        for Textual to re-parse the whole stylesheet with its styles in (docs/performance.md,
+        "Terminal UI"). Nothing of anyone's data is read, and which home the user gets is
+        still decided by their permissions once they are signed in. A screen that fails to
+        import is skipped here and reported, naming its plugin, when it is opened.
+        """
+        for _plugin_id, contribution in self.contributions.screens:
+            if not contribution.home:
+                continue
+            try:
+                screen_class = import_object(contribution.screen)
+            except Exception:  # noqa: BLE001 - reported by build_plugin_screen when opened
+                continue
+            if isinstance(screen_class, type) and issubclass(screen_class, Screen):
+                read_styles(self.stylesheet, screen_class, self)
 
     def _signed_in(self, user: UserRecord | None) -> None:
         if user is None:

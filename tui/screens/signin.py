@@ -9,6 +9,7 @@ says whether the user name or the password was wrong.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,6 +17,7 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
+from medoffice.core.demo_accounts import DEMO_PASSWORD, DEMO_USERS
 from medoffice.core.errors import MedofficeError
 from medoffice.core.records import UserRecord
 from medoffice.core.runtime import Runtime
@@ -32,14 +34,18 @@ class SignInScreen(Screen[UserRecord]):
     Args:
         runtime: the practice to sign in to.
         title: the heading (the practice or product name).
+        while_checking: called once, on the UI thread, the first time a password check has
+            started: the shell readies the home screen while argon2 keeps the thread busy.
     """
 
     AUTO_FOCUS = "#username"
 
-    def __init__(self, runtime: Runtime, title: str = "medoffice") -> None:
+    def __init__(self, runtime: Runtime, title: str = "medoffice", *,
+                 while_checking: Callable[[], None] | None = None) -> None:
         super().__init__()
         self._runtime = runtime
         self._title = title
+        self._while_checking = while_checking
 
     def compose(self) -> ComposeResult:
         with Center():
@@ -66,10 +72,6 @@ class SignInScreen(Screen[UserRecord]):
         except Exception:  # no practice yet, or the database is away: the form says the rest
             return
         if is_demo:
-            # Imported here: core.demo brings the migration machinery (Alembic) with it, which
-            # nobody but the demo practice's sign-in needs (see docs/performance.md).
-            from medoffice.core.demo import DEMO_PASSWORD, DEMO_USERS
-
             users_ = ", ".join(username for username, _name, _roles in DEMO_USERS)
             self.app.call_from_thread(self._hint, f"Demo practice: sign in as {users_}; password '{DEMO_PASSWORD}'.")
 
@@ -94,6 +96,9 @@ class SignInScreen(Screen[UserRecord]):
             return
         self._busy(True)
         self._sign_in(username, password)
+        if self._while_checking is not None:
+            ready, self._while_checking = self._while_checking, None
+            ready()
 
     @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
     def _sign_in(self, username: str, password: str) -> None:
