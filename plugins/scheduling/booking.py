@@ -28,7 +28,7 @@ from medoffice.core.services import patients
 from medoffice.core.storage.models import Location, Patient, Room, Staff
 from medoffice.core.validation import optional_text
 
-from . import availability, catalogue, resources
+from . import availability, catalogue, day_flow, resources
 from .models import ACTIVE_STATUSES, MAX_REASON, Appointment, AppointmentType, AvailabilityTemplate
 from .timing import day_bounds, parse_date, parse_local
 
@@ -362,25 +362,21 @@ def move(ctx: Context, appointment_id: int, start: str | dt.datetime, *, provide
 
 # -- the day's flow --------------------------------------------------------------------------
 
-_FLOW = {
-    # change kind: (allowed from, new status, timestamp column, audit action)
-    "cancelled": (("booked", "arrived"), "cancelled", "cancelled_at", "appointment.cancelled"),
-    "no_show": (("booked",), "no_show", None, "appointment.no_show"),
-    "checked_in": (("booked",), "arrived", "arrived_at", "appointment.checked_in"),
-    "roomed": (("arrived",), "in_room", "roomed_at", "appointment.roomed"),
-    "completed": (("arrived", "in_room"), "completed", "completed_at", "appointment.completed"),
-}
-
-_VERBS = {"cancelled": "cancelled", "no_show": "marked as a no-show", "checked_in": "checked in",
-          "roomed": "roomed", "completed": "completed"}
-
-
 def _advance(ctx: Context, appointment_id: int, kind: str, *, reason: str | None = None,
              summary: dict[str, Any] | None = None, room: str | None = None) -> AppointmentRecord:
-    allowed, status, stamp, action = _FLOW[kind]
+    """Take step ``kind`` if the appointment's status and the practice's clock allow it (the
+    rules are in :mod:`.day_flow`): a step out of order is a Conflict, one on the wrong day a
+    ValidationError."""
+    step = day_flow.STEPS[kind]
+    status, stamp, action = step.status, step.stamp, step.action
     row = _appointment(ctx, appointment_id)
-    if row.status not in allowed:
-        raise Conflict(f"appointment {row.id} is {row.status.replace('_', ' ')} and cannot be {_VERBS[kind]}")
+    out_of_order = day_flow.status_refusal(kind, row.id, row.status)
+    if out_of_order:
+        raise Conflict(out_of_order)
+    now = ctx.now()
+    too_soon_or_late = day_flow.refusal(kind, row.id, row.starts_at, now, ctx.timezone)
+    if too_soon_or_late:
+        raise ValidationError(too_soon_or_late, field="id")
     if room is not None:
         room_id = _room_id(ctx, row.location_id, room) if row.location_id is not None else None
         if room_id is None:
@@ -390,7 +386,6 @@ def _advance(ctx: Context, appointment_id: int, kind: str, *, reason: str | None
         if taken and not row.overbooked:
             raise Conflict(f"{SLOT_TAKEN}: " + "; ".join(taken))
         row.room_id = room_id
-    now = ctx.now()
     row.status = status
     if stamp:
         setattr(row, stamp, now)

@@ -15,13 +15,16 @@ Types: Check-up 30 min (any patient), New patient 60 min (new), Follow-up 15 min
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from medoffice.core.services import patients, practice, staff
 from medoffice.core.validation import luhn_check_digit
 from medoffice.plugins.scheduling import catalogue
+from medoffice.testing import PRACTICE
 
 NOW = dt.datetime(2026, 1, 5, 12, 0, tzinfo=dt.timezone.utc)
 
@@ -72,6 +75,39 @@ def world(medoffice_practice) -> SimpleNamespace:
 def cli_world(medoffice_practice) -> SimpleNamespace:
     """The world without a fixed clock: each command opens a runtime of its own, on the real clock."""
     return build_world(medoffice_practice, fix_clock=False)
+
+
+@pytest.fixture
+def practice_clock(medoffice_practice):
+    """``practice_clock("2026-01-06 09:20")``: the practice's clock stands at this local time
+    (America/New_York) from now on. The day's flow asks it which day it is: a patient is
+    checked in on the appointment's day, marked a no-show only after its start."""
+    zone = ZoneInfo(PRACTICE["timezone"])
+
+    def stand_at(local: str) -> dt.datetime:
+        moment = dt.datetime.fromisoformat(local).replace(tzinfo=zone).astimezone(dt.timezone.utc)
+        medoffice_practice.runtime.clock = lambda: moment
+        return moment
+
+    return stand_at
+
+
+@pytest.fixture
+def cli_clock(monkeypatch):
+    """``cli_clock("2030-03-12 09:20")``: the commands this test runs afterwards open their
+    practice on a clock fixed at this local time (the kit's ``medoffice_cli`` opens a runtime
+    per command on the real clock, with no way to fix it)."""
+    from medoffice.core import runtime
+
+    real = runtime.open_runtime
+    zone = ZoneInfo(PRACTICE["timezone"])
+
+    def stand_at(local: str) -> dt.datetime:
+        moment = dt.datetime.fromisoformat(local).replace(tzinfo=zone).astimezone(dt.timezone.utc)
+        monkeypatch.setattr(runtime, "open_runtime", functools.partial(real, clock=lambda: moment))
+        return moment
+
+    return stand_at
 
 
 @pytest.fixture

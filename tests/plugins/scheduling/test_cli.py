@@ -46,7 +46,7 @@ def test_bad_set_up_is_one_line_exit_1_and_nothing_written(medoffice_cli, cli_wo
     assert [ok(medoffice_cli("schedule", what, "list", "--json")).json() for what in ("types", "templates")] == before
 
 
-def test_book_move_check_in_room_complete_from_the_shell(medoffice_cli, cli_world):
+def test_book_move_check_in_room_complete_from_the_shell(medoffice_cli, cli_world, cli_clock):
     w = cli_world
     booked = ok(medoffice_cli("appointments", "book", w.ann, "--provider", str(w.adams), "--type", "Check-up",
                               "--at", "2030-03-12 09:00", "--note", "cough", user="frontdesk"))
@@ -56,6 +56,7 @@ def test_book_move_check_in_room_complete_from_the_shell(medoffice_cli, cli_worl
     view = moved.json()
     assert (view["start"], view["end"], view["status"]) == ("2030-03-12T10:00:00-04:00", "2030-03-12T10:30:00-04:00",
                                                             "booked")
+    cli_clock("2030-03-12 09:55")  # the patient arrives on the day
     for command, status in (("check-in", "arrived"), ("room", "in_room"), ("complete", "completed")):
         extra = ["--room", "Exam 2"] if command == "room" else []
         assert ok(medoffice_cli("appointments", command, "1", *extra, "--json", user="frontdesk")).json()[
@@ -81,7 +82,7 @@ def test_a_taken_slot_is_one_line_exit_1_and_a_manager_may_overbook(medoffice_cl
     assert len(ok(medoffice_cli("appointments", "day", "2030-03-12", "--json")).json()) == 2
 
 
-def test_cancel_and_no_show(medoffice_cli, cli_world):
+def test_cancel_and_no_show(medoffice_cli, cli_world, cli_clock):
     w = cli_world
     for mrn, at in ((w.ann, "09:00"), (w.bo, "10:00")):
         ok(medoffice_cli("appointments", "book", mrn, "--provider", str(w.adams), "--type", "Check-up",
@@ -90,8 +91,30 @@ def test_cancel_and_no_show(medoffice_cli, cli_world):
     assert missing.exit_code == 2 and "--reason" in missing.stderr
     assert ok(medoffice_cli("appointments", "cancel", "1", "--reason", "snow", "--json",
                             user="frontdesk")).json()["cancel_reason"] == "snow"
+    cli_clock("2030-03-12 10:20")  # 20 minutes after the second one's start
     result = ok(medoffice_cli("appointments", "no-show", "2", user="frontdesk"))
     assert result.stdout.startswith("no-show for appointment 2:") and result.stdout.endswith("(no show)\n")
+
+
+@pytest.mark.parametrize(("now", "command", "message"), [
+    ("2030-03-11 16:00", "check-in", "appointment 1 is on Tue 2030-03-12, not today (Mon 2030-03-11): a patient is "
+                                     "checked in only on the day of the appointment"),
+    ("2030-03-13 08:00", "check-in", "appointment 1 is on Tue 2030-03-12, not today (Wed 2030-03-13): a patient is "
+                                     "checked in only on the day of the appointment"),
+    ("2030-03-12 08:59", "no-show", "appointment 1 starts Tue 2030-03-12 09:00: it cannot be marked as a no-show "
+                                    "before it starts"),
+])
+def test_a_step_on_the_wrong_day_or_too_early_is_one_line_exit_1(medoffice_cli, cli_world, cli_clock, now, command,
+                                                                  message):
+    """Tomorrow's patient who turns up today is not checked in (book them again, or move the
+    appointment); a patient is not missing before their time."""
+    ok(medoffice_cli("appointments", "book", cli_world.ann, "--provider", str(cli_world.adams), "--type", "Check-up",
+                     "--at", "2030-03-12 09:00", user="frontdesk"))
+    cli_clock(now)
+    result = medoffice_cli("appointments", command, "1", user="frontdesk")
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"error: {message}\n")
+    (kept,) = ok(medoffice_cli("appointments", "list", cli_world.ann, "--json")).json()
+    assert kept["status"] == "booked"
 
 
 @pytest.mark.parametrize(("args", "message"), [

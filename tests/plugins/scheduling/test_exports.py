@@ -117,10 +117,11 @@ class TestICalendar:
         assert (event.decoded("CREATED"), event.decoded("LAST-MODIFIED")) == (at(2026, 1, 5, 12),
                                                                               at(2026, 1, 6, 15, 45))
 
-    def test_cancelled_and_no_shows_are_left_out_unless_asked_for(self, medoffice_practice, world):
+    def test_cancelled_and_no_shows_are_left_out_unless_asked_for(self, medoffice_practice, world, practice_clock):
         kept = book(medoffice_practice, world.ann, world.adams, "2026-03-03 09:00")
         cancelled = book(medoffice_practice, world.bo, world.adams, "2026-03-03 10:00")
         missed = book(medoffice_practice, world.cy, world.adams, "2026-03-03 11:00")
+        practice_clock("2026-03-03 11:20")  # Cy is 20 minutes late: a no-show
         with medoffice_practice.operation("frontdesk") as ctx:
             booking.cancel(ctx, cancelled.id, "patient called")
             booking.no_show(ctx, missed.id)
@@ -146,12 +147,13 @@ class TestICalendar:
 
 
 class TestFhir:
-    def test_every_status_maps_to_its_fhir_status(self, medoffice_practice, world):
+    def test_every_status_maps_to_its_fhir_status(self, medoffice_practice, world, practice_clock):
         ids = {}
         for status, (mrn, clock) in {"booked": (world.ann, "09:00"), "arrived": (world.bo, "09:30"),
                                      "in_room": (world.cy, "10:00"), "completed": (world.ann, "10:30"),
                                      "cancelled": (world.bo, "11:00"), "no_show": (world.cy, "11:30")}.items():
             ids[status] = book(medoffice_practice, mrn, world.adams, f"2026-03-03 {clock}").id
+        practice_clock("2026-03-03 11:45")  # that day, after the last start
         with medoffice_practice.operation("frontdesk") as ctx:
             for status in ("arrived", "in_room", "completed"):
                 booking.check_in(ctx, ids[status])

@@ -50,7 +50,9 @@ def medoffice_extra_plugins(listener):
     return [listener]
 
 
-def test_hook_appointment_changed_announces_every_change_in_order_and_hook_visit_completed_once(medoffice_practice, world, listener):
+def test_hook_appointment_changed_announces_every_change_in_order_and_hook_visit_completed_once(
+        medoffice_practice, world, listener, practice_clock):
+    practice_clock("2026-01-06 11:05")  # the day of the visits, after the last one's start
     with medoffice_practice.operation("frontdesk") as ctx:
         first = booking.book(ctx, world.ann, world.adams, "Check-up", "2026-01-06 09:00")
         booking.move(ctx, first.id, "2026-01-06 10:00")

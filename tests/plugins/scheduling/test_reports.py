@@ -59,14 +59,14 @@ class TestNoShows:
         p, w = medoffice_practice, world
         for clock in ("09:00", "09:30", "10:00"):
             seen = book(p, w.ann, w.adams, f"2026-01-06 {clock}")
-            step(p, "check_in", seen)
+            step(p, "check_in", seen, at=utc(6, 13, 50))
             step(p, "complete", seen)
-        step(p, "no_show", book(p, w.cy, w.adams, "2026-01-08 09:00"))
+        step(p, "no_show", book(p, w.cy, w.adams, "2026-01-08 09:00"), at=utc(8, 14, 30))
         step(p, "cancel", book(p, w.cy, w.adams, "2026-01-09 09:00"), "patient called")
         seen = book(p, w.ann, w.baker, "2026-01-05 08:00")
-        step(p, "check_in", seen)
+        step(p, "check_in", seen, at=utc(5, 12, 55))
         step(p, "complete", seen)
-        step(p, "no_show", book(p, w.bo, w.baker, "2026-01-05 08:30"))
+        step(p, "no_show", book(p, w.bo, w.baker, "2026-01-05 08:30"), at=utc(5, 13, 45))
         book(p, w.cy, w.baker, "2026-01-12 08:00")  # after the range
         result = run(p, "scheduling.no_shows", WEEK)
         assert result.title == "No-shows, 2026-01-05 to 2026-01-11"
@@ -110,10 +110,10 @@ class TestUtilisation:
         book(p, w.ann, w.adams, "2026-01-06 09:00", kind="Long")  # 120
         book(p, w.bo, w.adams, "2026-01-06 13:00")  # 30
         done = book(p, w.cy, w.adams, "2026-01-07 09:00")  # 30, completed still counts
-        step(p, "check_in", done)
+        step(p, "check_in", done, at=utc(7, 13, 55))
         step(p, "complete", done)
         step(p, "cancel", book(p, w.ann, w.adams, "2026-01-08 09:00", kind="Long"), "ill")  # frees its slot
-        step(p, "no_show", book(p, w.ann, w.baker, "2026-01-05 08:00"))  # frees its slot
+        step(p, "no_show", book(p, w.ann, w.baker, "2026-01-05 08:00"), at=utc(5, 13, 30))  # frees its slot
         book(p, w.bo, w.baker, "2026-01-06 09:00", kind="Long")  # 120 of 420
         result = run(p, "scheduling.utilisation", WEEK)
         assert result.columns == ("provider", "available min", "booked min", "utilisation")

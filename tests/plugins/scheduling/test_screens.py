@@ -89,10 +89,15 @@ async def select(pilot, board: DayBoardScreen, appointment_id: int) -> None:
 
 
 def make_established(practice, mrn, provider):
-    """A completed visit a week ago: the patient is now an established one."""
+    """A completed visit a week ago: the patient is now an established one. The clock goes
+    back to that morning for the visit (a patient checks in on the day), then returns."""
     earlier = book(practice, mrn, provider, "2025-12-29 09:00")
-    act(practice, booking.check_in, earlier)
-    act(practice, booking.complete, earlier)
+    now, practice.runtime.clock = practice.runtime.clock, lambda: dt.datetime(2025, 12, 29, 13, 55, tzinfo=dt.UTC)
+    try:
+        act(practice, booking.check_in, earlier)
+        act(practice, booking.complete, earlier)
+    finally:
+        practice.runtime.clock = now
 
 
 # -- the day board ---------------------------------------------------------------------------
@@ -169,8 +174,10 @@ class TestDayBoard:
             stored = view_of(medoffice_practice, ann)
             assert (stored.status, stored.cancel_reason) == ("cancelled", "patient called")
 
-    async def test_no_show_frees_the_slot(self, medoffice_practice, world):
+    async def test_no_show_frees_the_slot(self, medoffice_practice, world, practice_clock):
+        """At 08:20 Bo is 20 minutes late for 08:00: n marks the no-show."""
         _, bo, _ = a_day(medoffice_practice, world)
+        practice_clock(f"{TODAY} 08:20")
         async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
             board = await open_board(pilot)
             await select(pilot, board, bo)
@@ -192,17 +199,17 @@ class TestDayBoard:
             await pilot.press("c")
             await wait_for(pilot, lambda: board.selected().status == "arrived")
 
-    async def test_a_room_taken_by_another_terminal_is_slot_taken(self, medoffice_practice, world):
+    async def test_a_room_taken_by_another_terminal_is_slot_taken(self, medoffice_practice, world, practice_clock):
         """Tuesday at Main, Ann (Dr Adams) and Bo (Dr Baker) both wait for 09:00. Another
         terminal puts Ann in Exam 1 while this board shows Bo: rooming Bo there is refused in
         one line, and Bo stays waiting."""
+        practice_clock("2026-01-06 08:55")
         ann = book(medoffice_practice, world.ann, world.adams, "2026-01-06 09:00")
         bo = book(medoffice_practice, world.bo, world.baker, "2026-01-06 09:00")
         act(medoffice_practice, booking.check_in, ann)
         act(medoffice_practice, booking.check_in, bo)
         async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
             board = await open_board(pilot)
-            await pilot.press("right_square_bracket")
             await wait_for(pilot, lambda: board.data.day == dt.date(2026, 1, 6) and len(board.shown) == 2)
             act(medoffice_practice, booking.room, ann, "Exam 1")
             await select(pilot, board, bo)

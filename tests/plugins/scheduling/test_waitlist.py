@@ -121,6 +121,7 @@ def test_a_no_show_a_past_slot_and_a_still_busy_provider_offer_nothing(medoffice
         missed = booking.book(ctx, world.ann, world.adams, "Check-up", "2026-01-06 09:00")
         booking.book(ctx, world.ann, world.adams, "Check-up", "2026-01-06 10:00")
         overbooked = booking.book(ctx, world.bo, world.adams, "Check-up", "2026-01-06 10:00", overbook_reason="urgent")
+    medoffice_practice.runtime.clock = lambda: dt.datetime(2026, 1, 6, 14, 20, tzinfo=UTC)  # 09:20: Ann is missing
     with medoffice_practice.operation("manager") as ctx:
         booking.no_show(ctx, missed.id)
         booking.cancel(ctx, overbooked.id, "not needed")
