@@ -13,6 +13,11 @@ the ratio holds on any machine:
   columns (eight: time, patient, type, provider, room, status, arrived, waiting), read from the
   same SQLite file with raw ``sqlite3`` in ``on_mount``.
 
+- **floor**: the bare app plus the two costs no medoffice start can avoid: importing
+  SQLAlchemy's ORM (the storage every service runs on) and one argon2 check of the user's
+  stored password hash (read with raw ``sqlite3``, checked with the practice's parameters), in
+  ``on_mount`` before the rows. medoffice's ratio to it says how much of the rest is ours.
+
 **Interactive** means: the board's table (``#board``) holds every appointment of the day (the
 row count the parent read with raw SQL) *and* the app is idle: :meth:`Pilot.pause` has
 returned, that is every widget of the screen has processed its pending messages (the rows
@@ -245,10 +250,49 @@ def child_bare(args: argparse.Namespace, marks: dict[str, float], info: dict[str
     app.run(headless=True, size=args.size, auto_pilot=drive)
 
 
+def child_floor(args: argparse.Namespace, marks: dict[str, float], info: dict[str, Any]) -> None:
+    import sqlalchemy.orm  # noqa: F401 - the ORM every medoffice service runs on
+    from argon2 import PasswordHasher
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable
+
+    marks["imported"] = time.perf_counter()
+    day = dt.date.fromisoformat(args.day) if args.day else dt.date.today()
+    with sqlite3.connect(args.db) as conn:
+        (stored,) = conn.execute("SELECT password_hash FROM core_user WHERE username = ?", (args.user,)).fetchone()
+
+    class Floor(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DataTable(id="board", cursor_type="row", zebra_stripes=True)
+
+        def on_mount(self) -> None:
+            PasswordHasher().verify(stored, args.password)
+            marks["signed in"] = time.perf_counter()
+            table = self.query_one(DataTable)
+            table.add_columns(*COLUMNS)
+            table.add_rows(day_rows(args.db, day))
+
+    app = Floor()
+
+    async def drive(pilot: Any) -> None:
+        await wait_until(lambda: (t := board_table(app)) is not None and t.row_count >= args.rows)
+        await pilot.pause()
+        marks["interactive"] = time.perf_counter()
+        table = board_table(app)
+        info["rows"] = table.row_count
+        info["columns"] = len(table.columns)
+        app.exit()
+
+    app.run(headless=True, size=args.size, auto_pilot=drive)
+
+
+CHILDREN = {"medoffice": child_medoffice, "bare": child_bare, "floor": child_floor}
+
+
 def run_child(args: argparse.Namespace) -> None:
     marks: dict[str, float] = {}
     info: dict[str, Any] = {}
-    (child_medoffice if args.child == "medoffice" else child_bare)(args, marks, info)
+    CHILDREN[args.child](args, marks, info)
     Path(args.result).write_text(json.dumps({"marks": marks, **info}))
 
 
@@ -284,7 +328,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--user", default="frontdesk")
     parser.add_argument("--password", default="demo")
     parser.add_argument("--json-out", type=Path, help="write the samples and medians here")
-    parser.add_argument("--child", choices=("medoffice", "bare"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=tuple(CHILDREN), help=argparse.SUPPRESS)
     parser.add_argument("--rows", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -301,7 +345,7 @@ def main(argv: list[str] | None = None) -> None:
     if rows == 0:
         raise SystemExit(f"no appointments on {day}: nothing to show")
     result = args.db.with_name(f"tui-startup-{os.getpid()}.json")
-    cases = ("bare", "medoffice")
+    cases = ("bare", "floor", "medoffice")
     samples: dict[str, list[dict[str, Any]]] = {name: [] for name in cases}
     try:
         for _ in range(args.warm):  # warm the file cache and byte-code
@@ -319,15 +363,18 @@ def main(argv: list[str] | None = None) -> None:
     tui = samples["medoffice"]
     opened = sorted({s["opened_with"] for s in tui})
     baseline = median("bare", "interactive")
+    floor = median("floor", "interactive")
     total = median("medoffice", "interactive")
     password = statistics.median(s["marks"]["signed in"] - s["marks"]["sign-in shown"] for s in tui)
     summary = {
         "day": day.isoformat(), "rows": rows, "columns": tui[0]["columns"], "size": list(args.size),
         "repeat": args.repeat, "opened_with": opened, "board_screen": tui[0]["screen"],
-        "bare_interactive": baseline, "medoffice_interactive": total, "ratio": total / baseline,
+        "bare_interactive": baseline, "floor_interactive": floor, "medoffice_interactive": total,
+        "ratio": total / baseline, "floor_ratio": floor / baseline, "ratio_to_floor": total / floor,
         "ratio_without_sign_in": (total - password) / baseline,
         "medoffice_phases": {m: median("medoffice", m) for m in tui[0]["marks"]},
         "bare_phases": {m: median("bare", m) for m in samples["bare"][0]["marks"]},
+        "floor_phases": {m: median("floor", m) for m in samples["floor"][0]["marks"]},
         "load": os.getloadavg(),
     }
     assert all(s["rows"] == rows for ss in samples.values() for s in ss), "a table missed rows"
@@ -339,12 +386,15 @@ def main(argv: list[str] | None = None) -> None:
     print("| program | phase | median since process start (ms) | ratio to bare |\n|---|---|---:|---:|")
     for mark, at in summary["bare_phases"].items():
         print(f"| bare Textual | {mark} | {at * 1000:.0f} | {at / baseline:.2f}x |")
+    for mark, at in summary["floor_phases"].items():
+        print(f"| floor (bare + SQLAlchemy ORM + argon2) | {mark} | {at * 1000:.0f} | {at / baseline:.2f}x |")
     for mark, at in summary["medoffice_phases"].items():
         print(f"| medoffice tui | {mark} | {at * 1000:.0f} | {at / baseline:.2f}x |")
     print(f"| medoffice tui | interactive, less the sign-in ({password * 1000:.0f} ms) | "
           f"{(total - password) * 1000:.0f} | {summary['ratio_without_sign_in']:.2f}x |")
     verdict = "met" if summary["ratio"] <= 1.5 else "missed"
-    print(f"\nStart to interactive board: {summary['ratio']:.2f}x the bare app (target 1.5x: {verdict}).")
+    print(f"\nStart to interactive board: {summary['ratio']:.2f}x the bare app (target 1.5x: {verdict}); "
+          f"the floor is {summary['floor_ratio']:.2f}x, medoffice is {summary['ratio_to_floor']:.2f}x the floor.")
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ class TestStartup:
             (booked,) = conn.execute("SELECT count(*) FROM scheduling_appointment WHERE starts_at >= ? "
                                      "AND starts_at < ?", (f"{TODAY} 04:00", f"{TODAY} 23:59")).fetchone()
         assert summary["rows"] == booked > 0
-        for program in ("bare", "medoffice"):
+        for program in ("bare", "floor", "medoffice"):
             (sample,) = samples[program]
             assert (sample["rows"], sample["columns"]) == (booked, 8)
         tui = samples["medoffice"][0]
@@ -58,6 +58,7 @@ class TestStartup:
         marks = tui["marks"]
         assert 0 < marks["imported"] < marks["sign-in shown"] < marks["signed in"] < marks["interactive"]
         assert 0 < summary["bare_interactive"] and summary["ratio"] > 0
+        assert summary["floor_ratio"] > 0 and summary["ratio_to_floor"] == pytest.approx(summary["ratio"] / summary["floor_ratio"])
 
         ratio = re.search(r"Start to interactive board: ([0-9.]+)x the bare app", table)
         assert ratio is not None and float(ratio.group(1)) == round(summary["ratio"], 2)
