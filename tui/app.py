@@ -31,7 +31,7 @@ from . import footer
 from .contributions import Contributions, import_object, may_see
 from .host import AppScreenHost
 from .idle import CHECK_EVERY_SECONDS, IdleTimer, idle_lock_minutes
-from .keys import check_keymap, key_label, plugin_key
+from .keys import check_keymap, key_label, screen_keys
 from .screens.help import HelpScreen, binding_rows
 from .screens.lock import LockScreen
 from .screens.navigation import NavigationScreen
@@ -95,6 +95,8 @@ class MedofficeApp(PluginBoundary, App[None]):
         self.contributions = Contributions.gather(runtime.plugins.hooks)
         self.idle = IdleTimer(idle_lock_minutes(runtime.settings.options))
         self.practice_keymap = check_keymap(runtime.settings.options, runtime.plugins.active_ids)
+        self.screen_keys = screen_keys(self.contributions.screens, self.practice_keymap)
+        """Plugin screen id -> the F-key that opens it from anywhere."""
         self.home: Screen | None = None
         """The screen the user lands on: the "today" board a plugin offers, else the search."""
         self.home_mode = PATIENTS
@@ -340,7 +342,8 @@ class MedofficeApp(PluginBoundary, App[None]):
 
     def action_screens(self) -> None:
         """List the plugin screens the user may open."""
-        self.push_screen(NavigationScreen(self.contributions.screens_for(self.user)), self._screen_chosen)
+        self.push_screen(NavigationScreen(self.contributions.screens_for(self.user), self.screen_keys),
+                         self._screen_chosen)
 
     def _screen_chosen(self, screen_id: str | None) -> None:
         if screen_id:
@@ -372,7 +375,7 @@ class MedofficeApp(PluginBoundary, App[None]):
         if self.user is None or self.locked:
             return
         for _, screen in self.contributions.screens_for(self.user):
-            if plugin_key(screen.key) == event.key:
+            if self.screen_keys.get(screen.id) == event.key:
                 event.stop()
                 self.open_plugin_screen(screen.id)
                 return
@@ -386,7 +389,7 @@ class MedofficeApp(PluginBoundary, App[None]):
         if self.user is not None and not self.locked:
             rows.append(("Ctrl+P", "Command palette: every action and screen"))
             rows += [(key_label(k), f"Open {s.title}") for _, s in self.contributions.screens_for(self.user)
-                     if (k := plugin_key(s.key))]
+                     if (k := self.screen_keys.get(s.id))]
         rows.append(("Ctrl+Q", "Quit"))
         self.push_screen(HelpScreen(rows))
 

@@ -2,16 +2,19 @@
 
 Front-desk terminals are reached over SSH, through tmux, from odd terminal emulators; only
 F-keys, plain ctrl+letter, Escape and single letters survive all of them. The shell keeps
-F1-F4 and F9 for itself; a plugin's ``ScreenContribution.key`` may take one of the others.
+F1-F4 and F9 for itself; a plugin's ``ScreenContribution.key`` may take one of the others,
+and a practice may move a plugin screen to another of them in its config file
+(``[keys] "scheduling.book" = "f7"``), as it moves any binding.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from medoffice.core.config import keymap_option
 from medoffice.core.errors import ConfigurationError
+from medoffice.core.records import ScreenContribution
 
 PLUGIN_KEYS = frozenset({"f5", "f6", "f7", "f8", "f11", "f12"})
 """The F-keys left for plugin screens (the first plugin to claim one gets it)."""
@@ -69,3 +72,49 @@ def check_keymap(options: Mapping[str, Any], plugin_ids: Iterable[str]) -> dict[
                 f"[keys] {binding_id}: no such key binding; the shell's are {', '.join(sorted(CORE_BINDING_IDS))}, "
                 "and a plugin's start with its id (F1 lists the keys of each screen)")
     return keymap
+
+
+def screen_keys(screens: Sequence[tuple[str, ScreenContribution]], keymap: Mapping[str, str]) -> dict[str, str]:
+    """The F-key of each plugin screen that has one: the practice's choice, else the plugin's.
+
+    A key belongs to one screen. The practice's ``[keys]`` entries are served first, then the
+    plugins' own keys in load order: a plugin asking for a key the practice or an earlier
+    plugin already gave away gets none (it stays under F4 and in the palette).
+
+    Args:
+        screens: every plugin screen, ``(plugin id, contribution)``, in load order.
+        keymap: the practice's checked ``[keys]`` table; entries naming a screen id count here.
+
+    Returns:
+        Screen id -> normalised key (``"f6"``).
+
+    Raises:
+        ConfigurationError: the practice gives a screen a key that is not one of F5-F8, F11,
+            F12, or gives one key to two screens.
+    """
+    keys: dict[str, str] = {}
+    taken: dict[str, str] = {}
+    for _plugin_id, screen in screens:
+        if screen.id not in keymap:
+            continue
+        key = plugin_key(keymap[screen.id])
+        if key is None:
+            raise ConfigurationError(
+                f"[keys] {screen.id} = {keymap[screen.id]!r}: a screen's key must be one of "
+                f"{', '.join(key_label(k) for k in sorted(PLUGIN_KEYS, key=_f_number))} (the others are the shell's)")
+        if key in taken:
+            raise ConfigurationError(f"[keys] {screen.id} = {keymap[screen.id]!r}: {key_label(key)} is already "
+                                     f"given to {taken[key]}")
+        keys[screen.id] = key
+        taken[key] = screen.id
+    for _plugin_id, screen in screens:
+        key = plugin_key(screen.key)
+        if screen.id in keys or key is None or key in taken:
+            continue
+        keys[screen.id] = key
+        taken[key] = screen.id
+    return keys
+
+
+def _f_number(key: str) -> int:
+    return int(key[1:])

@@ -49,3 +49,41 @@ def test_a_plugins_binding_is_accepted_by_its_plugins_prefix(plugin_runtime):
     rt = plugin_runtime
     rt.settings = attrs.evolve(rt.settings, options={"keys": {"fake.board.refresh": "f10"}})
     assert MedofficeApp(rt).practice_keymap == {"fake.board.refresh": "f10"}
+
+
+async def test_a_practice_moves_a_plugin_screen_to_another_f_key(plugin_runtime, kit, fakes):
+    """The fake board asked for F6; the practice wants it on F11: F11 opens it, F6 does not,
+    and F1 and F4 show F11."""
+    rt = plugin_runtime
+    rt.settings = attrs.evolve(rt.settings, options={"keys": {"fake.board": "F11"}})
+    app = MedofficeApp(rt, user=kit.admin(rt))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await pilot.pause()
+        assert not isinstance(app.screen, fakes.BoardScreen)
+        await pilot.press("f11")
+        await kit.wait_for(pilot, lambda: isinstance(app.screen, fakes.BoardScreen))
+        await pilot.press("f1")
+        await kit.wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert ("F11", "Open Fake board") in app.screen._rows
+
+
+def test_a_screen_key_the_practice_gives_wins_over_a_plugins_own(plugin_runtime):
+    """The broken board asks for nothing; given F6, it takes F6 from the fake board."""
+    rt = plugin_runtime
+    rt.settings = attrs.evolve(rt.settings, options={"keys": {"fake.broken": "f6"}})
+    keys = MedofficeApp(rt).screen_keys
+    assert keys == {"fake.broken": "f6"}, "the fake board keeps no key; F4 and the palette still open it"
+
+
+@pytest.mark.parametrize(("keys", "said"), [
+    ({"fake.board": "f3"}, "[keys] fake.board = 'f3': a screen's key must be one of F5, F6, F7, F8, F11, F12"),
+    ({"fake.board": "x"}, "a screen's key must be one of"),
+    ({"fake.board": "f7", "fake.later": "f7"}, "[keys] fake.later = 'f7': F7 is already given to fake.board"),
+])
+def test_a_screen_key_the_shell_owns_or_given_twice_stops_the_start(plugin_runtime, keys, said):
+    rt = plugin_runtime
+    rt.settings = attrs.evolve(rt.settings, options={"keys": keys})
+    with pytest.raises(ConfigurationError) as caught:
+        MedofficeApp(rt)
+    assert said in str(caught.value)

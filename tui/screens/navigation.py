@@ -7,7 +7,7 @@ for are listed, the same rule the command palette uses.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from medoffice.core.records import ScreenContribution
 
-from ..keys import key_label, plugin_key
+from ..keys import key_label
 
 
 class NavigationScreen(Screen[str | None]):
@@ -26,13 +26,16 @@ class NavigationScreen(Screen[str | None]):
 
     Args:
         screens: the plugin screens the user may see, ``(plugin id, contribution)``, grouped.
+        keys: screen id -> the F-key that opens it, shown beside its title.
     """
 
     BINDINGS = [Binding("escape", "dismiss_none", "Back")]
 
-    def __init__(self, screens: Sequence[tuple[str, ScreenContribution]]) -> None:
+    def __init__(self, screens: Sequence[tuple[str, ScreenContribution]],
+                 keys: Mapping[str, str] | None = None) -> None:
         super().__init__()
         self._screens = list(screens)
+        self._keys = dict(keys or {})
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -44,7 +47,7 @@ class NavigationScreen(Screen[str | None]):
             if screen.section != section:
                 section = screen.section
                 options.append(Option(Text(section.capitalize(), style="bold"), disabled=True))
-            key = plugin_key(screen.key)
+            key = self._keys.get(screen.id)
             prompt = Text(f"  {screen.title}")
             if key:
                 prompt.append(f"  {key_label(key)}", style="dim")
