@@ -11,7 +11,9 @@ a reason) for users with ``scheduling.overbook``. The same flow reschedules an a
 On the confirm step, Ctrl+R repeats the booking (weekly, every N weeks or monthly; a count
 or a last day): every occurrence is checked first (:func:`..recurring.book_series` with
 ``dry_run``) and the conflicts are listed; Enter then books the whole series, which is only
-offered when every occurrence is free. Nothing is written before that Enter.
+offered when every occurrence is free. With conflicts, Ctrl+O books the free dates and skips
+the conflicting ones (``skip_conflicts``), and Escape goes back to booking once. Nothing is
+written before that Enter or Ctrl+O.
 """
 
 from __future__ import annotations
@@ -101,6 +103,8 @@ class BookingScreen(Screen[Any]):
         Binding("right_square_bracket", "later", "Later", key_display="]", id="scheduling.booking.later"),
         Binding("left_square_bracket", "sooner", "Sooner", key_display="[", id="scheduling.booking.sooner"),
         Binding("ctrl+r", "repeat", "Repeat", key_display="^r", id="scheduling.booking.repeat"),
+        Binding("ctrl+o", "book_free_dates", "Book the free dates", key_display="^o",
+                id="scheduling.booking.book_free_dates"),
         Binding("enter", "enter", "Choose", show=False, priority=True),
     ]
 
@@ -223,6 +227,7 @@ class BookingScreen(Screen[Any]):
             self.series = self.series_check = None
             self._show_confirm()
             self.say("Booking it once.")
+            self.refresh_bindings()
             return
         order = [s for s in STEPS if self._offered(s)]
         index = order.index(self.step) if self.step in order else 0
@@ -246,7 +251,14 @@ class BookingScreen(Screen[Any]):
             return self.step == "slot"
         if action == "repeat":
             return self.step == "confirm" and self.reschedule is None
+        if action == "book_free_dates":
+            return self.step == "confirm" and self._free_dates_to_skip_to()
         return True
+
+    def _free_dates_to_skip_to(self) -> bool:
+        """Whether the checked series has conflicts and free dates both: Ctrl+O's case."""
+        check = self.series_check
+        return self.series is not None and check is not None and bool(check.refused) and bool(check.booked)
 
     # -- Enter -------------------------------------------------------------------------------
 
@@ -616,30 +628,46 @@ class BookingScreen(Screen[Any]):
         if len(refused) > MAX_CONFLICTS_SHOWN:
             lines.append(f"  and {len(refused) - MAX_CONFLICTS_SHOWN} more")
         lines += [f"  {o.label}: {o.adjusted}" for o in result.occurrences if o.adjusted and not o.problem][:2]
-        if refused:
-            lines.append(f"Nothing is booked: {len(refused)} conflict{'s' * (len(refused) != 1)}. "
-                         "Ctrl+R: change the repeat   Escape: book it once")
+        free = len(result.occurrences) - len(refused)
+        conflicts = f"{len(refused)} conflict{'s' * (len(refused) != 1)}"
+        if refused and free:
+            lines.append(f"Nothing is booked yet: {conflicts}. Ctrl+O: book the {free} free date{'s' * (free != 1)} "
+                         "and skip the rest   Ctrl+R: change   Escape: book it once")
+        elif refused:
+            lines.append(f"Nothing is booked: {conflicts}, no date free. Ctrl+R: change the repeat   "
+                         "Escape: book it once")
         else:
             lines.append("Enter: book them all   Ctrl+R: change   Escape: book it once")
         self.query_one("#confirm-text", Static).update("\n".join(lines))
         self.say(f"Checked {len(result.occurrences)} dates; nothing written yet.")
+        self.refresh_bindings()
 
-    def _submit_series(self, note: str | None) -> None:
+    def action_book_free_dates(self) -> None:
+        """Book the series' free dates and skip the conflicting ones (the dry run listed them)."""
+        if self.step != "confirm" or self.booking or not self._free_dates_to_skip_to():
+            return
+        self._submit_series(self.query_one("#note", Input).value.strip() or None, skip_conflicts=True)
+
+    def _submit_series(self, note: str | None, *, skip_conflicts: bool = False) -> None:
         from .. import recurring
 
         result, slot = self.series_check, self.slot
-        if result is None or result.refused:
+        if result is None or (result.refused and not skip_conflicts):
             count = len(result.refused) if result is not None else 0
-            self.say(f"Not booked: {count} occurrence{'s' * (count != 1)} conflict (Ctrl+R to change, "
-                     "Escape to book once).")
+            self.say(f"Not booked: {count} occurrence{'s' * (count != 1)} conflict"
+                     + (" (Ctrl+O books the free dates, " if result is not None and result.booked else " (")
+                     + "Ctrl+R changes the repeat, Escape books once).")
             return
         self.booking = True
-        self.say("Booking the series…")
+        self.say("Booking the free dates…" if skip_conflicts else "Booking the series…")
 
         def done(series: Any) -> None:
             self.booking = False
+            first = series.booked[0].start
+            skipped = series.refused
             self.notify(f"Booked {series.patient}: {series.appointment_type}, {len(series.booked)} occurrences "
-                        f"from {when(series.occurrences[0].start)}.", markup=False)
+                        f"from {when(first)}" + (f"; skipped {', '.join(o.label for o in skipped)}" if skipped
+                                                 else "") + ".", markup=False)
             self.dismiss(series)
 
         def failed(message: str) -> None:
@@ -647,7 +675,7 @@ class BookingScreen(Screen[Any]):
             self.say(f"Not booked: {message}")
 
         run_call(self, self.host, recurring.book_series, self.mrn, slot.provider_id, self.type_name, slot.start,
-                 **self.series, note=note, done=done, failed=failed)
+                 **self.series, note=note, skip_conflicts=skip_conflicts, done=done, failed=failed)
 
     # -- helpers -----------------------------------------------------------------------------
 

@@ -211,6 +211,11 @@ def booked(practice, mrn) -> list[str]:
         return [f"{v.start:%Y-%m-%d %H:%M}" for v in booking.list_for_patient(ctx, mrn) if v.status == "booked"]
 
 
+def footer_keys(screen) -> list[str]:
+    """The keys the screen's footer shows now."""
+    return [str(key.key_display) for key in screen.query("FooterKey")]
+
+
 async def to_confirm_with_baker(pilot) -> BookingScreen:
     """The booking flow for Ann, a Check-up with Dr Baker, his first slot (Mon 08:00), confirm."""
     app = pilot.app
@@ -245,11 +250,57 @@ class TestRecurringBooking:
             text = str(flow.query_one("#confirm-text").render())
             assert "weekly, 4 times, from Mon 2026-01-05 08:00: 4 occurrences, 3 free." in text
             assert "#2 Mon 2026-01-12 08:00: slot taken" in text
-            assert "Nothing is booked: 1 conflict." in text
+            assert "Nothing is booked yet: 1 conflict." in text
             await pilot.press("enter")
             await pilot.pause()
             assert "Not booked: 1 occurrence conflict" in str(flow.query_one("#booking-message").render())
             assert pilot.app.screen is flow
+        assert booked(medoffice_practice, world.ann) == []
+
+    async def test_ctrl_o_books_the_free_dates_and_skips_the_conflict(self, medoffice_practice, world):
+        """Bo has Dr Baker's 08:00 on the 12th. The check lists it and offers Ctrl+O in the
+        text and the footer; Ctrl+O books the 5th, the 19th and the 26th and says #2 was skipped."""
+        with medoffice_practice.operation("frontdesk") as ctx:
+            booking.book(ctx, world.bo, world.baker, "Check-up", "2026-01-12 08:00")
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            flow = await to_confirm_with_baker(pilot)
+            assert flow.check_action("book_free_dates", ()) is False  # nothing checked yet
+            await pilot.press("ctrl+r")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, FormDialog))
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: pilot.app.screen is flow and flow.series_check is not None)
+            text = str(flow.query_one("#confirm-text").render())
+            assert "#2 Mon 2026-01-12 08:00: slot taken" in text
+            assert "Nothing is booked yet: 1 conflict. Ctrl+O: book the 3 free dates and skip the rest" in text
+            await wait_for(pilot, lambda: "^o" in footer_keys(flow))
+            assert booked(medoffice_practice, world.ann) == []  # checked, not written
+            await pilot.press("ctrl+o")
+            await wait_for(pilot, lambda: not isinstance(pilot.app.screen, BookingScreen))
+            assert any("3 occurrences from Mon 2026-01-05 08:00; skipped #2 Mon 2026-01-12 08:00" in n.message
+                       for n in pilot.app._notifications)
+        assert booked(medoffice_practice, world.ann) == ["2026-01-05 08:00", "2026-01-19 08:00", "2026-01-26 08:00"]
+        assert booked(medoffice_practice, world.bo) == ["2026-01-12 08:00"]
+
+    async def test_escape_on_a_conflicting_series_books_nothing_of_it(self, medoffice_practice, world):
+        """With the conflict listed, Escape drops the repeat (Ctrl+O is no longer offered) and
+        Escape again goes back to the slots: nothing is written."""
+        with medoffice_practice.operation("frontdesk") as ctx:
+            booking.book(ctx, world.bo, world.baker, "Check-up", "2026-01-12 08:00")
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            flow = await to_confirm_with_baker(pilot)
+            await pilot.press("ctrl+r")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, FormDialog))
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: pilot.app.screen is flow and flow.series_check is not None)
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: flow.series is None)
+            assert flow.check_action("book_free_dates", ()) is False
+            await wait_for(pilot, lambda: "^o" not in footer_keys(flow))
+            await pilot.press("ctrl+o")
+            await pilot.pause()
+            assert pilot.app.screen is flow and flow.step == "confirm"
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: flow.step == "slot")
         assert booked(medoffice_practice, world.ann) == []
 
     async def test_a_free_series_is_booked_whole_with_enter(self, medoffice_practice, world):
