@@ -231,8 +231,9 @@ class MedofficeApp(PluginBoundary, App[None]):
 
         Switching to another section finds it as it was left: the screen is shown where it
         already is in that stack, else ``build()`` makes it and it goes on top. In the
-        section already shown, the screen is brought back if it is under the top, else a
-        fresh one goes on top.
+        section already shown, the screen is brought back if it is under the top and left
+        alone if it is the top (its key pressed again, F5 on the day board, opens no second
+        copy); otherwise a new one goes on top.
 
         Args:
             section: the section (the Textual mode) the screen belongs to.
@@ -251,12 +252,17 @@ class MedofficeApp(PluginBoundary, App[None]):
             self.switch_mode(section)
             if mine:
                 return
-        elif mine and mine[-1] is not self.screen:
-            self._pop_to_screen(mine[-1])
+        elif mine:
+            if mine[-1] is not self.screen:
+                self._pop_to_screen(mine[-1])
             return
         screen = build()
         screen.medoffice_screen_id = screen_id
         self.push_screen(screen)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Fit the footer to the new width (:mod:`medoffice.tui.footer`)."""
+        self.screen.refresh_bindings()
 
     # -- locking -----------------------------------------------------------------------------
 

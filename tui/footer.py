@@ -1,4 +1,4 @@
-"""Textual's footer, made to rebuild only when the keys it shows change.
+"""Textual's footer, made to rebuild only when the keys it shows change, and to fit 80 columns.
 
 Textual's :class:`~textual.widgets.Footer` rebuilds all its key widgets (a dozen, each
 styled on mount) every time its screen says its bindings *may* have changed: on every focus
@@ -9,14 +9,28 @@ there were eleven (docs/performance.md, "Terminal UI"). Plugin screens yield the
 a ``bindings_changed`` that waits for the refresh (several signals in one frame make one
 rebuild) and then rebuilds only if the keys, labels or enabled states differ from what is
 shown.
+
+Before each rebuild the footer is fitted to the terminal: under :data:`WIDE` columns it takes
+Textual's compact style, and when the screen's own keys and the shell's would not fit
+together, the shell's navigation keys (F2-F4, Ctrl+L) are left out of it. They still work on
+every screen, and F1, which stays, lists them. So at 80x24 the patient search still shows
+F3 Register, and the day board shows its own single-letter keys.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
+from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Footer
+
+WIDE = 120
+"""Terminals at least this wide get Textual's roomier footer style."""
+
+SHELL_KEYS_LEFT_OUT_WHEN_CROWDED = frozenset({"app.find_patient", "app.register_patient", "app.screens", "app.lock"})
+"""The shell's keys a crowded footer leaves to the help screen (F1, "Help", stays)."""
 
 _SHOWN = "_medoffice_shown"
 _PENDING = "_medoffice_pending"
@@ -33,10 +47,63 @@ def what_it_shows(footer: Footer) -> tuple[Any, ...]:
     return (footer.compact, footer.show_command_palette, shown)
 
 
+def columns_needed(footer: Footer) -> int:
+    """How many columns the footer's keys take as it would draw them now.
+
+    Follows the pinned Textual's footer styles: a key is its label and description plus 2
+    columns of padding and margin when compact, 3 otherwise; the keys of a binding group show
+    their labels only (each with a margin either side), then the group's description once;
+    the command palette's key is docked on the right with a border.
+    """
+    app = footer.app
+    padding = 2 if footer.compact else 3
+    total, groups = 0, set()
+    for _node, binding, _enabled, _tooltip in footer.screen.active_bindings.values():
+        label = app.get_key_display(binding)
+        if binding.key == app.COMMAND_PALETTE_BINDING:
+            total += len(label) + len(binding.description) + 3 if footer.show_command_palette else 0
+        elif not binding.show:
+            continue
+        elif binding.group is not None:
+            total += len(label) + 2
+            if binding.group not in groups:
+                groups.add(binding.group)
+                total += len(binding.group.description) + (0 if footer.compact else 1)
+        else:
+            total += len(label) + len(binding.description) + padding
+    return total
+
+
+def shell_keys_shown(app: App[Any], shown: bool) -> None:
+    """Show the shell's navigation keys in footers, or leave them to the help screen (F1).
+
+    They keep working either way; only their ``show`` flag changes. The app's own bindings
+    are changed in place (Textual applies the practice's keymap to a copy on every look-up,
+    so remapped keys stay remapped).
+    """
+    table = app._bindings.key_to_bindings
+    for key, bindings in table.items():
+        if any(b.id in SHELL_KEYS_LEFT_OUT_WHEN_CROWDED and b.show != shown for b in bindings):
+            table[key] = [dataclasses.replace(b, show=shown) if b.id in SHELL_KEYS_LEFT_OUT_WHEN_CROWDED else b
+                          for b in bindings]
+
+
+def fit(footer: Footer) -> None:
+    """Choose the footer's style and whether the shell's keys are in it, for this width."""
+    width = footer.app.size.width
+    narrow = width < WIDE
+    if footer.compact != narrow:
+        footer.compact = narrow
+    shell_keys_shown(footer.app, True)
+    if columns_needed(footer) > width:
+        shell_keys_shown(footer.app, False)
+
+
 async def _rebuild_if_changed(footer: Footer) -> None:
     setattr(footer, _PENDING, False)
     if not footer.is_attached:
         return
+    fit(footer)
     shown = what_it_shows(footer)
     if shown == getattr(footer, _SHOWN, None):
         return
@@ -55,5 +122,6 @@ def bindings_changed(self: Footer, screen: Screen) -> None:
 
 
 def install() -> None:
-    """Make every ``Footer`` rebuild only on a change; safe to call more than once."""
+    """Make every ``Footer`` rebuild only on a change, fitted to the terminal; safe to call
+    more than once."""
     Footer.bindings_changed = bindings_changed  # type: ignore[method-assign]

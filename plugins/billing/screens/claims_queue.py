@@ -117,6 +117,10 @@ class ExportDialog(ModalScreen[tuple[str, str, str] | None]):
         self.dismiss(None)
 
 
+SHOW = Binding.Group("Show")
+"""The footer's one label for the status filters: all, draft, ready, submitted, denied."""
+
+
 class ClaimsQueueScreen(Screen[None]):
     """Claims by status, the scrubber's findings, build, scrub and export.
 
@@ -127,15 +131,17 @@ class ClaimsQueueScreen(Screen[None]):
 
     CSS_PATH = "claims_queue.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("b", "build", "Build claims", id="billing.claims.build"),
+        Binding("b", "build", "Build", id="billing.claims.build", tooltip="Build claims from closed encounters"),
         Binding("c", "scrub", "Scrub", id="billing.claims.scrub"),
-        Binding("e", "export", "Export ready", id="billing.claims.export"),
-        Binding("a", "show('all')", "All", id="billing.claims.all"),
-        Binding("d", "show('draft')", "Draft", id="billing.claims.draft"),
-        Binding("r", "show('ready')", "Ready", id="billing.claims.ready"),
-        Binding("s", "show('submitted')", "Submitted", id="billing.claims.submitted"),
-        Binding("n", "show('denied')", "Denied", id="billing.claims.denied"),
+        Binding("e", "export", "Export", id="billing.claims.export", tooltip="Export the ready claims as an 837P"),
+        Binding("a", "show('all')", "Show all", id="billing.claims.all", group=SHOW),
+        Binding("d", "show('draft')", "Show drafts", id="billing.claims.draft", group=SHOW),
+        Binding("r", "show('ready')", "Show ready", id="billing.claims.ready", group=SHOW),
+        Binding("s", "show('submitted')", "Show submitted", id="billing.claims.submitted", group=SHOW),
+        Binding("n", "show('denied')", "Show denied", id="billing.claims.denied", group=SHOW),
     ]
+    """The status filters share one footer label, so that the keys fit 80 columns; the help
+    screen (F1) names each."""
 
     def __init__(self, host: ScreenHost, *, save_dir: Path | None = None) -> None:
         super().__init__()
