@@ -272,6 +272,12 @@ def find(ctx: Context, query: str, *, limit: int = 20, include_inactive: bool = 
 
     Understands an MRN (exact), a date of birth, a phone number (7+ digits), ``last, first``,
     ``first last`` and a single name fragment (matching the start of a last or first name).
+
+    Each kind of match is one index range query for at most ``limit`` rows, and only the
+    ``limit`` best of all of them become records. The rows are fetched in the order they are
+    shown (last name, first name, MRN), except those matched by first name alone: those come
+    in first-name order, which the first-name index serves without sorting every "M…" of a
+    large practice; they rank last, and the user types more to narrow.
     """
     ctx.require("patients.read")
     text = (query or "").strip()
@@ -279,26 +285,27 @@ def find(ctx: Context, query: str, *, limit: int = 20, include_inactive: bool = 
         raise ValidationError("type part of a name, a date of birth, a phone number or an MRN", field="query")
     session = ctx.session
     dialect = session.get_bind().dialect.name
-    scored: dict[int, PatientMatch] = {}
+    scored: dict[int, tuple[int, str, Patient]] = {}
 
-    def offer(rows: list[Patient], score: int, reason: str) -> None:
-        for row in rows:
-            if row.id not in scored or scored[row.id].score < score:
-                scored[row.id] = PatientMatch(to_record(row), score, reason)
+    by_name = (Patient.search_last, Patient.search_first, Patient.mrn)
+
+    def offer(query: Any, score: int, reason: str, order: tuple[Any, ...] = by_name) -> None:
+        for row in _rows(session, query.order_by(*order).limit(limit)):
+            if row.id not in scored or scored[row.id][0] < score:
+                scored[row.id] = (score, reason, row)
 
     base = select(Patient)
     if not include_inactive:
         base = base.where(Patient.active.is_(True))
-    fetch = limit * 3
 
-    offer(_rows(session, base.where(Patient.mrn == text.upper())), 100, "MRN")
+    offer(base.where(Patient.mrn == text.upper()), 100, "MRN")
     date = _as_date(text)
     if date is not None:
-        offer(_rows(session, base.where(Patient.date_of_birth == date).limit(fetch)), 90, "date of birth")
+        offer(base.where(Patient.date_of_birth == date), 90, "date of birth")
     digits = phone_digits(text)
     if len(digits) >= 7 and not re.search(r"[A-Za-z]", text) and date is None:
-        offer(_rows(session, base.where(Patient.phone_digits == digits).limit(fetch)), 90, "phone")
-        offer(_rows(session, base.where(_prefix(Patient.phone_digits, digits, dialect)).limit(fetch)), 70, "phone")
+        offer(base.where(Patient.phone_digits == digits), 90, "phone")
+        offer(base.where(_prefix(Patient.phone_digits, digits, dialect)), 70, "phone")
     if re.search(r"[A-Za-z]", text):
         if "," in text:
             last, _, first = (search_key(p) for p in text.partition(","))
@@ -308,21 +315,18 @@ def find(ctx: Context, query: str, *, limit: int = 20, include_inactive: bool = 
             parts = [(words[-1], words[0]), (words[0], words[-1])] if len(words) > 1 else []
             if len(words) == 1:
                 word = words[0]
-                offer(_rows(session, base.where(Patient.search_last == word).limit(fetch)), 85, "last name")
-                offer(_rows(session, base.where(_prefix(Patient.search_last, word, dialect))
-                                 .order_by(Patient.search_last, Patient.search_first).limit(fetch)), 75, "last name")
-                offer(_rows(session, base.where(_prefix(Patient.search_first, word, dialect))
-                                 .order_by(Patient.search_first, Patient.search_last).limit(fetch)), 60, "first name")
+                offer(base.where(Patient.search_last == word), 85, "last name")
+                offer(base.where(_prefix(Patient.search_last, word, dialect)), 75, "last name")
+                offer(base.where(_prefix(Patient.search_first, word, dialect)), 60, "first name",
+                      order=(Patient.search_first,))
         for last, first in parts:
             if last:
                 clause = _prefix(Patient.search_last, last, dialect)
                 if first:
                     clause = and_(clause, _prefix(Patient.search_first, first, dialect))
-                offer(_rows(session, base.where(clause).order_by(Patient.search_last, Patient.search_first)
-                               .limit(fetch)), 80, "name")
-    ranked = sorted(scored.values(), key=lambda m: (-m.score, m.patient.last_name.lower(),
-                                                    m.patient.first_name.lower(), m.patient.mrn))
-    return ranked[:limit]
+                offer(base.where(clause), 80, "name")
+    ranked = sorted(scored.values(), key=lambda hit: (-hit[0], hit[2].search_last, hit[2].search_first, hit[2].mrn))
+    return [PatientMatch(to_record(row), score, reason) for score, reason, row in ranked[:limit]]
 
 
 def _as_date(text: str) -> dt.date | None:

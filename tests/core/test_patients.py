@@ -100,6 +100,14 @@ class TestFinding:
         assert ("Obi", "first name") not in self.find(people, "ob")
         assert ("Obi", "first name") in self.find(people, "ob", include_inactive=True)
 
+    def test_more_matches_than_the_limit_give_the_first_ones_by_name(self, people):
+        """Twelve more Smiths, registered in reverse order: a search for three gets the first
+        three by first name, not the first three registered."""
+        for first in ("Lou", "Kim", "Jo", "Ida", "Hal", "Gus", "Flo", "Eve", "Dee", "Cy", "Bea", "Al"):
+            register(people, {"first_name": first, "last_name": "Smith", "date_of_birth": "1960-01-01", "sex": "u"})
+        assert [name for name, _ in self.find(people, "smith", limit=3)] == ["Al", "Bea", "Cy"]
+        assert [name for name, _ in self.find(people, "smith, ", limit=3)] == ["Al", "Bea", "Cy"]
+
     def test_an_empty_search_is_refused(self, people):
         with pytest.raises(ValidationError):
             self.find(people, "   ")
