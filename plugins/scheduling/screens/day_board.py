@@ -8,6 +8,12 @@ Enter opens the patient's card. Every
 step calls the same service as ``medoffice appointments …`` in a worker thread, and the
 board reloads every :attr:`DayBoardScreen.refresh_seconds` so that other terminals' changes
 appear, the cursor staying on the same appointment.
+
+The footer offers a step only when the selected appointment allows it now (its status and
+the rules of :mod:`..day_flow`); a dimmed key pressed says why in one line. Telling the
+footer to look again costs a rebuild, so the board does it only when what it would offer
+changes (another row, another status, another day), not on every reload. An empty day says
+so, with the keys to move days and to book.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from textual.worker import get_current_worker
 from medoffice.core import Context, MedofficeError
 from medoffice.core.ui import ScreenHost
 
+from .. import day_flow
 from ._shared import BOOK, clock, day_title, log, may, run_call, status_text, type_text
 
 NARROW = 100
@@ -47,6 +54,13 @@ COLUMNS = {
 
 WAITING = ("arrived",)
 """Statuses whose waiting time still grows."""
+
+STEP_KINDS = {"check_in": "checked_in", "room": "roomed", "complete": "completed", "no_show": "no_show",
+              "cancel": "cancelled"}
+"""The board's actions that take a step of the day's flow -> the step (``day_flow.STEPS``)."""
+
+ROW_ACTIONS = (*STEP_KINDS, "reschedule")
+"""Actions on the selected appointment: offered only when it allows them."""
 
 
 @attrs.frozen
@@ -145,11 +159,14 @@ class DayBoardScreen(Screen[None]):
         self.shown: list[Any] = []
         self._signature: tuple[Any, ...] | None = None
         self._narrow: bool | None = None
+        self._offered: tuple[bool, ...] | None = None
+        """What the footer was last told to offer (see :meth:`_refresh_offered`)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Loading the day…", id="board-title", markup=False)
         yield DataTable(id="board", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="board-empty", markup=False)
         yield Static("", id="board-message", markup=False)
         yield Footer()
 
@@ -187,7 +204,9 @@ class DayBoardScreen(Screen[None]):
         widths = {key: spec[1] if narrow else spec[3] for key, spec in COLUMNS.items()}
         signature = (narrow, data.now.replace(second=0, microsecond=0), tuple(rows))
         self._update_title(data, rows)
+        self._show_empty(data, rows)
         if signature == self._signature:
+            self._refresh_offered()  # the same rows, but a later minute may allow a no-show
             return  # nothing changed: leave the table (and the cursor) alone
         table = self.query_one("#board", DataTable)
         selected = self.selected()
@@ -206,8 +225,27 @@ class DayBoardScreen(Screen[None]):
             index = next((i for i, v in enumerate(rows) if v.id == selected.id), None)
             if index is not None:
                 table.move_cursor(row=index, animate=False)
-        self.refresh_bindings()
+        self._refresh_offered()
 
+    def _show_empty(self, data: BoardData, rows: Sequence[Any]) -> None:
+        """On a day with nothing to list, say so and how to move on, instead of a bare table."""
+        empty = not rows
+        table, notice = self.query_one("#board", DataTable), self.query_one("#board-empty", Static)
+        if empty:
+            day = day_title(data.day, data.now.date())
+            book = "   b or F6: book an appointment" if may(self.host, BOOK) else ""
+            notice.update(f"No appointments on {day}.\n\n[ and ]: the day before and after   t: today{book}")
+        if table.display == empty:
+            table.display, notice.display = not empty, empty
+            if not empty:
+                table.focus()  # it lost the focus while hidden
+
+    def _refresh_offered(self) -> None:
+        """Have the footer look at the keys again, only if what they offer has changed."""
+        offered = tuple(self.check_action(action, ()) is True for action in ROW_ACTIONS)
+        if offered != self._offered:
+            self._offered = offered
+            self.refresh_bindings()
     def visible(self, data: BoardData) -> list[Any]:
         """The rows shown: the chosen provider's or location's (or all), grouped, by time."""
         key = self._group_of
@@ -242,16 +280,46 @@ class DayBoardScreen(Screen[None]):
 
     def selected(self) -> Any | None:
         """The appointment under the cursor, or None when the board is empty."""
+        if not self.shown or not self.is_mounted:
+            return None
         table = self.query_one("#board", DataTable)
-        if not self.shown or table.row_count == 0:
+        if table.row_count == 0:
             return None
         row = table.cursor_row
         return self.shown[row] if 0 <= row < len(self.shown) else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in self.ACTING:
-            return may(self.host, BOOK)
+        """Acting keys need ``scheduling.book`` (hidden without it); a step is offered (not
+        dimmed) when the selected appointment allows it now."""
+        if action in self.ACTING and not may(self.host, BOOK):
+            return False
+        if action in ROW_ACTIONS:
+            return True if self.why_not(action) is None else None
         return True
+
+    def why_not(self, action: str) -> str | None:
+        """Why ``action`` is not offered on the selected appointment, in one line, or None."""
+        view = self.selected()
+        if view is None or self.data is None:
+            return "No appointment selected."
+        if action == "reschedule":
+            return None if view.status == "booked" else f"Only a booked appointment moves; this one is {view.status}."
+        kind = STEP_KINDS[action]
+        now = self.data.now
+        return (day_flow.status_refusal(kind, view.id, view.status)
+                or day_flow.refusal(kind, view.id, view.start, now, now.tzinfo))
+
+    def on_key(self, event: Any) -> None:
+        """A dimmed step's key says why it is not offered (the binding itself does nothing)."""
+        active = self.active_bindings.get(event.key)
+        if active is not None and not active.enabled and active.binding.action in ROW_ACTIONS:
+            reason = self.why_not(active.binding.action)
+            if reason:
+                self.say(f"Not offered: {reason}")
+
+    @on(DataTable.RowHighlighted, "#board")
+    def _row_moved(self) -> None:
+        self._refresh_offered()
 
     def _act(self, fn: Callable[..., Any], verb: str, *args: Any) -> None:
         view = self.selected()

@@ -60,6 +60,25 @@ def messages(app):
     return [n.message for n in app._notifications]
 
 
+def message_line(board: DayBoardScreen) -> str:
+    return str(board.query_one("#board-message").render())
+
+
+def footer_offers(screen) -> dict[str, bool]:
+    """The keys the footer shows now -> whether each is offered (False: dimmed)."""
+    from textual.widgets._footer import FooterKey
+
+    return {str(k.key_display): not k.has_class("-disabled") for k in screen.query(FooterKey)}
+
+
+def board_data_now(practice, board):
+    """What the board's next load would read."""
+    from medoffice.plugins.scheduling.screens.day_board import board_data
+
+    with practice.operation("frontdesk", write=False) as ctx:
+        return board_data(ctx, board.day)
+
+
 def a_day(practice, world):
     """Ann with Dr Adams at 09:00, Bo with Dr Baker at 08:00 and Cy with Dr Adams at 10:00."""
     return (book(practice, world.ann, world.adams, f"{TODAY} 09:00"),
@@ -185,19 +204,95 @@ class TestDayBoard:
             await wait_for(pilot, lambda: board.selected().status == "no_show")
         assert view_of(medoffice_practice, bo).status == "no_show"
 
-    async def test_a_refused_step_shows_one_line_and_leaves_the_row(self, medoffice_practice, world):
-        """Completing a visit that never started is refused: a message, no traceback, the row
-        still booked, and the board still works."""
+    async def test_a_step_not_offered_says_why_and_a_stale_one_is_refused(self, medoffice_practice, world):
+        """Done is dimmed on a booked row: d says why in one line and changes nothing. When
+        another terminal has just checked Ann in, this board still offers c: the service refuses
+        it in one line, no traceback, the row reloads and the board still works."""
         ann, _, _ = a_day(medoffice_practice, world)
         async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
             board = await open_board(pilot)
             await select(pilot, board, ann)
+            assert board.check_action("complete", ()) is None  # shown dimmed
             await pilot.press("d")
-            await wait_for(pilot, lambda: "Not done" in str(board.query_one("#board-message").render()))
-            assert any("cannot be completed" in m and "scheduling" in m for m in messages(pilot.app))
-            assert board.selected().status == "booked" and pilot.app.screen is board
+            await wait_for(pilot, lambda: message_line(board) == f"Not offered: appointment {ann} is booked and "
+                                                                 "cannot be completed")
+            assert view_of(medoffice_practice, ann).status == "booked"
+
+            act(medoffice_practice, booking.check_in, ann)  # another terminal
             await pilot.press("c")
+            await wait_for(pilot, lambda: message_line(board).startswith("Not done"))
+            assert any("cannot be checked in" in m and "scheduling" in m for m in messages(pilot.app))
             await wait_for(pilot, lambda: board.selected().status == "arrived")
+            await pilot.press("d")
+            await wait_for(pilot, lambda: board.selected().status == "completed")
+            assert pilot.app.screen is board
+
+    async def test_tomorrows_patient_is_not_checked_in_today(self, medoffice_practice, world):
+        """On tomorrow's board Check in is dimmed; c says the appointment is not today."""
+        tomorrow = book(medoffice_practice, world.ann, world.adams, "2026-01-06 09:00")
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            board = await open_board(pilot)
+            await pilot.press("right_square_bracket")
+            await wait_for(pilot, lambda: board.data.day == dt.date(2026, 1, 6) and board.selected() is not None)
+            assert board.check_action("check_in", ()) is None
+            await pilot.press("c")
+            await wait_for(pilot, lambda: "not today (Mon 2026-01-05)" in message_line(board))
+        assert view_of(medoffice_practice, tomorrow, "2026-01-06").status == "booked"
+
+    async def test_the_footer_follows_the_selected_row_and_is_refreshed_only_when_it_changes(
+            self, medoffice_practice, world):
+        """Cy has arrived, Ann is booked. On Ann the footer offers Check in and dims Done; on Cy
+        the reverse. Reloads that change nothing leave the footer alone (each refresh makes
+        Textual's footer look again); moving between the two rows refreshes it."""
+        ann, _, cy = a_day(medoffice_practice, world)
+        act(medoffice_practice, booking.check_in, cy)
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            board = await open_board(pilot)
+            await select(pilot, board, ann)
+            await wait_for(pilot, lambda: footer_offers(board).get("c") is True)
+            assert footer_offers(board)["d"] is False
+
+            refreshes = []
+            original = board.refresh_bindings
+            board.refresh_bindings = lambda: (refreshes.append(1), original())[1]
+            for _ in range(3):
+                board.show(board_data_now(medoffice_practice, board))
+                board.load()
+                await wait_for(pilot, lambda: not board.workers)
+            await pilot.pause()
+            assert refreshes == []
+
+            await select(pilot, board, cy)
+            await wait_for(pilot, lambda: footer_offers(board).get("d") is True)
+            assert footer_offers(board)["c"] is False and refreshes == [1]
+            await select(pilot, board, ann)
+            await wait_for(pilot, lambda: footer_offers(board).get("c") is True)
+            assert refreshes == [1, 1]
+
+    async def test_an_empty_day_says_so_and_how_to_move_on(self, medoffice_practice, world):
+        """No bookings today: the board says so with [ ], t and the booking keys instead of an
+        empty table; the next day with an appointment shows the table again, focused."""
+        book(medoffice_practice, world.ann, world.adams, "2026-01-06 09:00")
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            board = await open_board(pilot)
+            notice = board.query_one("#board-empty")
+            table = board.query_one("#board", DataTable)
+            assert notice.display and not table.display
+            assert str(notice.render()) == ("No appointments on Mon 2026-01-05 (today).\n\n"
+                                            "[ and ]: the day before and after   t: today   "
+                                            "b or F6: book an appointment")
+            assert footer_offers(board)["c"] is False  # nothing selected: dimmed
+            await pilot.press("right_square_bracket")
+            await wait_for(pilot, lambda: board.data.day == dt.date(2026, 1, 6))
+            assert table.display and not notice.display and table.has_focus
+            await pilot.press("down")  # the keys reach the table again
+            assert board.selected() is not None
+
+    async def test_an_empty_day_offers_no_booking_to_a_user_who_may_not_book(self, medoffice_practice, world):
+        async with medoffice_practice.pilot("billing", size=SMALL) as pilot:
+            board = await open_board(pilot)
+            text = str(board.query_one("#board-empty").render())
+            assert text.startswith("No appointments on Mon 2026-01-05 (today).") and "F6" not in text
 
     async def test_a_room_taken_by_another_terminal_is_slot_taken(self, medoffice_practice, world, practice_clock):
         """Tuesday at Main, Ann (Dr Adams) and Bo (Dr Baker) both wait for 09:00. Another
