@@ -64,3 +64,14 @@ async def test_switching_sections_keeps_the_search_text_and_cursor(medoffice_pra
         assert query.value == "smi"
         assert query.has_focus and query.selected_text == "smi", "the text is selected, ready to retype"
         assert results.row_count == 3 and results.cursor_row == 2
+
+
+async def test_the_board_key_on_the_board_opens_no_second_board(medoffice_practice):
+    """F5 pressed on the day board (from habit) leaves the one board; Escape has nothing to close."""
+    async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+        app = pilot.app
+        await wait_for(pilot, lambda: app.home is not None and app.screen is app.home)
+        await pilot.press("f5", "f5")
+        await pilot.pause()
+        assert app.screen is app.home and app.screen_stack == [app.home]
+        assert not app.check_action("back", ())
