@@ -1,10 +1,12 @@
-"""The patient card's "Billing" panel: the balance, the last lines of the ledger, and ``p`` to
-take a payment (for users who may post payments)."""
+"""The patient card's "Billing" panel: the patient's insurance, the balance, the last lines of
+the ledger, and ``p`` to take a payment (for users who may post payments)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
+import attrs
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -28,6 +30,44 @@ def patient_ledger(ctx: Context, mrn: str) -> Any:
     return ledger(ctx, mrn)
 
 
+@attrs.frozen
+class PatientBilling:
+    """What the panel shows, read in one unit of work: the ledger and the active policies."""
+
+    ledger: Any
+    policies: tuple[Any, ...]
+
+
+def patient_billing(ctx: Context, mrn: str) -> PatientBilling:
+    """The patient's ledger and active policies, primary first."""
+    from ..policies import list_policies
+
+    return PatientBilling(patient_ledger(ctx, mrn), tuple(list_policies(ctx, mrn)))
+
+
+def insurance_text(policies: Sequence[Any]) -> Text:
+    """One line per policy as the front desk checks it at the desk: payer, rank, member ID,
+    group and copay; or that the patient pays for themselves."""
+    text = Text()
+    text.append("Insurance ", style="bold")
+    if not policies:
+        text.append("none on file: self-pay")
+        return text
+    for index, policy in enumerate(policies):
+        if index:
+            text.append("\n          ")
+        text.append(f"{policy.payer} ({policy.rank})", style="bold")
+        text.append(f"  member {policy.member_id}")
+        if policy.group_number:
+            text.append(f"  group {policy.group_number}")
+        if policy.copay:
+            text.append(f"  copay {money(policy.copay)}")
+        if policy.relationship != "self":
+            text.append(f"  subscriber {policy.subscriber.last_name}, {policy.subscriber.first_name} "
+                        f"(patient: {policy.relationship})")
+    return text
+
+
 class BillingPanel(Vertical):
     """A patient's balance and last ledger lines on their card; ``p`` takes a payment.
 
@@ -40,7 +80,7 @@ class BillingPanel(Vertical):
     BillingPanel {
         height: auto;
     }
-    BillingPanel > #billing-balance {
+    BillingPanel > #billing-balance, BillingPanel > #billing-insurance {
         padding: 0 1;
     }
     BillingPanel > DataTable {
@@ -57,8 +97,10 @@ class BillingPanel(Vertical):
         self.host = host
         self.patient = patient
         self.ledger: Any = None
+        self.policies: tuple[Any, ...] | None = None
 
     def compose(self) -> ComposeResult:
+        yield Static("", id="billing-insurance", markup=False)
         yield Static("Loading the balance…", id="billing-balance", markup=False)
         yield DataTable(id="billing-ledger", cursor_type="row", show_header=False, zebra_stripes=True)
 
@@ -66,9 +108,17 @@ class BillingPanel(Vertical):
         self.load()
 
     def load(self) -> None:
-        """Read the ledger off the UI thread."""
-        run_call(self, self.host, patient_ledger, self.patient.mrn, write=False, done=self.show_ledger,
+        """Read the ledger and the insurance off the UI thread."""
+        run_call(self, self.host, patient_billing, self.patient.mrn, write=False, done=self.show_billing,
                  failed=lambda error: self._status(message_of(error)), notify=False)
+
+    def show_billing(self, found: PatientBilling) -> None:
+        """Show the insurance, then the balance and the ledger."""
+        if not self.is_attached:
+            return
+        self.policies = found.policies
+        self.query_one("#billing-insurance", Static).update(insurance_text(found.policies))
+        self.show_ledger(found.ledger)
 
     def _status(self, message: str | Text) -> None:
         if self.is_attached:
@@ -115,4 +165,4 @@ class BillingPanel(Vertical):
             self.load()
 
 
-__all__ = ["BillingPanel", "patient_ledger"]
+__all__ = ["BillingPanel", "PatientBilling", "insurance_text", "patient_billing", "patient_ledger"]

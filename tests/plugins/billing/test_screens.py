@@ -180,6 +180,22 @@ class TestChargeEntry:
 # -- taking a payment ------------------------------------------------------------------------
 
 
+class TestBillingPanel:
+    async def test_the_card_shows_each_patients_insurance_as_the_desk_checks_it(self, medoffice_practice, world):
+        """Ann's own Acme plan with its copay; Cy's Blue Plan held by his father; Bo has none."""
+        async with medoffice_practice.pilot("frontdesk", size=(120, 40)) as pilot:
+            panel = await open_card(pilot, medoffice_practice, world.ann, "frontdesk")
+            assert text_of(panel, "#billing-insurance") == (
+                "Insurance Acme Health (primary)  member ACM123  group G1  copay $25.00")
+            await pilot.press("escape")
+            panel = await open_card(pilot, medoffice_practice, world.cy, "frontdesk")
+            assert text_of(panel, "#billing-insurance") == (
+                "Insurance Blue Plan (primary)  member BLU9  subscriber Diaz, Dan (patient: child)")
+            await pilot.press("escape")
+            panel = await open_card(pilot, medoffice_practice, world.bo, "frontdesk")
+            assert text_of(panel, "#billing-insurance") == "Insurance none on file: self-pay"
+
+
 class TestTakePayment:
     async def test_the_front_desk_takes_a_20_dollar_copay_from_the_card_and_saves_the_receipt(
             self, medoffice_practice, world, tmp_path, monkeypatch):
