@@ -64,13 +64,15 @@ class Patient(AddressColumns, CoreBase):
 
     __tablename__ = "core_patient"
     __table_args__ = (
-        # text_pattern_ops lets PostgreSQL serve LIKE 'prefix%' from the index whatever the
-        # database's collation; SQLite ignores it (its search uses index ranges instead).
-        Index("ix_core_patient_search_name", "search_last", "search_first",
-              postgresql_ops={"search_last": "text_pattern_ops", "search_first": "text_pattern_ops"}),
-        Index("ix_core_patient_search_first", "search_first", postgresql_ops={"search_first": "text_pattern_ops"}),
+        # On PostgreSQL the migration (c0001) builds the three text indexes with
+        # text_pattern_ops, so that LIKE 'prefix%' is served from the index whatever the
+        # database's collation (SQLite's search uses index ranges instead). The option is not
+        # repeated here: naming it makes SQLAlchemy import its PostgreSQL dialect to check it,
+        # 60-90 ms of every start on SQLite (docs/performance.md, "Terminal UI").
+        Index("ix_core_patient_search_name", "search_last", "search_first"),
+        Index("ix_core_patient_search_first", "search_first"),
         Index("ix_core_patient_date_of_birth", "date_of_birth"),
-        Index("ix_core_patient_phone_digits", "phone_digits", postgresql_ops={"phone_digits": "text_pattern_ops"}),
+        Index("ix_core_patient_phone_digits", "phone_digits"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
