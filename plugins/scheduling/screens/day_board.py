@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 import attrs
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -246,6 +246,7 @@ class DayBoardScreen(Screen[None]):
         if offered != self._offered:
             self._offered = offered
             self.refresh_bindings()
+
     def visible(self, data: BoardData) -> list[Any]:
         """The rows shown: the chosen provider's or location's (or all), grouped, by time."""
         key = self._group_of
@@ -301,15 +302,16 @@ class DayBoardScreen(Screen[None]):
         """Why ``action`` is not offered on the selected appointment, in one line, or None."""
         view = self.selected()
         if view is None or self.data is None:
-            return "No appointment selected."
+            return "no appointment selected"
         if action == "reschedule":
-            return None if view.status == "booked" else f"Only a booked appointment moves; this one is {view.status}."
+            return None if view.status == "booked" else \
+                f"only a booked appointment moves; appointment {view.id} is {view.status.replace('_', ' ')}"
         kind = STEP_KINDS[action]
         now = self.data.now
         return (day_flow.status_refusal(kind, view.id, view.status)
                 or day_flow.refusal(kind, view.id, view.start, now, now.tzinfo))
 
-    def on_key(self, event: Any) -> None:
+    def on_key(self, event: events.Key) -> None:
         """A dimmed step's key says why it is not offered (the binding itself does nothing)."""
         active = self.active_bindings.get(event.key)
         if active is not None and not active.enabled and active.binding.action in ROW_ACTIONS:
