@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
 BACKENDS = ("sqlite", "postgresql")
@@ -69,6 +69,22 @@ def with_search_path(url: str, schema: str) -> str:
     return f"{url}{separator}options=-csearch_path%3D{schema}"
 
 
+_SEARCH_PATH = re.compile(r"[?&]options=-csearch_path%3D(\w+)$")
+
+
+def schema_of(url: str) -> str:
+    """The schema a URL made by :func:`with_search_path` points at."""
+    found = _SEARCH_PATH.search(url)
+    if found is None:
+        raise ValueError(f"{display_url(url)} names no schema")
+    return found.group(1)
+
+
+def server_of(url: str) -> str:
+    """A URL made by :func:`with_search_path` without its schema: the server and database."""
+    return _SEARCH_PATH.sub("", url)
+
+
 def probe_postgres(url: str) -> str | None:
     """None when the server at ``url`` accepts a connection, else why not, in one line."""
     import psycopg
@@ -82,11 +98,14 @@ def probe_postgres(url: str) -> str | None:
 
 
 @contextmanager
-def postgres_schema(url: str) -> Iterator[str]:
+def postgres_schema(url: str, give_back: Callable[[str], bool] | None = None) -> Iterator[str]:
     """Create an empty schema ``mo_<random>`` and yield ``url`` pointed at it; drop it afterwards.
 
     Every engine on the yielded URL must be disposed of before the block ends, or the drop
     waits for its locks (it gives up after a while and leaves the schema).
+
+    ``give_back(url)``, when given, is offered the schema first: True means it took the
+    schema away (renamed it into a pool of practices), so there is nothing left to drop.
     """
     import psycopg
     from psycopg import sql
@@ -94,12 +113,14 @@ def postgres_schema(url: str) -> Iterator[str]:
     schema = f"mo_{secrets.token_hex(6)}"
     with psycopg.connect(libpq_url(url), connect_timeout=CONNECT_TIMEOUT_SECONDS, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+    schema_url = with_search_path(url, schema)
     try:
-        yield with_search_path(url, schema)
+        yield schema_url
     finally:
-        with psycopg.connect(libpq_url(url), connect_timeout=CONNECT_TIMEOUT_SECONDS, autocommit=True) as conn:
-            conn.execute("SET lock_timeout = '30s'")
-            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+        if give_back is None or not give_back(schema_url):
+            with psycopg.connect(libpq_url(url), connect_timeout=CONNECT_TIMEOUT_SECONDS, autocommit=True) as conn:
+                conn.execute("SET lock_timeout = '30s'")
+                conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
 
 
 def sqlite_url(path: os.PathLike[str] | str) -> str:

@@ -6,9 +6,12 @@ tests ask for the same practice (the installed plugins, no in-memory extras), so
 one of a kind is made for real and remembered; the next ones are copies:
 
 - SQLite: the finished file, copied with the ``sqlite3`` backup API.
-- PostgreSQL: every statement that changed the database while the first one was made,
-  recorded with its parameters and replayed as one script into the next test's empty
-  schema (the statements name no schema: each connection's ``search_path`` picks it).
+- PostgreSQL: a finished practice whose test is over, put back as it was and renamed to
+  the next test's schema (see :mod:`medoffice.testing._schema_pool`). When there is none
+  idle (the first ones, or a test changed the schema's shape), every statement that changed
+  the database while the first one was made, recorded with its parameters and replayed as
+  one script into the next test's empty schema (the statements name no schema: each
+  connection's ``search_path`` picks it).
 
 A copy needs the audit key its rows were signed with, so the key (and the checkpoints
 beside it) go with it. A practice with in-memory plugins, or with an audit key given
@@ -27,6 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from . import _schema_pool
+
 if TYPE_CHECKING:
     from medoffice.core.config import Settings
     from medoffice.core.loader import Candidate, LoadFailure
@@ -35,7 +40,7 @@ _READ_ONLY = ("select", "show", "with")
 """Statements that change nothing and need no replay (``WITH`` here only ever reads)."""
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Template:
     """A finished practice that can be copied into an empty database."""
 
@@ -44,13 +49,16 @@ class Template:
     checkpoints: bytes | None
     sqlite_file: Path | None = None
     script: str | None = None
+    pool: _schema_pool.Pool | None = None
+    """PostgreSQL: idle copies to lend (None when this practice cannot be put back)."""
 
     def copy_into(self, url: str, settings: Settings) -> None:
         """Make the database at ``url`` (empty) a copy of the template, with its audit key."""
         if self.backend == "sqlite":
             _sqlite_copy(self.sqlite_file, _sqlite_path(url))
-        else:
+        elif not _schema_pool.lend(self.pool, url):
             _postgres_replay(url, self.script)
+            _schema_pool.follow(self.pool, url)
         key_file = settings.audit_key_file
         key_file.parent.mkdir(parents=True, exist_ok=True)
         key_file.write_bytes(self.audit_key)
@@ -92,7 +100,9 @@ def recording(key: tuple | None, url: str, settings: Settings) -> Iterator[None]
         _sqlite_copy(_sqlite_path(url), keep)
         _TEMPLATES[key] = Template(backend, audit_key, checkpoints, sqlite_file=keep)
     else:
-        _TEMPLATES[key] = Template(backend, audit_key, checkpoints, script=_render(url, statements))
+        pool = _schema_pool.new_pool(_schema_pool.snapshot(url), url)
+        _schema_pool.follow(pool, url)
+        _TEMPLATES[key] = Template(backend, audit_key, checkpoints, script=_render(url, statements), pool=pool)
 
 
 @contextmanager

@@ -116,6 +116,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop the PostgreSQL practices kept for the next tests (only if any were made)."""
+    import sys
+
+    pool = sys.modules.get("medoffice.testing._schema_pool")
+    if pool is not None:
+        pool.drop_idle()
+
+
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     """Run ``async def`` tests in a fresh event loop, so that TUI tests (``App.run_test``)
     need no asyncio plugin. Tests marked for pytest-asyncio, anyio or trio are left to those
@@ -183,14 +192,17 @@ def medoffice_db_url(medoffice_backend: str, medoffice_env: Path, tmp_path: Path
     """The URL of an empty database of the test's backend, gone when the test ends.
 
     SQLite: a file under ``tmp_path``. PostgreSQL: a schema ``mo_<random>`` of its own (the
-    URL sets ``search_path``), dropped with everything in it afterwards.
+    URL sets ``search_path``), gone afterwards: dropped, or, when it holds a practice of the
+    kit's that can be put back as it was made, kept under another name for the next test
+    (:mod:`medoffice.testing._schema_pool`).
     """
     if medoffice_backend == "sqlite":
         yield sqlite_url(tmp_path / "practice.sqlite")
         return
     from ._backends import postgres_schema
+    from ._schema_pool import give_back
 
-    with postgres_schema(postgres_url()) as url:
+    with postgres_schema(postgres_url(), give_back=give_back) as url:
         yield url
 
 

@@ -12,6 +12,8 @@ from medoffice.testing._backends import (
     parse_backends,
     postgres_url,
     probe_postgres,
+    schema_of,
+    server_of,
     with_search_path,
 )
 
@@ -38,6 +40,12 @@ class TestPostgresUrls:
         assert with_search_path("postgresql://h/db", "mo_1") == "postgresql://h/db?options=-csearch_path%3Dmo_1"
         assert with_search_path("postgresql://h/db?sslmode=disable", "mo_1") == (
             "postgresql://h/db?sslmode=disable&options=-csearch_path%3Dmo_1")
+
+    def test_a_schema_url_names_its_schema_and_its_server(self):
+        url = with_search_path("postgresql://h/db?sslmode=disable", "mo_1")
+        assert (schema_of(url), server_of(url)) == ("mo_1", "postgresql://h/db?sslmode=disable")
+        with pytest.raises(ValueError, match="names no schema"):
+            schema_of("postgresql://h/db")
 
     def test_libpq_gets_a_url_without_the_sqlalchemy_driver(self):
         assert libpq_url("postgresql+psycopg://u@h/db") == "postgresql://u@h/db"

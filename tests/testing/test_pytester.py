@@ -113,31 +113,41 @@ class TestUnreachablePostgres:
 
 
 class TestPostgresSchemas:
-    def test_each_test_has_its_own_schema_dropped_afterwards(self, child, monkeypatch):
+    def test_each_test_has_its_own_schema_and_none_is_left_afterwards(self, child, monkeypatch):
         require_postgres()
         child.makepyfile("""
+            import os
             import pathlib
+            from medoffice.core.services import patients
             from sqlalchemy import text
 
             def record(practice, name):
                 with practice.runtime.engine.connect() as conn:
                     schema = conn.execute(text("SELECT current_schema()")).scalar_one()
-                pathlib.Path(name).write_text(schema)
+                    table = conn.execute(text("SELECT 'core_patient'::regclass::oid")).scalar_one()
+                pathlib.Path(name).write_text(f"{schema} {table} {os.getpid()}")
 
             def test_one(medoffice_practice):
                 record(medoffice_practice, "one.txt")
+                with medoffice_practice.operation("frontdesk") as ctx:
+                    patients.register(ctx, {"first_name": "Ann", "last_name": "Lee", "date_of_birth": "1970-01-02",
+                                            "sex": "f"})
 
             def test_two(medoffice_practice):
                 record(medoffice_practice, "two.txt")
+                with medoffice_practice.operation("frontdesk", write=False) as ctx:
+                    assert patients.count(ctx) == 0
         """)
         result = child.runpytest_subprocess("--medoffice-db=postgresql")
         result.assert_outcomes(passed=2)
-        one, two = ((child.path / name).read_text() for name in ("one.txt", "two.txt"))
-        assert one.startswith("mo_") and two.startswith("mo_") and one != two
+        one, two = ((child.path / name).read_text().split() for name in ("one.txt", "two.txt"))
+        assert one[0].startswith("mo_") and two[0].startswith("mo_") and one[0] != two[0]
+        assert one[1] == two[1], "the second test should get the first one's practice back, put back as it was"
         import psycopg
 
         from medoffice.testing._backends import libpq_url
 
         with psycopg.connect(libpq_url(postgres_url())) as conn:
-            left = conn.execute("SELECT nspname FROM pg_namespace WHERE nspname IN (%s, %s)", (one, two)).fetchall()
+            left = conn.execute("SELECT nspname FROM pg_namespace WHERE nspname IN (%s, %s) OR nspname LIKE %s",
+                                (one[0], two[0], f"mo_idle_{one[2]}_%")).fetchall()
         assert left == []
