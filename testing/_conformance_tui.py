@@ -1,4 +1,5 @@
-"""The TUI half of the conformance check: every screen and panel of a plugin mounts.
+"""The TUI half of the conformance check: every screen and panel of a plugin mounts at 80x24,
+and every screen's footer fits that width.
 
 Kept apart from :mod:`medoffice.testing.conformance` because it drives the Textual app;
 import it from there (``from medoffice.testing.conformance import check_screens``).
@@ -9,6 +10,21 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from typing import Any
+
+
+SMALLEST = (80, 24)
+"""The smallest terminal a practice may have; every screen is opened at this size."""
+
+
+def _footer_overflow(app: Any) -> int:
+    """How many columns of the current screen's footer scroll off (0 if it has none)."""
+    from textual.widgets import Footer
+
+    footers = app.screen.query(Footer)
+    if not footers:
+        return 0
+    footer = footers.first()
+    return max(0, footer.virtual_size.width - footer.size.width)
 
 
 def _runtime(practice: Any) -> Any:
@@ -79,7 +95,7 @@ async def check_screens(practice: Any, plugin_id: str, *, timeout: float = 10.0)
         return [e for e in errors[since:] if repr(plugin_id) in e]
 
     try:
-        async with practice.pilot(SYSTEM_USER) as pilot:
+        async with practice.pilot(SYSTEM_USER, size=SMALLEST) as pilot:
             app = pilot.app
             show_error = app.show_error
 
@@ -92,7 +108,8 @@ async def check_screens(practice: Any, plugin_id: str, *, timeout: float = 10.0)
             for screen in screens:  # each opened on top of the last: popping races the app's own swaps
                 seen, before = len(errors), app.screen
                 app.open_plugin_screen(screen.id)
-                if not await _settle(lambda: app.screen is not before, timeout):
+                if not await _settle(lambda: app.screen is not before
+                                     or getattr(app.screen, "medoffice_screen_id", None) == screen.id, timeout):
                     problems.append(f"screen {screen.id!r} did not open")
                     continue
                 await _quiet(app)
@@ -102,6 +119,9 @@ async def check_screens(practice: Any, plugin_id: str, *, timeout: float = 10.0)
                 failed = [app.screen.message] if isinstance(app.screen, PluginErrorScreen) else []
                 for message in dict.fromkeys(failed + new_errors(seen)):
                     problems.append(f"screen {screen.id!r} failed: {message}")
+                if not failed and (needed := _footer_overflow(app)):
+                    problems.append(f"screen {screen.id!r}: its footer needs {needed} more columns than "
+                                    f"{SMALLEST[0]}; shorten its key descriptions (docs/tui.md, \"Footer\")")
             if panels:
                 seen = len(errors)
                 app.push_patient_card(mrn)

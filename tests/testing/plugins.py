@@ -12,7 +12,8 @@ import click
 from sqlalchemy import Column, Integer, String, Table
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.binding import Binding
+from textual.widgets import Footer, Static
 
 from medoffice.core import (
     ActionContribution,
@@ -229,3 +230,25 @@ class ExplodingPanel(Static):
 
     def on_mount(self) -> None:
         raise RuntimeError("the panel fell over")
+
+
+class Wordy:
+    """A screen whose many long key descriptions cannot fit a footer of 80 columns."""
+
+    plugin_info = PluginInfo(id="wordy", title="Wordy", api_version=1)
+
+    @hookimpl
+    def medoffice_screens(self):
+        return [ScreenContribution("wordy.board", "Wordy board", f"{MODULE}:WordyScreen")]
+
+
+class WordyScreen(Screen[None]):
+    BINDINGS = [Binding(key, f"do_{key}", f"Do the {name} thing at once") for key, name in
+                (("a", "first"), ("b", "second"), ("c", "third"), ("d", "fourth"))]
+
+    def __init__(self, host) -> None:
+        super().__init__()
+
+    def compose(self) -> ComposeResult:
+        yield Static("Wordy")
+        yield Footer()

@@ -125,3 +125,10 @@ class TestScreens:
         message = str(info.value)
         assert "screen 'crashy.board' failed: plugin 'crashy': unexpected RuntimeError: the board fell over" in message
         assert "panel 'Crashy panel' failed: plugin 'crashy': unexpected RuntimeError: the panel fell over" in message
+
+    @pytest.mark.extras("Wordy")
+    async def test_a_screen_whose_footer_does_not_fit_80_columns(self, medoffice_practice):
+        with pytest.raises(AssertionError) as info:
+            await check_screens(medoffice_practice, "wordy")
+        assert "screen 'wordy.board': its footer needs" in str(info.value)
+        assert "more columns than 80; shorten its key descriptions" in str(info.value)
