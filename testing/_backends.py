@@ -11,6 +11,10 @@ import re
 import secrets
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import psycopg
 
 BACKENDS = ("sqlite", "postgresql")
 """The backends ``--medoffice-db`` may name, in the order tests are generated."""
@@ -97,6 +101,28 @@ def probe_postgres(url: str) -> str | None:
         return lines[0]
 
 
+_ADMIN: dict[str, psycopg.Connection] = {}
+
+
+def admin_connection(url: str) -> psycopg.Connection:
+    """This process's autocommit connection to the server at ``url``, for making and dropping
+    schemas (opened on first use, and again when it broke): a new connection per test costs
+    more than the statements it runs."""
+    import psycopg
+
+    conn = _ADMIN.get(url)
+    if conn is None or conn.closed or conn.broken:
+        conn = psycopg.connect(libpq_url(url), connect_timeout=CONNECT_TIMEOUT_SECONDS, autocommit=True)
+        _ADMIN[url] = conn
+    return conn
+
+
+def close_admin_connections() -> None:
+    for conn in _ADMIN.values():
+        conn.close()
+    _ADMIN.clear()
+
+
 @contextmanager
 def postgres_schema(url: str, give_back: Callable[[str], bool] | None = None) -> Iterator[str]:
     """Create an empty schema ``mo_<random>`` and yield ``url`` pointed at it; drop it afterwards.
@@ -107,19 +133,18 @@ def postgres_schema(url: str, give_back: Callable[[str], bool] | None = None) ->
     ``give_back(url)``, when given, is offered the schema first: True means it took the
     schema away (renamed it into a pool of practices), so there is nothing left to drop.
     """
-    import psycopg
     from psycopg import sql
 
     schema = f"mo_{secrets.token_hex(6)}"
-    with psycopg.connect(libpq_url(url), connect_timeout=CONNECT_TIMEOUT_SECONDS, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+    admin_connection(url).execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
     schema_url = with_search_path(url, schema)
     try:
         yield schema_url
     finally:
         if give_back is None or not give_back(schema_url):
-            with psycopg.connect(libpq_url(url), connect_timeout=CONNECT_TIMEOUT_SECONDS, autocommit=True) as conn:
-                conn.execute("SET lock_timeout = '30s'")
+            conn = admin_connection(url)
+            with conn.transaction():
+                conn.execute("SET LOCAL lock_timeout = '30s'")
                 conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
 
 

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._backends import CONNECT_TIMEOUT_SECONDS, libpq_url, schema_of, server_of
+from ._backends import admin_connection, close_admin_connections, schema_of, server_of
 
 if TYPE_CHECKING:
     import psycopg
@@ -137,7 +137,6 @@ class Pool:
 _LENT: dict[tuple[str, str], tuple[Pool, tuple[int, int]]] = {}
 """(server, schema) of a practice in use -> the pool it goes back to and its catalog sum when lent."""
 _POOLS: list[Pool] = []
-_CONNECTIONS: dict[str, psycopg.Connection] = {}
 _NAMES = itertools.count(1)
 
 
@@ -147,7 +146,7 @@ def snapshot(url: str) -> Snapshot | None:
     from psycopg import sql
 
     schema = schema_of(url)
-    conn = _connection(server_of(url))
+    conn = admin_connection(server_of(url))
     with conn.transaction():
         _use(conn, schema)
         references = frozenset(conn.execute(_REFERENCES).fetchall())
@@ -178,7 +177,7 @@ def lend(pool: Pool | None, url: str) -> bool:
 
     schema, (idle, catalog) = schema_of(url), pool.idle.pop()
     try:
-        conn = _connection(pool.server)
+        conn = admin_connection(pool.server)
         with conn.transaction():
             conn.execute(sql.SQL("DROP SCHEMA {}").format(sql.Identifier(schema)))
             conn.execute(sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(sql.Identifier(idle), sql.Identifier(schema)))
@@ -193,7 +192,7 @@ def follow(pool: Pool | None, url: str) -> None:
     """Remember that the practice just made at ``url`` goes back to ``pool`` when its test ends."""
     if pool is not None and server_of(url) == pool.server:
         schema = schema_of(url)
-        _LENT[(pool.server, schema)] = (pool, _catalog(_connection(pool.server), schema))
+        _LENT[(pool.server, schema)] = (pool, _catalog(admin_connection(pool.server), schema))
 
 
 def give_back(url: str) -> bool:
@@ -207,7 +206,7 @@ def give_back(url: str) -> bool:
     (pool, catalog), schema = lent, schema_of(url)
     idle = f"mo_idle_{os.getpid()}_{next(_NAMES)}"
     try:
-        conn = _connection(pool.server)
+        conn = admin_connection(pool.server)
         with conn.transaction():
             conn.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
             if _catalog(conn, schema) != catalog:
@@ -236,9 +235,7 @@ def drop_idle() -> None:
     for pool in _POOLS:
         while pool.idle:
             _drop(pool.server, pool.idle.pop()[0])
-    for conn in _CONNECTIONS.values():
-        conn.close()
-    _CONNECTIONS.clear()
+    close_admin_connections()
 
 
 class _Changed(Exception):
@@ -315,21 +312,10 @@ def _use(conn: psycopg.Connection, schema: str) -> None:
     conn.execute("SELECT set_config('search_path', %s, true)", (schema,))
 
 
-def _connection(server: str) -> psycopg.Connection:
-    """This process's connection to ``server`` for moving schemas (opened again if it broke)."""
-    import psycopg
-
-    conn = _CONNECTIONS.get(server)
-    if conn is None or conn.closed or conn.broken:
-        conn = psycopg.connect(libpq_url(server), connect_timeout=CONNECT_TIMEOUT_SECONDS, autocommit=True)
-        _CONNECTIONS[server] = conn
-    return conn
-
-
 def _drop(server: str, schema: str) -> None:
     from psycopg import sql
 
     try:
-        _connection(server).execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+        admin_connection(server).execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
     except Exception:
         pass  # left behind, like a schema of a crashed run
