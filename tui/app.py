@@ -27,7 +27,7 @@ from medoffice.core.runtime import Runtime
 from medoffice.core.services.patients import Registration
 
 from .commands import MedofficeCommands
-from . import footer
+from . import data_table, footer
 from .contributions import Contributions, import_object, may_see
 from .host import AppScreenHost
 from .idle import CHECK_EVERY_SECONDS, IdleTimer, idle_lock_minutes
@@ -86,6 +86,7 @@ class MedofficeApp(PluginBoundary, App[None]):
 
     def __init__(self, runtime: Runtime, *, user: UserRecord | None = None) -> None:
         footer.install()
+        data_table.install()
         super().__init__()
         self.runtime = runtime
         self.user = user

@@ -10,11 +10,12 @@ a ``bindings_changed`` that waits for the refresh (several signals in one frame 
 rebuild) and then rebuilds only if the keys, labels or enabled states differ from what is
 shown.
 
-Before each rebuild the footer is fitted to the terminal: under :data:`WIDE` columns it takes
-Textual's compact style, and when the screen's own keys and the shell's would not fit
-together, the shell's navigation keys (F2-F4, Ctrl+L) are left out of it. They still work on
-every screen, and F1, which stays, lists them. So at 80x24 the patient search still shows
-F3 Register, and the day board shows its own single-letter keys.
+Before each rebuild the footer is fitted to the terminal (:func:`fit`): Textual's roomy style
+if everything fits, else its compact style, and when the screen's own keys and the shell's
+would still not fit together, the shell's navigation keys (F2-F4, Ctrl+L) are left out of
+it, then, if still needed, the command palette's ``^p``. They still work on every screen, and F1, which stays,
+lists them. So at 80x24 the patient search still shows F3 Register, and the day board shows
+its own single-letter keys.
 """
 
 from __future__ import annotations
@@ -25,9 +26,6 @@ from typing import Any
 from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Footer
-
-WIDE = 120
-"""Terminals at least this wide get Textual's roomier footer style."""
 
 SHELL_KEYS_LEFT_OUT_WHEN_CROWDED = frozenset({"app.find_patient", "app.register_patient", "app.screens", "app.lock"})
 """The shell's keys a crowded footer leaves to the help screen (F1, "Help", stays)."""
@@ -47,8 +45,9 @@ def what_it_shows(footer: Footer) -> tuple[Any, ...]:
     return (footer.compact, footer.show_command_palette, shown)
 
 
-def columns_needed(footer: Footer) -> int:
-    """How many columns the footer's keys take as it would draw them now.
+def columns_needed(footer: Footer, *, compact: bool, shell_keys: bool, palette: bool) -> int:
+    """How many columns the footer's keys would take, drawn in that style, with or without
+    the shell's navigation keys and the command palette's key.
 
     Follows the pinned Textual's footer styles: a key is its label and description plus 2
     columns of padding and margin when compact, 3 otherwise; the keys of a binding group show
@@ -56,22 +55,32 @@ def columns_needed(footer: Footer) -> int:
     the command palette's key is docked on the right with a border.
     """
     app = footer.app
-    padding = 2 if footer.compact else 3
     total, groups = 0, set()
     for _node, binding, _enabled, _tooltip in footer.screen.active_bindings.values():
         label = app.get_key_display(binding)
         if binding.key == app.COMMAND_PALETTE_BINDING:
-            total += len(label) + len(binding.description) + 3 if footer.show_command_palette else 0
+            total += len(label) + len(binding.description) + 3 if palette else 0
+        elif binding.id in SHELL_KEYS_LEFT_OUT_WHEN_CROWDED:
+            total += len(label) + len(binding.description) + (2 if compact else 3) if shell_keys else 0
         elif not binding.show:
             continue
         elif binding.group is not None:
             total += len(label) + 2
             if binding.group not in groups:
                 groups.add(binding.group)
-                total += len(binding.group.description) + (0 if footer.compact else 1)
+                total += len(binding.group.description) + (0 if compact else 1)
         else:
-            total += len(label) + len(binding.description) + padding
+            total += len(label) + len(binding.description) + (2 if compact else 3)
     return total
+
+
+FITTINGS = (
+    # (compact, the shell's keys, the palette's key): the first that fits is used, else the last
+    (False, True, True),
+    (True, True, True),
+    (True, False, True),
+    (True, False, False),
+)
 
 
 def shell_keys_shown(app: App[Any], shown: bool) -> None:
@@ -89,14 +98,18 @@ def shell_keys_shown(app: App[Any], shown: bool) -> None:
 
 
 def fit(footer: Footer) -> None:
-    """Choose the footer's style and whether the shell's keys are in it, for this width."""
+    """Choose the footer's style, and whether the shell's keys and the palette's are in it,
+    for this width (:data:`FITTINGS`, roomiest first)."""
     width = footer.app.size.width
-    narrow = width < WIDE
-    if footer.compact != narrow:
-        footer.compact = narrow
-    shell_keys_shown(footer.app, True)
-    if columns_needed(footer) > width:
-        shell_keys_shown(footer.app, False)
+    compact, shell_keys, palette = next(
+        (fitting for fitting in FITTINGS
+         if columns_needed(footer, compact=fitting[0], shell_keys=fitting[1], palette=fitting[2]) <= width),
+        FITTINGS[-1])
+    shell_keys_shown(footer.app, shell_keys)
+    if footer.compact != compact:
+        footer.compact = compact
+    if footer.show_command_palette != palette:
+        footer.show_command_palette = palette
 
 
 async def _rebuild_if_changed(footer: Footer) -> None:

@@ -106,8 +106,12 @@ async def test_a_newcomer_registers_books_and_takes_a_patient_through_the_mornin
         await wait_for(pilot, lambda: isinstance(app.screen, BookingScreen) and app.screen.step == "type")
         for step in ("provider", "slot", "confirm"):
             await pilot.pause()
+            if step == "confirm":  # the slot list shows whole dates and times, not cut to "Day" and "Time"
+                slots = app.screen.query_one("#slots", DataTable)
+                assert slots.render_line(1).text.split()[:3] == ["Mon", "2026-01-05", "09:00"]
             await press("enter")
-            await wait_for(pilot, lambda step=step: isinstance(app.screen, BookingScreen) and app.screen.step == step)
+            await wait_for(pilot, lambda step=step: isinstance(app.screen, BookingScreen) and app.screen.step == step
+                           and (step != "slot" or app.screen.query_one("#slots", DataTable).row_count > 0))
         await press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, PatientCardScreen))
         (visit,) = appointments_of(practice, mrn)

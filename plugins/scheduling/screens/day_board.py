@@ -37,6 +37,10 @@ from medoffice.core.ui import ScreenHost
 from .. import day_flow
 from ._shared import BOOK, clock, day_title, log, may, run_call, status_text, type_text
 
+DAYS = Binding.Group("Day")
+"""``[`` and ``]`` share one label in the footer, so that the board's keys fit 80 columns
+(``t``, today, is in F1's list and in the empty day's hint)."""
+
 NARROW = 100
 """Terminals narrower than this get the compact columns (80 columns fit)."""
 
@@ -134,12 +138,13 @@ class DayBoardScreen(Screen[None]):
         Binding("x", "cancel", "Cancel", id="scheduling.board.cancel"),
         Binding("m", "reschedule", "Move", id="scheduling.board.reschedule"),
         Binding("b", "book", "Book", id="scheduling.board.book"),
-        Binding("left_square_bracket", "previous_day", "Prev day", key_display="[",
-                id="scheduling.board.previous_day"),
-        Binding("right_square_bracket", "next_day", "Next day", key_display="]", id="scheduling.board.next_day"),
+        Binding("left_square_bracket", "previous_day", "Previous day", key_display="[",
+                id="scheduling.board.previous_day", group=DAYS),
+        Binding("right_square_bracket", "next_day", "Next day", key_display="]", id="scheduling.board.next_day",
+                group=DAYS),
         Binding("left", "previous_day", "Previous day", show=False, priority=True),
         Binding("right", "next_day", "Next day", show=False, priority=True),
-        Binding("t", "today", "Today", id="scheduling.board.today"),
+        Binding("t", "today", "Today", show=False, id="scheduling.board.today"),
         Binding("g", "group", "Provider/location", show=False, id="scheduling.board.group"),
         Binding("f", "filter", "One provider/location", show=False, id="scheduling.board.filter"),
     ]

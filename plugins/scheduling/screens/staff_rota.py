@@ -87,6 +87,10 @@ def fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+WEEKS = Binding.Group("Week")
+"""``[`` and ``]`` share one label in the footer, so that the rota's keys fit 80 columns."""
+
+
 class StaffRotaScreen(Screen[None]):
     """A week of the staff rota at one location, with its coverage.
 
@@ -101,9 +105,10 @@ class StaffRotaScreen(Screen[None]):
         Binding("x", "remove", "Remove", id="scheduling.rota.remove"),
         Binding("c", "copy", "Copy week", id="scheduling.rota.copy"),
         Binding("l", "location", "Location", id="scheduling.rota.location"),
-        Binding("left_square_bracket", "previous_week", "Prev week", key_display="[",
-                id="scheduling.rota.previous_week"),
-        Binding("right_square_bracket", "next_week", "Next week", key_display="]", id="scheduling.rota.next_week"),
+        Binding("left_square_bracket", "previous_week", "Previous week", key_display="[",
+                id="scheduling.rota.previous_week", group=WEEKS),
+        Binding("right_square_bracket", "next_week", "Next week", key_display="]", id="scheduling.rota.next_week",
+                group=WEEKS),
         Binding("left", "previous_week", "Previous week", show=False, priority=True),
         Binding("right", "next_week", "Next week", show=False, priority=True),
         Binding("t", "this_week", "This week", show=False, id="scheduling.rota.this_week"),

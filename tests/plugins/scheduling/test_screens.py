@@ -722,3 +722,23 @@ class TestTypingAhead:
             assert any(held), "some Enters waited for their list"
         booked = [v for v in appointments_of(medoffice_practice, world.bo) if v.status == "booked"]
         assert [(v.provider, f"{v.start:%Y-%m-%d %H:%M}") for v in booked] == [("Dr Baker", "2026-01-05 08:00")]
+
+
+async def test_the_slot_list_shows_whole_dates_and_times_at_80_columns(medoffice_practice, world):
+    """F6, Ann, the first type, any provider: the slots read "Mon 2026-01-05  08:00", not
+    columns cut to their headers' width ("Mon", "08:0"), which Textual's table drew when a row
+    was painted before the table had measured it."""
+    async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+        app = pilot.app
+        await wait_for(pilot, lambda: app.home is not None)
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: isinstance(app.screen, BookingScreen))
+        await pilot.press(*"Ann")
+        await wait_for(pilot, lambda: app.screen.query_one("#patients", DataTable).row_count > 0)
+        for step in ("type", "provider", "slot"):
+            await pilot.press("enter")
+            await wait_for(pilot, lambda step=step: app.screen.step == step)
+        slots = app.screen.query_one("#slots", DataTable)
+        await wait_for(pilot, lambda: slots.row_count > 0)
+        await pilot.pause()
+        assert slots.render_line(1).text.split()[:3] == ["Mon", "2026-01-05", "08:00"]

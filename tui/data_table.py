@@ -1,0 +1,42 @@
+"""Textual's DataTable, made to redraw rows drawn before it measured their cells.
+
+``DataTable`` measures new rows' cells (and widens auto-width columns) when its message
+queue is next idle, but keeps the rows it may have drawn in between in a cache keyed by an
+update count that the measuring does not change. A table filled while the rest of its
+screen repaints (a worker's result and a status line updated together) then shows every
+column cut to its header's width: "09:0" for "09:00" in the booking flow's slot list. The
+shell swaps in a measuring step that, when any column's width changed, moves the count on
+and repaints, as adding a column does. Plugin screens use the stock ``DataTable``, so this is
+done once for every table rather than in a subclass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
+
+_textual_update_dimensions = DataTable._update_dimensions
+_INSTALLED = "_medoffice_redraws_after_measuring"
+
+
+def _widths(table: DataTable[Any]) -> list[int]:
+    return [column.get_render_width(table) for column in table.ordered_columns]
+
+
+def _update_dimensions(self: DataTable[Any], new_rows: Iterable[RowKey]) -> None:
+    before = _widths(self)
+    _textual_update_dimensions(self, new_rows)
+    if _widths(self) != before:
+        self._update_count += 1
+        self.refresh()
+
+
+def install() -> None:
+    """Make every ``DataTable`` redraw its rows when measuring them changed a column's width;
+    safe to call more than once."""
+    if not getattr(DataTable, _INSTALLED, False):
+        DataTable._update_dimensions = _update_dimensions  # type: ignore[method-assign]
+        setattr(DataTable, _INSTALLED, True)
