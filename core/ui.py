@@ -42,3 +42,8 @@ class ScreenHost(Protocol):
         step of a flow) on top, as the plugin's: a failure in it is contained like one in the
         plugin's contributed screens. ``callback`` gets what the screen dismisses with.
         Safe from any thread."""
+
+    def screen_key(self, screen_id: str) -> str | None:
+        """The key that opens the plugin screen ``screen_id`` from anywhere (``"F6"``, as
+        hints print it), or None if it has none: the practice may have moved it from the key
+        the plugin asked for, so hints should ask rather than hard-code it."""

@@ -31,6 +31,7 @@ class HostingApp(Protocol):
     runtime: Runtime
     user: UserRecord | None
     ui_thread: int
+    screen_keys: dict[str, str]
 
     def show_error(self, message: str) -> None: ...
 
@@ -126,6 +127,13 @@ class AppScreenHost:
 
             tag(screen, self.plugin_id, str(getattr(screen, "title", None) or type(screen).__name__))
         self._on_ui(self._app.push_screen, screen, callback)
+
+    def screen_key(self, screen_id: str) -> str | None:
+        """The F-key of the plugin screen ``screen_id`` as hints print it, or None."""
+        from .keys import key_label
+
+        key = self._app.screen_keys.get(screen_id)
+        return key_label(key) if key else None
 
     def _on_ui(self, callback: Callable[..., Any], *args: Any) -> None:
         if threading.get_ident() == self._app.ui_thread:

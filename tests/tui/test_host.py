@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import attrs
 import pytest
 
 from medoffice.core.errors import AuthenticationError, PluginError, ValidationError
@@ -26,6 +27,14 @@ async def test_the_host_is_a_screen_host_and_acts_as_the_signed_in_user(runtime,
     record = host.call(patients.register, {"first_name": "Ann", "last_name": "Smith",
                                            "date_of_birth": "1980-02-03", "sex": "f"}).patient
     assert host.call(patients.get, record.mrn, write=False) == record
+
+
+async def test_the_host_names_a_plugin_screens_key_as_the_practice_set_it(plugin_runtime, kit):
+    """The fake board asked for F6; the practice moved it to F11; the host says F11."""
+    plugin_runtime.settings = attrs.evolve(plugin_runtime.settings, options={"keys": {"fake.board": "f11"}})
+    host = MedofficeApp(plugin_runtime, user=kit.admin(plugin_runtime)).host.for_plugin("fake")
+    assert host.screen_key("fake.board") == "F11"
+    assert host.screen_key("fake.later") is None
 
 
 async def test_a_failing_call_rolls_back_and_re_raises(runtime, kit):

@@ -238,7 +238,8 @@ class DayBoardScreen(Screen[None]):
         table, notice = self.query_one("#board", DataTable), self.query_one("#board-empty", Static)
         if empty:
             day = day_title(data.day, data.now.date())
-            book = "   b or F6: book an appointment" if may(self.host, BOOK) else ""
+            key = self.host.screen_key("scheduling.book")
+            book = f"   b{f' or {key}' if key else ''}: book an appointment" if may(self.host, BOOK) else ""
             notice.update(f"No appointments on {day}.\n\n[ and ]: the day before and after   t: today{book}")
         if table.display == empty:
             table.display, notice.display = not empty, empty
