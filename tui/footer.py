@@ -11,9 +11,9 @@ rebuild) and then rebuilds only if the keys, labels or enabled states differ fro
 shown.
 
 Before each rebuild the footer is fitted to the terminal (:func:`fit`): Textual's roomy style
-if everything fits, else its compact style, and when the screen's own keys and the shell's
-would still not fit together, the shell's navigation keys (F2-F4, Ctrl+L) are left out of
-it, then, if still needed, the command palette's ``^p``. They still work on every screen, and F1, which stays,
+if everything fits, else its compact style; when the screen's own keys and the shell's still
+do not fit together, the command palette's ``^p`` is left out, then the shell's navigation
+keys (F2-F4, Ctrl+L). They still work on every screen, and F1, which stays,
 lists them. So at 80x24 the patient search still shows F3 Register, and the day board shows
 its own single-letter keys.
 """
@@ -68,16 +68,18 @@ def columns_needed(footer: Footer, *, compact: bool, shell_keys: bool, palette: 
             total += len(label) + 2
             if binding.group not in groups:
                 groups.add(binding.group)
-                total += len(binding.group.description) + (0 if compact else 1)
+                total += len(binding.group.description) + 1  # app.tcss keeps its margin when compact
         else:
             total += len(label) + len(binding.description) + (2 if compact else 3)
     return total
 
 
 FITTINGS = (
-    # (compact, the shell's keys, the palette's key): the first that fits is used, else the last
+    # (compact, the shell's keys, the palette's key): the first that fits is used, else the
+    # last. F2 Find and the others are worth more to the front desk than ^p, which F1 names.
     (False, True, True),
     (True, True, True),
+    (True, True, False),
     (True, False, True),
     (True, False, False),
 )
