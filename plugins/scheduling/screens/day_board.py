@@ -34,7 +34,7 @@ from textual.worker import get_current_worker
 from medoffice.core import Context, MedofficeError
 from medoffice.core.ui import ScreenHost
 
-from .. import day_flow
+from .. import booking, catalogue, day_flow
 from ._shared import BOOK, clock, day_title, log, may, run_call, status_text, type_text
 
 DAYS = Binding.Group("Day")
@@ -88,8 +88,6 @@ class BoardData:
 
 def board_data(ctx: Context, day: dt.date | None) -> BoardData:
     """The board for local ``day`` (None: today), as the services give it."""
-    from .. import booking, catalogue
-
     now = ctx.local(ctx.now())
     day = day or now.date()
     appointments = tuple(booking.day(ctx, day))
@@ -350,13 +348,11 @@ class DayBoardScreen(Screen[None]):
 
     def action_check_in(self) -> None:
         """The patient is here: record the arrival time."""
-        from ..booking import check_in
 
-        self._act(check_in, "Checked in")
+        self._act(booking.check_in, "Checked in")
 
     def action_room(self) -> None:
         """The patient goes into a room: choose one of the location's rooms."""
-        from ..booking import room
 
         view = self.selected()
         if view is None or self.data is None:
@@ -364,31 +360,28 @@ class DayBoardScreen(Screen[None]):
             return
         rooms = self.data.rooms.get(view.location or "", ())
         if not rooms:
-            self._act(room, "Roomed")
+            self._act(booking.room, "Roomed")
             return
         from .dialogs import ChoiceDialog
 
         def chosen(name: str | None) -> None:
             if name is not None:
-                self._act(room, f"In {name}:", name)
+                self._act(booking.room, f"In {name}:", name)
 
         self.host.push_screen(ChoiceDialog(f"Which room for {view.patient}?", rooms, current=view.room), chosen)
 
     def action_complete(self) -> None:
         """The visit is over."""
-        from ..booking import complete
 
-        self._act(complete, "Completed")
+        self._act(booking.complete, "Completed")
 
     def action_no_show(self) -> None:
         """The patient did not come; the slot is free again."""
-        from ..booking import no_show
 
-        self._act(no_show, "No-show:")
+        self._act(booking.no_show, "No-show:")
 
     def action_cancel(self) -> None:
         """Cancel the appointment, asking why."""
-        from ..booking import cancel
         from .dialogs import ReasonDialog
 
         view = self.selected()
@@ -398,7 +391,7 @@ class DayBoardScreen(Screen[None]):
 
         def answered(reason: str | None) -> None:
             if reason is not None:
-                self._act(cancel, "Cancelled", reason)
+                self._act(booking.cancel, "Cancelled", reason)
 
         self.host.push_screen(ReasonDialog(f"Why is {view.patient}'s {clock(view.start)} cancelled?",
                                            "patient called, provider ill…"), answered)
