@@ -37,7 +37,12 @@ def plugin_key(key: str | None) -> str | None:
 
 
 def key_label(key: str) -> str:
-    """How a key is printed in hints and the help screen (``F6``, ``Ctrl+L``)."""
+    """How a key is printed in hints and the help screen (``F6``, ``Ctrl+L``, ``c``).
+
+    A single character stays as it is typed: ``c`` checks in, and ``C`` would say Shift+C.
+    """
+    if len(key) == 1:
+        return key
     if key.startswith("f") and key[1:].isdigit():
         return key.upper()
     return "+".join(part.capitalize() for part in key.split("+"))

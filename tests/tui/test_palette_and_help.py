@@ -72,4 +72,4 @@ async def test_question_mark_opens_help_but_types_in_a_field(runtime, kit):
         await kit.wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         table = app.screen.query_one("#help-keys", DataTable)
         keys = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
-        assert "E" in keys and "Escape" in keys
+        assert "e" in keys and "Escape" in keys, "a letter as typed: E would read as Shift+E"

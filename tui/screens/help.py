@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.binding import BindingsMap
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Footer, Static
 
 from ..keys import key_label
 
@@ -60,6 +60,7 @@ class HelpScreen(ModalScreen[None]):
                 table.add_row(key, does)
             yield table
             yield Static(HELP_TEXT, id="help-text", markup=False)
+        yield Footer()  # over the screen beneath's, whose keys do not work while help is up
 
 
 __all__ = ["HELP_TEXT", "HelpScreen", "binding_rows"]
