@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._backends import admin_connection, close_admin_connections, schema_of, server_of
+from ._backends import admin_connection, close_admin_connections, libpq_url, schema_of, server_of
 
 if TYPE_CHECKING:
     import psycopg
@@ -226,6 +226,8 @@ def new_pool(snap: Snapshot | None, url: str) -> Pool | None:
     if snap is None:
         return None
     pool = Pool(snap, server_of(url))
+    if not any(p.server == pool.server for p in _POOLS):
+        _drop_stale(pool.server)
     _POOLS.append(pool)
     return pool
 
@@ -310,6 +312,31 @@ def _catalog(conn: psycopg.Connection, schema: str) -> tuple[int, int]:
 
 def _use(conn: psycopg.Connection, schema: str) -> None:
     conn.execute("SELECT set_config('search_path', %s, true)", (schema,))
+
+
+def _drop_stale(server: str) -> None:
+    """Drop the idle schemas that processes on this machine left when they were killed before
+    their session ended (a server elsewhere may hold other machines' idle schemas: left alone)."""
+    import re
+    from urllib.parse import urlsplit
+
+    if (urlsplit(libpq_url(server)).hostname or "localhost") not in ("localhost", "127.0.0.1", "::1"):
+        return
+    query = r"SELECT nspname FROM pg_namespace WHERE nspname ~ '^mo_idle_\d+_\d+$'"
+    for (name,) in admin_connection(server).execute(query):
+        pid = int(re.match(r"mo_idle_(\d+)_", name).group(1))
+        if not _alive(pid):
+            _drop(server, name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _drop(server: str, schema: str) -> None:

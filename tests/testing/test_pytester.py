@@ -151,3 +151,20 @@ class TestPostgresSchemas:
             left = conn.execute("SELECT nspname FROM pg_namespace WHERE nspname IN (%s, %s) OR nspname LIKE %s",
                                 (one[0], two[0], f"mo_idle_{one[2]}_%")).fetchall()
         assert left == []
+
+    def test_idle_practices_a_killed_run_left_are_dropped_by_the_next_run(self, child):
+        require_postgres()
+        import subprocess
+        import sys
+
+        import psycopg
+
+        from medoffice.testing._backends import libpq_url
+
+        gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+        left = f"mo_idle_{int(gone.stdout)}_1"
+        with psycopg.connect(libpq_url(postgres_url()), autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {left}")
+            child.makepyfile(USES_THE_DATABASE)
+            child.runpytest_subprocess("--medoffice-db=postgresql").assert_outcomes(passed=2)
+            assert conn.execute("SELECT nspname FROM pg_namespace WHERE nspname = %s", (left,)).fetchall() == []
