@@ -17,7 +17,7 @@ from ..vocabulary import EXCEPTION_KINDS
 from ._lazy import on_first_use
 from .booking import schedule, types
 
-availability = on_first_use("availability")
+availability_rules = on_first_use("availability_rules")
 resources = on_first_use("resources")
 
 WHEN_HELP = "Local YYYY-MM-DD HH:MM, or a whole day YYYY-MM-DD."
@@ -66,7 +66,7 @@ def exceptions() -> None:
 def exceptions_add(provider_id, kind, start, end, reason, as_json) -> None:
     """Take a provider away from --from to --to."""
     with operation() as ctx:
-        added = availability.add_exception(ctx, provider_id, kind, start, end, reason=reason)
+        added = availability_rules.add_exception(ctx, provider_id, kind, start, end, reason=reason)
 
     def human(e) -> None:
         click.echo(f"added exception {e.id}: {e.provider} {e.kind} {_span(e.start, e.end)}"
@@ -84,7 +84,7 @@ def exceptions_add(provider_id, kind, start, end, reason, as_json) -> None:
 def exceptions_list(provider_id, first, last, as_json) -> None:
     """Exceptions from --from on, by start."""
     with operation(write=False) as ctx:
-        found = availability.list_exceptions(ctx, provider_id=provider_id, first=first, last=last)
+        found = availability_rules.list_exceptions(ctx, provider_id=provider_id, first=first, last=last)
     emit(found, as_json=as_json, human=lambda rows: table(
         [(e.id, e.provider, e.provider_id, e.kind, _span(e.start, e.end), e.reason) for e in rows],
         ("id", "provider", "provider id", "kind", "when", "reason")))
@@ -96,7 +96,7 @@ def exceptions_list(provider_id, first, last, as_json) -> None:
 def exceptions_remove(exception_id, as_json) -> None:
     """Remove the exception EXCEPTION_ID: the template applies again."""
     with operation() as ctx:
-        removed = availability.remove_exception(ctx, exception_id)
+        removed = availability_rules.remove_exception(ctx, exception_id)
     emit(removed, as_json=as_json, human=lambda e: click.echo(
         f"removed exception {e.id}: {e.provider} {e.kind} {_span(e.start, e.end)}"))
 
@@ -118,7 +118,7 @@ def closures() -> None:
 def closures_add(first, last, location, reason, as_json) -> None:
     """Close the practice (or a location) from --from to --to."""
     with operation() as ctx:
-        added = availability.add_closure(ctx, first, last, reason=reason, location=location)
+        added = availability_rules.add_closure(ctx, first, last, reason=reason, location=location)
 
     def human(c) -> None:
         click.echo(f"added closure {c.id}: {c.location or 'the practice'} closed {_days(c.first_day, c.last_day)} "
@@ -136,7 +136,7 @@ def closures_add(first, last, location, reason, as_json) -> None:
 def closures_list(first, last, location, as_json) -> None:
     """Closures from --from on, by first day."""
     with operation(write=False) as ctx:
-        found = availability.list_closures(ctx, first=first, last=last, location=location)
+        found = availability_rules.list_closures(ctx, first=first, last=last, location=location)
     emit(found, as_json=as_json, human=lambda rows: table(
         [(c.id, f"{c.first_day}", f"{c.last_day}", c.location or "(all)", c.reason) for c in rows],
         ("id", "from", "to", "location", "reason")))
@@ -148,7 +148,7 @@ def closures_list(first, last, location, as_json) -> None:
 def closures_remove(closure_id, as_json) -> None:
     """Remove the closure CLOSURE_ID: those days are open again."""
     with operation() as ctx:
-        removed = availability.remove_closure(ctx, closure_id)
+        removed = availability_rules.remove_closure(ctx, closure_id)
     emit(removed, as_json=as_json, human=lambda c: click.echo(
         f"removed closure {c.id}: {c.location or 'the practice'} {_days(c.first_day, c.last_day)}"))
 
@@ -177,7 +177,7 @@ def _show_holidays(setting) -> None:
 def holidays_set(country, subdivision, as_json) -> None:
     """Close on the public holidays of COUNTRY (an ISO code: US, CA, GB…)."""
     with operation() as ctx:
-        setting = availability.set_holidays(ctx, country, subdivision)
+        setting = availability_rules.set_holidays(ctx, country, subdivision)
     emit(setting, as_json=as_json, human=_show_holidays)
 
 
@@ -186,7 +186,7 @@ def holidays_set(country, subdivision, as_json) -> None:
 def holidays_show(as_json) -> None:
     """The country whose holidays are observed, and the coming year's holidays."""
     with operation(write=False) as ctx:
-        setting = availability.holiday_setting(ctx)
+        setting = availability_rules.holiday_setting(ctx)
     emit(setting, as_json=as_json, human=_show_holidays)
 
 
@@ -195,7 +195,7 @@ def holidays_show(as_json) -> None:
 def holidays_clear(as_json) -> None:
     """Stop closing on public holidays (the practice's own closures stay)."""
     with operation() as ctx:
-        setting = availability.clear_holidays(ctx)
+        setting = availability_rules.clear_holidays(ctx)
     emit(setting, as_json=as_json, human=_show_holidays)
 
 

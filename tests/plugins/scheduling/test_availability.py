@@ -15,7 +15,7 @@ from sqlalchemy import event, func, select
 
 from medoffice.core import audit
 from medoffice.core.errors import PermissionDenied, ValidationError
-from medoffice.plugins.scheduling import availability, booking, slots
+from medoffice.plugins.scheduling import availability, availability_rules, booking, slots
 from medoffice.plugins.scheduling.models import AvailabilityException, Closure, Setting, TimeOff
 
 pytestmark = pytest.mark.medoffice_plugins("scheduling")
@@ -52,7 +52,7 @@ def time_off(practice, staff_id, first, last, status="approved"):
 
 class TestOpenSpans:
     def test_a_day_is_the_template_minus_exceptions(self, medoffice_practice, world):
-        act(medoffice_practice, availability.add_exception, world.adams, "meeting", "2026-01-06 10:00",
+        act(medoffice_practice, availability_rules.add_exception, world.adams, "meeting", "2026-01-06 10:00",
             "2026-01-06 11:00", reason="budget")
         with medoffice_practice.operation("frontdesk", write=False) as ctx:
             calendar = availability.load(ctx, dt.date(2026, 1, 6), dt.date(2026, 1, 6), [world.adams])
@@ -61,8 +61,8 @@ class TestOpenSpans:
         assert spans == [("09:00", "10:00"), ("11:00", "12:00"), ("13:00", "17:00")]
 
     def test_closures_holidays_and_approved_time_off_close_whole_days(self, medoffice_practice, world):
-        act(medoffice_practice, availability.add_closure, "2026-01-07", reason="flooded", location="North")
-        act(medoffice_practice, availability.set_holidays, "US")
+        act(medoffice_practice, availability_rules.add_closure, "2026-01-07", reason="flooded", location="North")
+        act(medoffice_practice, availability_rules.set_holidays, "US")
         time_off(medoffice_practice, world.adams, dt.date(2026, 1, 8), dt.date(2026, 1, 8))
         time_off(medoffice_practice, world.adams, dt.date(2026, 1, 9), dt.date(2026, 1, 9), status="requested")
         with medoffice_practice.operation("frontdesk", write=False) as ctx:
@@ -76,8 +76,8 @@ class TestOpenSpans:
         assert "2026-01-19" not in days[world.adams]  # Martin Luther King Jr. Day
 
     def test_the_rules_cost_the_same_few_queries_for_a_day_or_a_year(self, medoffice_practice, world):
-        act(medoffice_practice, availability.set_holidays, "US")
-        act(medoffice_practice, availability.add_closure, "2026-03-02", "2026-03-06", reason="move")
+        act(medoffice_practice, availability_rules.set_holidays, "US")
+        act(medoffice_practice, availability_rules.add_closure, "2026-03-02", "2026-03-06", reason="move")
         engine = medoffice_practice.runtime.engine
         counts = []
         for last in (dt.date(2026, 1, 5), dt.date(2026, 12, 31)):
@@ -96,24 +96,24 @@ class TestOpenSpans:
 
 class TestTheSlotFinder:
     def test_an_exception_hides_its_slots_and_removing_it_brings_them_back(self, medoffice_practice, world):
-        added = act(medoffice_practice, availability.add_exception, world.adams, "meeting", "2026-01-06 10:00",
+        added = act(medoffice_practice, availability_rules.add_exception, world.adams, "meeting", "2026-01-06 10:00",
                     "2026-01-06 11:00")
         found = find(medoffice_practice, "Check-up", "2026-01-06", "2026-01-06", provider_id=world.adams)
         assert starts(found, "01-06")[:4] == ["09:00", "09:30", "11:00", "11:30"]
-        act(medoffice_practice, availability.remove_exception, added.id)
+        act(medoffice_practice, availability_rules.remove_exception, added.id)
         found = find(medoffice_practice, "Check-up", "2026-01-06", "2026-01-06", provider_id=world.adams)
         assert starts(found, "01-06")[:4] == ["09:00", "09:30", "10:00", "10:30"]
 
     def test_a_whole_day_exception_and_time_off_hide_the_provider_only(self, medoffice_practice, world):
-        act(medoffice_practice, availability.add_exception, world.baker, "training", "2026-01-05")
+        act(medoffice_practice, availability_rules.add_exception, world.baker, "training", "2026-01-05")
         time_off(medoffice_practice, world.adams, dt.date(2026, 1, 7), dt.date(2026, 1, 7))
         found = find(medoffice_practice, "Long", "2026-01-05", "2026-01-07")
         assert {who for when, who in found if "01-05" in when} == {"Dr Adams"}
         assert {who for when, who in found if "01-07" in when} == {"Dr Baker"}
 
     def test_a_closure_of_one_location_and_of_the_practice(self, medoffice_practice, world):
-        act(medoffice_practice, availability.add_closure, "2026-01-05", reason="no heating", location="North")
-        act(medoffice_practice, availability.add_closure, "2026-01-06", reason="staff training")
+        act(medoffice_practice, availability_rules.add_closure, "2026-01-05", reason="no heating", location="North")
+        act(medoffice_practice, availability_rules.add_closure, "2026-01-06", reason="staff training")
         found = find(medoffice_practice, "Long", "2026-01-05", "2026-01-06")
         assert {who for when, who in found if "01-05" in when} == {"Dr Adams"}  # Main is open
         assert [when for when, _ in found if "01-06" in when] == []
@@ -124,29 +124,29 @@ class TestTheSlotFinder:
                                                        provider_id=world.adams)}
 
         assert days() == {"01-16", "01-18", "01-19", "01-20"}  # Dr Adams works Sunday nights too
-        act(medoffice_practice, availability.set_holidays, "us")
+        act(medoffice_practice, availability_rules.set_holidays, "us")
         assert days() == {"01-16", "01-18", "01-20"}  # Martin Luther King Jr. Day
         assert find(medoffice_practice, "Long", "2026-05-25", "2026-05-25") == []  # Memorial Day
-        act(medoffice_practice, availability.clear_holidays)
+        act(medoffice_practice, availability_rules.clear_holidays)
         assert days() == {"01-16", "01-18", "01-19", "01-20"}
         assert find(medoffice_practice, "Long", "2026-05-25", "2026-05-25") != []
 
 
 class TestBookingRefusals:
     def test_a_closure_is_refused_even_to_a_manager_overbooking(self, medoffice_practice, world):
-        act(medoffice_practice, availability.add_closure, "2026-01-06", reason="staff training")
+        act(medoffice_practice, availability_rules.add_closure, "2026-01-06", reason="staff training")
         for user, options in (("frontdesk", {}), ("manager", {"overbook_reason": "urgent"})):
             with pytest.raises(ValidationError, match=r"^Main is closed on Tue 2026-01-06 \(staff training\)$"):
                 book(medoffice_practice, world.ann, world.adams, "2026-01-06 09:00", user=user, **options)
 
     def test_a_public_holiday_is_a_closure(self, medoffice_practice, world):
-        act(medoffice_practice, availability.set_holidays, "US")
+        act(medoffice_practice, availability_rules.set_holidays, "US")
         message = r"^Main is closed on Mon 2026-01-19 \(public holiday: Martin Luther King Jr. Day\)$"
         with pytest.raises(ValidationError, match=message):
             book(medoffice_practice, world.ann, world.adams, "2026-01-19 09:00")
 
     def test_an_exception_is_refused_and_a_manager_may_override_it_with_a_reason(self, medoffice_practice, world):
-        act(medoffice_practice, availability.add_exception, world.adams, "leave", "2026-01-06 09:00",
+        act(medoffice_practice, availability_rules.add_exception, world.adams, "leave", "2026-01-06 09:00",
             "2026-01-06 12:00", reason="dentist")
         with pytest.raises(ValidationError, match=r"^Dr Adams is away Tue 2026-01-06 09:00-12:00 \(leave: dentist\) "
                                                   r"\(a manager may overbook with a reason\)$"):
@@ -186,7 +186,7 @@ class TestExceptionsAndClosures:
     def test_an_exception_over_bookings_reports_them_and_cancels_nothing(self, medoffice_practice, world):
         first = book(medoffice_practice, world.ann, world.adams, "2026-01-12 09:00")
         book(medoffice_practice, world.bo, world.adams, "2026-01-19 09:00")
-        added = act(medoffice_practice, availability.add_exception, world.adams, "leave", "2026-01-12",
+        added = act(medoffice_practice, availability_rules.add_exception, world.adams, "leave", "2026-01-12",
                     "2026-01-16", reason="conference")
         assert (f"{added.start:%Y-%m-%d %H:%M}", f"{added.end:%Y-%m-%d %H:%M}") == ("2026-01-12 00:00",
                                                                                   "2026-01-17 00:00")
@@ -199,34 +199,36 @@ class TestExceptionsAndClosures:
     def test_a_closure_over_bookings_reports_those_of_its_location(self, medoffice_practice, world):
         at_main = book(medoffice_practice, world.ann, world.adams, "2026-01-07 09:00")
         book(medoffice_practice, world.bo, world.baker, "2026-01-07 08:00")  # North
-        added = act(medoffice_practice, availability.add_closure, "2026-01-07", reason="burst pipe", location="Main")
+        added = act(medoffice_practice, availability_rules.add_closure, "2026-01-07", reason="burst pipe",
+                    location="Main")
         assert [a.id for a in added.affected] == [at_main.id]
-        whole = act(medoffice_practice, availability.add_closure, "2026-01-07", reason="snow")
+        whole = act(medoffice_practice, availability_rules.add_closure, "2026-01-07", reason="snow")
         assert len(whole.affected) == 2
 
     def test_lists_start_today_and_removal_is_audited(self, medoffice_practice, world):
-        act(medoffice_practice, availability.add_exception, world.adams, "other", "2026-01-02")  # the past
-        kept = act(medoffice_practice, availability.add_exception, world.baker, "meeting", "2026-01-07 08:00",
+        act(medoffice_practice, availability_rules.add_exception, world.adams, "other", "2026-01-02")  # the past
+        kept = act(medoffice_practice, availability_rules.add_exception, world.baker, "meeting", "2026-01-07 08:00",
                    "2026-01-07 09:00")
-        act(medoffice_practice, availability.add_closure, "2026-01-01", reason="New Year")
-        christmas = act(medoffice_practice, availability.add_closure, "2026-12-24", "2026-12-26", reason="Christmas")
+        act(medoffice_practice, availability_rules.add_closure, "2026-01-01", reason="New Year")
+        christmas = act(medoffice_practice, availability_rules.add_closure, "2026-12-24", "2026-12-26",
+                        reason="Christmas")
         with medoffice_practice.operation("frontdesk", write=False) as ctx:
-            assert [e.id for e in availability.list_exceptions(ctx)] == [kept.id]
-            assert [c.id for c in availability.list_closures(ctx)] == [christmas.id]
-            assert len(availability.list_closures(ctx, first="2025-12-01")) == 2
-        act(medoffice_practice, availability.remove_closure, christmas.id)
+            assert [e.id for e in availability_rules.list_exceptions(ctx)] == [kept.id]
+            assert [c.id for c in availability_rules.list_closures(ctx)] == [christmas.id]
+            assert len(availability_rules.list_closures(ctx, first="2025-12-01")) == 2
+        act(medoffice_practice, availability_rules.remove_closure, christmas.id)
         with medoffice_practice.operation("admin", write=False) as ctx:
-            assert availability.list_closures(ctx) == []
+            assert availability_rules.list_closures(ctx) == []
             (entry,) = audit.iter_entries(ctx.session, action="closure.removed")
         assert entry.summary == {"location": None, "first_day": "2026-12-24", "last_day": "2026-12-26"}
 
     def test_the_front_desk_reads_the_rules_but_may_not_change_them(self, medoffice_practice, world):
         with pytest.raises(PermissionDenied, match="scheduling.manage"):
-            act(medoffice_practice, availability.add_closure, "2026-01-07", reason="x", user="frontdesk")
+            act(medoffice_practice, availability_rules.add_closure, "2026-01-07", reason="x", user="frontdesk")
         with pytest.raises(PermissionDenied, match="scheduling.manage"):
-            act(medoffice_practice, availability.set_holidays, "US", user="frontdesk")
+            act(medoffice_practice, availability_rules.set_holidays, "US", user="frontdesk")
         with medoffice_practice.operation("frontdesk", write=False) as ctx:
-            assert availability.holiday_setting(ctx).country is None
+            assert availability_rules.holiday_setting(ctx).country is None
 
 
 # -- the command line ------------------------------------------------------------------------
