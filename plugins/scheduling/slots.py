@@ -26,7 +26,7 @@ from medoffice.core import Context, ValidationError
 from medoffice.core.services import staff
 
 from . import availability, catalogue, resources
-from .models import ACTIVE_STATUSES, Appointment, Reservation
+from .models import ACTIVE_STATUSES, Appointment, AppointmentType, AvailabilityTemplate, Reservation, Resource
 from .timing import day_bounds, localize, parse_date
 
 READ = "scheduling.read"
@@ -100,7 +100,8 @@ def find_slots(ctx: Context, appointment_type: str, first: str | dt.date, last: 
     templates = [t for t in catalogue.load_templates(ctx, provider_id)
                  if t.provider_id in providers and (not kept_at or t.location_id in kept_at)]
     wanted = [provider_id] if provider_id is not None else sorted(allowed) if allowed else None
-    search = _Search(ctx, kind, providers, places, templates, wanted, equipment, provider_id, length, step)
+    search = _Search(ctx=ctx, kind=kind, providers=providers, places=places, templates=templates, wanted=wanted,
+                     equipment=equipment, provider_id=provider_id, length=length, step=step)
     found: list[Slot] = []
     for window_first, window_last in _windows(start_day, end_day, limit):
         found.extend(search.scan(window_first, window_last, limit - len(found)))
@@ -125,15 +126,34 @@ def _windows(first: dt.date, last: dt.date, limit: int) -> list[tuple[dt.date, d
     return [(first, split - dt.timedelta(days=1)), (split, last)]
 
 
+@attrs.frozen(kw_only=True, eq=False)
 class _Search:
-    """One slot search: what stays the same from one range of days to the next."""
+    """One slot search: what stays the same from one range of days to the next.
 
-    def __init__(self, ctx: Context, kind: Any, providers: dict[int, str], places: dict[int, Any],
-                 templates: list, wanted: list[int] | None, equipment: list, provider_id: int | None,
-                 length: dt.timedelta, step: dt.timedelta) -> None:
-        self.ctx, self.kind, self.providers, self.places = ctx, kind, providers, places
-        self.templates, self.wanted, self.equipment, self.provider_id = templates, wanted, equipment, provider_id
-        self.length, self.step = length, step
+    Attributes:
+        ctx: the operation.
+        kind: the appointment type searched for.
+        providers: the providers who may take it, by id, with their names.
+        places: the practice's locations by id (their rooms and names).
+        templates: the weekly templates of those providers, at the equipment's location if it
+            is kept at one.
+        wanted: the providers whose rules to read (None: everyone).
+        equipment: the equipment rows the type needs.
+        provider_id: the one provider asked for, if any.
+        length: the type's duration, a slot's length.
+        step: how far apart slots start within a block.
+    """
+
+    ctx: Context
+    kind: AppointmentType
+    providers: dict[int, str]
+    places: dict[int, Any]
+    templates: list[AvailabilityTemplate]
+    wanted: list[int] | None
+    equipment: list[Resource]
+    provider_id: int | None
+    length: dt.timedelta
+    step: dt.timedelta
 
     def scan(self, start_day: dt.date, end_day: dt.date, limit: int) -> list[Slot]:
         """The earliest free slots (up to ``limit``) on local days ``start_day``…``end_day``."""
