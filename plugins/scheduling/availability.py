@@ -58,7 +58,6 @@ class OpenSpan:
     end: dt.datetime
 
 
-
 # -- the rules of a range, read once ---------------------------------------------------------
 
 
@@ -218,7 +217,6 @@ def check_booking(ctx: Context, provider: Any, location_id: int, start: dt.datet
     if away and not may_override:
         raise ValidationError("; ".join(away) + " (a manager may overbook with a reason)", field="start")
     return away
-
 
 
 # -- public holidays -------------------------------------------------------------------------

@@ -98,7 +98,6 @@ class HolidaySetting:
     days: tuple[Holiday, ...] = ()
 
 
-
 # -- exceptions ------------------------------------------------------------------------------
 
 
@@ -228,7 +227,6 @@ def _id(value: Any, what: str) -> int:
     return value
 
 
-
 # -- closures --------------------------------------------------------------------------------
 
 
@@ -320,7 +318,6 @@ def remove_closure(ctx: Context, closure_id: int) -> ClosureRecord:
     return record
 
 
-
 # -- public holidays -------------------------------------------------------------------------
 
 
@@ -329,7 +326,6 @@ def _countries() -> dict[str, tuple[str, ...]]:
     import holidays
 
     return {code.upper(): tuple(subdivisions) for code, subdivisions in holidays.list_supported_countries().items()}
-
 
 
 def _holiday_setting(ctx: Context, country: str | None, subdivision: str | None) -> HolidaySetting:
