@@ -15,17 +15,14 @@ entry. A claim the payer wants corrected is **replaced**: :func:`resubmit` build
 claim with frequency code ``7`` and the payer's number of the claim it replaces (REF*F8);
 the old claim keeps its history and its batch.
 
-An export takes the ready claims (or the ones named), scrubs them all again and refuses the
-whole batch, writing nothing, if any has a problem. Otherwise it draws the interchange and
-group control numbers from :mod:`.numbers`, records the batch with its envelope, and marks
-the claims submitted. :func:`batch_file` writes a batch's file again, byte for byte, from
-the batch's recorded envelope and moment.
+The export (``ready`` to ``submitted``, as an 837P batch) lives beside the 837P writer, in
+:mod:`.x12.batches`; it reads the claims through :func:`claim_data` and moves them with
+:func:`change_status`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -40,13 +37,11 @@ from medoffice.core.services import patients, staff
 from medoffice.core.storage.models import Patient
 from medoffice.core.validation import optional_text
 
-from . import numbers
 from .common import parse_id
 from .models import (
     MAX_TEXT,
     Charge,
     Claim,
-    ClaimBatch,
     ClaimLine,
     ClaimStatusChange,
     Encounter,
@@ -60,15 +55,11 @@ from .scrubber import Problem, scrub_claim, scrub_practice
 from .x12.p837 import (
     BillingProvider,
     ClaimData,
-    Envelope,
     LineData,
-    Party,
     PayerData,
     Person,
     ProviderData,
     SubscriberData,
-    build_837p,
-    digits,
 )
 from .x12.writer import text_problem
 
@@ -78,7 +69,6 @@ SEQUENCES = ("primary", "secondary")
 MANUAL_STEPS = {"submitted": ("paid", "denied"), "denied": ("paid",), "ready": ("draft",)}
 """The status changes a person makes by hand (``ready`` comes from the scrubber, ``submitted``
 from an export)."""
-USAGES = ("P", "T")
 
 
 @attrs.frozen
@@ -142,34 +132,6 @@ class ScrubResult:
     problems: tuple[str, ...]
 
 
-@attrs.frozen
-class BatchRecord:
-    id: int
-    interchange_control_number: int
-    group_control_number: int
-    transaction_control_number: str
-    claim_count: int
-    total: Decimal
-    submitter_id: str | None
-    receiver_id: str | None
-    receiver_name: str | None
-    usage_indicator: str | None
-    file_name: str | None
-    content_sha256: str | None
-    created_at: dt.datetime
-    created_by: str
-
-
-@attrs.frozen
-class Export:
-    """An 837P file: its batch, its text, and whether it is the file first sent (a batch
-    written again from data changed since differs, and says so)."""
-
-    batch: BatchRecord
-    text: str
-    unchanged: bool = True
-
-
 # -- small helpers ---------------------------------------------------------------------------
 
 
@@ -179,8 +141,8 @@ def _chunks(values: Sequence[int]) -> Iterable[list[int]]:
         yield values[start:start + CHUNK]
 
 
-def _fetch(ctx: Context, query_for: Any, ids: Iterable[int]) -> list[Any]:
-    """``query_for(chunk)`` run for each chunk of ``ids``, the rows put together."""
+def fetch_rows(ctx: Context, query_for: Any, ids: Iterable[int]) -> list[Any]:
+    """``query_for(chunk)`` run for each chunk of :data:`CHUNK` ``ids``, the rows put together."""
     found: list[Any] = []
     for chunk in _chunks(sorted(set(ids))):
         found.extend(ctx.session.execute(query_for(chunk)))
@@ -193,7 +155,7 @@ def _person(patient: PatientRecord) -> Person:
 
 
 def _patients(ctx: Context, ids: Iterable[int]) -> dict[int, PatientRecord]:
-    rows = _fetch(ctx, lambda chunk: select(Patient).where(Patient.id.in_(chunk)), ids)
+    rows = fetch_rows(ctx, lambda chunk: select(Patient).where(Patient.id.in_(chunk)), ids)
     return {row.id: patients.to_record(row) for (row,) in rows}
 
 
@@ -205,7 +167,7 @@ def _claim_row(ctx: Context, claim_id: Any) -> Claim:
     return row
 
 
-def _change(ctx: Context, row: Claim, status: str, note: str | None = None, *, action: str) -> None:
+def change_status(ctx: Context, row: Claim, status: str, note: str | None = None, *, action: str) -> None:
     """Move ``row`` to ``status``: the history row and the audit entry."""
     previous = row.status
     row.status, row.status_changed_at = status, ctx.now()
@@ -229,8 +191,8 @@ def billing_provider(ctx: Context) -> BillingProvider:
 def _records(ctx: Context, rows: Sequence[Claim]) -> list[ClaimRecord]:
     payers = {p.id: p.name for p in ctx.session.execute(select(Payer)).scalars()}
     people = _patients(ctx, {r.patient_id for r in rows})
-    days = dict(_fetch(ctx, lambda chunk: select(Encounter.id, Encounter.date_of_service)
-                       .where(Encounter.id.in_(chunk)), {r.encounter_id for r in rows}))
+    days = dict(fetch_rows(ctx, lambda chunk: select(Encounter.id, Encounter.date_of_service)
+                           .where(Encounter.id.in_(chunk)), {r.encounter_id for r in rows}))
     return [ClaimRecord(r.id, r.claim_number, r.encounter_id, people[r.patient_id].mrn,
                         people[r.patient_id].display_name, payers.get(r.payer_id, "?"), r.sequence, r.status, r.total,
                         days[r.encounter_id], r.frequency_code, r.payer_claim_number, r.batch_id, r.created_at,
@@ -284,24 +246,26 @@ def claim_data(ctx: Context, rows: Sequence[Claim]) -> list[ClaimData]:
         return []
     claim_ids = [r.id for r in rows]
     lines: dict[int, list[LineData]] = defaultdict(list)
-    for line, charge in _fetch(ctx, lambda chunk: select(ClaimLine, Charge).join(Charge, Charge.id == ClaimLine.charge_id)
-                               .where(ClaimLine.claim_id.in_(chunk)), claim_ids):
+    for line, charge in fetch_rows(ctx, lambda chunk: select(ClaimLine, Charge)
+                                   .join(Charge, Charge.id == ClaimLine.charge_id)
+                                   .where(ClaimLine.claim_id.in_(chunk)), claim_ids):
         lines[line.claim_id].append(LineData(
             line.line_number, charge.code,
             tuple(m for m in (charge.modifier1, charge.modifier2, charge.modifier3, charge.modifier4) if m),
             charge.units, line.amount,
             tuple(p for p in (charge.pointer1, charge.pointer2, charge.pointer3, charge.pointer4) if p),
             charge.date_of_service))
-    encounters = {e.id: e for (e,) in _fetch(ctx, lambda chunk: select(Encounter).where(Encounter.id.in_(chunk)),
-                                            {r.encounter_id for r in rows})}
+    encounters = {e.id: e for (e,) in fetch_rows(ctx, lambda chunk: select(Encounter)
+                                                 .where(Encounter.id.in_(chunk)), {r.encounter_id for r in rows})}
     diagnoses: dict[int, list[str]] = defaultdict(list)
-    for encounter_id, code in _fetch(ctx, lambda chunk: select(EncounterDiagnosis.encounter_id, EncounterDiagnosis.code)
-                                     .where(EncounterDiagnosis.encounter_id.in_(chunk))
-                                     .order_by(EncounterDiagnosis.encounter_id, EncounterDiagnosis.position),
-                                     encounters):
+    for encounter_id, code in fetch_rows(ctx, lambda chunk: select(EncounterDiagnosis.encounter_id,
+                                                                   EncounterDiagnosis.code)
+                                         .where(EncounterDiagnosis.encounter_id.in_(chunk))
+                                         .order_by(EncounterDiagnosis.encounter_id, EncounterDiagnosis.position),
+                                         encounters):
         diagnoses[encounter_id].append(code)
-    policies = {p.id: p for (p,) in _fetch(ctx, lambda chunk: select(Policy).where(Policy.id.in_(chunk)),
-                                          {r.policy_id for r in rows})}
+    policies = {p.id: p for (p,) in fetch_rows(ctx, lambda chunk: select(Policy).where(Policy.id.in_(chunk)),
+                                              {r.policy_id for r in rows})}
     payers = {p.id: p for p in ctx.session.execute(select(Payer)).scalars()}
     people = _patients(ctx, {r.patient_id for r in rows})
     providers = {s.id: s for s in staff.list_staff(ctx, include_inactive=True)}
@@ -385,7 +349,8 @@ def build_claims(ctx: Context, encounter_ids: Sequence[int] | None = None, *,
         ids = [parse_id(e, what="an encounter", field="encounter") for e in encounter_ids]
         if not ids:
             raise ValidationError("name at least one encounter", field="encounter")
-        found = {e.id: e for (e,) in _fetch(ctx, lambda chunk: select(Encounter).where(Encounter.id.in_(chunk)), ids)}
+        found = {e.id: e for (e,) in fetch_rows(ctx, lambda chunk: select(Encounter).where(Encounter.id.in_(chunk)),
+                                                ids)}
         missing = [str(i) for i in ids if i not in found]
         if missing:
             raise NotFound(f"no encounter with id {', '.join(missing)}")
@@ -396,17 +361,18 @@ def build_claims(ctx: Context, encounter_ids: Sequence[int] | None = None, *,
                                               .order_by(Encounter.id)).scalars())
     encounter_ids_ = [e.id for e in candidates]
     existing: dict[int, list[Claim]] = defaultdict(list)
-    for (claim,) in _fetch(ctx, lambda chunk: select(Claim).where(Claim.encounter_id.in_(chunk)), encounter_ids_):
+    for (claim,) in fetch_rows(ctx, lambda chunk: select(Claim).where(Claim.encounter_id.in_(chunk)),
+                               encounter_ids_):
         existing[claim.encounter_id].append(claim)
     policies: dict[int, list[Policy]] = defaultdict(list)
-    for (policy,) in _fetch(ctx, lambda chunk: select(Policy).where(Policy.patient_id.in_(chunk),
-                                                                    Policy.rank == sequence),
-                            {e.patient_id for e in candidates}):
+    for (policy,) in fetch_rows(ctx, lambda chunk: select(Policy).where(Policy.patient_id.in_(chunk),
+                                                                        Policy.rank == sequence),
+                                {e.patient_id for e in candidates}):
         policies[policy.patient_id].append(policy)
     charges: dict[int, list[Charge]] = defaultdict(list)
-    for (charge,) in _fetch(ctx, lambda chunk: select(Charge).where(Charge.encounter_id.in_(chunk),
-                                                                    Charge.voided_at.is_(None))
-                            .order_by(Charge.encounter_id, Charge.line_number), encounter_ids_):
+    for (charge,) in fetch_rows(ctx, lambda chunk: select(Charge).where(Charge.encounter_id.in_(chunk),
+                                                                        Charge.voided_at.is_(None))
+                                .order_by(Charge.encounter_id, Charge.line_number), encounter_ids_):
         charges[charge.encounter_id].append(charge)
 
     plans: list[tuple[Encounter, Policy]] = []
@@ -497,7 +463,8 @@ def scrub_claims(ctx: Context, claim_ids: Sequence[int] | None = None) -> list[S
         rows = list(ctx.session.execute(select(Claim).where(Claim.status == "draft").order_by(Claim.id)).scalars())
     else:
         wanted = [parse_id(c, what="a claim", field="claim") for c in claim_ids]
-        found = {c.id: c for (c,) in _fetch(ctx, lambda chunk: select(Claim).where(Claim.id.in_(chunk)), wanted)}
+        found = {c.id: c for (c,) in fetch_rows(ctx, lambda chunk: select(Claim).where(Claim.id.in_(chunk)),
+                                                wanted)}
         missing = [str(i) for i in wanted if i not in found]
         if missing:
             raise NotFound(f"no claim with id {', '.join(missing)}")
@@ -507,9 +474,9 @@ def scrub_claims(ctx: Context, claim_ids: Sequence[int] | None = None) -> list[S
     for row in rows:
         found_problems = problems[row.id]
         if row.status == "draft" and not found_problems:
-            _change(ctx, row, "ready", action="billing.claim.ready")
+            change_status(ctx, row, "ready", action="billing.claim.ready")
         elif row.status == "ready" and found_problems:
-            _change(ctx, row, "draft", f"scrubber: {found_problems[0]}", action="billing.claim.held")
+            change_status(ctx, row, "draft", f"scrubber: {found_problems[0]}", action="billing.claim.held")
         results.append(ScrubResult(row.id, row.claim_number, row.status, tuple(str(p) for p in found_problems)))
     ctx.session.flush()
     return results
@@ -536,140 +503,25 @@ def set_status(ctx: Context, claim_id: int, status: str, *, note: str | None = N
     if wanted not in MANUAL_STEPS.get(row.status, ()):
         allowed = ", ".join(MANUAL_STEPS.get(row.status, ())) or "nothing (by hand)"
         raise Conflict(f"claim {row.claim_number} is {row.status}; it can go to {allowed}, not {wanted}")
-    _change(ctx, row, wanted, text, action=f"billing.claim.{wanted}")
+    change_status(ctx, row, wanted, text, action=f"billing.claim.{wanted}")
     ctx.session.flush()
     return get_claim(ctx, row.id)
 
 
-# -- exporting -------------------------------------------------------------------------------
+_MOVED_TO_BATCHES = frozenset({"BatchRecord", "Export", "batch_file", "export_batch", "list_batches"})
 
 
-def _batch_record(row: ClaimBatch) -> BatchRecord:
-    return BatchRecord(row.id, row.interchange_control_number, row.group_control_number,
-                       row.transaction_control_number, row.claim_count, row.total, row.submitter_id, row.receiver_id,
-                       row.receiver_name, row.usage_indicator, row.file_name, row.content_sha256, row.created_at,
-                       row.created_by)
+def __getattr__(name: str) -> Any:
+    """The batch export moved to :mod:`.x12.batches`; its names stay reachable from here for
+    the claims queue screen, which imports ``export_batch`` from this module. Looked up on
+    use, not imported at the top: :mod:`.x12.batches` imports this module."""
+    if name in _MOVED_TO_BATCHES:
+        from .x12 import batches
+
+        return getattr(batches, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _envelope(ctx: Context, batch: ClaimBatch) -> Envelope:
-    practice = ctx.practice
-    return Envelope(batch.interchange_control_number, batch.group_control_number, batch.transaction_control_number,
-                    ctx.local(batch.created_at), Party(practice.name, batch.submitter_id or ""),
-                    Party(batch.receiver_name or "", batch.receiver_id or ""), practice.name, practice.phone or "",
-                    batch.usage_indicator or "P")
-
-
-def _envelope_problems(ctx: Context, submitter_id: str, receiver_id: str, receiver_name: str) -> list[str]:
-    problems = []
-    if not ctx.practice.phone:
-        problems.append("practice: the practice has no phone number (the submitter's contact, 1000A PER)")
-    for label, value, longest in (("submitter id", submitter_id, 15), ("receiver id", receiver_id, 15),
-                                  ("receiver name", receiver_name, 60)):
-        if not value:
-            problems.append(f"batch: the {label} is missing")
-        elif len(value) > longest:
-            problems.append(f"batch: the {label} {value!r} is longer than {longest} characters")
-        elif text_problem(value):
-            problems.append(f"batch: the {label} {value!r} {text_problem(value)}")
-    return problems
-
-
-def export_batch(ctx: Context, claim_ids: Sequence[int] | None = None, *, receiver_id: str | None = None,
-                 receiver_name: str | None = None, submitter_id: str | None = None, usage: str = "P",
-                 file_name: str | None = None) -> Export:
-    """Export the claims named (draft or ready), or every ready claim, as one 837P batch.
-
-    Every claim is scrubbed again first; if any has a problem, every problem is named in one
-    error and nothing is written. The receiver defaults to the claims' payer when they all
-    go to one (its name and payer id); the submitter's id to the practice's tax id.
-
-    Raises:
-        PermissionDenied: without ``billing.claims``.
-        ValidationError: no claim to export, a problem in any claim or in the envelope.
-        Conflict: a named claim already submitted.
-    """
-    ctx.require(CLAIMS)
-    usage = (usage or "P").strip().upper()
-    if usage not in USAGES:
-        raise ValidationError(f"usage must be P (production) or T (test), got {usage!r}", field="usage")
-    if claim_ids is None:
-        rows = list(ctx.session.execute(select(Claim).where(Claim.status == "ready").order_by(Claim.id)).scalars())
-        if not rows:
-            raise ValidationError("no claim is ready to export (scrub the drafts first: 'billing claims scrub')")
-    else:
-        wanted = [parse_id(c, what="a claim", field="claim") for c in claim_ids]
-        if not wanted:
-            raise ValidationError("name at least one claim", field="claim")
-        found = {c.id: c for (c,) in _fetch(ctx, lambda chunk: select(Claim).where(Claim.id.in_(chunk)), wanted)}
-        missing = [str(i) for i in wanted if i not in found]
-        if missing:
-            raise NotFound(f"no claim with id {', '.join(missing)}")
-        rows = sorted((found[i] for i in set(wanted)), key=lambda r: r.id)
-        sent = [f"{r.claim_number} ({r.status})" for r in rows if r.status not in ("draft", "ready")]
-        if sent:
-            raise Conflict(f"nothing exported; already sent: {', '.join(sent)} (replace one with 'claims resubmit')")
-    data = claim_data(ctx, rows)
-    practice_problems = [str(p) for p in scrub_practice(billing_provider(ctx))]
-    claim_problems = [str(p) for d in data for p in scrub_claim(d)]
-    payers = {(d.payer.name, d.payer.payer_code) for d in data}
-    if receiver_id is None and receiver_name is None and len(payers) == 1:
-        receiver_name, receiver_id = next(iter(payers))
-    submitter_id = (submitter_id or digits(ctx.practice.tax_id)).strip()
-    receiver_id, receiver_name = (receiver_id or "").strip(), (receiver_name or "").strip()
-    if not receiver_id and not receiver_name and len(payers) > 1:
-        envelope_problems = _envelope_problems(ctx, submitter_id, "-", "-")
-        envelope_problems.append("batch: the claims go to several payers; name the receiver (your clearinghouse) "
-                                 "with its id and name")
-    else:
-        envelope_problems = _envelope_problems(ctx, submitter_id, receiver_id, receiver_name)
-    problems = practice_problems + envelope_problems + claim_problems
-    if problems:
-        raise ValidationError(f"nothing exported; {len(problems)} problem(s): " + "; ".join(problems))
-    batch = ClaimBatch(interchange_control_number=numbers.take(ctx, numbers.INTERCHANGE),
-                       group_control_number=numbers.take(ctx, numbers.GROUP), transaction_control_number="",
-                       claim_count=len(rows), total=sum((r.total for r in rows), Decimal("0.00")),
-                       file_name=file_name, created_at=ctx.now(), created_by=ctx.user.username,
-                       submitter_id=submitter_id, receiver_id=receiver_id, receiver_name=receiver_name,
-                       usage_indicator=usage)
-    batch.transaction_control_number = f"{batch.group_control_number:04d}"[-9:]
-    ctx.session.add(batch)
-    ctx.session.flush()
-    text = build_837p(_envelope(ctx, batch), billing_provider(ctx), data)
-    batch.content_sha256 = hashlib.sha256(text.encode("ascii")).hexdigest()
-    now = ctx.now()
-    for row in rows:
-        row.batch_id, row.submitted_at = batch.id, now
-        _change(ctx, row, "submitted", f"batch {batch.id} (ISA13 {batch.interchange_control_number:09d})",
-                action="billing.claim.submitted")
-    ctx.audit("billing.batch.exported", "billing_claim_batch", batch.id,
-              summary={"interchange": batch.interchange_control_number, "group": batch.group_control_number,
-                       "claims": len(rows), "total": str(batch.total), "receiver": batch.receiver_id,
-                       "sha256": batch.content_sha256})
-    ctx.session.flush()
-    return Export(_batch_record(batch), text)
-
-
-def batch_file(ctx: Context, batch_id: int) -> Export:
-    """The 837P file of a batch, written again with its control numbers, envelope and moment:
-    the same bytes as first sent unless the claims' data has changed since (``unchanged``
-    says which; the file's SHA-256 was recorded)."""
-    ctx.require(CLAIMS)
-    number = parse_id(batch_id, what="a batch", field="batch")
-    batch = ctx.session.get(ClaimBatch, number)
-    if batch is None:
-        raise NotFound(f"no claim batch with id {number}")
-    rows = list(ctx.session.execute(select(Claim).where(Claim.batch_id == batch.id).order_by(Claim.id)).scalars())
-    text = build_837p(_envelope(ctx, batch), billing_provider(ctx), claim_data(ctx, rows))
-    unchanged = hashlib.sha256(text.encode("ascii", "replace")).hexdigest() == batch.content_sha256
-    return Export(_batch_record(batch), text, unchanged)
-
-
-def list_batches(ctx: Context) -> list[BatchRecord]:
-    """The exported batches, newest first."""
-    ctx.require(CLAIMS)
-    return [_batch_record(b) for b in ctx.session.execute(select(ClaimBatch).order_by(ClaimBatch.id.desc())).scalars()]
-
-
-__all__ = ["BatchRecord", "BuildResult", "ClaimLineView", "ClaimRecord", "Export", "ScrubResult", "StatusChange",
-           "batch_file", "build_claims", "claim_data", "export_batch", "get_claim", "list_batches", "list_claims",
-           "resubmit", "scrub_claims", "set_status"]
+__all__ = ["BuildResult", "ClaimLineView", "ClaimRecord", "ScrubResult", "StatusChange", "build_claims",
+           "change_status", "claim_data", "fetch_rows", "get_claim", "list_claims", "resubmit", "scrub_claims",
+           "set_status"]

@@ -33,6 +33,7 @@ from medoffice.core.services import patients, practice, staff
 from . import claims, encounters, fees, ledger, payers, policies
 from .common import today as practice_today
 from .money import CENT
+from .x12 import batches
 from .x12.p837 import digits
 
 FEES: tuple[tuple[str, str, str], ...] = (
@@ -188,7 +189,7 @@ def _visits(ctx: Context, rng: random.Random, people: Sequence[PatientRecord], p
     outgoing = [ready[e].id for e, *_ in sent if e in ready]
     if not outgoing:
         return
-    claims.export_batch(ctx, outgoing, usage="T", **RECEIVER)
+    batches.export_batch(ctx, outgoing, usage="T", **RECEIVER)
     for index, (number, patient, day, payer) in enumerate(sent):
         if number not in ready:
             continue

@@ -13,6 +13,7 @@ from ._lazy import on_first_use
 from ._root import billing
 
 claims = on_first_use("claims")
+claim_batches = on_first_use("x12.batches")
 
 
 def show_claim(c) -> None:
@@ -133,7 +134,7 @@ def export(claim_ids, out, batch_id, receiver_id, receiver_name, submitter_id, t
         if claim_ids:
             raise click.UsageError("--batch writes an exported batch again; give no claim ids with it")
         with operation(write=False) as ctx:
-            result = claims.batch_file(ctx, batch_id)
+            result = claim_batches.batch_file(ctx, batch_id)
         if out is not None:
             out.write_text(result.text, encoding="ascii")
         _export_result(result, out, as_json)
@@ -141,9 +142,10 @@ def export(claim_ids, out, batch_id, receiver_id, receiver_name, submitter_id, t
     partial = out.with_name(out.name + ".partial") if out is not None else None
     try:
         with operation() as ctx:
-            result = claims.export_batch(ctx, list(claim_ids) or None, receiver_id=receiver_id,
-                                         receiver_name=receiver_name, submitter_id=submitter_id,
-                                         usage="T" if test_file else "P", file_name=out.name if out else None)
+            result = claim_batches.export_batch(ctx, list(claim_ids) or None, receiver_id=receiver_id,
+                                                receiver_name=receiver_name, submitter_id=submitter_id,
+                                                usage="T" if test_file else "P",
+                                                file_name=out.name if out else None)
             if partial is not None:
                 partial.write_text(result.text, encoding="ascii")
         if partial is not None:
@@ -183,7 +185,7 @@ def resubmit(claim_id, payer_claim_number, note, as_json) -> None:
 def batches(as_json) -> None:
     """The exported 837P batches, newest first."""
     with operation(write=False) as ctx:
-        found = claims.list_batches(ctx)
+        found = claim_batches.list_batches(ctx)
     emit(found, as_json=as_json, human=lambda rows: table(
         [(b.id, f"{b.created_at:%Y-%m-%d %H:%M}", b.claim_count, f"{b.total:.2f}",
           f"{b.interchange_control_number:09d}", b.receiver_id, b.usage_indicator, b.file_name or "")

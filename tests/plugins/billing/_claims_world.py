@@ -81,11 +81,12 @@ def pyx12_errors(text: str) -> list[str]:
 def claim_sent(practice, encounter_id) -> int:
     """Build, scrub and export the primary claim of an encounter; its id."""
     from medoffice.plugins.billing import claims
+    from medoffice.plugins.billing.x12 import batches
 
     with practice.operation("billing") as ctx:
         (built,) = claims.build_claims(ctx, [encounter_id]).built
         claims.scrub_claims(ctx, [built.id])
-        claims.export_batch(ctx, [built.id])
+        batches.export_batch(ctx, [built.id])
     return built.id
 
 

@@ -16,6 +16,7 @@ from medoffice.core.errors import Conflict, NotFound, PermissionDenied, Validati
 from medoffice.core.storage.models import AuditRow
 from medoffice.plugins.billing import claims
 from medoffice.plugins.billing.models import Claim, ClaimLine
+from medoffice.plugins.billing.x12 import batches
 
 from ._claims_world import PRACTICE_NPI, encounter, make_billable
 
@@ -35,14 +36,14 @@ def build(practice, *encounter_ids, sequence="primary", user="billing"):
 
 def act(practice, function, *args, user="billing", **options):
     with practice.operation(user) as ctx:
-        return getattr(claims, function)(ctx, *args, **options)
+        return function(ctx, *args, **options)
 
 
 def sent(practice, world):
     """Ann's claim, built, scrubbed and exported."""
     built = build(practice, encounter(practice, world, world.ann)).built[0]
-    act(practice, "scrub_claims", [built.id])
-    act(practice, "export_batch", [built.id])
+    act(practice, claims.scrub_claims, [built.id])
+    act(practice, batches.export_batch, [built.id])
     return built.id
 
 
@@ -77,7 +78,7 @@ class TestBuilding:
         assert {c.encounter_id: c.payer for c in result.built} == {ann: "Acme Health", cy: "Blue Plan"}
         assert result.skipped == (f"encounter {bo}: the patient has no primary policy in effect on 2026-01-05",)
         assert build(p).built == ()
-        assert still_open not in [c.encounter_id for c in act(p, "list_claims")]
+        assert still_open not in [c.encounter_id for c in act(p, claims.list_claims)]
 
     def test_named_encounters_that_cannot_be_claimed_are_all_named_and_nothing_is_built(
             self, medoffice_practice, billable):
@@ -92,7 +93,7 @@ class TestBuilding:
             "entry is done)")
         with pytest.raises(NotFound, match="no encounter with id 999"):
             build(p, 999)
-        assert len(act(p, "list_claims")) == 1
+        assert len(act(p, claims.list_claims)) == 1
 
     def test_a_secondary_claim_waits_for_the_primary_to_be_paid_or_denied(self, medoffice_practice, billable):
         from medoffice.plugins.billing import payers, policies
@@ -105,12 +106,12 @@ class TestBuilding:
         with pytest.raises(Conflict, match="the primary claim is not paid or denied yet"):
             build(p, number, sequence="secondary")
         (first,) = build(p, number).built
-        act(p, "scrub_claims", [first.id])
-        act(p, "export_batch", [first.id])
-        act(p, "set_status", first.id, "denied", note="not covered")
+        act(p, claims.scrub_claims, [first.id])
+        act(p, batches.export_batch, [first.id])
+        act(p, claims.set_status, first.id, "denied", note="not covered")
         (second,) = build(p, number, sequence="secondary").built
         assert (second.claim_number, second.payer, second.sequence) == (f"{number}-S", "Gap Mutual", "secondary")
-        (scrubbed,) = act(p, "scrub_claims", [second.id])  # no 837P without the primary's adjudication (yet)
+        (scrubbed,) = act(p, claims.scrub_claims, [second.id])  # no 837P without the primary's adjudication (yet)
         assert scrubbed.status == "draft"
         assert any("secondary claims cannot be exported yet" in problem for problem in scrubbed.problems)
 
@@ -119,14 +120,14 @@ class TestBuilding:
         with pytest.raises(PermissionDenied):
             build(medoffice_practice, number, user="frontdesk")
         with pytest.raises(PermissionDenied):
-            act(medoffice_practice, "list_claims", user="frontdesk")
+            act(medoffice_practice, claims.list_claims, user="frontdesk")
 
 
 class TestWorkflow:
     def test_draft_ready_submitted_paid_each_step_in_the_history(self, medoffice_practice, billable):
         p, w = medoffice_practice, billable
         claim_id = sent(p, w)
-        paid = act(p, "set_status", claim_id, "paid", note="ERA 123")
+        paid = act(p, claims.set_status, claim_id, "paid", note="ERA 123")
         assert paid.status == "paid" and paid.batch_id is not None
         assert paid.submitted_at == dt.datetime(2026, 1, 5, 15, 0, tzinfo=dt.timezone.utc)
         assert [(h.from_status, h.status, h.changed_by) for h in paid.history] == [
@@ -139,29 +140,29 @@ class TestWorkflow:
         p, w = medoffice_practice, billable
         (draft,) = build(p, encounter(p, w, w.ann)).built
         with pytest.raises(Conflict, match=f"claim {draft.claim_number} is draft; it can go to nothing"):
-            act(p, "set_status", draft.id, "paid")
+            act(p, claims.set_status, draft.id, "paid")
         with pytest.raises(ValidationError, match="ready comes from 'claims scrub'"):
-            act(p, "set_status", draft.id, "ready")
-        act(p, "scrub_claims", [draft.id])
-        assert act(p, "set_status", draft.id, "draft", note="wait for the note").status == "draft"
-        act(p, "scrub_claims")
-        act(p, "export_batch")
+            act(p, claims.set_status, draft.id, "ready")
+        act(p, claims.scrub_claims, [draft.id])
+        assert act(p, claims.set_status, draft.id, "draft", note="wait for the note").status == "draft"
+        act(p, claims.scrub_claims)
+        act(p, batches.export_batch)
         with pytest.raises(ValidationError, match="say why the claim was denied"):
-            act(p, "set_status", draft.id, "denied")
+            act(p, claims.set_status, draft.id, "denied")
         with pytest.raises(Conflict, match="already sent"):
-            act(p, "export_batch", [draft.id])
-        assert act(p, "set_status", draft.id, "denied", note="CO-16 missing info").status == "denied"
-        assert act(p, "set_status", draft.id, "paid", note="appeal won").status == "paid"
+            act(p, batches.export_batch, [draft.id])
+        assert act(p, claims.set_status, draft.id, "denied", note="CO-16 missing info").status == "denied"
+        assert act(p, claims.set_status, draft.id, "paid", note="appeal won").status == "paid"
 
     def test_a_ready_claim_whose_data_went_bad_goes_back_to_draft_when_scrubbed(self, medoffice_practice, billable):
         from medoffice.core.services import patients
 
         p, w = medoffice_practice, billable
         (built,) = build(p, encounter(p, w, w.ann)).built
-        assert act(p, "scrub_claims", [built.id])[0].status == "ready"
+        assert act(p, claims.scrub_claims, [built.id])[0].status == "ready"
         with p.operation("admin") as ctx:
             patients.update(ctx, w.ann, {"address_line1": "", "city": ""})
-        (result,) = act(p, "scrub_claims", [built.id])
+        (result,) = act(p, claims.scrub_claims, [built.id])
         assert result.status == "draft"
         assert result.problems == (f"claim {built.claim_number}: the subscriber's address lacks its street, city",)
 
@@ -171,18 +172,18 @@ class TestWorkflow:
         claim_id = sent(p, w)
         (draft,) = build(p, encounter(p, w, w.cy)).built
         with pytest.raises(Conflict, match="was never sent"):
-            act(p, "resubmit", draft.id, "X1")
-        act(p, "set_status", claim_id, "denied", note="wrong member id")
+            act(p, claims.resubmit, draft.id, "X1")
+        act(p, claims.set_status, claim_id, "denied", note="wrong member id")
         with pytest.raises(ValidationError, match="has the X12 delimiter"):
-            act(p, "resubmit", claim_id, "PCN*1")
-        replacement = act(p, "resubmit", claim_id, "PAYER-778")
-        original = act(p, "get_claim", claim_id)
+            act(p, claims.resubmit, claim_id, "PCN*1")
+        replacement = act(p, claims.resubmit, claim_id, "PAYER-778")
+        original = act(p, claims.get_claim, claim_id)
         assert (replacement.frequency_code, replacement.payer_claim_number, replacement.status,
                 replacement.claim_number, replacement.total) == (
             "7", "PAYER-778", "draft", f"{original.encounter_id}-P-R1", original.total)
         assert original.status == "denied" and original.batch_id == 1
         with pytest.raises(Conflict, match="has already been replaced"):
-            act(p, "resubmit", claim_id, "PAYER-779")
+            act(p, claims.resubmit, claim_id, "PAYER-779")
 
     def test_the_database_keeps_the_total_equal_to_the_lines(self, medoffice_practice, billable):
         p, w = medoffice_practice, billable

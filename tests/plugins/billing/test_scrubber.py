@@ -16,7 +16,7 @@ from medoffice.core.services import patients
 from medoffice.plugins.billing import claims, policies
 from medoffice.plugins.billing.models import ClaimBatch
 from medoffice.plugins.billing.scrubber import scrub, scrub_claim, scrub_practice
-from medoffice.plugins.billing.x12 import BillingProvider, ClaimData, LineData
+from medoffice.plugins.billing.x12 import BillingProvider, ClaimData, LineData, batches
 from medoffice.plugins.billing.x12.p837 import PayerData, Person, ProviderData, SubscriberData
 
 from ._claims_world import PRACTICE_NPI, encounter, make_billable
@@ -143,7 +143,7 @@ class TestThroughTheService:
             patients.update(ctx, w.ann, {"first_name": "Anné"})
         with pytest.raises(ValidationError) as refused:
             with p.operation("billing") as ctx:
-                claims.export_batch(ctx, [ann.id, cy.id], receiver_id="CLEARHOUSE1", receiver_name="Clear House")
+                batches.export_batch(ctx, [ann.id, cy.id], receiver_id="CLEARHOUSE1", receiver_name="Clear House")
         assert refused.value.message == (
             "nothing exported; 2 problem(s): "
             f"claim {ann.claim_number}: the subscriber's first name 'Anné' has a character that is not plain "
@@ -173,7 +173,7 @@ class TestThroughTheService:
                 EncounterDiagnosis.encounter_id == claim.encounter_id, EncounterDiagnosis.position == 2))
         with pytest.raises(ValidationError) as refused:
             with p.operation("billing") as ctx:
-                claims.export_batch(ctx, [claim.id])
+                batches.export_batch(ctx, [claim.id])
         assert refused.value.message == (
             f"nothing exported; 1 problem(s): claim {claim.claim_number}: line 1: pointer 2 points to no "
             "diagnosis (the claim's diagnoses are 1-1)")

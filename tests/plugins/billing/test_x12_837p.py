@@ -10,7 +10,7 @@ import pytest
 from medoffice.core.errors import ValidationError
 from medoffice.core.services import patients
 from medoffice.plugins.billing import claims
-from medoffice.plugins.billing.x12 import Segments, amount, text_problem
+from medoffice.plugins.billing.x12 import Segments, amount, batches, text_problem
 
 from ._claims_world import PRACTICE_NPI, encounter, make_billable, pyx12_errors
 from .conftest import npi
@@ -34,7 +34,7 @@ def ready(practice, world, *mrns):
 
 def export(practice, *claim_ids, **options):
     with practice.operation("billing") as ctx:
-        return claims.export_batch(ctx, list(claim_ids) or None, **options)
+        return batches.export_batch(ctx, list(claim_ids) or None, **options)
 
 
 def segments(text):
@@ -148,7 +148,7 @@ class TestControlNumbers:
 
 def export_again(practice, batch_id):
     with practice.operation("billing", write=False) as ctx:
-        return claims.batch_file(ctx, batch_id)
+        return batches.batch_file(ctx, batch_id)
 
 
 class TestWriter:
