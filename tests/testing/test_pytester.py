@@ -113,7 +113,7 @@ class TestUnreachablePostgres:
 
 
 class TestPostgresSchemas:
-    def test_each_test_has_its_own_schema_and_none_is_left_afterwards(self, child, monkeypatch):
+    def test_each_test_has_its_own_schema_and_none_is_left_afterwards(self, child, killed_run_leftover):
         require_postgres()
         child.makepyfile("""
             import os
@@ -148,23 +148,25 @@ class TestPostgresSchemas:
         from medoffice.testing._backends import libpq_url
 
         with psycopg.connect(libpq_url(postgres_url())) as conn:
-            left = conn.execute("SELECT nspname FROM pg_namespace WHERE nspname IN (%s, %s) OR nspname LIKE %s",
-                                (one[0], two[0], f"mo_idle_{one[2]}_%")).fetchall()
-        assert left == []
+            left = conn.execute("SELECT nspname FROM pg_namespace WHERE nspname IN (%s, %s, %s) OR nspname LIKE %s",
+                                (one[0], two[0], killed_run_leftover, f"mo_idle_{one[2]}_%")).fetchall()
+        assert left == [], "a test's schema, an idle practice, or what a killed run left is still there"
 
-    def test_idle_practices_a_killed_run_left_are_dropped_by_the_next_run(self, child):
-        require_postgres()
-        import subprocess
-        import sys
 
-        import psycopg
+@pytest.fixture
+def killed_run_leftover():
+    """An idle practice's schema as a run killed before its end leaves it (its process is gone)."""
+    import subprocess
+    import sys
 
-        from medoffice.testing._backends import libpq_url
+    import psycopg
 
-        gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-        left = f"mo_idle_{int(gone.stdout)}_1"
-        with psycopg.connect(libpq_url(postgres_url()), autocommit=True) as conn:
-            conn.execute(f"CREATE SCHEMA {left}")
-            child.makepyfile(USES_THE_DATABASE)
-            child.runpytest_subprocess("--medoffice-db=postgresql").assert_outcomes(passed=2)
-            assert conn.execute("SELECT nspname FROM pg_namespace WHERE nspname = %s", (left,)).fetchall() == []
+    from medoffice.testing._backends import libpq_url
+
+    require_postgres()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    schema = f"mo_idle_{int(gone.stdout)}_1"
+    with psycopg.connect(libpq_url(postgres_url()), autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    return schema
+
