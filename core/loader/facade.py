@@ -24,18 +24,22 @@ if TYPE_CHECKING:
         ActionContribution,
         AppointmentChange,
         AppointmentProposal,
+        ChargeDraft,
         DashboardCard,
+        EncounterRecord,
         ExpenseRecord,
         PanelContribution,
         PatientRecord,
         PermissionSpec,
         ReceivedOrder,
+        Reminder,
         ReportSpec,
         SchemaContribution,
         ScreenContribution,
         StaffRecord,
         UserRecord,
         VisitRecord,
+        WaitlistOffer,
     )
 
 
@@ -196,6 +200,20 @@ class Hooks:
 
     def visit_completed(self, ctx: Context, visit: VisitRecord) -> None:
         self._call("medoffice_visit_completed", ctx=ctx, visit=visit)
+
+    def waitlist_offer(self, ctx: Context, offer: WaitlistOffer) -> None:
+        self._call("medoffice_waitlist_offer", ctx=ctx, offer=offer)
+
+    def send_reminders(self, ctx: Context, reminders: tuple[Reminder, ...]) -> list[tuple[str, list[Any]]]:
+        """Each delivering plugin with what it says it sent (records or appointment ids);
+        plugins that sent nothing are left out."""
+        return self.collect("medoffice_send_reminders", ctx=ctx, reminders=reminders)
+
+    def encounter_charges(self, ctx: Context,
+                          encounter: EncounterRecord) -> list[tuple[str, list[ChargeDraft] | str]]:
+        """Each plugin's answer to an encounter being closed: lines to add, or a reason to
+        refuse; plugins with nothing to say are left out."""
+        return self.collect("medoffice_encounter_charges", ctx=ctx, encounter=encounter)
 
     def expense_recorded(self, ctx: Context, expense: ExpenseRecord) -> None:
         self._call("medoffice_expense_recorded", ctx=ctx, expense=expense)

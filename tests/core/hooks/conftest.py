@@ -192,6 +192,20 @@ class Recorder:
         self._record("visit_completed", visit=visit)
 
     @hookimpl
+    def medoffice_waitlist_offer(self, ctx, offer):
+        self._record("waitlist_offer", offer=offer)
+
+    @hookimpl
+    def medoffice_send_reminders(self, ctx, reminders):
+        self._record("send_reminders", reminders=reminders)
+        return [r.appointment_id for r in reminders if r.phone]
+
+    @hookimpl
+    def medoffice_encounter_charges(self, ctx, encounter):
+        self._record("encounter_charges", encounter=encounter)
+        return "the visit note is not signed" if not encounter.lines else None
+
+    @hookimpl
     def medoffice_billing_service(self, ctx):
         return self.billing
 

@@ -19,9 +19,12 @@ from medoffice.core.records import (
     AppointmentChange,
     AppointmentProposal,
     AppointmentRecord,
+    EncounterRecord,
     ExpenseDraft,
     ReceivedOrder,
+    Reminder,
     VisitRecord,
+    WaitlistOffer,
 )
 from medoffice.core.services import patients, reports, staff, users
 from medoffice.core.storage.models import Patient
@@ -204,6 +207,28 @@ class TestDomainHooks:
             ctx.hooks.visit_completed(ctx, visit)
         assert recorder.seen("visit_completed") == [{"visit": visit}]
         assert visit.patient_id == 1 and visit.provider_id == 2
+
+    def test_hook_waitlist_offer_is_broadcast(self, medoffice_practice, recorder):
+        offer = WaitlistOffer(3, 1, "000001", "follow-up", 30, 2, at(14), at(15), None, 7, "cancelled")
+        with medoffice_practice.operation("admin") as ctx:
+            ctx.hooks.waitlist_offer(ctx, offer)
+        assert recorder.seen("waitlist_offer") == [{"offer": offer}]
+
+    def test_hook_send_reminders_says_what_each_plugin_sent(self, medoffice_practice, recorder):
+        def reminder(appointment_id, phone):
+            return Reminder(appointment_id, 1, "000001", "Ann", "Lee", phone, None, None, 2, "Dr Adams",
+                            "follow-up", at(14), at(15))
+
+        reminders = (reminder(7, "555-0100"), reminder(8, None))
+        with medoffice_practice.operation("admin") as ctx:
+            assert ctx.hooks.send_reminders(ctx, reminders) == [("recorder", [7])]
+        assert recorder.seen("send_reminders") == [{"reminders": reminders}]
+
+    def test_hook_encounter_charges_gives_each_plugins_answer(self, medoffice_practice, recorder):
+        encounter = EncounterRecord(4, 1, 2, dt.date(2026, 12, 1), "open")
+        with medoffice_practice.operation("admin") as ctx:
+            assert ctx.hooks.encounter_charges(ctx, encounter) == [("recorder", "the visit note is not signed")]
+        assert recorder.seen("encounter_charges") == [{"encounter": encounter}]
 
     def test_hook_billing_service_records_expenses_for_others(self, medoffice_practice, recorder):
         draft = ExpenseDraft("supplies", Decimal("41.90"), dt.date(2026, 12, 1), vendor="MedSupply")
