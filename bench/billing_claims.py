@@ -8,9 +8,9 @@ in bulk), then measures, each as one service operation over every claim:
 - **build**: ``claims.build_claims`` (claims, lines, history rows, an audit entry per claim);
 - **scrub**: ``claims.scrub_claims`` (every claim gathered and checked; each becomes ready,
   with its history row and audit entry);
-- **export**: ``claims.export_batch`` (scrubbed again, control numbers, the 837P text, each
+- **export**: ``x12.batches.export_batch`` (scrubbed again, control numbers, the 837P text, each
   claim submitted with its history row and audit entry);
-- **re-export**: ``claims.batch_file`` (read-only: gather and format the batch again);
+- **re-export**: ``x12.batches.batch_file`` (read-only: gather and format the batch again);
 - the ICD-10-CM code set's first load (once per process; timed apart from the scrub);
 - **raw format**: a loop that only formats the same segments with f-strings from rows
   already in memory (no database, no checks): the floor the export is compared with.
@@ -150,6 +150,7 @@ def run(count: int, folder: Path) -> dict[str, Any]:
     from sqlalchemy import select
 
     from medoffice.plugins.billing import claims
+    from medoffice.plugins.billing.x12 import batches
     from medoffice.plugins.billing.models import Claim
 
     results: dict[str, Any] = {"claims": count, "lines_per_claim": len(LINES)}
@@ -163,7 +164,7 @@ def run(count: int, folder: Path) -> dict[str, Any]:
     results["icd10cm_load_s"] = round(time.perf_counter() - mark, 2)
     steps = (("build", lambda ctx: len(claims.build_claims(ctx).built)),
              ("scrub", lambda ctx: sum(1 for r in claims.scrub_claims(ctx) if r.status == "ready")),
-             ("export", lambda ctx: len(claims.export_batch(ctx).text)))
+             ("export", lambda ctx: len(batches.export_batch(ctx).text)))
     for name, action in steps:
         mark = time.perf_counter()
         with runtime.operation(admin) as ctx:
@@ -173,7 +174,7 @@ def run(count: int, folder: Path) -> dict[str, Any]:
         results[f"{name}_peak_rss_mib"] = round(peak_rss_mib(), 1)
     mark = time.perf_counter()
     with runtime.operation(admin, write=False) as ctx:
-        again = claims.batch_file(ctx, 1)
+        again = batches.batch_file(ctx, 1)
     results["reexport_s"] = round(time.perf_counter() - mark, 2)
     results["reexport_unchanged"] = again.unchanged
     with runtime.operation(admin, write=False) as ctx:
@@ -186,7 +187,7 @@ def run(count: int, folder: Path) -> dict[str, Any]:
     results["export_over_raw_format"] = round(results["export_s"] / max(results["raw_format_s"], 1e-6), 1)
     tracemalloc.start()
     with runtime.operation(admin, write=False) as ctx:
-        claims.batch_file(ctx, 1)
+        batches.batch_file(ctx, 1)
     results["reexport_tracemalloc_peak_mib"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
     tracemalloc.stop()
     runtime.close()

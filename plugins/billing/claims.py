@@ -508,20 +508,6 @@ def set_status(ctx: Context, claim_id: int, status: str, *, note: str | None = N
     return get_claim(ctx, row.id)
 
 
-_MOVED_TO_BATCHES = frozenset({"BatchRecord", "Export", "batch_file", "export_batch", "list_batches"})
-
-
-def __getattr__(name: str) -> Any:
-    """The batch export moved to :mod:`.x12.batches`; its names stay reachable from here for
-    the claims queue screen, which imports ``export_batch`` from this module. Looked up on
-    use, not imported at the top: :mod:`.x12.batches` imports this module."""
-    if name in _MOVED_TO_BATCHES:
-        from .x12 import batches
-
-        return getattr(batches, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 __all__ = ["BuildResult", "ClaimLineView", "ClaimRecord", "ScrubResult", "StatusChange", "build_claims",
            "change_status", "claim_data", "fetch_rows", "get_claim", "list_claims", "resubmit", "scrub_claims",
            "set_status"]

@@ -397,7 +397,7 @@ def close_encounter(ctx: Context, encounter_id: int) -> EncounterView:
     ctx.require(CHARGE)
     row = _open_row(ctx, encounter_id)
     record = to_record(ctx, row)
-    offered = ctx.hooks.collect("medoffice_encounter_charges", ctx=ctx, encounter=record)
+    offered = ctx.hooks.encounter_charges(ctx, record)
     reasons = [f"{plugin}: {answer}" for plugin, answer in offered if isinstance(answer, str) and answer.strip()]
     if reasons:
         raise Conflict(f"cannot close encounter {row.id}: " + "; ".join(reasons))

@@ -373,6 +373,6 @@ def offer_freed(ctx: Context, change: AppointmentChange) -> list[WaitlistOffer]:
         made.append(offer)
     ctx.session.flush()
     for offer in made:
-        ctx.hooks.collect("medoffice_waitlist_offer", ctx=ctx, offer=offer)
+        ctx.hooks.waitlist_offer(ctx, offer)
     return made
 

@@ -57,8 +57,8 @@ def build_and_scrub(ctx: Context) -> tuple[Any, list[Any]]:
 
 
 def export_ready(ctx: Context, receiver_id: str, receiver_name: str, file_name: str) -> Any:
-    """Export every ready claim as one batch (``claims.Export``)."""
-    from ..claims import export_batch
+    """Export every ready claim as one batch (``x12.batches.Export``)."""
+    from ..x12.batches import export_batch
 
     return export_batch(ctx, None, receiver_id=receiver_id or None, receiver_name=receiver_name or None,
                         file_name=file_name)
