@@ -1,4 +1,10 @@
-"""Textual's DataTable, made to redraw rows drawn before it measured their cells.
+"""Textual's DataTable, made to show text as typed and to redraw rows drawn before it
+measured their cells.
+
+Textual reads every ``str`` cell as console markup: a note saying "pays [cash] only" showed
+as "pays  only", and every cell of every table paid for the markup parser. Records hold what
+people typed, never markup, so the shell has tables show strings as they are; a screen that
+wants styling passes a ``rich.text.Text`` (the day board's statuses and type colours do).
 
 ``DataTable`` measures new rows' cells (and widens auto-width columns) when its message
 queue is next idle, but keeps the rows it may have drawn in between in a cache keyed by an
@@ -15,10 +21,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from textual.widgets import DataTable
+from rich.text import Text
+from textual.widgets import DataTable, _data_table
 from textual.widgets.data_table import RowKey
 
 _textual_update_dimensions = DataTable._update_dimensions
+_textual_cell_formatter = _data_table.default_cell_formatter
 _INSTALLED = "_medoffice_redraws_after_measuring"
 
 
@@ -34,9 +42,17 @@ def _update_dimensions(self: DataTable[Any], new_rows: Iterable[RowKey]) -> None
         self.refresh()
 
 
+def literal_cell(obj: object, wrap: bool = True, height: int = 0) -> Any:
+    """A cell as Textual's formatter makes it, except that a string is shown as it is."""
+    if isinstance(obj, str):
+        return Text(obj, no_wrap=not wrap, end="")
+    return _textual_cell_formatter(obj, wrap, height)
+
+
 def install() -> None:
-    """Make every ``DataTable`` redraw its rows when measuring them changed a column's width;
-    safe to call more than once."""
+    """Make every ``DataTable`` show strings as typed and redraw its rows when measuring them
+    changed a column's width; safe to call more than once."""
     if not getattr(DataTable, _INSTALLED, False):
         DataTable._update_dimensions = _update_dimensions  # type: ignore[method-assign]
+        _data_table.default_cell_formatter = literal_cell
         setattr(DataTable, _INSTALLED, True)
