@@ -7,8 +7,8 @@ nothing it shows, and each rebuild costs about 30 ms; from process start to the 
 there were eleven (docs/performance.md, "Terminal UI"). Plugin screens yield the stock
 ``Footer``, so rather than a subclass they would all have to know about, the shell swaps in
 a ``bindings_changed`` that waits for the refresh (several signals in one frame make one
-rebuild) and then rebuilds only if the keys, labels or enabled states differ from what is
-shown.
+rebuild) and then rebuilds only if the keys or labels differ from what is shown; when only
+which keys are enabled changed, it dims or lights them in place.
 
 Before each rebuild the footer is fitted to the terminal (:func:`fit`): Textual's roomy style
 if everything fits, else its compact style; when the screen's own keys and the shell's still
@@ -26,6 +26,7 @@ from typing import Any
 from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 SHELL_KEYS_LEFT_OUT_WHEN_CROWDED = frozenset({"app.find_patient", "app.register_patient", "app.screens", "app.lock"})
 """The shell's keys a crowded footer leaves to the help screen (F1, "Help", stays)."""
@@ -114,15 +115,41 @@ def fit(footer: Footer) -> None:
         footer.show_command_palette = palette
 
 
+def _without_enabled(shown: tuple[Any, ...]) -> tuple[Any, ...]:
+    compact, palette, keys = shown
+    return (compact, palette, tuple(key[:5] + key[6:] for key in keys))
+
+
+def dim_in_place(footer: Footer) -> None:
+    """Dim or light the footer's keys as the screen's bindings now say, without rebuilding.
+
+    Used when only which keys are enabled changed (the day board's cursor moving from a
+    booked row to an arrived one): restyling a dozen keys in place instead of making them
+    again.
+    """
+    active = footer.screen.active_bindings
+    for key in footer.query(FooterKey):
+        found = active.get(key.key)
+        enabled = True if found is None else found[2]
+        if key._disabled == enabled:
+            key._disabled = not enabled
+            key.set_class(not enabled, "-disabled")
+            key.refresh()
+
+
 async def _rebuild_if_changed(footer: Footer) -> None:
     setattr(footer, _PENDING, False)
     if not footer.is_attached:
         return
     fit(footer)
     shown = what_it_shows(footer)
-    if shown == getattr(footer, _SHOWN, None):
+    before = getattr(footer, _SHOWN, None)
+    if shown == before:
         return
     setattr(footer, _SHOWN, shown)
+    if before is not None and footer.children and _without_enabled(shown) == _without_enabled(before):
+        dim_in_place(footer)
+        return
     await footer.recompose()
 
 

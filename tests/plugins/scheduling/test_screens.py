@@ -262,9 +262,13 @@ class TestDayBoard:
             await pilot.pause()
             assert refreshes == []
 
+            from textual.widgets._footer import FooterKey
+
+            keys = list(board.query(FooterKey))
             await select(pilot, board, cy)
             await wait_for(pilot, lambda: footer_offers(board).get("d") is True)
             assert footer_offers(board)["c"] is False and refreshes == [1]
+            assert list(board.query(FooterKey)) == keys, "the same keys dimmed and lit, not made again"
             await select(pilot, board, ann)
             await wait_for(pilot, lambda: footer_offers(board).get("c") is True)
             assert refreshes == [1, 1]
