@@ -15,7 +15,8 @@ the same run, per prefix, as medians:
 - the service alone: ``patients.find(ctx, text, limit=50)`` in a read-only unit of work as the
   front desk, as the screen's worker calls it;
 - raw ``sqlite3``: the same three index range queries the service runs for a single word
-  (exact last name, last-name prefix, first-name prefix, each ``LIMIT 150``), merged in
+  (exact last name, last-name prefix, first-name prefix, each ``LIMIT 50`` in the order the
+  service asks), merged in
   Python, on a plain connection.
 
 Run (the practice as made by the generator; see docs/performance.md):
@@ -45,15 +46,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from scheduling_data import FRONT_DESK, open_practice  # noqa: E402
 
-LIMIT = 50  # the screen's SEARCH_LIMIT
-FETCH = LIMIT * 3  # what the service asks of each query
+LIMIT = 50  # the screen's SEARCH_LIMIT, which the service also asks of each query
+COLUMNS = "id, mrn, last_name, first_name, date_of_birth, phone, search_last, search_first"
 RAW = (
-    "SELECT id, mrn, last_name, first_name, date_of_birth, phone FROM core_patient "
-    "WHERE active AND search_last = ? LIMIT ?",
-    "SELECT id, mrn, last_name, first_name, date_of_birth, phone FROM core_patient "
-    "WHERE active AND search_last >= ? AND search_last < ? ORDER BY search_last, search_first LIMIT ?",
-    "SELECT id, mrn, last_name, first_name, date_of_birth, phone FROM core_patient "
-    "WHERE active AND search_first >= ? AND search_first < ? ORDER BY search_first, search_last LIMIT ?",
+    f"SELECT {COLUMNS} FROM core_patient WHERE active AND search_last = ? "
+    "ORDER BY search_last, search_first, mrn LIMIT ?",
+    f"SELECT {COLUMNS} FROM core_patient WHERE active AND search_last >= ? AND search_last < ? "
+    "ORDER BY search_last, search_first, mrn LIMIT ?",
+    f"SELECT {COLUMNS} FROM core_patient WHERE active AND search_first >= ? AND search_first < ? "
+    "ORDER BY search_first LIMIT ?",
 )
 
 
@@ -69,12 +70,12 @@ def default_text(path: Path) -> str:
 def raw_find(conn: sqlite3.Connection, word: str) -> list[tuple]:
     """The service's single-word search in raw SQL: best score per patient, then by name."""
     scored: dict[int, tuple[int, tuple]] = {}
-    for score, (sql, params) in ((85, (RAW[0], (word, FETCH))), (75, (RAW[1], (word, word + "\x7f", FETCH))),
-                                 (60, (RAW[2], (word, word + "\x7f", FETCH)))):
+    for score, (sql, params) in ((85, (RAW[0], (word, LIMIT))), (75, (RAW[1], (word, word + "\x7f", LIMIT))),
+                                 (60, (RAW[2], (word, word + "\x7f", LIMIT)))):
         for row in conn.execute(sql, params):
             if row[0] not in scored or scored[row[0]][0] < score:
                 scored[row[0]] = (score, row)
-    ranked = sorted(scored.values(), key=lambda s: (-s[0], s[1][2].lower(), s[1][3].lower(), s[1][1]))
+    ranked = sorted(scored.values(), key=lambda s: (-s[0], s[1][6], s[1][7], s[1][1]))
     return [row for _, row in ranked[:LIMIT]]
 
 
