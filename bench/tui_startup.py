@@ -220,23 +220,27 @@ def child_medoffice(args: argparse.Namespace, marks: dict[str, float], info: dic
         runtime.close()
 
 
-def child_bare(args: argparse.Namespace, marks: dict[str, float], info: dict[str, Any]) -> None:
+def run_table_app(args: argparse.Namespace, marks: dict[str, float], info: dict[str, Any],
+                  before_rows: Any = None) -> None:
+    """The baselines' app: one ``DataTable`` of the day's rows read with raw ``sqlite3`` in
+    ``on_mount``, after ``before_rows()`` if given; marked interactive like the board."""
     from textual.app import App, ComposeResult
     from textual.widgets import DataTable
 
-    marks["imported"] = time.perf_counter()
     day = dt.date.fromisoformat(args.day) if args.day else dt.date.today()
 
-    class Bare(App[None]):
+    class Table(App[None]):
         def compose(self) -> ComposeResult:
             yield DataTable(id="board", cursor_type="row", zebra_stripes=True)
 
         def on_mount(self) -> None:
+            if before_rows is not None:
+                before_rows()
             table = self.query_one(DataTable)
             table.add_columns(*COLUMNS)
             table.add_rows(day_rows(args.db, day))
 
-    app = Bare()
+    app = Table()
 
     async def drive(pilot: Any) -> None:
         await wait_until(lambda: (t := board_table(app)) is not None and t.row_count >= args.rows)
@@ -248,42 +252,31 @@ def child_bare(args: argparse.Namespace, marks: dict[str, float], info: dict[str
         app.exit()
 
     app.run(headless=True, size=args.size, auto_pilot=drive)
+
+
+def child_bare(args: argparse.Namespace, marks: dict[str, float], info: dict[str, Any]) -> None:
+    import textual.app  # noqa: F401
+    import textual.widgets  # noqa: F401
+
+    marks["imported"] = time.perf_counter()
+    run_table_app(args, marks, info)
 
 
 def child_floor(args: argparse.Namespace, marks: dict[str, float], info: dict[str, Any]) -> None:
     import sqlalchemy.orm  # noqa: F401 - the ORM every medoffice service runs on
+    import textual.app  # noqa: F401
+    import textual.widgets  # noqa: F401
     from argon2 import PasswordHasher
-    from textual.app import App, ComposeResult
-    from textual.widgets import DataTable
 
     marks["imported"] = time.perf_counter()
-    day = dt.date.fromisoformat(args.day) if args.day else dt.date.today()
     with sqlite3.connect(args.db) as conn:
         (stored,) = conn.execute("SELECT password_hash FROM core_user WHERE username = ?", (args.user,)).fetchone()
 
-    class Floor(App[None]):
-        def compose(self) -> ComposeResult:
-            yield DataTable(id="board", cursor_type="row", zebra_stripes=True)
+    def check_password() -> None:
+        PasswordHasher().verify(stored, args.password)
+        marks["signed in"] = time.perf_counter()
 
-        def on_mount(self) -> None:
-            PasswordHasher().verify(stored, args.password)
-            marks["signed in"] = time.perf_counter()
-            table = self.query_one(DataTable)
-            table.add_columns(*COLUMNS)
-            table.add_rows(day_rows(args.db, day))
-
-    app = Floor()
-
-    async def drive(pilot: Any) -> None:
-        await wait_until(lambda: (t := board_table(app)) is not None and t.row_count >= args.rows)
-        await pilot.pause()
-        marks["interactive"] = time.perf_counter()
-        table = board_table(app)
-        info["rows"] = table.row_count
-        info["columns"] = len(table.columns)
-        app.exit()
-
-    app.run(headless=True, size=args.size, auto_pilot=drive)
+    run_table_app(args, marks, info, before_rows=check_password)
 
 
 CHILDREN = {"medoffice": child_medoffice, "bare": child_bare, "floor": child_floor}

@@ -235,18 +235,30 @@ async def to_confirm_with_baker(pilot) -> BookingScreen:
     return flow
 
 
+def bo_holds_bakers_monday_the_12th(practice, world) -> None:
+    with practice.operation("frontdesk") as ctx:
+        booking.book(ctx, world.bo, world.baker, "Check-up", "2026-01-12 08:00")
+
+
+async def weekly_series_checked(pilot) -> BookingScreen:
+    """To the confirm step with Dr Baker, Ctrl+R, the form's default (weekly, four times),
+    Ctrl+S: the series is checked, nothing written yet."""
+    flow = await to_confirm_with_baker(pilot)
+    assert flow.check_action("book_free_dates", ()) is False, "Ctrl+O is offered only after a check"
+    await pilot.press("ctrl+r")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, FormDialog))
+    await pilot.press("ctrl+s")
+    await wait_for(pilot, lambda: pilot.app.screen is flow and flow.series_check is not None)
+    return flow
+
+
 class TestRecurringBooking:
     async def test_one_conflicting_week_is_listed_and_nothing_is_written(self, medoffice_practice, world):
         """Bo already has Dr Baker's 08:00 on the 12th. Ctrl+R, weekly four times (the form's
         default), Ctrl+S: the check lists #2 with its reason; Enter books nothing."""
-        with medoffice_practice.operation("frontdesk") as ctx:
-            booking.book(ctx, world.bo, world.baker, "Check-up", "2026-01-12 08:00")
+        bo_holds_bakers_monday_the_12th(medoffice_practice, world)
         async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
-            flow = await to_confirm_with_baker(pilot)
-            await pilot.press("ctrl+r")
-            await wait_for(pilot, lambda: isinstance(pilot.app.screen, FormDialog))
-            await pilot.press("ctrl+s")
-            await wait_for(pilot, lambda: pilot.app.screen is flow and flow.series_check is not None)
+            flow = await weekly_series_checked(pilot)
             text = str(flow.query_one("#confirm-text").render())
             assert "weekly, 4 times, from Mon 2026-01-05 08:00: 4 occurrences, 3 free." in text
             assert "#2 Mon 2026-01-12 08:00: slot taken" in text
@@ -260,15 +272,9 @@ class TestRecurringBooking:
     async def test_ctrl_o_books_the_free_dates_and_skips_the_conflict(self, medoffice_practice, world):
         """Bo has Dr Baker's 08:00 on the 12th. The check lists it and offers Ctrl+O in the
         text and the footer; Ctrl+O books the 5th, the 19th and the 26th and says #2 was skipped."""
-        with medoffice_practice.operation("frontdesk") as ctx:
-            booking.book(ctx, world.bo, world.baker, "Check-up", "2026-01-12 08:00")
+        bo_holds_bakers_monday_the_12th(medoffice_practice, world)
         async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
-            flow = await to_confirm_with_baker(pilot)
-            assert flow.check_action("book_free_dates", ()) is False  # nothing checked yet
-            await pilot.press("ctrl+r")
-            await wait_for(pilot, lambda: isinstance(pilot.app.screen, FormDialog))
-            await pilot.press("ctrl+s")
-            await wait_for(pilot, lambda: pilot.app.screen is flow and flow.series_check is not None)
+            flow = await weekly_series_checked(pilot)
             text = str(flow.query_one("#confirm-text").render())
             assert "#2 Mon 2026-01-12 08:00: slot taken" in text
             assert "Nothing is booked yet: 1 conflict. Ctrl+O: book the 3 free dates and skip the rest" in text
@@ -284,14 +290,9 @@ class TestRecurringBooking:
     async def test_escape_on_a_conflicting_series_books_nothing_of_it(self, medoffice_practice, world):
         """With the conflict listed, Escape drops the repeat (Ctrl+O is no longer offered) and
         Escape again goes back to the slots: nothing is written."""
-        with medoffice_practice.operation("frontdesk") as ctx:
-            booking.book(ctx, world.bo, world.baker, "Check-up", "2026-01-12 08:00")
+        bo_holds_bakers_monday_the_12th(medoffice_practice, world)
         async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
-            flow = await to_confirm_with_baker(pilot)
-            await pilot.press("ctrl+r")
-            await wait_for(pilot, lambda: isinstance(pilot.app.screen, FormDialog))
-            await pilot.press("ctrl+s")
-            await wait_for(pilot, lambda: pilot.app.screen is flow and flow.series_check is not None)
+            flow = await weekly_series_checked(pilot)
             await pilot.press("escape")
             await wait_for(pilot, lambda: flow.series is None)
             assert flow.check_action("book_free_dates", ()) is False
