@@ -149,6 +149,23 @@ def fetch_rows(ctx: Context, query_for: Any, ids: Iterable[int]) -> list[Any]:
     return found
 
 
+def rows_named(ctx: Context, model: Any, values: Iterable[Any], *, what: str, field: str) -> list[Any]:
+    """The rows of ``model`` whose ids the user named, each once, in the order first named.
+
+    Raises:
+        ValidationError: a value that is not an id, or none named.
+        NotFound: naming every id that does not exist (``no claim with id 7, 9``).
+    """
+    wanted = [parse_id(value, what=f"{'an' if what[0] in 'aeiou' else 'a'} {what}", field=field) for value in values]
+    if not wanted:
+        raise ValidationError(f"name at least one {what}", field=field)
+    found = {row.id: row for (row,) in fetch_rows(ctx, lambda chunk: select(model).where(model.id.in_(chunk)), wanted)}
+    missing = [str(i) for i in wanted if i not in found]
+    if missing:
+        raise NotFound(f"no {what} with id {', '.join(missing)}")
+    return [found[i] for i in dict.fromkeys(wanted)]
+
+
 def _person(patient: PatientRecord) -> Person:
     return Person(patient.last_name, patient.first_name, patient.middle_name, patient.date_of_birth, patient.sex,
                   patient.address)
@@ -346,15 +363,7 @@ def build_claims(ctx: Context, encounter_ids: Sequence[int] | None = None, *,
         raise ValidationError(f"sequence must be primary or secondary, got {sequence!r}", field="sequence")
     named = encounter_ids is not None
     if named:
-        ids = [parse_id(e, what="an encounter", field="encounter") for e in encounter_ids]
-        if not ids:
-            raise ValidationError("name at least one encounter", field="encounter")
-        found = {e.id: e for (e,) in fetch_rows(ctx, lambda chunk: select(Encounter).where(Encounter.id.in_(chunk)),
-                                                ids)}
-        missing = [str(i) for i in ids if i not in found]
-        if missing:
-            raise NotFound(f"no encounter with id {', '.join(missing)}")
-        candidates = [found[i] for i in dict.fromkeys(ids)]
+        candidates = rows_named(ctx, Encounter, encounter_ids, what="encounter", field="encounter")
     else:
         claimed = select(Claim.id).where(Claim.encounter_id == Encounter.id, Claim.sequence == sequence).exists()
         candidates = list(ctx.session.execute(select(Encounter).where(Encounter.status == "closed", ~claimed)
@@ -462,13 +471,7 @@ def scrub_claims(ctx: Context, claim_ids: Sequence[int] | None = None) -> list[S
     if claim_ids is None:
         rows = list(ctx.session.execute(select(Claim).where(Claim.status == "draft").order_by(Claim.id)).scalars())
     else:
-        wanted = [parse_id(c, what="a claim", field="claim") for c in claim_ids]
-        found = {c.id: c for (c,) in fetch_rows(ctx, lambda chunk: select(Claim).where(Claim.id.in_(chunk)),
-                                                wanted)}
-        missing = [str(i) for i in wanted if i not in found]
-        if missing:
-            raise NotFound(f"no claim with id {', '.join(missing)}")
-        rows = [found[i] for i in dict.fromkeys(wanted)]
+        rows = rows_named(ctx, Claim, claim_ids, what="claim", field="claim")
     problems = _problems(ctx, rows)
     results = []
     for row in rows:
@@ -509,5 +512,5 @@ def set_status(ctx: Context, claim_id: int, status: str, *, note: str | None = N
 
 
 __all__ = ["BuildResult", "ClaimLineView", "ClaimRecord", "ScrubResult", "StatusChange", "build_claims",
-           "change_status", "claim_data", "fetch_rows", "get_claim", "list_claims", "resubmit", "scrub_claims",
-           "set_status"]
+           "change_status", "claim_data", "fetch_rows", "get_claim", "list_claims", "resubmit", "rows_named",
+           "scrub_claims", "set_status"]

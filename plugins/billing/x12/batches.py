@@ -23,7 +23,7 @@ from sqlalchemy import select
 from medoffice.core import Conflict, Context, NotFound, ValidationError
 
 from .. import numbers
-from ..claims import billing_provider, change_status, claim_data, fetch_rows
+from ..claims import billing_provider, change_status, claim_data, rows_named
 from ..common import parse_id
 from ..models import Claim, ClaimBatch
 from ..permissions import CLAIMS
@@ -115,15 +115,7 @@ def export_batch(ctx: Context, claim_ids: Sequence[int] | None = None, *, receiv
         if not rows:
             raise ValidationError("no claim is ready to export (scrub the drafts first: 'billing claims scrub')")
     else:
-        wanted = [parse_id(c, what="a claim", field="claim") for c in claim_ids]
-        if not wanted:
-            raise ValidationError("name at least one claim", field="claim")
-        found = {c.id: c for (c,) in fetch_rows(ctx, lambda chunk: select(Claim).where(Claim.id.in_(chunk)),
-                                                wanted)}
-        missing = [str(i) for i in wanted if i not in found]
-        if missing:
-            raise NotFound(f"no claim with id {', '.join(missing)}")
-        rows = sorted((found[i] for i in set(wanted)), key=lambda r: r.id)
+        rows = sorted(rows_named(ctx, Claim, claim_ids, what="claim", field="claim"), key=lambda r: r.id)
         sent = [f"{r.claim_number} ({r.status})" for r in rows if r.status not in ("draft", "ready")]
         if sent:
             raise Conflict(f"nothing exported; already sent: {', '.join(sent)} (replace one with 'claims resubmit')")
