@@ -5,6 +5,11 @@ reads anything. Input is validated whole before anything is written; every chang
 audited and announced through ``medoffice_appointment_changed`` (and a completion through
 ``medoffice_visit_completed``) in the same unit of work.
 
+A new booking is three steps, kept apart so a recurring series can check all its dates
+before it writes any: :func:`check` applies every rule and writes nothing, :func:`insert`
+writes and audits a checked booking, and only then is it announced (:func:`book` does all
+three for one appointment).
+
 No double booking: the service looks for an overlapping appointment of the provider, the
 room or the patient inside the write transaction (which on SQLite already holds the write
 lock, ``BEGIN IMMEDIATE``), and the database refuses any overlap that gets past it (an
@@ -15,7 +20,7 @@ taken: …")``. A user with ``scheduling.overbook`` may book over a conflict wit
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -148,14 +153,18 @@ def _room_id(ctx: Context, location_id: int, room: str | None) -> int | None:
 
 
 def _check_patient_kind(ctx: Context, kind: AppointmentType, patient_id: int, start: dt.datetime,
-                        exclude: int | None) -> None:
+                        exclude: int | None, pending: Sequence[dt.datetime] = ()) -> None:
+    """Refuse a type for new patients to one seen before ``start`` (and one for established
+    patients to one never seen); ``pending`` are the starts of the patient's bookings checked
+    in this operation but not written yet, which count as visits."""
     if kind.patient_kind == "any":
         return
     query = select(Appointment.id).where(Appointment.patient_id == patient_id,
                                          Appointment.status.in_(ACTIVE_STATUSES), Appointment.starts_at < start)
     if exclude is not None:
         query = query.where(Appointment.id != exclude)
-    seen_before = ctx.session.execute(query.limit(1)).first() is not None
+    seen_before = any(earlier < start for earlier in pending) or \
+        ctx.session.execute(query.limit(1)).first() is not None
     if kind.patient_kind == "new" and seen_before:
         raise ValidationError(f"{kind.name!r} is for new patients, and this patient has been seen before",
                               field="type")
@@ -249,6 +258,98 @@ def _claim(ctx: Context, proposal: AppointmentProposal, overbook_reason: str | N
 # -- booking ---------------------------------------------------------------------------------
 
 
+@attrs.frozen
+class Checked:
+    """A new booking that passed every rule of :func:`check`: what :func:`insert` writes.
+
+    ``overridden`` names the provider's absences an overbooking overrode (for the audit log).
+    """
+
+    proposal: AppointmentProposal
+    type_id: int
+    overbooked: bool
+    overridden: tuple[str, ...] = ()
+    overbook_reason: str | None = None
+
+
+def clean_note(note: str | None) -> str | None:
+    """The note of a booking (why the patient comes), trimmed; None when blank.
+
+    Raises:
+        ValidationError: a note too long.
+    """
+    return _reason(note, field="note")
+
+
+def check(ctx: Context, patient_id: int, provider: Any, kind: AppointmentType, starts_at: dt.datetime, *,
+          room: str | None = None, overbook_reason: str | None = None,
+          pending: Sequence[dt.datetime] = ()) -> Checked:
+    """Every rule a new booking must pass, writing nothing and announcing nothing.
+
+    The rules: the provider's availability (templates, closures, exceptions, time off), who
+    may take the type, a free room when the type needs one, the type's patients (new or
+    established), the provider, patient, room and equipment already booked, and the other
+    plugins' vetoes (``medoffice_validate_appointment``, a question, not an announcement).
+    The caller has checked the permissions and cleaned ``overbook_reason``.
+
+    Args:
+        ctx: the operation.
+        patient_id: the patient's id.
+        provider: the provider's staff record.
+        kind: the appointment type.
+        starts_at: the aware start; the type's duration gives the end.
+        room: a room of the location where the provider is available then.
+        overbook_reason: book even over a taken slot or an absence.
+        pending: the starts of this patient's bookings checked but not written yet in this
+            operation (a series' earlier dates): they count as visits for the type's patients.
+
+    Raises:
+        ValidationError, NotFound, Conflict: as :func:`book`.
+    """
+    ends_at = starts_at + dt.timedelta(minutes=kind.duration_minutes)
+    location_id = _location_for(ctx, provider, starts_at, ends_at)
+    resources.check_provider(ctx, kind, provider)
+    overridden = availability.check_booking(ctx, provider, location_id, starts_at, ends_at,
+                                            may_override=overbook_reason is not None)
+    room_id = resources.pick_room(ctx, kind, location_id, _room_id(ctx, location_id, room), starts_at, ends_at)
+    _check_patient_kind(ctx, kind, patient_id, starts_at, None, pending)
+    proposal = AppointmentProposal(patient_id, provider.id, kind.name, starts_at, ends_at, location_id, room_id)
+    overbooked = _claim(ctx, proposal, overbook_reason, kind=kind)
+    return Checked(proposal, kind.id, overbooked, tuple(overridden), overbook_reason)
+
+
+def insert(ctx: Context, checked: Checked, *, note: str | None = None,
+           series_id: int | None = None) -> AppointmentChange:
+    """Write and audit a booking :func:`check` passed, and return its announcement unsent.
+
+    The caller announces it (``ctx.hooks.appointment_changed``) once the booking is sure to
+    stay: a series announces its dates only after every one of them is written.
+
+    Raises:
+        Conflict: ``slot taken: …`` when the database refuses an overlap that got past the
+            check (another terminal booked the slot meanwhile).
+    """
+    proposal = checked.proposal
+    row = Appointment(patient_id=proposal.patient_id, provider_id=proposal.provider_id, type_id=checked.type_id,
+                      location_id=proposal.location_id, room_id=proposal.room_id, starts_at=proposal.start,
+                      ends_at=proposal.end, status="booked", overbooked=checked.overbooked, note=note,
+                      series_id=series_id, booked_at=ctx.now(), booked_by=ctx.user.username)
+    ctx.session.add(row)
+    _flush(ctx)
+    resources.reserve(ctx, row, holds=not checked.overbooked, new=True)
+    _flush(ctx)
+    summary: dict[str, Any] = {"provider_id": proposal.provider_id, "type": proposal.appointment_type,
+                               "start": proposal.start.isoformat(), "end": proposal.end.isoformat(),
+                               "room_id": proposal.room_id}
+    if checked.overbooked:
+        summary |= {"overbooked": True, "overbook_reason": checked.overbook_reason}
+    if checked.overridden:
+        summary |= {"overrides": list(checked.overridden), "overbook_reason": checked.overbook_reason}
+    ctx.audit("appointment.booked", "appointment", row.id, patient_id=proposal.patient_id, summary=summary)
+    return AppointmentChange("booked", to_record(row, proposal.appointment_type),
+                             reason=checked.overbook_reason if checked.overbooked else None)
+
+
 def book(ctx: Context, mrn: str, provider_id: int, appointment_type: str, start: str | dt.datetime, *,
          room: str | None = None, note: str | None = None, overbook_reason: str | None = None) -> AppointmentRecord:
     """Book the patient with ``mrn`` with a provider, at ``start`` in the practice's time zone.
@@ -275,37 +376,14 @@ def book(ctx: Context, mrn: str, provider_id: int, appointment_type: str, start:
         ctx.require(OVERBOOK)
         overbook_reason = _reason(overbook_reason, field="overbook_reason", required=True)
     starts_at = parse_local(start, ctx.timezone)
-    note = _reason(note, field="note")
+    note = clean_note(note)
     patient = patients.get(ctx, mrn)
     who = catalogue.provider(ctx, provider_id)
     kind = catalogue.type_by_name(ctx, appointment_type)
-    ends_at = starts_at + dt.timedelta(minutes=kind.duration_minutes)
-    location_id = _location_for(ctx, who, starts_at, ends_at)
-    resources.check_provider(ctx, kind, who)
-    overridden = availability.check_booking(ctx, who, location_id, starts_at, ends_at,
-                                            may_override=overbook_reason is not None)
-    room_id = resources.pick_room(ctx, kind, location_id, _room_id(ctx, location_id, room), starts_at, ends_at)
-    _check_patient_kind(ctx, kind, patient.id, starts_at, None)
-    proposal = AppointmentProposal(patient.id, who.id, kind.name, starts_at, ends_at, location_id, room_id)
-    overbooked = _claim(ctx, proposal, overbook_reason, kind=kind)
-    row = Appointment(patient_id=patient.id, provider_id=who.id, type_id=kind.id, location_id=location_id,
-                      room_id=room_id, starts_at=starts_at, ends_at=ends_at, status="booked", overbooked=overbooked,
-                      note=note, booked_at=ctx.now(), booked_by=ctx.user.username)
-    ctx.session.add(row)
-    _flush(ctx)
-    resources.reserve(ctx, row, holds=not overbooked, new=True)
-    _flush(ctx)
-    summary: dict[str, Any] = {"provider_id": who.id, "type": kind.name, "start": starts_at.isoformat(),
-                               "end": ends_at.isoformat(), "room_id": room_id}
-    if overbooked:
-        summary |= {"overbooked": True, "overbook_reason": overbook_reason}
-    if overridden:
-        summary |= {"overrides": overridden, "overbook_reason": overbook_reason}
-    ctx.audit("appointment.booked", "appointment", row.id, patient_id=patient.id, summary=summary)
-    record = to_record(row, kind.name)
-    ctx.hooks.appointment_changed(ctx, AppointmentChange("booked", record,
-                                                         reason=overbook_reason if overbooked else None))
-    return record
+    checked = check(ctx, patient.id, who, kind, starts_at, room=room, overbook_reason=overbook_reason)
+    change = insert(ctx, checked, note=note)
+    ctx.hooks.appointment_changed(ctx, change)
+    return change.appointment
 
 
 def move(ctx: Context, appointment_id: int, start: str | dt.datetime, *, provider_id: int | None = None,

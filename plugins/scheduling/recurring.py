@@ -1,13 +1,24 @@
 """Recurring bookings: one patient, provider and type, weekly, every N weeks or monthly.
 
-A series is booked whole or not at all. Every occurrence is booked through
-:func:`.booking.book`, so each gets exactly the checks of a single booking (the provider's
-availability, the provider, patient and room already booked, the type's patients, other
-plugins' vetoes, and whatever rules booking gains later), each inside its own savepoint
-within one savepoint for the series. When any occurrence is refused, the series savepoint
-is rolled back: nothing is written, and the refusal names every refused occurrence with its
-reason. ``skip_conflicts`` books the free occurrences and reports the others instead;
-``dry_run`` checks them all and writes nothing.
+A series is booked whole or not at all, in two passes. First every occurrence is checked by
+:func:`.booking.check`, the very rules of a single booking (the provider's availability,
+the provider, patient, room and equipment already booked, the type's patients, other
+plugins' vetoes, and whatever rules booking gains later), writing nothing and announcing
+nothing. When any occurrence is refused, the refusal names every refused occurrence with
+its reason and nothing was written; ``skip_conflicts`` books the free occurrences and
+reports the others instead; ``dry_run`` stops after the check.
+
+Then the series and its occurrences are written (:func:`.booking.insert`) inside one
+savepoint, and only once every one is written is each announced through
+``medoffice_appointment_changed``, once, in date order. So a listener that texts the
+patient or syncs a calendar never hears of a date that was only checked, or of a series
+that was refused. (A date another terminal took between the check and the write is refused
+by the database; the series then rolls back whole, or, with ``skip_conflicts``, skips it.)
+
+Occurrences of one series never overlap one another (an appointment lasts at most a day and
+they are a week or more apart), so each is checked against the database alone, with the
+series' earlier dates counting as visits for the type's patients (a type for new patients
+fits only the first date).
 
 Times are local wall-clock times: a 09:00 weekly appointment is at 09:00 in the practice's
 zone on every date, before and after the clocks change. An occurrence whose local time does
@@ -25,17 +36,18 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from typing import Any
 
 import attrs
 from sqlalchemy import select
 
 from medoffice.core import Conflict, Context, NotFound, ValidationError
-from medoffice.core.records import AppointmentRecord
+from medoffice.core.records import AppointmentChange, AppointmentRecord
 from medoffice.core.services import patients
 from medoffice.core.validation import parse_date, require_text
 
 from . import booking, catalogue
-from .models import MAX_REASON, RECURRENCE_FREQUENCIES, Appointment, Series
+from .models import MAX_REASON, RECURRENCE_FREQUENCIES, Appointment, AppointmentType, Series
 from .timing import day_bounds, localize, parse_local
 
 BOOK = booking.BOOK
@@ -179,7 +191,8 @@ def book_series(ctx: Context, mrn: str, provider_id: int, appointment_type: str,
                 frequency: str = "weekly", every: int | str = 1, count: int | str | None = None,
                 until: str | dt.date | None = None, room: str | None = None, note: str | None = None,
                 skip_conflicts: bool = False, dry_run: bool = False) -> SeriesResult:
-    """Book a recurring appointment: every occurrence checked first, then all written at once.
+    """Book a recurring appointment: every occurrence checked first, then all written at once,
+    then each written one announced (``medoffice_appointment_changed``, ``booked``).
 
     Args:
         ctx: the operation.
@@ -195,7 +208,7 @@ def book_series(ctx: Context, mrn: str, provider_id: int, appointment_type: str,
         note: why the patient comes, on every occurrence.
         skip_conflicts: book the occurrences that can be booked and report the others, instead
             of booking nothing.
-        dry_run: check every occurrence and write nothing.
+        dry_run: check every occurrence; write and announce nothing.
 
     Raises:
         PermissionDenied: without ``scheduling.book``.
@@ -203,7 +216,7 @@ def book_series(ctx: Context, mrn: str, provider_id: int, appointment_type: str,
             does not exist, too many occurrences).
         NotFound: unknown patient, provider or type.
         SeriesConflict: an occurrence cannot be booked (without ``skip_conflicts``), or none can;
-            nothing is written.
+            nothing is written or announced.
     """
     ctx.require(BOOK)
     errors: dict[str, str] = {}
@@ -240,9 +253,21 @@ def book_series(ctx: Context, mrn: str, provider_id: int, appointment_type: str,
     if errors:
         raise ValidationError.of_fields(errors)
     wall_times = dates(first, frequency, every, count=number, until=last)
+    note = booking.clean_note(note)
     patient = patients.get(ctx, mrn)
     who = catalogue.provider(ctx, provider_id)
     kind = catalogue.type_by_name(ctx, appointment_type)
+
+    plans = _check_all(ctx, patient.id, who, kind, wall_times, room=room)
+    occurrences = tuple(plan.occurrence for plan in plans)
+
+    def outcome(occurrences: tuple[Occurrence, ...], series_id: int | None) -> SeriesResult:
+        return SeriesResult(series_id, patient.mrn, patient.display_name, who.id, who.name, kind.name, frequency,
+                            every, number, last, occurrences, dry_run)
+
+    if dry_run:
+        return outcome(occurrences, None)
+    _refuse_unless_bookable(occurrences, skip_conflicts)
 
     series_savepoint = ctx.session.begin_nested()
     try:
@@ -251,20 +276,10 @@ def book_series(ctx: Context, mrn: str, provider_id: int, appointment_type: str,
                         created_at=ctx.now(), created_by=ctx.user.username)
         ctx.session.add(series)
         ctx.session.flush()
-        occurrences = tuple(_book_one(ctx, series, index, wall, adjusted, mrn=patient.mrn, provider_id=who.id,
-                                      type_name=kind.name, room=room, note=note)
-                            for index, (wall, adjusted) in enumerate(wall_times, 1))
+        written = [_write_one(ctx, plan, note=note, series_id=series.id) for plan in plans]
+        occurrences = tuple(occurrence for occurrence, _ in written)
+        _refuse_unless_bookable(occurrences, skip_conflicts)
         refused = [o for o in occurrences if o.problem is not None]
-        result = SeriesResult(None if dry_run else series.id, patient.mrn, patient.display_name, who.id, who.name,
-                              kind.name, frequency, every, number, last, occurrences, dry_run)
-        if dry_run or (refused and not skip_conflicts) or len(refused) == len(occurrences):
-            series_savepoint.rollback()
-            if dry_run:
-                return attrs.evolve(result, occurrences=tuple(attrs.evolve(o, appointment_id=None)
-                                                              for o in occurrences))
-            reasons = "; ".join(f"{o.label}: {o.problem}" for o in refused)
-            raise SeriesConflict(f"nothing booked: {len(refused)} of {len(occurrences)} occurrences cannot be "
-                                 f"booked: {reasons}", occurrences)
         ctx.audit("series.booked", "series", series.id, patient_id=patient.id, summary={
             "frequency": frequency, "every": every, "count": number, "until": last.isoformat() if last else None,
             "type": kind.name, "provider_id": who.id,
@@ -275,27 +290,66 @@ def book_series(ctx: Context, mrn: str, provider_id: int, appointment_type: str,
         if series_savepoint.is_active:
             series_savepoint.rollback()
         raise
-    return result
+    for _, change in written:
+        if change is not None:
+            ctx.hooks.appointment_changed(ctx, change)
+    return outcome(occurrences, series.id)
 
 
-def _book_one(ctx: Context, series: Series, number: int, wall: dt.datetime, adjusted: str | None, *, mrn: str,
-              provider_id: int, type_name: str, room: str | None, note: str | None) -> Occurrence:
-    """Book one occurrence in a savepoint of its own; a refusal rolls back only it."""
-    local = wall.replace(tzinfo=ctx.timezone)
+@attrs.frozen
+class _Plan:
+    """One occurrence after the check: ``checked`` is what to write, None when refused."""
+
+    occurrence: Occurrence
+    checked: booking.Checked | None
+
+
+def _check_all(ctx: Context, patient_id: int, provider: Any, kind: AppointmentType,
+               wall_times: list[tuple[dt.datetime, str | None]], *, room: str | None) -> list[_Plan]:
+    """Check every occurrence with the rules of a single booking; writes and announces nothing."""
+    plans: list[_Plan] = []
+    accepted: list[dt.datetime] = []
+    for number, (wall, adjusted) in enumerate(wall_times, 1):
+        local = wall.replace(tzinfo=ctx.timezone)
+        try:
+            start = localize(wall, ctx.timezone)
+            checked = booking.check(ctx, patient_id, provider, kind, start, room=room, pending=accepted)
+        except (Conflict, ValidationError, NotFound) as error:
+            plans.append(_Plan(Occurrence(number, local, problem=str(error), adjusted=adjusted), None))
+            continue
+        accepted.append(start)
+        plans.append(_Plan(Occurrence(number, ctx.local(start), adjusted=adjusted), checked))
+    return plans
+
+
+def _refuse_unless_bookable(occurrences: tuple[Occurrence, ...], skip_conflicts: bool) -> None:
+    """Raise :class:`SeriesConflict` when a refused occurrence stops the series (any, without
+    ``skip_conflicts``; all of them, with it)."""
+    refused = [o for o in occurrences if o.problem is not None]
+    if refused and (not skip_conflicts or len(refused) == len(occurrences)):
+        reasons = "; ".join(f"{o.label}: {o.problem}" for o in refused)
+        raise SeriesConflict(f"nothing booked: {len(refused)} of {len(occurrences)} occurrences cannot be "
+                             f"booked: {reasons}", occurrences)
+
+
+def _write_one(ctx: Context, plan: _Plan, *, note: str | None,
+               series_id: int) -> tuple[Occurrence, AppointmentChange | None]:
+    """Write one checked occurrence in a savepoint of its own, and return its announcement
+    unsent; a database refusal (a slot another terminal took since the check) rolls back
+    only it and makes it a refused occurrence."""
+    if plan.checked is None:
+        return plan.occurrence, None
     savepoint = ctx.session.begin_nested()
     try:
-        start = localize(wall, ctx.timezone)
-        record = booking.book(ctx, mrn, provider_id, type_name, start, room=room, note=note)
-        ctx.session.get(Appointment, record.id).series_id = series.id
-        ctx.session.flush()
-    except (Conflict, ValidationError, NotFound) as error:
+        change = booking.insert(ctx, plan.checked, note=note, series_id=series_id)
+    except Conflict as error:
         savepoint.rollback()
-        return Occurrence(number, local, problem=str(error), adjusted=adjusted)
+        return attrs.evolve(plan.occurrence, problem=str(error)), None
     except BaseException:
         savepoint.rollback()
         raise
     savepoint.commit()
-    return Occurrence(number, ctx.local(start), record.id, adjusted=adjusted)
+    return attrs.evolve(plan.occurrence, appointment_id=change.appointment.id), change
 
 
 # -- cancelling a series -----------------------------------------------------------------------
