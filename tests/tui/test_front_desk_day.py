@@ -12,6 +12,7 @@ import datetime as dt
 
 import pytest
 from textual.widgets import DataTable, Input, Static
+from textual.widgets._footer import FooterKey
 
 from medoffice.core.services import patients, staff
 from medoffice.core.services import practice as practice_service
@@ -127,6 +128,9 @@ async def test_a_newcomer_registers_books_and_takes_a_patient_through_the_mornin
         await wait_for(pilot, lambda: "arrived" in board_row(board, "Newcomer"))
         await press("r")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        dialog_keys = lambda: [key.key for key in app.screen.query(FooterKey)]  # noqa: E731
+        await wait_for(pilot, lambda: "escape" in dialog_keys())
+        assert "c" not in dialog_keys(), "the dialog's own footer, not the board's keys that wait"
         await press("enter")
         await wait_for(pilot, lambda: appointments_of(practice, mrn)[0].status == "in_room")
         assert appointments_of(practice, mrn)[0].room == "Exam 1"

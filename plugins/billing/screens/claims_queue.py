@@ -92,6 +92,7 @@ class ExportDialog(ModalScreen[tuple[str, str, str] | None]):
                     yield Label(label, classes="label")
                     yield Input(value, id=name, placeholder=hint)
             yield Static("Enter: next / export   Escape: back", id="dialog-message", markup=False)
+        yield Footer()  # over the screen beneath's footer, whose keys wait until this closes
 
     def on_mount(self) -> None:
         self.query_one("#receiver-id", Input).focus()

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 
@@ -36,6 +36,7 @@ class ReasonDialog(ModalScreen[str | None]):
             yield Label(self.question, classes="question", markup=False)
             yield Input(id="answer", placeholder=self.placeholder, max_length=500)
             yield Static("Enter: OK   Escape: back", id="dialog-message", markup=False)
+        yield Footer()  # over the screen beneath's footer, whose keys wait until this closes
 
     @on(Input.Submitted, "#answer")
     def _answered(self, event: Input.Submitted) -> None:
@@ -73,6 +74,7 @@ class ChoiceDialog(ModalScreen[str | None]):
             yield OptionList(*(Option(name, id=str(index)) for index, name in enumerate(self.choices)),
                              id="choices")
             yield Static("Enter: choose   Escape: back", id="dialog-message", markup=False)
+        yield Footer()  # over the screen beneath's footer, whose keys wait until this closes
 
     def on_mount(self) -> None:
         if self.current in self.choices:
@@ -108,6 +110,7 @@ class OverbookDialog(ModalScreen[tuple[str, str] | None]):
             yield Input(self.start, id="start", placeholder="YYYY-MM-DD HH:MM")
             yield Input(id="reason", placeholder="why overbook (required)", max_length=500)
             yield Static("Enter: next / book   Escape: back", id="dialog-message", markup=False)
+        yield Footer()  # over the screen beneath's footer, whose keys wait until this closes
 
     def on_mount(self) -> None:
         self.query_one("#reason", Input).focus()

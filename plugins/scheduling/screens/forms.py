@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Footer, Input, Label, Select, Static
 
 from medoffice.core import MedofficeError, ValidationError
 from medoffice.core.ui import ScreenHost
@@ -94,6 +94,7 @@ class FormDialog(ModalScreen[Any]):
                 yield Static("", id=f"error-{field.name}", classes="form-error", markup=False)
             yield Static("", id="form-error", classes="form-error", markup=False)
             yield Static("Enter: next   Ctrl+S: save   Escape: back", classes="form-help", markup=False)
+        yield Footer()  # over the screen beneath's footer, whose keys wait until this closes
 
     def on_mount(self) -> None:
         self._clear_errors()
@@ -216,6 +217,7 @@ class NoticeDialog(ModalScreen[None]):
             yield Label(self.title_text, classes="form-title", markup=False)
             yield Static("\n".join(self.lines), id="notice-text", markup=False)
             yield Static("Enter or Escape: close", classes="form-help", markup=False)
+        yield Footer()  # over the screen beneath's footer, whose keys wait until this closes
 
     def action_close(self) -> None:
         self.dismiss(None)

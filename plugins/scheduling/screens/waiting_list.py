@@ -107,6 +107,7 @@ class PatientPicker(ModalScreen[PatientRecord | None]):
             yield Input(id="picker-query", placeholder="name, date of birth, phone or MRN", compact=True)
             yield DataTable(id="picker-list", cursor_type="row", zebra_stripes=True)
             yield Static("Enter: choose   Escape: back", classes="form-help", markup=False)
+        yield Footer()  # over the screen beneath's footer, whose keys wait until this closes
 
     def on_mount(self) -> None:
         self.query_one("#picker-list", DataTable).add_columns("MRN", "Name", "Born")
