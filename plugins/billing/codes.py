@@ -55,14 +55,27 @@ def parse_diagnosis(value: str | None, *, field: str = "diagnosis") -> str:
     return text
 
 
+_LOADED: list[Any] = []
+"""The loaded code set, once it is (a list, so that loading it is one append)."""
+
+
+def code_set_loaded() -> bool:
+    """Whether the ICD-10-CM code set is loaded in this process: the first check loads it,
+    which takes a few seconds, and a screen says so while it does."""
+    return bool(_LOADED)
+
+
 def _code_set() -> Any:
     """The ICD-10-CM code set, loaded on first use (the package warns about its own
     resource loading, which is not ours to fix)."""
+    if _LOADED:
+        return _LOADED[0]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         import simple_icd_10_cm
 
         simple_icd_10_cm.is_valid_item("A00")
+    _LOADED.append(simple_icd_10_cm)
     return simple_icd_10_cm
 
 

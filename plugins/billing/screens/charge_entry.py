@@ -31,6 +31,10 @@ from ._shared import CHARGE, log, may, message_of, money, run_call
 CHECK_DELAY = 0.3
 """Seconds of typing pause before a diagnosis code is checked."""
 
+LOADING_CODES = Text("Checking… the first check loads the ICD-10-CM code set: a few seconds, once.",
+                     style="italic grey62")
+"""Said under the diagnosis field while the code set loads, so the wait is not a mystery."""
+
 LINE_FIELDS = ("code", "modifiers", "units", "pointers")
 
 
@@ -162,7 +166,7 @@ class ChargeEntryScreen(Screen[None]):
         if self.is_attached:
             self.query_one("#charges-title", Static).update(message)
 
-    def _error(self, field: str, message: str) -> None:
+    def _error(self, field: str, message: str | Text) -> None:
         target = "#diagnosis-error" if field == "diagnosis" else "#line-error"
         self.query_one(target, Static).update(message)
 
@@ -192,8 +196,10 @@ class ChargeEntryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="billing-check-diagnosis", exit_on_error=False)
     def check_codes(self, typed: str) -> None:
         """Check the typed codes against ICD-10-CM (no database: the public code set)."""
-        from ..codes import parse_diagnosis, with_dot
+        from ..codes import code_set_loaded, parse_diagnosis, with_dot
 
+        if not code_set_loaded():
+            self.app.call_from_thread(self._checked, typed, LOADING_CODES)
         problems, found = [], []
         for code in split_codes(typed):
             try:
@@ -205,7 +211,7 @@ class ChargeEntryScreen(Screen[None]):
                 return
         self.app.call_from_thread(self._checked, typed, "; ".join(problems) or "")
 
-    def _checked(self, typed: str, problem: str) -> None:
+    def _checked(self, typed: str, problem: str | Text) -> None:
         if self.is_attached and self.query_one("#diagnosis", Input).value == typed:
             self._error("diagnosis", problem)
 

@@ -104,6 +104,31 @@ def claimable(practice_fixture, world):
 
 
 class TestChargeEntry:
+    async def test_the_first_code_check_says_it_is_loading_the_code_set(self, medoffice_practice, world,
+                                                                         monkeypatch):
+        """The code set is not loaded yet (and loads slowly here): typing J06.9 says so under the
+        field until the check is done; a valid code then leaves the line empty."""
+        import threading
+
+        from medoffice.plugins.billing import codes
+
+        loaded = threading.Event()
+        check = codes.parse_diagnosis
+
+        def slow_first_check(value, **kwargs):
+            loaded.wait(10)
+            return check(value, **kwargs)
+
+        monkeypatch.setattr(codes, "code_set_loaded", lambda: loaded.is_set())
+        monkeypatch.setattr(codes, "parse_diagnosis", slow_first_check)
+        open_visit(medoffice_practice, world.ann, world.adams)
+        async with medoffice_practice.pilot("billing", size=SMALL) as pilot:
+            screen = await open_charge_entry(pilot)
+            await pilot.press(*"J06.9")
+            await wait_for(pilot, lambda: "loads the ICD-10-CM code set" in text_of(screen, "#diagnosis-error"))
+            loaded.set()
+            await wait_for(pilot, lambda: text_of(screen, "#diagnosis-error").strip() == "")
+
     async def test_the_biller_enters_a_visits_charges_and_closes_it(self, medoffice_practice, world):
         """The newest open encounter first; two diagnoses, a visit with modifier 25 pointing to
         both, two units of B12 pointing to the second; F10 closes it and it leaves the list."""
