@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -50,6 +51,7 @@ def run_cli(
     candidates: Sequence[Any] | None = None,
     input: str | bytes | None = None,
     env: Mapping[str, str | None] | None = None,
+    clock: Callable[[], dt.datetime] | None = None,
 ) -> CliResult:
     """Run the ``medoffice`` command through click's ``CliRunner``.
 
@@ -62,6 +64,7 @@ def run_cli(
             the installed ones as the real command does.
         input: what the user types on stdin.
         env: more environment variables (None as a value unsets one).
+        clock: the practice's clock for this command (aware UTC datetimes); None is the real one.
 
     Exceptions that escape the command (bugs the CLI did not turn into an exit code) are
     raised in the test rather than hidden in the result.
@@ -73,7 +76,8 @@ def run_cli(
     environment: dict[str, str | None] = {"MEDOFFICE_USER": user, "MEDOFFICE_PASSWORD": password, "MEDOFFICE_DB": None}
     environment.update(env or {})
     # The URL goes in the state too, where the root group looks for it when listing commands.
-    state = AppState(database_url=database_url, candidates=list(candidates) if candidates is not None else None)
+    state = AppState(database_url=database_url, candidates=list(candidates) if candidates is not None else None,
+                     clock=clock)
     result = CliRunner().invoke(cli, ["--db", database_url, *args], input=input, env=environment,
                                 catch_exceptions=False, obj=state)
     return CliResult(result.exit_code, result.stdout, result.stderr, result.output, result.exception)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+import datetime as dt
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -75,6 +76,9 @@ class Practice:
     backend: str
     candidates: tuple[Candidate, ...] = ()
     extras: tuple[Candidate, ...] = ()
+    command_clock: Callable[[], dt.datetime] | None = None
+    """The clock :meth:`cli` runs commands on when it is not given one (None: the real clock).
+    Each command opens the practice afresh, so fixing ``runtime.clock`` does not reach it."""
 
     def user(self, name: str = "admin") -> UserRecord:
         """Sign ``name`` in with the kit's password and return them with their permissions.
@@ -106,7 +110,8 @@ class Practice:
             yield ctx
 
     def cli(self, *args: str, user: str | None = "admin", input: str | bytes | None = None,
-            password: str | None = None, env: Mapping[str, str | None] | None = None) -> CliResult:
+            password: str | None = None, env: Mapping[str, str | None] | None = None,
+            clock: Callable[[], dt.datetime] | None = None) -> CliResult:
         """Run ``medoffice --db <url> ARGS…`` as ``user`` (``MEDOFFICE_USER``/``MEDOFFICE_PASSWORD``).
 
         Args:
@@ -115,6 +120,8 @@ class Practice:
             input: what the user types.
             password: instead of the kit's password for ``user``.
             env: more environment variables for the command.
+            clock: the practice's clock for the command, such as ``self.runtime.clock`` when the
+                test has fixed it; None uses :attr:`command_clock`, else the real clock.
         """
         if password is None and user is not None:
             password = password_of(user)
@@ -123,7 +130,8 @@ class Practice:
             from medoffice.core.loader import discover
 
             candidates = [*discover()[0], *self.extras]
-        return run_cli(self.url, args, user=user, password=password, candidates=candidates, input=input, env=env)
+        return run_cli(self.url, args, user=user, password=password, candidates=candidates, input=input, env=env,
+                       clock=clock or self.command_clock)
 
     @asynccontextmanager
     async def pilot(self, user: str | UserRecord | None = "admin", *,

@@ -54,6 +54,8 @@ class AppState:
     debug: bool = False
     candidates: list[Any] | None = None
     """Plugins to use instead of the installed ones (the test kit passes in-memory plugins)."""
+    clock: Any = None
+    """The practice's clock instead of the real one (the test kit fixes it for a command)."""
     _runtime: Runtime | None = None
     _user: UserRecord | None = None
 
@@ -62,7 +64,8 @@ class AppState:
         from ..runtime import open_runtime
 
         if self._runtime is None:
-            self._runtime = open_runtime(self.database_url, candidates=self.candidates)
+            extra = {"clock": self.clock} if self.clock is not None else {}
+            self._runtime = open_runtime(self.database_url, candidates=self.candidates, **extra)
             click.get_current_context().call_on_close(self._runtime.close)
         if need_practice and not self._runtime.has_practice:
             url = self._runtime.engine.url.render_as_string(hide_password=True)

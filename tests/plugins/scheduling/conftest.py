@@ -15,7 +15,6 @@ Types: Check-up 30 min (any patient), New patient 60 min (new), Follow-up 15 min
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -93,18 +92,14 @@ def practice_clock(medoffice_practice):
 
 
 @pytest.fixture
-def cli_clock(monkeypatch):
+def cli_clock(medoffice_practice):
     """``cli_clock("2030-03-12 09:20")``: the commands this test runs afterwards open their
-    practice on a clock fixed at this local time (the kit's ``medoffice_cli`` opens a runtime
-    per command on the real clock, with no way to fix it)."""
-    from medoffice.core import runtime
-
-    real = runtime.open_runtime
+    practice on a clock fixed at this local time (the kit's ``command_clock``)."""
     zone = ZoneInfo(PRACTICE["timezone"])
 
     def stand_at(local: str) -> dt.datetime:
         moment = dt.datetime.fromisoformat(local).replace(tzinfo=zone).astimezone(dt.timezone.utc)
-        monkeypatch.setattr(runtime, "open_runtime", functools.partial(real, clock=lambda: moment))
+        medoffice_practice.command_clock = lambda: moment
         return moment
 
     return stand_at
