@@ -10,7 +10,7 @@ from ._app import emit, json_option, operation, parse_assignments, table
 
 _FIELD_HELP = "FIELD=VALUE; fields: " + ", ".join(
     ("mrn first_name middle_name last_name date_of_birth sex phone email address_line1 address_line2 city state "
-     "postal_code preferred_language emergency_name emergency_phone emergency_relationship").split())
+     "postal_code preferred_language emergency_name emergency_phone emergency_relationship reminders").split())
 
 
 def _show(patient: Any) -> None:
@@ -22,6 +22,7 @@ def _show(patient: Any) -> None:
         ("Language", patient.preferred_language),
         ("Emergency", " ".join(x for x in (contact.name, contact.phone, contact.relationship) if x)),
         ("Active", "yes" if patient.active else "no"),
+        ("Reminders", "yes" if patient.reminders else "no"),
     ]
     for label, value in rows:
         click.echo(f"{label:<10} {value or '-'}")

@@ -65,7 +65,14 @@ class EmergencyContact:
 
 @attrs.frozen
 class PatientRecord:
-    """A patient as every plugin sees them. ``id`` is the database key, ``mrn`` the practice's number."""
+    """A patient as every plugin sees them. ``id`` is the database key, ``mrn`` the practice's number.
+
+    ``reminders`` is whether the patient agrees to appointment reminders; a patient who
+    refused is never in the reminders the scheduling plugin lists or hands to delivery plugins.
+
+    .. versionchanged:: 1 ``reminders`` (core migration c0002; default True: code that
+       builds records without it keeps working).
+    """
 
     id: int
     mrn: str
@@ -80,6 +87,7 @@ class PatientRecord:
     preferred_language: str | None = None
     emergency_contact: EmergencyContact = attrs.field(factory=EmergencyContact)
     active: bool = True
+    reminders: bool = True
 
     @property
     def display_name(self) -> str:

@@ -36,9 +36,12 @@ from .forms import FieldCollector
 FIELDS = (
     "mrn", "first_name", "middle_name", "last_name", "date_of_birth", "sex", "phone", "email",
     "address_line1", "address_line2", "city", "state", "postal_code", "preferred_language",
-    "emergency_name", "emergency_phone", "emergency_relationship",
+    "emergency_name", "emergency_phone", "emergency_relationship", "reminders",
 )
 """The fields a form, a CSV row or ``patients edit --set`` may carry."""
+
+_YES = frozenset({"yes", "y", "true", "t", "1"})
+_NO = frozenset({"no", "n", "false", "f", "0"})
 
 _MRN = re.compile(r"^[A-Za-z0-9-]{1,20}$")
 
@@ -67,11 +70,28 @@ def _parse_postal(value: str | None, *, field: str = "postal_code") -> str | Non
     return text
 
 
+def _parse_consent(value: str | bool, *, field: str = "reminders") -> bool:
+    """Yes or no (``y``/``n``, ``true``/``false`` too). Blank is an error, not a default: a
+    patient's consent changes only when someone says which way."""
+    if isinstance(value, bool):
+        return value
+    text = str(value or "").strip().lower()
+    if text in _YES or text in _NO:
+        return text in _YES
+    raise ValidationError(f"{field.replace('_', ' ')} must be yes or no, got {value!r}", field=field)
+
+
 def parse_patient_fields(data: Mapping[str, Any], *, new: bool, today: dt.date) -> dict[str, Any]:
-    """Validate a patient form (all fields for a new patient, the given ones for an edit)."""
+    """Validate a patient form (all fields for a new patient, the given ones for an edit).
+
+    A new patient agrees to reminders unless ``reminders`` says no (a blank one, as an
+    import's empty cell, is the default yes); an edit must say yes or no.
+    """
     unknown = sorted(set(data) - set(FIELDS))
     if unknown:
         raise ValidationError(f"unknown patient field(s): {', '.join(unknown)} (known: {', '.join(FIELDS)})")
+    if new and isinstance(data.get("reminders"), str) and not data["reminders"].strip():
+        data = {k: v for k, v in data.items() if k != "reminders"}
     form = FieldCollector(data)
     if new:
         form.require("first_name", "last_name", "date_of_birth", "sex")
@@ -93,6 +113,7 @@ def parse_patient_fields(data: Mapping[str, Any], *, new: bool, today: dt.date) 
     form.field("emergency_name", optional_text, max_length=160)
     form.field("emergency_phone", parse_phone)
     form.field("emergency_relationship", optional_text, max_length=40)
+    form.field("reminders", _parse_consent)
     return form.done()
 
 
@@ -111,6 +132,7 @@ def to_record(row: Patient) -> PatientRecord:
         preferred_language=row.preferred_language,
         emergency_contact=EmergencyContact(row.emergency_name, row.emergency_phone, row.emergency_relationship),
         active=row.active,
+        reminders=row.reminders,
     )
 
 
@@ -123,7 +145,7 @@ def record_fields(patient: PatientRecord) -> dict[str, Any]:
         "address_line2": patient.address.line2, "city": patient.address.city, "state": patient.address.state,
         "postal_code": patient.address.postal_code, "preferred_language": patient.preferred_language,
         "emergency_name": patient.emergency_contact.name, "emergency_phone": patient.emergency_contact.phone,
-        "emergency_relationship": patient.emergency_contact.relationship,
+        "emergency_relationship": patient.emergency_contact.relationship, "reminders": patient.reminders,
     }
 
 
@@ -179,7 +201,7 @@ def register(ctx: Context, data: Mapping[str, Any]) -> Registration:
         values["mrn"] = _next_mrn(session)
     duplicates = likely_duplicates(session, values["first_name"], values["last_name"], values["date_of_birth"])
     now = ctx.now()
-    row = Patient(created_at=now, updated_at=now, active=True, country="US")
+    row = Patient(created_at=now, updated_at=now, active=True, reminders=True, country="US")
     _apply(row, values)
     session.add(row)
     session.flush()

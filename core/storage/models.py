@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import CoreBase
@@ -60,7 +60,8 @@ class Room(CoreBase):
 
 class Patient(AddressColumns, CoreBase):
     """A patient. ``search_*`` columns hold lower-cased names and bare phone digits so that
-    search as you type stays an index range scan on 50,000 patients."""
+    search as you type stays an index range scan on 50,000 patients. ``reminders`` is the
+    patient's consent to appointment reminders (c0002): true until they refuse."""
 
     __tablename__ = "core_patient"
     __table_args__ = (
@@ -89,6 +90,7 @@ class Patient(AddressColumns, CoreBase):
     emergency_phone: Mapped[str | None] = mapped_column(String(40))
     emergency_relationship: Mapped[str | None] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     search_last: Mapped[str] = mapped_column(String(80))
     search_first: Mapped[str] = mapped_column(String(80))
     phone_digits: Mapped[str | None] = mapped_column(String(20))

@@ -8,8 +8,9 @@ language from the patient record, the provider, the type, the local start and th
 The list goes out as CSV or JSON for an external sender, or, with :func:`send`, to every
 plugin implementing ``medoffice_send_reminders`` (SMS, e-mail), each reporting which it sent.
 
-The core's patient record has no consent or opt-out field, so every patient with an
-appointment is listed; a delivery plugin that keeps opt-outs leaves those patients out.
+A patient who refused reminders (``PatientRecord.reminders`` is False) is left out of the
+list and of what delivery plugins receive; the list and the delivery say how many were left
+out, so the office sees that nobody was simply forgotten.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ class ReminderList:
 
     day: dt.date
     reminders: tuple[Reminder, ...]
+    refused: int = 0
+    """Appointments of the day left out because their patient refused reminders."""
 
 
 @attrs.frozen
@@ -56,6 +59,8 @@ class Delivery:
     reminders: int
     sent: dict[str, int]
     """Plugin id -> how many reminders it sent."""
+    refused: int = 0
+    """Appointments left out because their patient refused reminders (never handed out)."""
 
 
 def _day(ctx: Context, day: str | dt.date | None) -> dt.date:
@@ -65,7 +70,8 @@ def _day(ctx: Context, day: str | dt.date | None) -> dt.date:
 
 
 def due(ctx: Context, day: str | dt.date | None = None) -> ReminderList:
-    """The reminders for the appointments starting on local ``day`` (default: tomorrow).
+    """The reminders for the appointments starting on local ``day`` (default: tomorrow),
+    without those of patients who refused reminders (counted in ``refused``).
 
     Raises:
         PermissionDenied: without ``scheduling.read`` and ``patients.read``.
@@ -84,16 +90,20 @@ def due(ctx: Context, day: str | dt.date | None = None) -> ReminderList:
     rooms = {room.id: room.name for loc in places.values() for room in loc.rooms}
     people = {}
     found = []
+    refused = 0
     for row, type_name in rows:
         if row.patient_id not in people:
             people[row.patient_id] = patients.get_by_id(ctx, row.patient_id)
         person = people[row.patient_id]
+        if not person.reminders:
+            refused += 1
+            continue
         found.append(Reminder(row.id, person.id, person.mrn, person.first_name, person.last_name, person.phone,
                               person.email, person.preferred_language, row.provider_id,
                               providers.get(row.provider_id, "?"), type_name, row.starts_at, row.ends_at,
                               places[row.location_id].name if row.location_id in places else None,
                               rooms.get(row.room_id)))
-    return ReminderList(date, tuple(found))
+    return ReminderList(date, tuple(found), refused)
 
 
 def rows(ctx: Context, reminders: ReminderList) -> list[dict[str, object]]:
@@ -123,7 +133,8 @@ def listed(ctx: Context, day: str | dt.date | None = None, *, fmt: str = "csv") 
     """:func:`due`, audited as ``reminders.listed`` (the list holds patients' contact details)."""
     found = due(ctx, day)
     ctx.audit("reminders.listed", "reminders", found.day.isoformat(),
-              summary={"day": found.day.isoformat(), "count": len(found.reminders), "format": fmt})
+              summary={"day": found.day.isoformat(), "count": len(found.reminders), "refused": found.refused,
+                       "format": fmt})
     return found
 
 
@@ -131,8 +142,8 @@ def send(ctx: Context, day: str | dt.date | None = None) -> Delivery:
     """Hand the day's reminders to every delivery plugin (``medoffice_send_reminders``).
 
     Returns:
-        How many reminders there were and how many each plugin sent (one that implements the
-        hook and sent none counts 0).
+        How many reminders there were, how many each plugin sent (one that implements the
+        hook and sent none counts 0) and how many were left out because the patient refused.
 
     Raises:
         PermissionDenied: without ``scheduling.book`` (and the rights of :func:`due`).
@@ -151,5 +162,6 @@ def send(ctx: Context, day: str | dt.date | None = None) -> Delivery:
             ids = {item.appointment_id if isinstance(item, Reminder) else item for item in result or ()}
             sent[plugin] = len(ids & given)
     ctx.audit("reminders.sent", "reminders", found.day.isoformat(),
-              summary={"day": found.day.isoformat(), "count": len(found.reminders), "sent": sent})
-    return Delivery(found.day, len(found.reminders), sent)
+              summary={"day": found.day.isoformat(), "count": len(found.reminders), "refused": found.refused,
+                       "sent": sent})
+    return Delivery(found.day, len(found.reminders), sent, found.refused)

@@ -67,6 +67,17 @@ def test_edit_changes_only_the_named_fields(medoffice_practice):
     assert bad.exit_code == 2
 
 
+def test_a_patient_who_refuses_reminders_is_recorded_and_shown(medoffice_practice):
+    medoffice_practice.cli(*ADD, user="frontdesk")
+    refused = medoffice_practice.cli("patients", "edit", "000001", "--set", "reminders=no", "--json", user="frontdesk")
+    assert refused.exit_code == 0, refused.stderr
+    assert refused.json()["reminders"] is False
+    shown = medoffice_practice.cli("patients", "show", "000001", user="frontdesk")
+    assert "Reminders  no\n" in shown.stdout
+    bad = medoffice_practice.cli("patients", "edit", "000001", "--set", "reminders=maybe", user="frontdesk")
+    assert (bad.exit_code, bad.stderr) == (1, "error: reminders must be yes or no, got 'maybe'\n")
+
+
 def test_show_as_fhir(medoffice_practice):
     medoffice_practice.cli(*ADD, user="frontdesk")
     refused = medoffice_practice.cli("patients", "show", "000001", "--fhir", user="frontdesk")

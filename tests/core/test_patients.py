@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from medoffice.core.audit import iter_entries
 from medoffice.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from medoffice.core.records import PatientRecord
 from medoffice.core.services import patients
 
 ANN = {"first_name": "Ann", "last_name": "O'Brien", "date_of_birth": "1970-01-02", "sex": "f",
@@ -136,3 +140,46 @@ class TestEditing:
         with pytest.raises(NotFound, match="no patient with MRN 'ZZZ'"):
             with medoffice_practice.operation("frontdesk") as ctx:
                 patients.open_record(ctx, "ZZZ")
+
+
+class TestReminderConsent:
+    """A patient agrees to appointment reminders until they say no, and the office records it."""
+
+    @pytest.mark.parametrize("typed, agrees", [
+        ("yes", True), ("no", False), ("Y", True), ("n", False), ("true", True), ("FALSE", False),
+        (True, True), (False, False),
+    ])
+    def test_yes_or_no_however_typed(self, medoffice_practice, typed, agrees):
+        patient = register(medoffice_practice, {**ANN, "reminders": typed}).patient
+        assert patient.reminders is agrees
+
+    @pytest.mark.parametrize("data", [ANN, {**ANN, "reminders": " "}], ids=["not given", "blank"])
+    def test_a_new_patient_agrees_unless_they_say_no(self, medoffice_practice, data):
+        assert register(medoffice_practice, data).patient.reminders is True
+
+    def test_a_record_built_without_it_agrees(self):
+        """Plugins that build records themselves keep working after the field came."""
+        record = PatientRecord(id=1, mrn="000001", first_name="Ann", last_name="Lee",
+                               date_of_birth=dt.date(1970, 1, 2), sex="female")
+        assert record.reminders is True
+
+    def test_anything_but_yes_or_no_is_refused_by_name_and_nothing_is_saved(self, medoffice_practice):
+        with pytest.raises(ValidationError) as info:
+            register(medoffice_practice, {**ANN, "reminders": "maybe", "email": "nope"})
+        assert info.value.errors["reminders"] == "reminders must be yes or no, got 'maybe'"
+        assert set(info.value.errors) == {"reminders", "email"}
+        assert count(medoffice_practice) == 0
+
+    def test_refusing_keeps_history_and_a_blank_edit_changes_nothing(self, medoffice_practice):
+        patient = register(medoffice_practice).patient
+        with medoffice_practice.operation("frontdesk") as ctx:
+            refused = patients.update(ctx, patient.mrn, {"reminders": "no"})
+            with pytest.raises(ValidationError, match="reminders must be yes or no, got ''"):
+                patients.update(ctx, patient.mrn, {"reminders": ""})
+        with medoffice_practice.operation("frontdesk") as ctx:
+            assert patients.get(ctx, patient.mrn).reminders is False
+            again = patients.update(ctx, patient.mrn, {"reminders": "n"})
+        assert (refused.reminders, again) == (False, refused)
+        with medoffice_practice.operation("manager", write=False) as ctx:
+            (entry,) = list(iter_entries(ctx.session, action="patient.updated"))
+        assert entry.summary == {"changed": {"reminders": [True, False]}}

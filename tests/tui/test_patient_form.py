@@ -104,6 +104,27 @@ async def test_editing_from_the_card_saves_only_the_changes(runtime, kit):
         assert "555-987-6543" in str(card.query_one("#demographics", Static).render())
 
 
+async def test_a_patient_who_refuses_reminders_says_no_and_the_card_shows_it(runtime, kit):
+    """Reminders reads yes until the patient refuses; then the card says so (and only then)."""
+    kit.register(runtime)
+    app = MedofficeApp(runtime, user=kit.admin(runtime))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"smith", "enter")
+        await kit.wait_for(pilot, lambda: isinstance(app.screen, PatientCardScreen)
+                           and app.screen.patient is not None)
+        card = app.screen
+        assert "reminders" not in str(card.query_one("#demographics", Static).render())
+        await pilot.press("e")
+        await kit.wait_for(pilot, lambda: isinstance(app.screen, PatientFormScreen))
+        form = app.screen
+        assert form.query_one("#field-reminders", Input).value == "yes"
+        await _fill(pilot, form, reminders="no")
+        await pilot.press("ctrl+s")
+        await kit.wait_for(pilot, lambda: app.screen is card)
+        await kit.wait_for(pilot, lambda: not card.patient.reminders)
+        assert "No appointment reminders" in str(card.query_one("#demographics", Static).render())
+
+
 async def test_an_edit_the_service_refuses_shows_the_message_by_the_field(runtime, kit):
     """Clearing a required field is refused beside it, and the record keeps its value."""
     kit.register(runtime)

@@ -58,6 +58,8 @@ def demographics(patient: PatientRecord, today: dt.date) -> Text:
         who = " ".join(p for p in (emergency.name, f"({emergency.relationship})" if emergency.relationship else None,
                                    emergency.phone) if p)
         text.append(f"\nEmergency contact: {who}")
+    if not patient.reminders:  # the exception is worth a line; consent, the rule, is not
+        text.append("\nNo appointment reminders (the patient refused them)", style="bold")
     return text
 
 

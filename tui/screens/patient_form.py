@@ -35,21 +35,23 @@ LABELS = {
     "date_of_birth": "Date of birth", "sex": "Sex", "phone": "Phone", "email": "Email",
     "address_line1": "Address", "address_line2": "Address (2)", "city": "City", "state": "State",
     "postal_code": "Postal code", "preferred_language": "Language", "emergency_name": "Emergency contact",
-    "emergency_phone": "Emergency phone", "emergency_relationship": "Relationship",
+    "emergency_phone": "Emergency phone", "emergency_relationship": "Relationship", "reminders": "Reminders",
 }
 """A label for every field; a field the core adds later shows its own name until labelled."""
 
 PLACEHOLDERS = {
     "mrn": "blank: the next number", "date_of_birth": "YYYY-MM-DD", "sex": "female, male, other, unknown (f/m/o/u)",
-    "phone": "555-123-4567", "state": "NY",
+    "phone": "555-123-4567", "state": "NY", "reminders": "yes or no (blank: yes)",
 }
 REQUIRED = frozenset({"first_name", "last_name", "date_of_birth", "sex"})
 
 
 def field_text(value: Any) -> str:
-    """A record's value as the form shows it (dates as ISO, None as empty)."""
+    """A record's value as the form shows it (dates as ISO, yes/no for a flag, None as empty)."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)

@@ -2,7 +2,9 @@
 
 Without ``--send`` the list goes to standard output (or ``--output FILE``) for an external
 sender; with ``--send`` it goes to the delivery plugins, and the command reports how many
-each sent.
+each sent. Either way it says how many appointments were left out because the patient
+refused reminders: in the JSON, or on standard error beside a CSV (whose rows stay only
+reminders, for the sender's parser).
 """
 
 from __future__ import annotations
@@ -35,16 +37,27 @@ def reminders(day, fmt, output, send, as_json) -> None:
             delivery = reminders_service.send(ctx, day)
         emit(delivery, as_json=as_json, human=lambda d: click.echo(
             f"{d.reminders} reminders for {d.day}; sent: "
-            + ", ".join(f"{plugin} {count}" for plugin, count in d.sent.items())))
+            + ", ".join(f"{plugin} {count}" for plugin, count in d.sent.items()) + _refused_note(d.refused)))
         return
     fmt = "json" if as_json else fmt
     with operation() as ctx:
         found = reminders_service.listed(ctx, day, fmt=fmt)
         text = (reminders_service.to_csv(ctx, found) if fmt == "csv" else
-                json.dumps({"day": found.day.isoformat(), "reminders": reminders_service.rows(ctx, found)},
-                           indent=2, ensure_ascii=False) + "\n")
+                json.dumps({"day": found.day.isoformat(), "refused": found.refused,
+                            "reminders": reminders_service.rows(ctx, found)}, indent=2, ensure_ascii=False) + "\n")
     if output:
         Path(output).write_text(text, encoding="utf-8")
-        click.echo(f"wrote {len(found.reminders)} reminders for {found.day} to {output}", err=True)
+        click.echo(f"wrote {len(found.reminders)} reminders for {found.day} to {output}{_refused_note(found.refused)}",
+                   err=True)
     else:
         click.echo(text, nl=False)
+        if found.refused and fmt == "csv":
+            click.echo(f"{len(found.reminders)} reminders for {found.day}{_refused_note(found.refused)}", err=True)
+
+
+def _refused_note(refused: int) -> str:
+    """How many were left out, when any were: ``; 1 left out (the patient refused reminders)``."""
+    if not refused:
+        return ""
+    who = "patient" if refused == 1 else "patients"
+    return f"; {refused} left out (the {who} refused reminders)"

@@ -99,7 +99,7 @@ def test_another_day_and_listing_is_audited(medoffice_practice, world, tuesday):
     assert [(r.mrn, r.patient, r.start.hour) for r in wednesday.reminders] == [(world.ann, "Ann Lee", 14)]
     with medoffice_practice.operation("manager", write=False) as ctx:
         (entry,) = list(iter_entries(ctx.session, action="reminders.listed"))
-    assert entry.summary == {"day": "2026-01-07", "count": 1, "format": "json"}
+    assert entry.summary == {"day": "2026-01-07", "count": 1, "refused": 0, "format": "json"}
 
 
 def test_hook_send_reminders_each_plugin_sends_what_it_can_and_says_so(medoffice_practice, world, tuesday, texts):
@@ -115,7 +115,7 @@ def test_hook_send_reminders_each_plugin_sends_what_it_can_and_says_so(medoffice
 def test_send_from_the_shell_reports_each_plugin(medoffice_cli, medoffice_practice, world, tuesday):
     sent = medoffice_cli("appointments", "reminders", "--day", "2026-01-06", "--send", "--json", user="frontdesk")
     assert sent.exit_code == 0, sent.stderr
-    assert sent.json() == {"day": "2026-01-06", "reminders": 2, "sent": {"sms": 1, "mail": 2}}
+    assert sent.json() == {"day": "2026-01-06", "reminders": 2, "sent": {"sms": 1, "mail": 2}, "refused": 0}
 
 
 def test_reminders_from_the_shell_as_json_and_to_a_file(medoffice_cli, medoffice_practice, world, tuesday, tmp_path):
@@ -123,13 +123,57 @@ def test_reminders_from_the_shell_as_json_and_to_a_file(medoffice_cli, medoffice
     listed = medoffice_cli("appointments", "reminders", "--day", "2026-01-06", "--json", user="frontdesk")
     assert listed.exit_code == 0, listed.stderr
     body = listed.json()
-    assert (body["day"], [r["appointment_id"] for r in body["reminders"]]) == ("2026-01-06", [ann.id, bo.id])
+    assert (body["day"], body["refused"], [r["appointment_id"] for r in body["reminders"]]) == (
+        "2026-01-06", 0, [ann.id, bo.id])
     target = tmp_path / "tuesday.csv"
     written = medoffice_cli("appointments", "reminders", "--day", "2026-01-06", "--output", str(target),
                             user="frontdesk")
     assert (written.exit_code, written.stdout) == (0, "")
     assert written.stderr == f"wrote 2 reminders for 2026-01-06 to {target}\n"
     assert len(target.read_text().splitlines()) == 3
+
+
+class TestAPatientWhoRefusedReminders:
+    """Bo told the front desk "no reminders, please": nobody lists or sends him one, and the
+    office sees that one was left out rather than forgotten."""
+
+    @pytest.fixture
+    def bo_refused(self, medoffice_practice, world, tuesday):
+        with medoffice_practice.operation("frontdesk") as ctx:
+            patients.update(ctx, world.bo, {"reminders": "no"})
+        return tuesday
+
+    def test_is_left_out_of_the_list_and_counted(self, medoffice_practice, world, bo_refused):
+        ann, _bo = bo_refused
+        with medoffice_practice.operation("frontdesk") as ctx:
+            found = reminders.listed(ctx)
+            text = reminders.to_csv(ctx, found)
+        assert ([r.mrn for r in found.reminders], found.refused) == ([world.ann], 1)
+        assert [row["appointment_id"] for row in csv.DictReader(io.StringIO(text))] == [str(ann.id)]
+        with medoffice_practice.operation("manager", write=False) as ctx:
+            (entry,) = list(iter_entries(ctx.session, action="reminders.listed"))
+        assert entry.summary == {"day": "2026-01-06", "count": 1, "refused": 1, "format": "csv"}
+
+    def test_is_never_handed_to_a_delivery_plugin(self, medoffice_practice, world, bo_refused, texts):
+        ann, _bo = bo_refused
+        with medoffice_practice.operation("frontdesk") as ctx:
+            delivery = reminders.send(ctx)
+        assert (delivery.reminders, delivery.sent, delivery.refused) == (1, {"sms": 1, "mail": 1}, 1)
+        assert [[r.appointment_id for r in batch] for batch in texts.batches] == [[ann.id]]
+
+    def test_the_shell_says_how_many_were_left_out(self, medoffice_cli, world, bo_refused, tmp_path):
+        as_csv = medoffice_cli("appointments", "reminders", "--day", "2026-01-06", user="frontdesk")
+        assert (as_csv.exit_code, len(as_csv.stdout.splitlines())) == (0, 2)
+        assert as_csv.stderr == "1 reminders for 2026-01-06; 1 left out (the patient refused reminders)\n"
+        as_json = medoffice_cli("appointments", "reminders", "--day", "2026-01-06", "--json", user="frontdesk")
+        assert (as_json.json()["refused"], len(as_json.json()["reminders"])) == (1, 1)
+        target = tmp_path / "tuesday.csv"
+        written = medoffice_cli("appointments", "reminders", "--day", "2026-01-06", "-o", str(target), user="frontdesk")
+        assert written.stderr == (f"wrote 1 reminders for 2026-01-06 to {target}; "
+                                  "1 left out (the patient refused reminders)\n")
+        sent = medoffice_cli("appointments", "reminders", "--day", "2026-01-06", "--send", user="frontdesk")
+        assert sent.stdout.startswith("1 reminders for 2026-01-06; sent: ")
+        assert sent.stdout.endswith("; 1 left out (the patient refused reminders)\n")
 
 
 def test_bad_day_from_the_shell_is_one_line_exit_1(medoffice_cli, world):
