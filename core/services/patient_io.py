@@ -99,8 +99,11 @@ def import_csv(ctx: Context, handle: TextIO) -> ImportResult:
 
 
 def _csv_value(value: Any) -> str:
+    """A field as a CSV cell, the way the import and the form read it back."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 
 import pytest
@@ -127,6 +128,8 @@ class TestImportExport:
         assert exported.exit_code == 0, exported.stderr
         lines = out.read_text().splitlines()
         assert lines[0].startswith("mrn,first_name,middle_name,last_name") and len(lines) == 3
+        rows = list(csv.DictReader(lines))
+        assert {row["reminders"] for row in rows} == {"yes"}, "a flag is written as people type it"
         again = medoffice_practice.cli("patients", "import", str(out), "--json", user="manager").json()
         assert again["created"] == [] and again["updated"] == []
 
