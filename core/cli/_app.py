@@ -58,10 +58,20 @@ class AppState:
     """The practice's clock instead of the real one (the test kit fixes it for a command)."""
     _runtime: Runtime | None = None
     _user: UserRecord | None = None
+    _old_schema_allowed: bool = False
+    _schema_checked: bool = False
 
-    def runtime(self, *, need_practice: bool = True) -> Runtime:
+    def runtime(self, *, need_practice: bool = True, need_current_schema: bool = True) -> Runtime:
+        """The practice this command works on, opened once per invocation.
+
+        Args:
+            need_practice: refuse a database with no practice yet (all but ``init``, ``demo``).
+            need_current_schema: refuse a practice whose database predates this medoffice
+                (all but ``db upgrade``, ``db status`` and ``demo``, which upgrades its own).
+        """
         from ..errors import ConfigurationError
         from ..runtime import open_runtime
+        from ..storage.schema_version import core_behind
 
         if self._runtime is None:
             extra = {"clock": self.clock} if self.clock is not None else {}
@@ -70,6 +80,13 @@ class AppState:
         if need_practice and not self._runtime.has_practice:
             url = self._runtime.engine.url.render_as_string(hide_password=True)
             raise ConfigurationError(f"no practice in {url}: run 'medoffice init' (or 'medoffice demo') first")
+        if not need_current_schema:
+            self._old_schema_allowed = True  # for this command's later calls (signing in, its operation)
+        if need_practice and not self._old_schema_allowed and not self._schema_checked:
+            behind = core_behind(self._runtime.engine)
+            if behind:
+                raise ConfigurationError(behind)
+            self._schema_checked = True
         return self._runtime
 
     def user(self) -> UserRecord:

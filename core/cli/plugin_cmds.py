@@ -62,7 +62,7 @@ def db_upgrade() -> None:
     """Migrate the core and every enabled plugin to their newest schema."""
     from ..services import plugin_admin
 
-    runtime = state().runtime()
+    runtime = state().runtime(need_current_schema=False)
     with operation() as ctx:
         applied = plugin_admin.upgrade(runtime, ctx)
     click.echo("upgraded: " + ", ".join(applied) if applied else "already up to date")
@@ -74,7 +74,7 @@ def db_status(as_json: bool) -> None:
     """Each schema branch's current and newest revision."""
     from ..services import plugin_admin
 
-    runtime = state().runtime()
+    runtime = state().runtime(need_current_schema=False)
     with operation(write=False) as ctx:
         statuses = plugin_admin.status(runtime, ctx)
     rows = [{"branch": s.branch, "owner": s.owner, "current": s.current, "head": s.head, "pending": s.pending}

@@ -77,6 +77,28 @@ def init_command(name: str, timezone: str, npi: str, tax_id: str, phone: str, ad
          human=lambda _d: click.echo(f"Created {practice.name} in {url}; sign in as {admin.username!r}."))
 
 
+def _holds_the_demo(runtime: Any) -> bool:
+    """Whether the practice in ``runtime`` is a demo (asked in SQL: its schema may be old)."""
+    from sqlalchemy import text
+
+    with runtime.engine.connect() as connection:
+        return bool(connection.execute(text("SELECT is_demo FROM core_practice")).scalar())
+
+
+def _upgraded(runtime: Any, url: str, candidates: Any) -> Any:
+    """The reused demo practice brought up to this medoffice's schema (nothing to do when it
+    is current), opened again so that its plugins load on their current tables. A demo's
+    data is the demo's: upgrading it needs no one's say-so, unlike a real practice's
+    ``medoffice db upgrade``."""
+    from ..runtime import open_runtime
+    from ..services import plugin_admin
+
+    with runtime.operation() as ctx:
+        plugin_admin.upgrade_schema(ctx, runtime.migration_plugins())
+    runtime.close()
+    return open_runtime(url, candidates=candidates)
+
+
 @click.command("demo")
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same demo.")
 @click.option("--patients", "patient_count", type=click.IntRange(0, 100_000), default=300, show_default=True)
@@ -104,13 +126,15 @@ def demo_command(seed: int, patient_count: int, reset: bool, open_tui: bool, as_
             raise ValidationError(f"{path} holds a real practice, not a demo; --reset refuses to delete it")
         _remove_sqlite(path)
     runtime = open_runtime(url, candidates=app.candidates)
-    click.get_current_context().call_on_close(runtime.close)
-    app.database_url, app._runtime = url, runtime
     created = False
     if not runtime.has_practice:
         with _removed_if_failed(runtime):
             make_demo(runtime, seed=seed, patient_count=patient_count)
         created = True
+    elif _holds_the_demo(runtime):
+        runtime = _upgraded(runtime, url, app.candidates)  # made by an older medoffice, maybe
+    click.get_current_context().call_on_close(runtime.close)
+    app.database_url, app._runtime = url, runtime
     users = [{"user": u, "name": n, "roles": r, "password": DEMO_PASSWORD} for u, n, r in DEMO_USERS]
     data = {"database": url, "created": created, "users": users}
 

@@ -55,3 +55,30 @@ def test_the_demo_is_reproducible_and_prints_its_users(tmp_path, medoffice_env):
     assert exports[0] == exports[1] and exports[0].count("\n") == 13
     reuse = run("--db", urls[0], "demo")
     assert "Using the demo practice" in reuse.output
+
+
+def test_a_demo_made_by_an_older_medoffice_is_upgraded_when_reused(tmp_path, medoffice_env):
+    """README's first command, run again after an upgrade: the demo's core schema is brought
+    up to date (as `db upgrade` would) instead of failing at the first query."""
+    from alembic import command
+
+    from medoffice.core.runtime import open_runtime
+    from medoffice.core.storage import migrate
+    from medoffice.core.storage.base import CoreBase
+    from medoffice.core.storage.schema_version import core_behind
+
+    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    assert run("--db", url, "demo", "--patients", "5").exit_code == 0
+    runtime = open_runtime(url)
+    with runtime.engine.begin() as conn:
+        command.downgrade(migrate.alembic_config(conn, "core", migrate.CORE_VERSIONS, CoreBase.metadata), "c0001")
+    assert core_behind(runtime.engine) is not None
+    runtime.close()
+
+    reuse = run("--db", url, "demo")
+    assert reuse.exit_code == 0 and "Using the demo practice" in reuse.output, reuse.output
+    runtime = open_runtime(url)
+    assert core_behind(runtime.engine) is None
+    runtime.close()
+    found = run("--db", url, "--user", "frontdesk", "patients", "find", "a", env={"MEDOFFICE_PASSWORD": "demo"})
+    assert found.exit_code == 0, found.output

@@ -20,10 +20,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('core_patient', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('reminders', sa.Boolean(), server_default=sa.true(), nullable=False))
+    # A plain ADD COLUMN, not batch mode: on SQLite batch mode copies the table and drops the
+    # old one, which the foreign keys of every table that refers to patients refuse.
+    op.add_column('core_patient', sa.Column('reminders', sa.Boolean(), server_default=sa.true(), nullable=False))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('core_patient', schema=None) as batch_op:
-        batch_op.drop_column('reminders')
+    op.drop_column('core_patient', 'reminders')  # SQLite 3.35+ drops a column in place
