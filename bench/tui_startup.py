@@ -140,12 +140,23 @@ def bench_env(path: Path) -> dict[str, str]:
 
 
 def ensure_demo(path: Path, patients: int) -> None:
-    if path.exists():
+    """Make the demo practice, or bring one an older medoffice made up to date (``medoffice
+    demo`` reuses and upgrades it). A practice that is not a demo is used as it is."""
+    if path.exists() and not _is_demo(path):
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     medoffice = str(Path(sys.executable).with_name("medoffice"))
     subprocess.run([medoffice, "--db", f"sqlite:///{path}", "demo", "--patients", str(patients), "--json"],
                    check=True, stdout=subprocess.DEVNULL, env=bench_env(path))
+
+
+def _is_demo(path: Path) -> bool:
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            row = conn.execute("SELECT is_demo FROM core_practice").fetchone()
+    except sqlite3.Error:
+        return False
+    return bool(row and row[0])
 
 
 # -- the children ---------------------------------------------------------------------------------
