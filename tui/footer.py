@@ -24,6 +24,7 @@ import dataclasses
 from typing import Any
 
 from textual.app import App
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -46,18 +47,18 @@ def what_it_shows(footer: Footer) -> tuple[Any, ...]:
     return (footer.compact, footer.show_command_palette, shown)
 
 
-def columns_needed(footer: Footer, *, compact: bool, shell_keys: bool, palette: bool) -> int:
-    """How many columns the footer's keys would take, drawn in that style, with or without
-    the shell's navigation keys and the command palette's key.
+def columns_needed(app: App[Any], bindings: list[Binding], *, compact: bool, shell_keys: bool,
+                   palette: bool) -> int:
+    """How many columns a footer of ``bindings`` (its screen's active ones) would take, drawn
+    in that style, with or without the shell's navigation keys and the command palette's key.
 
     Follows the pinned Textual's footer styles: a key is its label and description plus 2
     columns of padding and margin when compact, 3 otherwise; the keys of a binding group show
     their labels only (each with a margin either side), then the group's description once;
     the command palette's key is docked on the right with a border.
     """
-    app = footer.app
     total, groups = 0, set()
-    for _node, binding, _enabled, _tooltip in footer.screen.active_bindings.values():
+    for binding in bindings:
         label = app.get_key_display(binding)
         if binding.key == app.COMMAND_PALETTE_BINDING:
             total += len(label) + len(binding.description) + 3 if palette else 0
@@ -103,10 +104,11 @@ def shell_keys_shown(app: App[Any], shown: bool) -> None:
 def fit(footer: Footer) -> None:
     """Choose the footer's style, and whether the shell's keys and the palette's are in it,
     for this width (:data:`FITTINGS`, roomiest first)."""
-    width = footer.app.size.width
+    app, width = footer.app, footer.app.size.width
+    bindings = [binding for (_node, binding, _enabled, _tooltip) in footer.screen.active_bindings.values()]
     compact, shell_keys, palette = next(
         (fitting for fitting in FITTINGS
-         if columns_needed(footer, compact=fitting[0], shell_keys=fitting[1], palette=fitting[2]) <= width),
+         if columns_needed(app, bindings, compact=fitting[0], shell_keys=fitting[1], palette=fitting[2]) <= width),
         FITTINGS[-1])
     shell_keys_shown(footer.app, shell_keys)
     if footer.compact != compact:
