@@ -93,6 +93,10 @@ def _upgraded(runtime: Any, url: str, candidates: Any) -> Any:
     from ..runtime import open_runtime
     from ..services import plugin_admin
 
+    with runtime.operation(write=False) as ctx:
+        current = not any(branch.pending for branch in plugin_admin.status(runtime, ctx))
+    if current:
+        return runtime
     with runtime.operation() as ctx:
         plugin_admin.upgrade_schema(ctx, runtime.migration_plugins())
     runtime.close()
