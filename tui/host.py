@@ -42,21 +42,25 @@ class HostingApp(Protocol):
     def call_from_thread(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any: ...
 
 
-def one_line(error: BaseException, plugin_id: str | None = None) -> str:
+def one_line(error: BaseException, plugin_id: str | None = None, *, failed: bool = False) -> str:
     """An error as the one line the user sees.
 
-    A :class:`MedofficeError` is the user's to act on and is shown as it is; anything else is a
-    bug, shown by type so the practice can report it. A plugin's error always names the plugin.
+    A :class:`MedofficeError` is the user's to act on (a slot taken, a bad date) and is shown as
+    it is, whoever raised it: the desk has no use for the name of the plugin behind the screen.
+    Anything else is a bug, shown by type so the practice can report it, and names the plugin
+    it came from, as does a :class:`PluginError` (a plugin that failed) and any error that made
+    a plugin's screen or panel fail (``failed``): the practice must know whom to call.
 
     Args:
         error: what was raised.
         plugin_id: the plugin the error came from, if known.
+        failed: the error took a plugin's screen, panel or action down (containment), so the
+            plugin is named even for a domain error.
     """
-    if isinstance(error, MedofficeError):
-        text = str(error)
-    else:
-        text = f"unexpected {type(error).__name__}: {error}".rstrip(": ")
-    if plugin_id and not (isinstance(error, PluginError) and error.plugin_id == plugin_id):
+    domain = isinstance(error, MedofficeError)
+    text = str(error) if domain else f"unexpected {type(error).__name__}: {error}".rstrip(": ")
+    names_itself = isinstance(error, PluginError) and error.plugin_id == plugin_id
+    if plugin_id and not names_itself and (failed or not domain):
         text = f"plugin {plugin_id!r}: {text}"
     text = " ".join(text.split())
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
@@ -104,7 +108,8 @@ class AppScreenHost:
             return fn(ctx, *args, **kwargs)
 
     def notify_error(self, error: BaseException) -> None:
-        """Show ``error`` as one line (naming the plugin); safe from any thread."""
+        """Show ``error`` as one line (:func:`one_line`: a domain error as it is, a bug naming
+        the plugin); safe from any thread."""
         if not isinstance(error, MedofficeError):
             log.error("unexpected error%s", f" in plugin {self.plugin_id!r}" if self.plugin_id else "",
                       exc_info=error)

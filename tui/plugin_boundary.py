@@ -73,7 +73,7 @@ class PluginBoundary(_Base):
         if id(owner.node) in self._contained:
             return  # a widget that fails to draw fails on every refresh: report it once
         self._contained.add(id(owner.node))
-        message = one_line(containment.root_error(error), owner.plugin_id)
+        message = one_line(containment.root_error(error), owner.plugin_id, failed=True)
         self.show_error(message)
         parent, index = containment.place_of(owner.node)
         if not isinstance(owner.node, Screen):

@@ -58,8 +58,9 @@ async def test_calling_without_a_signed_in_user_is_refused(runtime):
         app.host.call(patients.count, write=False)
 
 
-async def test_notify_error_names_the_plugin_from_any_thread(runtime, kit):
-    """A plugin's host prefixes its id; a worker thread may report errors too."""
+async def test_a_domain_error_from_a_plugin_reads_as_it_is_and_a_bug_names_the_plugin(runtime, kit):
+    """The desk acts on "no such alert" and has no use for "plugin 'alerts':"; a bug is the
+    practice's to report, so it names the plugin. Safe from a worker thread too."""
     app = MedofficeApp(runtime, user=kit.admin(runtime))
     async with app.run_test(size=(80, 24)) as pilot:
         host = app.host.for_plugin("alerts")
@@ -68,7 +69,7 @@ async def test_notify_error_names_the_plugin_from_any_thread(runtime, kit):
         await worker.wait()
         await pilot.pause()
         assert kit.messages(app) == [
-            "plugin 'alerts': no such alert",
+            "no such alert",
             "plugin 'alerts': unexpected RuntimeError: thread boom",
         ]
 
@@ -79,6 +80,13 @@ def test_one_line_does_not_name_a_plugin_twice():
     assert one_line(PluginError("alerts", "hook raised"), "alerts") == "plugin 'alerts': hook raised"
     assert one_line(ValueError("x" * 500)).endswith("…")
     assert AppScreenHost.__doc__
+
+
+def test_a_domain_error_that_took_a_plugin_screen_down_names_the_plugin():
+    """Containment: the screen is gone, so the practice must know whose it was."""
+    assert one_line(ValidationError("slot taken"), "scheduling") == "slot taken"
+    assert one_line(ValidationError("slot taken"), "scheduling", failed=True) == "plugin 'scheduling': slot taken"
+    assert one_line(KeyError("x"), "scheduling") == "plugin 'scheduling': unexpected KeyError: 'x'"
 
 
 def test_importing_the_package_does_not_import_textual():

@@ -81,7 +81,7 @@ def build_plugin_screen(plugin_id: str, contribution: ScreenContribution, host: 
         if not isinstance(screen, Screen):
             raise TypeError(f"{contribution.screen} is not a textual Screen")
     except Exception as exc:
-        return PluginErrorScreen(plugin_id, contribution.title, one_line(exc, plugin_id))
+        return PluginErrorScreen(plugin_id, contribution.title, one_line(exc, plugin_id, failed=True))
     tag(screen, plugin_id, contribution.title)
     return screen
 
@@ -100,7 +100,7 @@ def build_plugin_widget(plugin_id: str, path: str, title: str, *args: object) ->
         if not isinstance(widget, Widget):
             raise TypeError(f"{path} is not a textual Widget")
     except Exception as exc:
-        return PluginErrorPanel(plugin_id, title, one_line(exc, plugin_id))
+        return PluginErrorPanel(plugin_id, title, one_line(exc, plugin_id, failed=True))
     tag(widget, plugin_id, title)
     widget.border_title = title
     widget.add_class("plugin-panel")
