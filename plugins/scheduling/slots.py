@@ -3,13 +3,15 @@
 A fixed handful of queries, whatever the range: the type and who may take it, the
 providers, the templates, the rules of the range (exceptions, closures, the holiday setting,
 time off; see :mod:`.availability`), the range's appointments that hold a provider or a room,
-the type's equipment and, when it needs any, the range's reservations. The free slots are
+the type's equipment and, when it needs any, the range's reservations (and, for a patient,
+their row: their own appointments come with the range's, in the same query). The free slots are
 then computed in Python, day by day and block by block, without a query per candidate slot.
 
 A slot is free when it lies in one of the provider's open spans (the template minus
 exceptions, closures, holidays and time off), the provider has no appointment then, a room
 of the template's location is free when the type needs one, and every piece of equipment
-the type needs is free.
+the type needs is free. Given a patient, a slot is also free only when the patient has no
+appointment then, with anyone: the desk is not offered a time the patient cannot come.
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ from collections import defaultdict
 from typing import Any
 
 import attrs
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from medoffice.core import Context, ValidationError
-from medoffice.core.services import staff
+from medoffice.core.services import patients, staff
 
 from . import availability, catalogue, resources
 from .models import ACTIVE_STATUSES, Appointment, AppointmentType, AvailabilityTemplate, Reservation, Resource
@@ -47,7 +49,8 @@ class Slot:
 
 
 def find_slots(ctx: Context, appointment_type: str, first: str | dt.date, last: str | dt.date | None = None, *,
-               provider_id: int | None = None, limit: int = 20, step_minutes: int | None = None) -> list[Slot]:
+               provider_id: int | None = None, limit: int = 20, step_minutes: int | None = None,
+               patient: str | None = None) -> list[Slot]:
     """The earliest free slots for ``appointment_type`` from local day ``first`` to ``last``.
 
     Args:
@@ -58,14 +61,17 @@ def find_slots(ctx: Context, appointment_type: str, first: str | dt.date, last: 
         provider_id: only this provider; otherwise every provider with availability.
         limit: at most this many slots, earliest first (then by provider).
         step_minutes: slots start this far apart within a block (default: the type's duration).
+        patient: the MRN of the patient to book: times when they already have an appointment
+            (with any provider) are left out.
 
     Raises:
         ValidationError: bad days, ``last`` before ``first``, a range over a year, a bad limit,
             a provider who does not take the type.
-        NotFound: unknown type or provider.
+        NotFound: unknown type, provider or patient.
 
     .. versionchanged:: 0.2 honours exceptions, closures, public holidays, approved time off,
        who may take the type, and the room and equipment it needs.
+    .. versionchanged:: 0.3 ``patient``: leaves out the times the patient is booked elsewhere.
     """
     ctx.require(READ)
     start_day = parse_date(first, field="from")
@@ -77,6 +83,7 @@ def find_slots(ctx: Context, appointment_type: str, first: str | dt.date, last: 
     if limit < 1:
         raise ValidationError(f"limit must be at least 1, got {limit}", field="limit")
     kind = catalogue.type_by_name(ctx, appointment_type)
+    patient_id = patients.get(ctx, patient).id if patient is not None else None
     if provider_id is not None:
         catalogue.provider(ctx, provider_id)
     length = dt.timedelta(minutes=kind.duration_minutes)
@@ -101,7 +108,8 @@ def find_slots(ctx: Context, appointment_type: str, first: str | dt.date, last: 
                  if t.provider_id in providers and (not kept_at or t.location_id in kept_at)]
     wanted = [provider_id] if provider_id is not None else sorted(allowed) if allowed else None
     search = _Search(ctx=ctx, kind=kind, providers=providers, places=places, templates=templates, wanted=wanted,
-                     equipment=equipment, provider_id=provider_id, length=length, step=step)
+                     equipment=equipment, provider_id=provider_id, length=length, step=step,
+                     patient_id=patient_id)
     found: list[Slot] = []
     for window_first, window_last in _windows(start_day, end_day, limit):
         found.extend(search.scan(window_first, window_last, limit - len(found)))
@@ -142,6 +150,7 @@ class _Search:
         provider_id: the one provider asked for, if any.
         length: the type's duration, a slot's length.
         step: how far apart slots start within a block.
+        patient_id: the patient to book, whose own appointments hold them; None: not asked.
     """
 
     ctx: Context
@@ -154,6 +163,7 @@ class _Search:
     provider_id: int | None
     length: dt.timedelta
     step: dt.timedelta
+    patient_id: int | None = None
 
     def scan(self, start_day: dt.date, end_day: dt.date, limit: int) -> list[Slot]:
         """The earliest free slots (up to ``limit``) on local days ``start_day``…``end_day``."""
@@ -167,15 +177,20 @@ class _Search:
         # ``starts_at`` keeps this an index range over the searched days, not over the history.
         in_range = (Appointment.status.in_(ACTIVE_STATUSES), Appointment.starts_at < range_end,
                     Appointment.ends_at > range_start, Appointment.starts_at > range_start - MAX_VISIT)
-        query = select(Appointment.provider_id, Appointment.room_id, Appointment.starts_at, Appointment.ends_at).where(
-            *in_range)
+        patient_id = self.patient_id
+        query = select(Appointment.provider_id, Appointment.room_id, Appointment.patient_id, Appointment.starts_at,
+                       Appointment.ends_at).where(*in_range)
         if provider_id is not None and not kind.needs_room:
-            query = query.where(Appointment.provider_id == provider_id)
+            mine = Appointment.provider_id == provider_id
+            query = query.where(mine if patient_id is None else or_(mine, Appointment.patient_id == patient_id))
         busy = _Busy()
-        for who, room_id, begins, ends in ctx.session.execute(query.order_by(Appointment.starts_at)):
+        for who, room_id, whose, begins, ends in ctx.session.execute(query.order_by(Appointment.starts_at)):
             busy.add(("provider", who), begins, ends)
             if room_id is not None:
                 busy.add(("room", room_id), begins, ends)
+            if whose == patient_id:
+                busy.add(("patient", whose), begins, ends)
+        held = [("patient", patient_id)] if patient_id is not None else []
         if equipment:
             query = select(Reservation.resource_id, Reservation.starts_at, Reservation.ends_at).join(
                 Appointment, Appointment.id == Reservation.appointment_id).where(
@@ -213,7 +228,8 @@ class _Search:
                             and any(s.start <= begins and ends <= s.end for s in spans) \
                             and not busy.overlaps(("provider", template.provider_id), begins, ends) \
                             and (not kind.needs_room or any(not busy.overlaps(r, begins, ends) for r in rooms)) \
-                            and not any(busy.overlaps(piece, begins, ends) for piece in pieces):
+                            and not any(busy.overlaps(piece, begins, ends) for piece in pieces) \
+                            and not any(busy.overlaps(who, begins, ends) for who in held):
                         today.append(Slot(template.provider_id, providers[template.provider_id],
                                           places[template.location_id].name if template.location_id in places else "?",
                                           kind.name, begins.astimezone(zone), ends.astimezone(zone)))

@@ -84,30 +84,16 @@ def move(appointment_id, start, provider_id, room, overbook_reason, as_json) -> 
     emit(view, as_json=as_json, human=_show("moved"))
 
 
-def _flow_command(name: str, verb: str, action: str, doc: str, *, with_reason: bool = False,
-                  with_room: bool = False):
-    @click.argument("appointment_id", type=int)
-    @json_option
-    def command(appointment_id: int, as_json: bool, **options) -> None:
-        with operation() as ctx:
-            record = getattr(booking, action)(ctx, appointment_id, *options.values())
-            view = _one(ctx, record)
-        emit(view, as_json=as_json, human=_show(verb))
-
-    command.__doc__ = doc
-    if with_reason:
-        command = click.option("--reason", required=True, help="Why (kept with the appointment and audited).")(command)
-    if with_room:
-        command = click.option("--room", help="The room at the appointment's location.")(command)
-    return appointments.command(name)(command)
-
-
-_flow_command("cancel", "cancelled", "cancel", "Cancel the appointment APPOINTMENT_ID, with a reason.",
-              with_reason=True)
-_flow_command("no-show", "no-show for", "no_show", "Mark the appointment APPOINTMENT_ID as a no-show.")
-_flow_command("check-in", "checked in", "check_in", "The patient of APPOINTMENT_ID has arrived.")
-_flow_command("room", "roomed", "room", "The patient of APPOINTMENT_ID went into a room.", with_room=True)
-_flow_command("complete", "completed", "complete", "The visit APPOINTMENT_ID is over.")
+@appointments.command("cancel")
+@click.argument("appointment_id", type=int)
+@click.option("--reason", required=True, help="Why (kept with the appointment and audited).")
+@json_option
+def cancel(appointment_id: int, reason: str, as_json: bool) -> None:
+    """Cancel the appointment APPOINTMENT_ID, with a reason."""
+    with operation() as ctx:
+        record = booking.cancel(ctx, appointment_id, reason)
+        view = _one(ctx, record)
+    emit(view, as_json=as_json, human=_show("cancelled"))
 
 
 @appointments.command("list")
@@ -136,17 +122,23 @@ def day(day: str | None, provider_id: int | None, location: str | None, as_json:
 @appointments.command("slots")
 @click.option("--type", "type_name", required=True, help="The appointment type's name.")
 @click.option("--provider", "provider_id", type=int, help="Only this provider (staff id).")
-@click.option("--from", "first", help="First day, YYYY-MM-DD (default today).")
+@click.option("--from", "first", help="First day: YYYY-MM-DD, or as the desk says it (2w, 'in 2 weeks', +14, "
+              "12/17, tue); default today.")
 @click.option("--to", "last", help="Last day, YYYY-MM-DD (default 30 days after the first).")
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True)
 @click.option("--step", "step_minutes", type=click.IntRange(min=1), help="Minutes between slot starts "
               "(default: the type's duration).")
+@click.option("--patient", "mrn", metavar="MRN", help="For this patient: leave out the times they are already "
+              "booked (with any provider).")
 @json_option
-def slots_(type_name, provider_id, first, last, limit, step_minutes, as_json) -> None:
+def slots_(type_name, provider_id, first, last, limit, step_minutes, mrn, as_json) -> None:
     """The earliest free slots for an appointment type."""
+    from ..day_jump import first_day
+
     with operation(write=False) as ctx:
-        found = slots.find_slots(ctx, type_name, first or ctx.local(ctx.now()).date(), last,
-                                 provider_id=provider_id, limit=limit, step_minutes=step_minutes)
+        today = ctx.local(ctx.now()).date()
+        found = slots.find_slots(ctx, type_name, first_day(first, today) if first else today, last,
+                                 provider_id=provider_id, limit=limit, step_minutes=step_minutes, patient=mrn)
     emit(found, as_json=as_json, human=lambda rows: table(
         [(f"{s.start:%a %Y-%m-%d %H:%M}", f"{s.end:%H:%M}", s.provider, s.provider_id, s.location) for s in rows],
         ("start", "end", "provider", "provider id", "location")))

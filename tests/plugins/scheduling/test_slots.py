@@ -84,3 +84,75 @@ def test_the_search_is_set_based(medoffice_practice, world):
 def test_bad_searches_are_refused(medoffice_practice, world, args, options, error, message):
     with pytest.raises(error, match=message):
         find(medoffice_practice, *args, **options)
+
+
+class TestAPatientAlreadyBookedElsewhere:
+    """Ann already sees Dr Baker on Monday 08:00-08:30: Dr Adams's and Dr Baker's times that
+    overlap it are not offered to her, and still are to Bo."""
+
+    def test_her_own_appointment_holds_her_with_every_provider(self, medoffice_practice, world):
+        with medoffice_practice.operation("frontdesk") as ctx:
+            booking.book(ctx, world.ann, world.baker, "Long", "2026-01-05 08:00")  # 08:00-10:00 at North
+        for_ann = find(medoffice_practice, "Check-up", "2026-01-05", "2026-01-05", limit=3, patient=world.ann)
+        assert show(for_ann) == [("Mon 01-05 10:00", "Dr Adams"), ("Mon 01-05 10:30", "Dr Adams"),
+                                 ("Mon 01-05 11:00", "Dr Adams")]
+        for_bo = find(medoffice_practice, "Check-up", "2026-01-05", "2026-01-05", limit=1, patient=world.bo)
+        assert show(for_bo) == [("Mon 01-05 09:00", "Dr Adams")]
+
+    def test_with_one_provider_too(self, medoffice_practice, world):
+        """Asked for Dr Adams only, the search still sees her Dr Baker visit (the same query)."""
+        with medoffice_practice.operation("frontdesk") as ctx:
+            booking.book(ctx, world.ann, world.baker, "Check-up", "2026-01-05 09:00")
+        found = find(medoffice_practice, "Check-up", "2026-01-05", "2026-01-05", provider_id=world.adams, limit=2,
+                     patient=world.ann)
+        assert show(found) == [("Mon 01-05 09:30", "Dr Adams"), ("Mon 01-05 10:00", "Dr Adams")]
+
+    def test_the_patient_costs_one_query_not_one_per_slot(self, medoffice_practice, world):
+        """The patient's row is the only statement added: their appointments come with the range's."""
+        with medoffice_practice.operation("frontdesk") as ctx:
+            for day in range(6, 10):
+                booking.book(ctx, world.ann, world.adams, "Check-up", f"2026-01-{day:02d} 09:00")
+
+        def statements_for(**options) -> int:
+            counted = []
+
+            def count(*_args):
+                counted.append(1)
+
+            engine = medoffice_practice.runtime.engine
+            with medoffice_practice.operation("frontdesk", write=False) as ctx:
+                ctx.practice  # noqa: B018
+                event.listen(engine, "before_cursor_execute", count)
+                try:
+                    slots.find_slots(ctx, "Check-up", "2026-01-05", "2026-02-05", limit=1000, **options)
+                finally:
+                    event.remove(engine, "before_cursor_execute", count)
+            return len(counted)
+
+        assert statements_for(patient=world.ann) == statements_for() + 1
+
+    def test_an_unknown_patient_is_refused(self, medoffice_practice, world):
+        with pytest.raises(NotFound):
+            find(medoffice_practice, "Check-up", "2026-01-05", patient="NOPE-1")
+
+
+def test_the_shell_asks_for_a_patient_and_a_day_as_the_desk_says_it(medoffice_cli, cli_world, cli_clock):
+    """``appointments slots --patient MRN --from 2w``: on Monday 2030-03-04, two weeks on is
+    Monday 03-18, where Ann already sees Dr Adams at 09:00: Dr Baker's 09:00 is not offered to her."""
+    w = cli_world
+    cli_clock("2030-03-04 07:00")
+    booked = medoffice_cli("appointments", "book", w.ann, "--provider", str(w.adams), "--type", "Check-up",
+                           "--at", "2030-03-18 09:00", user="frontdesk")
+    assert booked.exit_code == 0, booked.stderr
+
+    def baker_for(*extra):
+        result = medoffice_cli("appointments", "slots", "--type", "Check-up", "--provider", str(w.baker),
+                               "--from", "2w", "--limit", "3", "--json", *extra, user="frontdesk")
+        assert result.exit_code == 0, result.stderr
+        return [s["start"][5:16] for s in result.json()]
+
+    assert baker_for("--patient", w.ann) == ["03-18T08:00", "03-18T08:30", "03-18T09:30"]
+    assert baker_for("--patient", w.bo) == ["03-18T08:00", "03-18T08:30", "03-18T09:00"]
+    bad = medoffice_cli("appointments", "slots", "--type", "Check-up", "--from", "in 999 weeks", user="frontdesk")
+    assert (bad.exit_code, bad.stdout) == (1, "")
+    assert bad.stderr == "error: 'in 999 weeks' is more than a year ahead: slots are searched at most a year ahead\n"
