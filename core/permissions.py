@@ -29,6 +29,8 @@ EVERYONE = tuple(ROLES)
 CORE_PERMISSIONS = [
     PermissionSpec("patients.read", "Find patients and open their records", EVERYONE),
     PermissionSpec("patients.write", "Register patients and edit their demographics", ("front_desk", "manager", "admin")),
+    PermissionSpec("patients.merge", "Merge two records of one patient (appointments, ledgers, policies move)",
+                   ("front_desk", "manager", "admin")),
     PermissionSpec("patients.import", "Import patients from CSV", ("manager", "admin")),
     PermissionSpec("patients.export", "Export patients as CSV or FHIR", ("manager", "admin")),
     PermissionSpec("staff.read", "List staff identities", EVERYONE),

@@ -1,4 +1,4 @@
-"""``medoffice patients …``: register, find, open, edit, import and export patients."""
+"""``medoffice patients …``: register, find, open, edit, merge, deactivate, import and export patients."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def _show(patient: Any) -> None:
 
 @click.group()
 def patients() -> None:
-    """Patients: register, find, open, edit, import, export."""
+    """Patients: register, find, open, edit, merge, deactivate, import, export."""
 
 
 @patients.command("add")
@@ -110,24 +110,99 @@ def edit(mrn: str, changes: tuple[str, ...], as_json: bool) -> None:
 
 @patients.command("deactivate")
 @click.argument("mrn")
-def deactivate(mrn: str) -> None:
-    """Mark a patient inactive (kept, hidden from search)."""
-    from ..services import patients as service
+@click.option("--reason", required=True, help="Why, in a few words ('moved to Ohio'); shown on the card.")
+@json_option
+def deactivate(mrn: str, reason: str, as_json: bool) -> None:
+    """Mark a patient inactive, with a reason (kept, hidden from search, not bookable)."""
+    from ..services import patient_merge as service
 
     with operation() as ctx:
-        patient = service.set_active(ctx, mrn, False)
-    click.echo(f"deactivated {patient.mrn}")
+        patient = service.deactivate(ctx, mrn, reason)
+    emit(patient, as_json=as_json, human=lambda p: click.echo(f"deactivated {p.mrn} ({p.inactive_reason})"))
+
+
+def _reactivate(mrn: str, as_json: bool) -> None:
+    from ..services import patient_merge as service
+
+    with operation() as ctx:
+        patient = service.reactivate(ctx, mrn)
+    emit(patient, as_json=as_json, human=lambda p: click.echo(f"reactivated {p.mrn}"))
+
+
+@patients.command("reactivate")
+@click.argument("mrn")
+@json_option
+def reactivate(mrn: str, as_json: bool) -> None:
+    """Mark an inactive patient active again (not one merged into another)."""
+    _reactivate(mrn, as_json)
 
 
 @patients.command("activate")
 @click.argument("mrn")
-def activate(mrn: str) -> None:
-    """Mark an inactive patient active again."""
-    from ..services import patients as service
+@json_option
+def activate(mrn: str, as_json: bool) -> None:
+    """The same as 'reactivate' (its older name)."""
+    _reactivate(mrn, as_json)
 
+
+def _plan_lines(plan: Any) -> list[str]:
+    lines = [f"{label:<7} {p.mrn}  {p.display_name}  born {p.date_of_birth.isoformat()}"
+             for label, p in (("keep", plan.keep), ("absorb", plan.absorb))]
+    for part in plan.parts:
+        if part.moves:
+            lines.append(f"{part.title}: {', '.join(part.moves)}")
+    if not any(part.moves for part in plan.parts):
+        lines.append("nothing else moves: the absorbed record has no appointments, ledger or policies")
+    if plan.fillable:
+        lines.append(f"blank on the kept record, filled only with --fill-blanks: {', '.join(plan.fillable)}")
+    return lines
+
+
+def _plan_data(plan: Any) -> dict[str, Any]:
+    return {"keep": plan.keep, "absorb": plan.absorb, "allowed": plan.allowed, "refusals": list(plan.refusals),
+            "parts": [{"plugin": p.plugin_id, "title": p.title, "moves": list(p.moves), "refusal": p.refusal}
+                      for p in plan.parts],
+            "fillable": list(plan.fillable)}
+
+
+@patients.command("merge")
+@click.argument("keep")
+@click.argument("absorb")
+@click.option("--dry-run", is_flag=True, help="Only show what would move, and any reason it cannot.")
+@click.option("--yes", is_flag=True, help="Merge without asking (needed when not run in a terminal).")
+@click.option("--fill-blanks", is_flag=True, help="Copy the absorbed record's details the kept one lacks.")
+@json_option
+def merge(keep: str, absorb: str, dry_run: bool, yes: bool, fill_blanks: bool, as_json: bool) -> None:
+    """Merge the patient ABSORB into KEEP: everything of ABSORB moves to KEEP, and ABSORB
+    becomes inactive, "merged into" KEEP. Cannot be undone: look with --dry-run first."""
+    import sys
+
+    from ..errors import Conflict
+    from ..services import patient_merge as service
+    from ._app import DomainError
+
+    with operation(write=False) as ctx:
+        plan = service.preview(ctx, keep, absorb)
+    if dry_run or not as_json:
+        emit(_plan_data(plan), as_json=as_json, human=lambda _d: click.echo("\n".join(_plan_lines(plan))))
+    if not plan.allowed:
+        raise Conflict(f"cannot merge {plan.absorb.mrn} into {plan.keep.mrn}: " + "; ".join(plan.refusals))
+    if dry_run:
+        return
+    if not yes:
+        if not sys.stdin.isatty():
+            raise DomainError(f"nothing merged: add --yes to merge {plan.absorb.mrn} into {plan.keep.mrn} "
+                              "(a merge cannot be undone)")
+        if not click.confirm(f"Merge {plan.absorb.mrn} into {plan.keep.mrn}? This cannot be undone", default=False):
+            raise DomainError("nothing merged")
     with operation() as ctx:
-        patient = service.set_active(ctx, mrn, True)
-    click.echo(f"activated {patient.mrn}")
+        result = service.merge(ctx, plan.keep.mrn, plan.absorb.mrn, fill_blanks=fill_blanks)
+    data = {"merge_id": result.merge_id, "keep": result.keep, "absorb": result.absorb,
+            "parts": [{"plugin": p.plugin_id, "title": p.title, "moves": list(p.moves)} for p in result.parts],
+            "rows_moved": result.rows_moved, "filled": list(result.filled)}
+    emit(data, as_json=as_json, human=lambda _d: click.echo(
+        f"merged {result.absorb.mrn} into {result.keep.mrn}: {result.rows_moved} rows moved"
+        + (f", filled {', '.join(result.filled)}" if result.filled else "")))
 
 
 @patients.command("import")

@@ -28,7 +28,10 @@ if TYPE_CHECKING:
         DashboardCard,
         EncounterRecord,
         ExpenseRecord,
+        MergePreview,
+        MovedRow,
         PanelContribution,
+        PatientMerge,
         PatientRecord,
         PermissionSpec,
         ReceivedOrder,
@@ -162,6 +165,16 @@ class Hooks:
 
     def staff_changed(self, ctx: Context, before: StaffRecord | None, after: StaffRecord) -> None:
         self._call("medoffice_staff_changed", ctx=ctx, before=before, after=after)
+
+    # -- merging two records of a patient ----------------------------------------------------
+
+    def patient_merge_preview(self, ctx: Context, merge: PatientMerge) -> list[tuple[str, MergePreview]]:
+        """Each plugin's preview of ``merge``, with its id; plugins with nothing to say are left out."""
+        return self.collect("medoffice_patient_merge_preview", ctx=ctx, merge=merge)
+
+    def patient_merge(self, ctx: Context, merge: PatientMerge) -> list[tuple[str, list[MovedRow]]]:
+        """Have each plugin move its rows; each plugin's id with the rows it says it moved."""
+        return self.collect("medoffice_patient_merge", ctx=ctx, merge=merge)
 
     # -- domains -----------------------------------------------------------------------------
 

@@ -27,8 +27,11 @@ _HOME = {
     "ExpenseDraft": "domains",
     "ExpenseRecord": "domains",
     "LocationRecord": "shared",
+    "MergePreview": "merge",
+    "MovedRow": "merge",
     "PanelContribution": "plugin",
     "PatientMatch": "shared",
+    "PatientMerge": "merge",
     "PatientRecord": "shared",
     "PermissionSpec": "plugin",
     "PluginInfo": "plugin",
@@ -50,6 +53,7 @@ _HOME = {
 
 if TYPE_CHECKING:
     from .billing import ChargeDraft, ChargeLineRecord, EncounterRecord
+    from .merge import MergePreview, MovedRow, PatientMerge
     from .domains import (
         APPOINTMENT_CHANGES,
         APPOINTMENT_STATUSES,
@@ -120,8 +124,11 @@ __all__ = [
     "ExpenseDraft",
     "ExpenseRecord",
     "LocationRecord",
+    "MergePreview",
+    "MovedRow",
     "PanelContribution",
     "PatientMatch",
+    "PatientMerge",
     "PatientRecord",
     "PermissionSpec",
     "PluginInfo",

@@ -72,6 +72,11 @@ class PatientRecord:
 
     .. versionchanged:: 1 ``reminders`` (core migration c0002; default True: code that
        builds records without it keeps working).
+
+    ``inactive_reason`` says why an inactive patient was deactivated ("moved away", "merged
+    into 000123"); None for an active one.
+
+    .. versionchanged:: 1 ``inactive_reason`` (core migration c0004, default None).
     """
 
     id: int
@@ -88,6 +93,7 @@ class PatientRecord:
     emergency_contact: EmergencyContact = attrs.field(factory=EmergencyContact)
     active: bool = True
     reminders: bool = True
+    inactive_reason: str | None = None
 
     @property
     def display_name(self) -> str:

@@ -133,6 +133,7 @@ def to_record(row: Patient) -> PatientRecord:
         emergency_contact=EmergencyContact(row.emergency_name, row.emergency_phone, row.emergency_relationship),
         active=row.active,
         reminders=row.reminders,
+        inactive_reason=row.inactive_reason,
     )
 
 
@@ -236,7 +237,12 @@ def get_by_id(ctx: Context, patient_id: int) -> PatientRecord:
 def open_record(ctx: Context, mrn: str) -> PatientRecord:
     """Open a patient's record: audited, and announced to plugins."""
     ctx.require("patients.read")
-    patient = to_record(_row_by_mrn(ctx.session, mrn))
+    row = _row_by_mrn(ctx.session, mrn)
+    if not row.active:  # a merged record says where it went (patient_merge.PatientMerged)
+        from .patient_merge import refuse_merged
+
+        refuse_merged(ctx.session, row)
+    patient = to_record(row)
     ctx.audit("patient.opened", "patient", patient.mrn, patient_id=patient.id)
     ctx.hooks.patient_opened(ctx, patient)
     return patient
@@ -274,7 +280,12 @@ def set_active(ctx: Context, mrn: str, active: bool) -> PatientRecord:
     before = to_record(row)
     if row.active == active:
         return before
+    if active:  # a merged record cannot come back (patient_merge.reactivate says why)
+        from .patient_merge import refuse_merged
+
+        refuse_merged(ctx.session, row)
     row.active = active
+    row.inactive_reason = None
     row.updated_at = ctx.now()
     ctx.session.flush()
     after = to_record(row)

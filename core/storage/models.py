@@ -91,11 +91,40 @@ class Patient(AddressColumns, CoreBase):
     emergency_relationship: Mapped[str | None] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    inactive_reason: Mapped[str | None] = mapped_column(String(200))
     search_last: Mapped[str] = mapped_column(String(80))
     search_first: Mapped[str] = mapped_column(String(80))
     phone_digits: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class PatientMergeRow(CoreBase):
+    """One merge of two records of a person (c0004): ``absorbed_id`` was merged into
+    ``kept_id``. The absorbed patient stays, inactive; a patient is absorbed at most once.
+    ``moved`` is what each plugin said it moved (JSON, for people); the rows themselves are
+    in :class:`MergedRow`."""
+
+    __tablename__ = "core_patient_merge"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kept_id: Mapped[int] = mapped_column(ForeignKey("core_patient.id"), index=True)
+    absorbed_id: Mapped[int] = mapped_column(ForeignKey("core_patient.id"), unique=True)
+    merged_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    merged_by: Mapped[str] = mapped_column(String(60))
+    moved: Mapped[str] = mapped_column(Text)
+
+
+class MergedRow(CoreBase):
+    """A row a plugin moved in a merge: the plugin, its table and the row's key (c0004)."""
+
+    __tablename__ = "core_patient_merge_row"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    merge_id: Mapped[int] = mapped_column(ForeignKey("core_patient_merge.id"), index=True)
+    plugin_id: Mapped[str] = mapped_column(String(60))
+    table_name: Mapped[str] = mapped_column(String(60))
+    row_id: Mapped[int] = mapped_column(BigInteger)
 
 
 class Staff(CoreBase):

@@ -126,3 +126,6 @@ def medoffice_palette_actions():
         ActionContribution(id="billing.claims-queue", title="Claims queue", action=f"{actions}:claims_queue",
                            help="F8: build, scrub and export claims", permission="billing.claims"),
     ]
+
+
+from .merge import medoffice_patient_merge, medoffice_patient_merge_preview  # noqa: E402, F401 (merging patients)

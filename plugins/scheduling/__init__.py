@@ -145,3 +145,6 @@ def medoffice_appointment_changed(ctx, change):
         from .waitlist import offer_freed
 
         offer_freed(ctx, change)
+
+
+from .merge import medoffice_patient_merge, medoffice_patient_merge_preview  # noqa: E402, F401 (merging patients)

@@ -29,7 +29,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from medoffice.core import Conflict, Context, NotFound, ValidationError
 from medoffice.core.records import AppointmentChange, AppointmentProposal, AppointmentRecord, VisitRecord
-from medoffice.core.services import patients
+from medoffice.core.services import patient_merge, patients
 from medoffice.core.storage.models import Location, Patient, Room, Staff
 from medoffice.core.validation import optional_text
 
@@ -306,6 +306,7 @@ def check(ctx: Context, patient_id: int, provider: Any, kind: AppointmentType, s
     Raises:
         ValidationError, NotFound, Conflict: as :func:`book`.
     """
+    patient_merge.require_active(ctx, patient_id)  # not a deactivated or merged record
     ends_at = starts_at + dt.timedelta(minutes=kind.duration_minutes)
     location_id = _location_for(ctx, provider, starts_at, ends_at)
     resources.check_provider(ctx, kind, provider)

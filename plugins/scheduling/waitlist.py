@@ -26,7 +26,7 @@ from sqlalchemy import or_, select
 from medoffice.core import Conflict, Context, NotFound, ValidationError
 from medoffice.core.audit import to_entry
 from medoffice.core.records import AppointmentChange, AppointmentRecord, WaitlistOffer
-from medoffice.core.services import patients, staff
+from medoffice.core.services import patient_merge, patients, staff
 from medoffice.core.storage.models import AuditRow
 from medoffice.core.validation import optional_text, parse_date, require_text
 
@@ -232,6 +232,7 @@ def add(ctx: Context, mrn: str, appointment_type: str, *, provider_id: int | Non
     if errors:
         raise ValidationError.of_fields(errors)
     patient = patients.get(ctx, mrn)
+    patient_merge.require_active(ctx, patient.id, doing="put them on the waitlist")
     kind = catalogue.type_by_name(ctx, appointment_type)
     who = catalogue.provider(ctx, provider_id) if provider_id is not None else None
     place = catalogue.location_by_name(ctx, location) if location not in (None, "") else None
