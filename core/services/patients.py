@@ -1,9 +1,9 @@
 """Patients: register, find, open, edit, deactivate.
 
-Search takes what a receptionist types (a name fragment, ``last, first``, a date of birth, a
-phone number or an MRN) and ranks the hits. The ``search_*`` columns hold names lower-cased
-and stripped of punctuation (O'Brien is ``obrien``), so "obr" finds her and an index serves
-the prefix match.
+Search takes what a receptionist types (part of a name, ``last, first``, a birth date as a
+caller says it, a phone's last digits or an MRN) and ranks the hits; what it understands and
+how it stays fast is :mod:`.patient_search`, which every write here keeps the search columns
+right through.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import attrs
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..context import Context
@@ -24,14 +24,14 @@ from ..storage.models import Patient, Practice
 from ..validation import (
     optional_text,
     parse_birth_date,
-    parse_date,
     parse_email,
     parse_phone,
     parse_sex,
-    phone_digits,
     require_text,
 )
+from . import patient_search
 from .forms import FieldCollector
+from .patient_search import search_key
 
 FIELDS = (
     "mrn", "first_name", "middle_name", "last_name", "date_of_birth", "sex", "phone", "email",
@@ -44,11 +44,6 @@ _YES = frozenset({"yes", "y", "true", "t", "1"})
 _NO = frozenset({"no", "n", "false", "f", "0"})
 
 _MRN = re.compile(r"^[A-Za-z0-9-]{1,20}$")
-
-
-def search_key(text: str) -> str:
-    """Lower-case letters and digits only: how names are stored for search and compared."""
-    return re.sub(r"[^0-9a-z]", "", (text or "").lower())
 
 
 def _parse_mrn(value: str, *, field: str = "mrn") -> str:
@@ -153,9 +148,7 @@ def record_fields(patient: PatientRecord) -> dict[str, Any]:
 def _apply(row: Patient, values: Mapping[str, Any]) -> None:
     for name, value in values.items():
         setattr(row, name, value)
-    row.search_last = search_key(row.last_name)
-    row.search_first = search_key(row.first_name)
-    row.phone_digits = phone_digits(row.phone) if row.phone else None
+    patient_search.index_patient(row)
 
 
 def _next_mrn(session: Session) -> str:
@@ -294,81 +287,18 @@ def set_active(ctx: Context, mrn: str, active: bool) -> PatientRecord:
     return after
 
 
-def _prefix(column: Any, text: str, dialect: str) -> Any:
-    if dialect == "sqlite":  # a range the index serves: SQLite cannot use an index for LIKE here
-        return and_(column >= text, column < text + "\x7f")
-    return column.startswith(text, autoescape=True)
-
-
 def find(ctx: Context, query: str, *, limit: int = 20, include_inactive: bool = False) -> list[PatientMatch]:
-    """Patients matching ``query``, best first.
+    """Patients matching ``query``, best first, each with why it matched ("phone ending",
+    "part of last name"…): an MRN, a birth date (``3/15/86``), a phone's last 4 or more
+    digits or the whole number, ``last, first``, ``first last`` or part of a name (see
+    :mod:`.patient_search`). Inactive (deactivated or merged) patients only when asked.
 
-    Understands an MRN (exact), a date of birth, a phone number (7+ digits), ``last, first``,
-    ``first last`` and a single name fragment (matching the start of a last or first name).
-
-    Each kind of match is one index range query for at most ``limit`` rows, and only the
-    ``limit`` best of all of them become records. The rows are fetched in the order they are
-    shown (last name, first name, MRN), except those matched by first name alone: those come
-    in first-name order, which the first-name index serves without sorting every "M…" of a
-    large practice; they rank last, and the user types more to narrow.
+    Raises:
+        ValidationError: an empty query, or one longer than ``patient_search.MAX_QUERY``.
     """
     ctx.require("patients.read")
-    text = (query or "").strip()
-    if not text:
-        raise ValidationError("type part of a name, a date of birth, a phone number or an MRN", field="query")
-    session = ctx.session
-    dialect = session.get_bind().dialect.name
-    scored: dict[int, tuple[int, str, Patient]] = {}
-
-    by_name = (Patient.search_last, Patient.search_first, Patient.mrn)
-
-    def offer(query: Any, score: int, reason: str, order: tuple[Any, ...] = by_name) -> None:
-        for row in _rows(session, query.order_by(*order).limit(limit)):
-            if row.id not in scored or scored[row.id][0] < score:
-                scored[row.id] = (score, reason, row)
-
-    base = select(Patient)
-    if not include_inactive:
-        base = base.where(Patient.active.is_(True))
-
-    offer(base.where(Patient.mrn == text.upper()), 100, "MRN")
-    date = _as_date(text)
-    if date is not None:
-        offer(base.where(Patient.date_of_birth == date), 90, "date of birth")
-    digits = phone_digits(text)
-    if len(digits) >= 7 and not re.search(r"[A-Za-z]", text) and date is None:
-        offer(base.where(Patient.phone_digits == digits), 90, "phone")
-        offer(base.where(_prefix(Patient.phone_digits, digits, dialect)), 70, "phone")
-    if re.search(r"[A-Za-z]", text):
-        if "," in text:
-            last, _, first = (search_key(p) for p in text.partition(","))
-            parts = [(last, first)]
-        else:
-            words = [search_key(w) for w in text.split() if search_key(w)]
-            parts = [(words[-1], words[0]), (words[0], words[-1])] if len(words) > 1 else []
-            if len(words) == 1:
-                word = words[0]
-                offer(base.where(Patient.search_last == word), 85, "last name")
-                offer(base.where(_prefix(Patient.search_last, word, dialect)), 75, "last name")
-                offer(base.where(_prefix(Patient.search_first, word, dialect)), 60, "first name",
-                      order=(Patient.search_first,))
-        for last, first in parts:
-            if last:
-                clause = _prefix(Patient.search_last, last, dialect)
-                if first:
-                    clause = and_(clause, _prefix(Patient.search_first, first, dialect))
-                offer(base.where(clause), 80, "name")
-    ranked = sorted(scored.values(), key=lambda hit: (-hit[0], hit[2].search_last, hit[2].search_first, hit[2].mrn))
-    return [PatientMatch(to_record(row), score, reason) for score, reason, row in ranked[:limit]]
-
-
-def _as_date(text: str) -> dt.date | None:
-    if not re.match(r"^\d{1,4}[-/]\d{1,2}[-/]\d{1,4}$", text):
-        return None
-    try:
-        return parse_date(text)
-    except ValidationError:
-        return None
+    hits = patient_search.search(ctx, query, limit=limit, include_inactive=include_inactive)
+    return [PatientMatch(to_record(hit.row), hit.score, hit.reason) for hit in hits]
 
 
 def count(ctx: Context) -> int:

@@ -59,17 +59,20 @@ class Room(CoreBase):
 
 
 class Patient(AddressColumns, CoreBase):
-    """A patient. ``search_*`` columns hold lower-cased names and bare phone digits so that
-    search as you type stays an index range scan on 50,000 patients. ``reminders`` is the
-    patient's consent to appointment reminders (c0002): true until they refuse."""
+    """A patient. ``search_*`` columns hold names as search keys (lower-cased, without
+    accents or punctuation) and bare phone digits, and ``search_terms`` the starts of later
+    words of the names and the phone's digits reversed (c0003), so that search as you type
+    stays index range scans on 50,000 patients (``services/patient_search.py``).
+    ``reminders`` is the patient's consent to appointment reminders (c0002): true until they
+    refuse."""
 
     __tablename__ = "core_patient"
     __table_args__ = (
-        # On PostgreSQL the migration (c0001) builds the three text indexes with
-        # text_pattern_ops, so that LIKE 'prefix%' is served from the index whatever the
-        # database's collation (SQLite's search uses index ranges instead). The option is not
-        # repeated here: naming it makes SQLAlchemy import its PostgreSQL dialect to check it,
-        # 60-90 ms of every start on SQLite (docs/performance.md, "Terminal UI").
+        # On PostgreSQL the search columns compare in the "C" collation (c0003), byte by
+        # byte as SQLite's BINARY does, so that one index range serves both "starts with"
+        # and the order results are shown in. The collation is not repeated here: naming it
+        # makes SQLAlchemy import its PostgreSQL dialect to check it, 60-90 ms of every
+        # start on SQLite (docs/performance.md, "Terminal UI"), and SQLite has no "C".
         Index("ix_core_patient_search_name", "search_last", "search_first"),
         Index("ix_core_patient_search_first", "search_first"),
         Index("ix_core_patient_date_of_birth", "date_of_birth"),
@@ -97,6 +100,21 @@ class Patient(AddressColumns, CoreBase):
     phone_digits: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    search_terms: Mapped[list[PatientSearchTerm]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+
+
+class PatientSearchTerm(CoreBase):
+    """A patient's name from one of its later words on (``last`` / ``first``: "reyes" of
+    Okonkwo-Reyes, "lacruz" and "cruz" of De la Cruz), or the patient's phone digits reversed
+    (``phone``), so that a name's later word and a phone's ending are index range scans
+    (c0003). Written only by ``patient_search.index_patient``."""
+
+    __tablename__ = "core_patient_search_term"
+    __table_args__ = (Index("ix_core_patient_search_term_term", "kind", "term", "patient_id"),)
+
+    patient_id: Mapped[int] = mapped_column(ForeignKey("core_patient.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    term: Mapped[str] = mapped_column(String(80), primary_key=True)
 
 
 class PatientMergeRow(CoreBase):

@@ -106,3 +106,30 @@ async def test_f2_comes_back_to_the_search_from_a_card(runtime, kit):
         await kit.wait_for(pilot, lambda: isinstance(app.screen, PatientSearchScreen))
         assert app.screen.query_one("#query", Input).has_focus
         assert app.screen_stack == [app.home], "the patients section holds just the search again"
+
+
+async def test_what_a_caller_gives_finds_the_patient_and_says_which_rule_matched(runtime, kit):
+    """A phone's last four digits, a short birth date, the second half of a double-barrelled
+    name and an accent left out, each typed without a pause and opened with Enter's row."""
+    kit.register(runtime, first_name="Ana", last_name="Okonkwo-Reyes", date_of_birth="1986-03-15",
+                 phone="(555) 010-4433")
+    kit.register(runtime, first_name="José", last_name="Muñoz", date_of_birth="1979-07-04", phone="555-222-9876")
+    app = MedofficeApp(runtime, user=kit.admin(runtime))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for typed, name, matched in [("4433", "Okonkwo-Reyes, Ana", "phone ending"),
+                                     ("3/15/86", "Okonkwo-Reyes, Ana", "date of birth"),
+                                     ("reyes", "Okonkwo-Reyes, Ana", "part of last name"),
+                                     ("munoz", "Muñoz, José", "last name")]:
+            await pilot.press("escape", *typed)
+            await kit.wait_for(pilot, lambda: app.screen.shown_query == typed)  # noqa: B023
+            assert [(row[1], row[4]) for row in _rows(app)] == [(name, matched)], typed
+
+
+async def test_a_search_too_long_says_so_in_one_line(runtime, kit):
+    """Pasting a paragraph into the field is a one-line message, not a crash."""
+    app = MedofficeApp(runtime, user=kit.admin(runtime))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.query_one("#query", Input).value = "x" * 300
+        status = app.screen.query_one("#search-status", Static)
+        await kit.wait_for(pilot, lambda: "at most 100 characters" in str(status.render()))
+        assert "\n" not in str(status.render()) and _rows(app) == []

@@ -32,7 +32,7 @@ SEARCH_DELAY = 0.15
 SEARCH_LIMIT = 50
 """The most hits a search shows; type more to narrow it."""
 
-HINT = "Type part of a name, a date of birth (YYYY-MM-DD), a phone number or an MRN."
+HINT = "Part of a name, a birth date (3/15/86), a phone's last 4 digits or an MRN."
 
 
 class PatientSearchScreen(Screen[None]):

@@ -6,7 +6,7 @@ absorbed patient, who and when, what each plugin moved) and ``core_patient_merge
 row a plugin moved: what moved is data of its own, not something read back from the audit log.
 
 Revision ID: c0004
-Revises: c0002
+Revises: c0003
 """
 
 from alembic import op
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = 'c0004'
-down_revision = 'c0002'
+down_revision = 'c0003'
 branch_labels = None
 depends_on = None
 
