@@ -39,6 +39,7 @@ class Context:
         self.session = session
         self.user = user
         self.write = write
+        self._changed: set[str] = set()
 
     @property
     def hooks(self) -> Hooks:
@@ -78,6 +79,27 @@ class Context:
         """Refuse the operation unless the user has ``permission``. Call it first thing."""
         if not self.can(permission):
             raise PermissionDenied(self.user.username, permission)
+
+    def changed(self, *topics: str) -> None:
+        """Say that this unit of work changed ``topics`` (``"scheduling.appointments"``), so
+        that the screens watching them on other terminals reload once it commits.
+
+        Call it where the change is made, beside ``audit``. Nothing is sent if the unit of
+        work rolls back; a topic is sent once per unit of work however often it is named.
+        (:mod:`medoffice.core.storage.changes`: PostgreSQL's NOTIFY; on SQLite every commit
+        is seen anyway, so this sends nothing.)
+
+        Raises:
+            ValueError: a topic that is not dotted lower-case words, the plugin's id first.
+
+        .. versionadded:: 1 (hook API version 1)
+        """
+        from .storage import changes
+
+        new = [t for t in dict.fromkeys(map(changes.check_topic, topics)) if t not in self._changed]
+        if new:
+            self._changed.update(new)
+            changes.announce(self.session, new)
 
     def audit(
         self,

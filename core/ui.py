@@ -8,13 +8,20 @@ off the UI thread when awaited from a worker. Nothing here imports Textual.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 if TYPE_CHECKING:
     from .records import PatientRecord, UserRecord
 
 T = TypeVar("T")
+
+
+class Watch(Protocol):
+    """What :meth:`ScreenHost.watch` returns: a subscription to stop when the screen goes."""
+
+    def stop(self) -> None:
+        """Stop calling back (idempotent; the app stops it too when its owner is removed)."""
 
 
 @runtime_checkable
@@ -42,6 +49,19 @@ class ScreenHost(Protocol):
         step of a flow) on top, as the plugin's: a failure in it is contained like one in the
         plugin's contributed screens. ``callback`` gets what the screen dismisses with.
         Safe from any thread."""
+
+    def watch(self, owner: Any, topics: Iterable[str], callback: Callable[[], object]) -> Watch:
+        """Call ``callback()`` on the UI thread soon (about a second) after any terminal
+        committed a change to one of ``topics`` (``"scheduling.appointments"``; a topic also
+        matches those under it), so that ``owner`` (the screen or panel showing the data) can
+        reload without a key press.
+
+        Services announce their topics with ``ctx.changed(...)``. On SQLite every commit wakes
+        every watcher (the database cannot say what changed): reloading must be cheap. The
+        callback runs at most once per poll, and only while ``owner`` is on the screen on top:
+        a change while a dialog or another screen covers it is delivered once when it is
+        shown again, so a reload never happens under the user's typing. Subscribe in
+        ``on_mount``; stop the watch in ``on_unmount``."""
 
     def screen_key(self, screen_id: str) -> str | None:
         """The key that opens the plugin screen ``screen_id`` from anywhere (``"F6"``, as

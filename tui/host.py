@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from medoffice.core.errors import AuthenticationError, MedofficeError, PluginError
@@ -18,6 +18,9 @@ from medoffice.core.errors import AuthenticationError, MedofficeError, PluginErr
 if TYPE_CHECKING:
     from medoffice.core.records import PatientRecord, UserRecord
     from medoffice.core.runtime import Runtime
+    from medoffice.core.ui import Watch
+
+    from .live import ChangePoller
 
 T = TypeVar("T")
 log = logging.getLogger("medoffice.tui")
@@ -66,6 +69,13 @@ def one_line(error: BaseException, plugin_id: str | None = None, *, failed: bool
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
 
 
+class _Live:
+    """The app's change poller, shared by the app's host and every host made from it (one
+    poller per app whichever screen asks), made by the first :meth:`AppScreenHost.watch`."""
+
+    poller: ChangePoller | None = None
+
+
 class AppScreenHost:
     """A :class:`~medoffice.core.ui.ScreenHost` bound to the app, and optionally to a plugin.
 
@@ -74,9 +84,10 @@ class AppScreenHost:
         plugin_id: the plugin this host is handed to, or None for the core's own screens.
     """
 
-    def __init__(self, app: HostingApp, plugin_id: str | None = None) -> None:
+    def __init__(self, app: HostingApp, plugin_id: str | None = None, *, live: _Live | None = None) -> None:
         self._app = app
         self.plugin_id = plugin_id
+        self._live = live or _Live()
 
     @property
     def user(self) -> UserRecord:
@@ -92,7 +103,7 @@ class AppScreenHost:
 
     def for_plugin(self, plugin_id: str) -> AppScreenHost:
         """A host for ``plugin_id``'s screens, panels and actions."""
-        return AppScreenHost(self._app, plugin_id)
+        return AppScreenHost(self._app, plugin_id, live=self._live)
 
     def call(self, fn: Callable[..., T], *args: Any, write: bool = True, **kwargs: Any) -> T:
         """Run ``fn(ctx, *args, **kwargs)`` in one unit of work as the signed-in user.
@@ -132,6 +143,38 @@ class AppScreenHost:
 
             tag(screen, self.plugin_id, str(getattr(screen, "title", None) or type(screen).__name__))
         self._on_ui(self._app.push_screen, screen, callback)
+
+    @property
+    def changes(self) -> ChangePoller | None:
+        """The app's change poller, None until a screen first watches."""
+        return self._live.poller
+
+    def watch(self, owner: Any, topics: Iterable[str], callback: Callable[[], object]) -> Watch:
+        """Call ``callback()`` on the UI thread when any terminal committed a change to one of
+        ``topics``, while ``owner`` is on the screen on top (later, once, if it is covered).
+
+        One poller per app serves every host (:mod:`medoffice.tui.live`); it is made on the
+        first watch, so an app whose screens watch nothing never opens the feed.
+
+        Args:
+            owner: the screen or panel that shows the data; the callback runs in its message
+                queue, so its failure is contained like its other handlers'.
+            topics: ``"scheduling.appointments"``…; a topic also matches those under it.
+            callback: reloads the data (starts a worker; it must not block).
+        """
+        from .live import ChangePoller
+
+        poller = self._live.poller
+        if poller is None:
+            runtime = self._app.runtime
+
+            def open_feed() -> Any:
+                from medoffice.core.storage.changes import open_feed
+
+                return open_feed(runtime.engine)
+
+            poller = self._live.poller = ChangePoller(self._app, open_feed)  # type: ignore[arg-type]
+        return poller.watch(owner, topics, callback)
 
     def screen_key(self, screen_id: str) -> str | None:
         """The F-key of the plugin screen ``screen_id`` as hints print it, or None."""

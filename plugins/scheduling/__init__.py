@@ -139,8 +139,11 @@ def medoffice_palette_actions():
 
 @hookimpl
 def medoffice_appointment_changed(ctx, change):
-    """A cancellation or a move away frees time: offer it to the waitlist entries that fit
+    """Every appointment change is announced to other terminals' day boards once it commits
+    (``ctx.changed``: the one place every booking, move and step of the day passes). A
+    cancellation or a move away frees time: offer it to the waitlist entries that fit
     (``waitlist.offer_freed``; announced through ``medoffice_waitlist_offer``)."""
+    ctx.changed("scheduling.appointments")
     if change.kind in ("cancelled", "rescheduled"):
         from .waitlist import offer_freed
 

@@ -246,6 +246,7 @@ def add(ctx: Context, mrn: str, appointment_type: str, *, provider_id: int | Non
                         status="waiting", created_at=ctx.now(), created_by=ctx.user.username, offers=0)
     ctx.session.add(row)
     ctx.session.flush()
+    ctx.changed("scheduling.waitlist")
     ctx.audit("waitlist.added", "waitlist", row.id, patient_id=patient.id,
               summary={"type": kind.name, "provider_id": row.provider_id, "location_id": row.location_id,
                        "earliest": first.isoformat(), "latest": last.isoformat() if last else None})
@@ -260,6 +261,7 @@ def remove(ctx: Context, entry_id: int, reason: str) -> WaitlistView:
     row = _open_entry(ctx, entry_id)
     row.status, row.closed_at, row.closed_reason = "removed", ctx.now(), reason
     ctx.session.flush()
+    ctx.changed("scheduling.waitlist")
     ctx.audit("waitlist.removed", "waitlist", row.id, patient_id=row.patient_id, summary={"reason": reason})
     (view,) = _views(ctx, [row])
     return view
@@ -288,6 +290,7 @@ def book(ctx: Context, entry_id: int, start: str | dt.datetime, *, provider_id: 
                           note=note if note is not None else row.note)
     row.status, row.appointment_id, row.closed_at = "booked", record.id, ctx.now()
     ctx.session.flush()
+    ctx.changed("scheduling.waitlist")
     ctx.audit("waitlist.booked", "waitlist", row.id, patient_id=row.patient_id,
               summary={"appointment_id": record.id, "start": record.start.isoformat()})
     (view,) = _views(ctx, [row])
@@ -367,6 +370,7 @@ def offer_freed(ctx: Context, change: AppointmentChange) -> list[WaitlistOffer]:
         offer = WaitlistOffer(entry.id, entry.patient_id, person.mrn, kind.name, kind.duration_minutes,
                               freed.provider_id, span[0], span[1], freed.location_id, freed.id, change.kind,
                               entry.offers, entry.note)
+        ctx.changed("scheduling.waitlist")
         ctx.audit("waitlist.offered", "waitlist", entry.id, patient_id=entry.patient_id,
                   summary={"freed_appointment_id": freed.id, "cause": change.kind, "provider_id": freed.provider_id,
                            "location_id": freed.location_id, "start": span[0].isoformat(),

@@ -5,9 +5,12 @@ provider or location at a time (``f``). On the selected row, ``c`` checks the pa
 ``r`` puts them in a room, ``d`` completes the visit, ``n`` marks a no-show, ``x`` cancels
 with a reason and ``m`` reschedules through the slot finder; ``b`` books someone new and
 Enter opens the patient's card. Every
-step calls the same service as ``medoffice appointments …`` in a worker thread, and the
-board reloads every :attr:`DayBoardScreen.refresh_seconds` so that other terminals' changes
-appear, the cursor staying on the same appointment.
+step calls the same service as ``medoffice appointments …`` in a worker thread. Other
+terminals' changes appear within about a second, without a key press: the board watches
+``scheduling.appointments`` through ``host.watch`` and reloads when any terminal commits a
+change, the cursor staying on the same appointment (and not while a dialog or the booking
+flow covers it: once, when it is back). It also reloads every
+:attr:`DayBoardScreen.refresh_seconds` for the clock's sake (the minutes waited).
 
 The footer offers a step only when the selected appointment allows it now (its status and
 the rules of :mod:`..day_flow`); a dimmed key pressed says why in one line. Telling the
@@ -149,8 +152,9 @@ class DayBoardScreen(Screen[None]):
     ACTING = frozenset({"check_in", "room", "complete", "no_show", "cancel", "reschedule", "book"})
     """Actions that change appointments: they need ``scheduling.book``."""
 
-    refresh_seconds: float = 15.0
-    """How often the board reloads on its own, to show other terminals' changes."""
+    refresh_seconds: float = 30.0
+    """How often the board reloads for the clock (the minutes waited, a no-show allowed once
+    the appointment has begun); other terminals' changes come through ``host.watch``."""
 
     def __init__(self, host: ScreenHost, day: dt.date | None = None) -> None:
         super().__init__()
@@ -176,7 +180,13 @@ class DayBoardScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "Day board"
         self.set_interval(self.refresh_seconds, self.load)
+        self._live = self.host.watch(self, ["scheduling.appointments"], self.load)
         self.load()
+
+    def on_unmount(self) -> None:
+        live = getattr(self, "_live", None)
+        if live is not None:
+            live.stop()
 
     # -- loading -----------------------------------------------------------------------------
 

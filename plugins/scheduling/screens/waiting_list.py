@@ -6,7 +6,9 @@ offered entry is marked and shows the slot a cancellation freed for it. ``a`` ad
 note), ``x`` removes the highlighted entry with a reason, and ``b`` (or Enter) books it: the
 offered slot when there is one (asking first), otherwise one of the slot finder's earliest
 slots for the entry's type, provider and window. Booking closes the entry. Everything goes
-through :mod:`..waitlist` and :mod:`..slots`, as ``medoffice waitlist …`` does.
+through :mod:`..waitlist` and :mod:`..slots`, as ``medoffice waitlist …`` does. What other
+terminals add, remove, book or offer shows within about a second (``host.watch`` on
+``scheduling.waitlist``), the cursor staying on the same entry.
 """
 
 from __future__ import annotations
@@ -193,7 +195,13 @@ class WaitlistScreen(Screen[None]):
         for label, width in (("#", 3), ("Patient", 13), ("Type", 9), ("With", 9), ("From", 5), ("To", 5),
                              ("Status", 20)):  # 78 columns with the cells' padding: 80 fit
             table.add_column(label, width=width)
+        self._live = self.host.watch(self, ["scheduling.waitlist"], self.load)
         self.load()
+
+    def on_unmount(self) -> None:
+        live = getattr(self, "_live", None)
+        if live is not None:
+            live.stop()
 
     @work(thread=True, exclusive=True, group="scheduling-waitlist", exit_on_error=False)
     def load(self) -> None:
@@ -215,9 +223,12 @@ class WaitlistScreen(Screen[None]):
         """Show the open entries, the offered ones marked with their slot."""
         if not self.is_attached:
             return
+        before = self.selected()
         self.data = data
         table = self.query_one("#entries", DataTable)
         row = table.cursor_row
+        if before is not None:  # the same entry, wherever other terminals' changes moved it
+            row = next((i for i, e in enumerate(data.entries) if e.id == before.id), row)
         table.clear()
         for entry in data.entries:
             offer = data.offers.get(entry.id)
