@@ -207,37 +207,46 @@ def _ids_with(kind: str, key: str) -> Any:
 
 
 class _Search:
-    """One search: the queries run, and the best hit kept per patient."""
+    """One search: the queries run, and the best hit kept per patient.
+
+    The queries read only each patient's id and sort keys; the full rows are read once, for
+    the ``limit`` best (a search for "m" offers up to 250 rows and shows 50).
+    """
 
     def __init__(self, ctx: Context, limit: int, include_inactive: bool) -> None:
         self.session = ctx.session
         self.limit = limit
-        self.base = select(Patient) if include_inactive else select(Patient).where(Patient.active.is_(True))
-        self.hits: dict[int, Hit] = {}
+        keys = select(Patient.id, Patient.search_last, Patient.search_first, Patient.mrn)
+        self.base = keys if include_inactive else keys.where(Patient.active.is_(True))
+        self.best: dict[int, tuple[int, str, tuple[str, str, str]]] = {}
         self.by_name = (Patient.search_last, Patient.search_first, Patient.mrn)
 
-    def keep(self, row: Patient, score: int, reason: str) -> None:
-        if row.id not in self.hits or self.hits[row.id].score < score:
-            self.hits[row.id] = Hit(score, reason, row)
+    def keep(self, row: Any, score: int, reason: str) -> None:
+        if row.id not in self.best or self.best[row.id][0] < score:
+            self.best[row.id] = (score, reason, (row.search_last, row.search_first, row.mrn))
 
     def offer(self, where: Any, score: int, reason: str, order: tuple[Any, ...] | None = None) -> None:
         query = self.base.where(where).order_by(*(order or self.by_name)).limit(self.limit)
-        for row in self.session.execute(query).scalars():
+        for row in self.session.execute(query):
             self.keep(row, score, reason)
 
     def offer_terms(self, kinds: dict[str, tuple[int, str]], key: str) -> None:
         """Patients with a term of one of ``kinds`` starting with ``key``; each kind its score
-        and reason."""
+        and reason. In the index's order (kind, then term): no sort of every match."""
         query = (self.base.add_columns(PatientSearchTerm.kind)
                  .join(PatientSearchTerm, PatientSearchTerm.patient_id == Patient.id)
                  .where(PatientSearchTerm.kind.in_(sorted(kinds)), _starts(PatientSearchTerm.term, key))
-                 .order_by(PatientSearchTerm.term).limit(self.limit))
-        for row, kind in self.session.execute(query):
-            self.keep(row, *kinds[kind])
+                 .order_by(PatientSearchTerm.kind.desc(), PatientSearchTerm.term).limit(self.limit))
+        for row in self.session.execute(query):
+            self.keep(row, *kinds[row.kind])
 
     def ranked(self) -> list[Hit]:
-        hits = sorted(self.hits.values(), key=lambda h: (-h.score, h.row.search_last, h.row.search_first, h.row.mrn))
-        return hits[: self.limit]
+        chosen = sorted(self.best.items(), key=lambda item: (-item[1][0], item[1][2]))[: self.limit]
+        if not chosen:
+            return []
+        rows = {row.id: row for row in self.session.execute(
+            select(Patient).where(Patient.id.in_([patient_id for patient_id, _ in chosen]))).scalars()}
+        return [Hit(score, reason, rows[patient_id]) for patient_id, (score, reason, _keys) in chosen]
 
     # -- the kinds of text ----------------------------------------------------------------------
 
