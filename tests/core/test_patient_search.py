@@ -206,3 +206,18 @@ class TestInactive:
             assert "Ana" not in [name for name, _ in find(desk, typed)], typed
         assert ("Ana", "part of last name") in find(desk, "reyes", include_inactive=True)
         assert ("Ana", "phone ending") in find(desk, "4433", include_inactive=True)
+
+    def test_a_merged_record_is_never_found_and_the_kept_one_is_found_by_what_it_took_over(self, desk):
+        """Ana was registered twice, the second time with her phone; the second record is
+        merged into the first, which takes the phone over (fill blanks)."""
+        from medoffice.core.services import patient_merge
+
+        kept = register(desk.practice, "Ana", "Okonkwo-Reyes", "1986-03-15", "")
+        edit(desk, desk.mrn["Ana"], phone="555-010-7788")
+        with desk.operation("admin") as ctx:
+            patient_merge.merge(ctx, kept.mrn, desk.mrn["Ana"], fill_blanks=True)
+        anas = {kept.mrn, desk.mrn["Ana"]}
+        for typed in ("7788", "010-7788", "3/15/86", "reyes", "okonkwo", "reyes, ana", "ana reyes"):
+            with desk.operation("frontdesk", write=False) as ctx:
+                found = [m.patient.mrn for m in patients.find(ctx, typed)]
+            assert anas.intersection(found) == {kept.mrn}, typed
