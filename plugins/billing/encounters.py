@@ -28,6 +28,7 @@ from medoffice.core.validation import optional_text
 
 from .codes import parse_diagnosis, parse_modifier, parse_procedure_code, with_dot
 from .common import Fields, parse_day, parse_id
+from .ledger import apply_credit
 from .models import MAX_TEXT, Charge, ClaimLine, Encounter, EncounterDiagnosis, Fee, PaymentAllocation
 from .money import parse_money
 from .permissions import CHARGE, READ
@@ -387,6 +388,8 @@ def void_charge(ctx: Context, charge_id: int, reason: str) -> EncounterView:
 
 def close_encounter(ctx: Context, encounter_id: int) -> EncounterView:
     """Charge entry is done: every plugin may add lines or refuse (``medoffice_encounter_charges``).
+    Then a credit held on the patient's account (the copay prepaid at check-in) pays the
+    charges, oldest first, in the same transaction (:func:`.ledger.apply_credit`).
 
     Raises:
         PermissionDenied: without ``billing.charge``.
@@ -421,4 +424,5 @@ def close_encounter(ctx: Context, encounter_id: int) -> EncounterView:
     ctx.session.flush()
     ctx.audit("billing.encounter.closed", "billing_encounter", row.id, patient_id=row.patient_id,
               summary={"lines_added": [(c.source, c.code) for c in added]} if added else None)
+    apply_credit(ctx, row.patient_id)
     return view(ctx, row)

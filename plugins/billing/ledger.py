@@ -183,16 +183,24 @@ def _choice(options: tuple[str, ...], what: str):
 
 
 def take_payment(ctx: Context, mrn: str, amount: Decimal | str, method: str, *, reference: str | None = None,
-                 received_on: str | dt.date | None = None, note: str | None = None) -> PaymentRecord:
+                 received_on: str | dt.date | None = None, note: str | None = None,
+                 prepay: bool = False) -> PaymentRecord:
     """A patient pays at the desk (cash, card or check); it is applied to their oldest open
     lines, and whatever is left is a credit on the account.
+
+    With ``prepay`` it is a prepayment (the copay at check-in, before the visit's charges
+    post): whatever the balance does not take is held on the account as a credit, and
+    :func:`apply_credit` applies it to the visit's charges when its encounter closes. Any
+    user who may take payments may take one: the credit is meant to be used, not refunded.
 
     Raises:
         PermissionDenied: without ``billing.post``.
         ValidationError: every bad field at once (an amount not above zero, an unknown
-            method, a check without its number); a payment larger than the balance, unless the
-            user may refund (``billing.refund``).
+            method, a check without its number); a payment larger than the balance, unless it
+            is a prepayment or the user may refund (``billing.refund``).
         NotFound: unknown patient.
+
+    .. versionchanged:: 1 ``prepay`` (bil0003).
     """
     ctx.require(POST)
     fields = Fields()
@@ -207,18 +215,75 @@ def take_payment(ctx: Context, mrn: str, amount: Decimal | str, method: str, *, 
     patient = patients.get(ctx, mrn)
     _lock_account(ctx, patient.id)
     owed = balance_of(ctx, patient.id)
-    if value > owed and not ctx.can(REFUND):
-        raise ValidationError(f"payment {show(value)} is more than the balance {show(max(owed, ZERO))}; "
-                              "taking more (a credit) needs the billing.refund permission", field="amount")
+    if value > owed and not prepay and not ctx.can(REFUND):
+        raise ValidationError(f"payment {show(value)} is more than the balance {show(max(owed, ZERO))}; take it "
+                              "as a prepayment (held for the visit's charges), or ask a biller", field="amount")
     row = Payment(patient_id=patient.id, kind="patient", method=how, reference=ref, amount=value, received_on=day,
-                  note=text_note, posted_at=ctx.now(), posted_by=ctx.user.username)
+                  note=text_note, posted_at=ctx.now(), posted_by=ctx.user.username, prepayment=bool(prepay))
     ctx.session.add(row)
     ctx.session.flush()
     made = _allocate(ctx, row, outstanding_lines(ctx, patient.id), value)
     ctx.session.flush()
-    ctx.audit("billing.payment.taken", "billing_payment", row.id, patient_id=patient.id,
-              summary={"amount": str(value), "method": how})
+    summary: dict[str, Any] = {"amount": str(value), "method": how}
+    if prepay:
+        summary["prepayment"] = True
+    ctx.audit("billing.payment.taken", "billing_payment", row.id, patient_id=patient.id, summary=summary)
     return _payment_record(ctx, row, patient, made, None)
+
+
+def _unapplied_payments(ctx: Context, patient_id: int) -> list[tuple[Payment, Decimal]]:
+    """The patient's own payments with a part not yet applied to a line, oldest first."""
+    applied = (select(PaymentAllocation.payment_id, func.sum(PaymentAllocation.amount).label("applied"))
+               .group_by(PaymentAllocation.payment_id).subquery())
+    rows = ctx.session.execute(
+        select(Payment, applied.c.applied).outerjoin(applied, applied.c.payment_id == Payment.id)
+        .where(Payment.patient_id == patient_id, Payment.kind == "patient")
+        .order_by(Payment.received_on, Payment.id)).all()
+    found = []
+    for payment, used in rows:
+        left = payment.amount - (used or ZERO)
+        if left > 0:
+            found.append((payment, left))
+    return found
+
+
+def apply_credit(ctx: Context, patient_id: int) -> list[tuple[int, int, Decimal]]:
+    """Apply the credit held on a patient's account (a prepayment, an overpayment) to their
+    open charge lines: the oldest payment first, to the oldest lines first, to the cent.
+
+    Called by the service that posts charges (closing an encounter), in its transaction. The
+    balance does not change (it already counts both the payment and the charges); what
+    changes is which lines are paid, which insurance posting and the claims read. No more is
+    applied than the account's credit: a refund or a write-off of the account (not of a line)
+    has already used its share of the unapplied money.
+
+    Returns:
+        ``(payment id, charge line id, amount)`` for each part applied.
+    """
+    _lock_account(ctx, patient_id)
+    lines = outstanding_lines(ctx, patient_id)
+    if not lines:
+        return []
+    unapplied = _unapplied_payments(ctx, patient_id)
+    open_total = sum((left for _charge, left in lines), ZERO)
+    available = min(sum((left for _payment, left in unapplied), ZERO), open_total - balance_of(ctx, patient_id))
+    made: list[tuple[int, int, Decimal]] = []
+    line_index, line_left = 0, lines[0][1]
+    for payment, payment_left in unapplied:
+        while available > 0 and payment_left > 0 and line_index < len(lines):
+            part = min(payment_left, line_left, available)
+            charge = lines[line_index][0]
+            ctx.session.add(PaymentAllocation(payment_id=payment.id, charge_id=charge.id, amount=part))
+            made.append((payment.id, charge.id, part))
+            payment_left, line_left, available = payment_left - part, line_left - part, available - part
+            if line_left == 0:
+                line_index += 1
+                line_left = lines[line_index][1] if line_index < len(lines) else ZERO
+    if made:
+        ctx.session.flush()
+        ctx.audit("billing.credit.applied", "core_patient", patient_id, patient_id=patient_id,
+                  summary={"applied": [[p, c, str(a)] for p, c, a in made]})
+    return made
 
 
 def post_insurance_payment(ctx: Context, mrn: str, payer: str, amount: Decimal | str, reference: str, *,
@@ -383,7 +448,8 @@ def ledger(ctx: Context, mrn: str) -> Ledger:
     for p in ctx.session.execute(select(Payment).where(Payment.patient_id == pid)).scalars():
         who = payers.get(p.payer_id, "patient") if p.kind == "insurance" else "patient"
         items.append((p.received_on, p.posted_at, "payment", p.id,
-                      f"{who} {p.method}" + (f" {p.reference}" if p.reference else ""), ZERO, p.amount))
+                      ("prepaid " if p.prepayment else "") + f"{who} {p.method}"
+                      + (f" {p.reference}" if p.reference else ""), ZERO, p.amount))
     for a in ctx.session.execute(select(Adjustment).where(Adjustment.patient_id == pid)).scalars():
         items.append((a.adjusted_on, a.posted_at, "adjustment", a.id,
                       a.reason.replace("_", " ") + (f" {a.reason_code}" if a.reason_code else ""), ZERO, a.amount))
@@ -396,23 +462,3 @@ def ledger(ctx: Context, mrn: str) -> Ledger:
         running += debit - credit
         entries.append(LedgerEntry(on, kind, ident, description, debit, credit, running))
     return Ledger(patient.mrn, patient.display_name, tuple(entries), balance_of(ctx, pid))
-
-
-def receipt(ctx: Context, payment_id: int) -> str:
-    """A printable text receipt for a payment."""
-    ctx.require(READ)
-    number = parse_id(payment_id, what="a payment")
-    row = ctx.session.get(Payment, number)
-    if row is None:
-        raise NotFound(f"no payment with id {number}")
-    patient = patients.get_by_id(ctx, row.patient_id)
-    practice = ctx.practice
-    width = 40
-    lines = [practice.name.center(width), "RECEIPT".center(width), "-" * width,
-             f"Receipt no. {row.id}", f"Date:    {row.received_on:%Y-%m-%d}",
-             f"Patient: {patient.display_name} ({patient.mrn})",
-             f"Paid by: {row.method}" + (f" {row.reference}" if row.reference else ""), "-" * width,
-             f"{'Amount paid':<24}{show(row.amount):>16}",
-             f"{'Balance now':<24}{show(balance_of(ctx, patient.id)):>16}", "-" * width,
-             f"Taken by {row.posted_by}", "Thank you."]
-    return "\n".join(lines) + "\n"

@@ -47,6 +47,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -409,7 +410,8 @@ class Payment(Base):
     ``kind`` is ``patient`` (cash, card or check at the desk; ``payer_id`` empty) or
     ``insurance`` (a payer's check or EFT; ``payer_id`` set, ``reference`` the check or trace
     number, shared by every row of one remittance). ``amount`` is the whole payment; the part
-    not allocated to charge lines is a credit on the account.
+    not allocated to charge lines is a credit on the account. A ``prepayment`` (a copay taken
+    at check-in) may exceed the balance: it waits as a credit for the visit's charges.
     """
 
     __tablename__ = "billing_payment"
@@ -434,6 +436,9 @@ class Payment(Base):
     note: Mapped[str | None] = mapped_column(String(MAX_TEXT))
     posted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     posted_by: Mapped[str] = mapped_column(String(MAX_USERNAME))
+    prepayment: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Paid before the visit's charges posted (a copay at check-in): held on the account as a
+    credit, applied to the charges when the encounter closes (bil0003)."""
 
 
 class PaymentAllocation(Base):

@@ -47,14 +47,14 @@ def parse_money(value: Any, *, field: str = "amount", positive: bool = False,
             raise ValidationError(f"{label} must be an amount like 12.50, got {value!r}", field=field) from None
     if not amount.is_finite():
         raise ValidationError(f"{label} must be an amount like 12.50, got {value!r}", field=field)
+    if abs(amount) > MAX_AMOUNT:  # before quantize, which cannot hold 1e30 to the cent
+        raise ValidationError(f"{label} is larger than {MAX_AMOUNT:,}", field=field)
     if amount != amount.quantize(CENT):
         raise ValidationError(f"{label} has more than two decimals: {value}", field=field)
     if amount < 0 and not allow_negative:
         raise ValidationError(f"{label} must not be negative, got {amount:.2f}", field=field)
     if positive and amount == 0:
         raise ValidationError(f"{label} must be more than zero", field=field)
-    if abs(amount) > MAX_AMOUNT:
-        raise ValidationError(f"{label} is larger than {MAX_AMOUNT:,}", field=field)
     return amount.quantize(CENT)
 
 

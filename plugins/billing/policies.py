@@ -33,6 +33,8 @@ POLICY_FIELDS = ("rank", "relationship", "member_id", "group_number", "group_nam
                  "effective_to")
 SUBSCRIBER_REQUIRED = ("subscriber_first_name", "subscriber_last_name", "subscriber_date_of_birth",
                        "subscriber_sex")
+SUBSCRIBER_FIELDS = (*SUBSCRIBER_REQUIRED, "subscriber_middle_name", "address_line1", "address_line2", "city",
+                     "state", "postal_code")
 
 
 @attrs.frozen
@@ -164,28 +166,65 @@ def _parse(ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
+def find_payer(ctx: Context, text: str | None) -> Payer:
+    """The active payer ``text`` names: its whole name, else the one payer whose name contains
+    it (``acme`` for Acme Health), ignoring case; what the desk types from the card.
+
+    Raises:
+        ValidationError: on ``payer``: nothing typed, no payer matches, or several do (they
+            are named, to type more of one).
+    """
+    wanted = " ".join((text or "").split()).lower()
+    if not wanted:
+        raise ValidationError("type the payer's name (or part of it)", field="payer")
+    active = ctx.session.execute(select(Payer).where(Payer.active.is_(True)).order_by(Payer.name)).scalars().all()
+    exact = [row for row in active if row.name.lower() == wanted]
+    found = exact or [row for row in active if wanted in row.name.lower()]
+    if not found:
+        known = ", ".join(row.name for row in active) or "none yet: a biller adds them"
+        raise ValidationError(f"no payer matches {text.strip()!r} (payers: {known})", field="payer")
+    if len(found) > 1:
+        names = ", ".join(row.name for row in found[:5]) + (", …" if len(found) > 5 else "")
+        raise ValidationError(f"{text.strip()!r} matches {names}: type more of the name", field="payer")
+    return found[0]
+
+
+def payer_names(ctx: Context) -> list[str]:
+    """The active payers' names, for the desk to pick from."""
+    ctx.require(READ)
+    return list(ctx.session.execute(select(Payer.name).where(Payer.active.is_(True)).order_by(Payer.name)).scalars())
+
+
+def _rank_free(ctx: Context, patient: PatientRecord, rank: str, *, other_than: int | None = None) -> None:
+    query = select(Policy.id).where(Policy.patient_id == patient.id, Policy.rank == rank, Policy.active.is_(True))
+    if other_than is not None:
+        query = query.where(Policy.id != other_than)
+    if ctx.session.execute(query).scalar() is not None:
+        raise ValidationError(f"{patient.display_name} already has an active {rank} policy; end it first, or "
+                              f"make this one {'secondary' if rank == 'primary' else 'primary'}", field="rank")
+
+
 def add_policy(ctx: Context, mrn: str, payer: str, data: Mapping[str, Any]) -> PolicyRecord:
     """Add an insurance policy with ``payer`` (a payer's name) to the patient with ``mrn``.
 
     ``data`` holds :data:`POLICY_FIELDS`; ``member_id`` is required, ``rank`` defaults to
     ``primary`` and ``relationship`` to ``self``. The subscriber's name, birth date and sex
-    are required unless the patient is the subscriber.
+    are required unless the patient is the subscriber. ``payer`` may be part of the payer's
+    name when only one payer's name contains it (:func:`find_payer`).
 
     Raises:
         PermissionDenied: without ``billing.insurance``.
-        ValidationError: every bad field at once.
-        NotFound: unknown patient or payer.
-        Conflict: the patient already has an active policy of that rank.
+        ValidationError: every bad field at once (``payer`` among them: none or several
+            match); the patient already has an active policy of that rank (on ``rank``).
+        NotFound: unknown patient.
+
+    .. versionchanged:: 1 ``payer`` may be part of a name; a second active policy of one
+       rank is a ValidationError on ``rank`` (was a Conflict).
     """
     ctx.require(INSURANCE)
-    values = _parse(ctx, data)
+    values, payer_found = _parse_with_payer(ctx, data, payer)
     patient = patients.get(ctx, mrn)
-    payer_found = payer_row(ctx, payer)
-    clash = ctx.session.execute(select(Policy.id).where(
-        Policy.patient_id == patient.id, Policy.rank == values["rank"], Policy.active.is_(True))).scalar()
-    if clash is not None:
-        raise Conflict(f"{patient.display_name} already has an active {values['rank']} policy ({clash}); "
-                       "end it first")
+    _rank_free(ctx, patient, values["rank"])
     row = Policy(patient_id=patient.id, payer_id=payer_found.id, active=True, created_at=ctx.now(), **values)
     ctx.session.add(row)
     ctx.session.flush()
@@ -194,14 +233,82 @@ def add_policy(ctx: Context, mrn: str, payer: str, data: Mapping[str, Any]) -> P
     return to_record(row, payer_found, patient)
 
 
+def _parse_with_payer(ctx: Context, data: Mapping[str, Any], payer: str | None) -> tuple[dict[str, Any], Payer]:
+    """The fields and the payer, with every error of both at once."""
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    found = None
+    try:
+        values = _parse(ctx, data)
+    except ValidationError as error:
+        if not error.errors:
+            raise  # not about a field (unknown field names): said as it is
+        errors.update(error.errors)
+    try:
+        found = find_payer(ctx, payer)
+    except ValidationError as error:
+        errors.update(error.errors)
+    if errors:
+        raise ValidationError.of_fields(errors)
+    return values, found
+
+
+def _policy_row(ctx: Context, policy_id: Any) -> Policy:
+    number = parse_id(policy_id, what="a policy")
+    row = ctx.session.get(Policy, number)
+    if row is None:
+        raise NotFound(f"no policy with id {number}")
+    return row
+
+
+def update_policy(ctx: Context, policy_id: int, data: Mapping[str, Any], *, payer: str | None = None) -> PolicyRecord:
+    """Change an active policy: the fields in ``data`` (:data:`POLICY_FIELDS`; the others are
+    kept) and, with ``payer``, the payer (part of its name will do). The whole policy is
+    checked again as :func:`add_policy` checks a new one; a relationship of ``self`` clears
+    the subscriber's own fields (the patient's are used).
+
+    Raises:
+        PermissionDenied: without ``billing.insurance``.
+        ValidationError: every bad field at once; a rank another active policy has.
+        NotFound: no such policy.
+        Conflict: the policy has ended (add a new one).
+
+    .. versionadded:: 1
+    """
+    ctx.require(INSURANCE)
+    row = _policy_row(ctx, policy_id)
+    if not row.active:
+        raise Conflict(f"this policy ended on {row.effective_to}; add a new one instead")
+    merged = {name: getattr(row, name) for name in POLICY_FIELDS}
+    merged = {name: (value.isoformat() if isinstance(value, dt.date) else value) for name, value in merged.items()}
+    merged.update(data)
+    if str(merged.get("relationship") or "").strip().lower() == "self":
+        for name in SUBSCRIBER_FIELDS:
+            if name not in data:
+                merged[name] = None
+    current = ctx.session.get(Payer, row.payer_id)
+    values, payer_found = _parse_with_payer(ctx, merged, payer if payer is not None else current.name)
+    patient = patients.get_by_id(ctx, row.patient_id)
+    _rank_free(ctx, patient, values["rank"], other_than=row.id)
+    changed = sorted(name for name, value in values.items() if getattr(row, name) != value)
+    if payer_found.id != row.payer_id:
+        changed.append("payer")
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.payer_id = payer_found.id
+    ctx.session.flush()
+    ctx.audit("billing.policy.changed", "billing_policy", row.id, patient_id=row.patient_id,
+              summary={"changed": changed})
+    return to_record(row, payer_found, patient)
+
+
 def end_policy(ctx: Context, policy_id: int, on: str | dt.date | None = None) -> PolicyRecord:
     """The policy ends on ``on`` (default today): it is no longer billed for later visits."""
     ctx.require(INSURANCE)
-    policy_id = parse_id(policy_id, what="a policy")
     ended = parse_day(on, ctx, field="on")
-    row = ctx.session.get(Policy, policy_id)
-    if row is None:
-        raise NotFound(f"no policy with id {policy_id}")
+    row = _policy_row(ctx, policy_id)
+    if not row.active:
+        raise Conflict(f"this policy already ended on {row.effective_to}")
     if row.effective_from and ended < row.effective_from:
         raise ValidationError(f"the policy cannot end ({ended}) before it starts ({row.effective_from})", field="on")
     row.active = False

@@ -74,24 +74,35 @@ def _policy_line(p) -> str:
             + ("" if p.active else f" (ended {p.effective_to})"))
 
 
+def policy_options(*, adding: bool):
+    """The policy's fields as options; ``policies edit`` has no defaults (what is not given is kept)."""
+    def wrap(command):
+        for option in reversed((
+                click.option("--member-id", "member_id", required=adding),
+                click.option("--group", "group_number"),
+                click.option("--group-name", "group_name"),
+                click.option("--rank", type=click.Choice(POLICY_RANKS), default="primary" if adding else None,
+                             show_default=adding),
+                click.option("--relationship", type=click.Choice(tuple(RELATIONSHIPS)),
+                             default="self" if adding else None, show_default=adding,
+                             help="The patient's relationship to the subscriber."),
+                click.option("--subscriber-first", "subscriber_first_name"),
+                click.option("--subscriber-middle", "subscriber_middle_name"),
+                click.option("--subscriber-last", "subscriber_last_name"),
+                click.option("--subscriber-dob", "subscriber_date_of_birth", help="YYYY-MM-DD."),
+                click.option("--subscriber-sex", "subscriber_sex", help="female, male or unknown."),
+                click.option("--copay", help="The copay per visit, such as 25.00."),
+                click.option("--from", "effective_from", help="First day covered, YYYY-MM-DD."),
+                click.option("--to", "effective_to", help="Last day covered, YYYY-MM-DD."))):
+            command = option(command)
+        return address_options(command)
+    return wrap
+
+
 @policies_group.command("add")
 @click.argument("mrn")
-@click.option("--payer", required=True, help="The payer's name.")
-@click.option("--member-id", "member_id", required=True)
-@click.option("--group", "group_number")
-@click.option("--group-name", "group_name")
-@click.option("--rank", type=click.Choice(POLICY_RANKS), default="primary", show_default=True)
-@click.option("--relationship", type=click.Choice(tuple(RELATIONSHIPS)), default="self", show_default=True,
-              help="The patient's relationship to the subscriber.")
-@click.option("--subscriber-first", "subscriber_first_name")
-@click.option("--subscriber-middle", "subscriber_middle_name")
-@click.option("--subscriber-last", "subscriber_last_name")
-@click.option("--subscriber-dob", "subscriber_date_of_birth", help="YYYY-MM-DD.")
-@click.option("--subscriber-sex", "subscriber_sex", help="female, male or unknown.")
-@click.option("--copay", help="The copay per visit, such as 25.00.")
-@click.option("--from", "effective_from", help="First day covered, YYYY-MM-DD.")
-@click.option("--to", "effective_to", help="Last day covered, YYYY-MM-DD.")
-@address_options
+@click.option("--payer", required=True, help="The payer's name, or enough of it to name one payer.")
+@policy_options(adding=True)
 @json_option
 def policies_add(mrn: str, payer: str, as_json: bool, **options) -> None:
     """Add an insurance policy to the patient with MRN (the subscriber's details are needed
@@ -125,3 +136,15 @@ def policies_end(policy_id: int, on: str | None, as_json: bool) -> None:
     with operation() as ctx:
         record = policies.end_policy(ctx, policy_id, on)
     emit(record, as_json=as_json, human=lambda p: click.echo("ended " + _policy_line(p)))
+
+
+@policies_group.command("edit")
+@click.argument("policy_id", type=int)
+@click.option("--payer", help="Another payer: its name, or enough of it to name one payer.")
+@policy_options(adding=False)
+@json_option
+def policies_edit(policy_id: int, payer: str | None, as_json: bool, **options) -> None:
+    """Change the policy POLICY_ID: only the options given (an empty value clears a field)."""
+    with operation() as ctx:
+        record = policies.update_policy(ctx, policy_id, _given(options), payer=payer)
+    emit(record, as_json=as_json, human=lambda p: click.echo("changed " + _policy_line(p)))

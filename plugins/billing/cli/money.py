@@ -11,6 +11,7 @@ from ._lazy import on_first_use
 from ._root import billing
 
 ledger = on_first_use("ledger")
+receipts = on_first_use("receipts")
 books = on_first_use("books")
 
 
@@ -25,16 +26,26 @@ def payments_group() -> None:
 @click.option("--method", type=click.Choice(PATIENT_METHODS), required=True)
 @click.option("--reference", help="Check number, or card type and last four digits.")
 @click.option("--on", "received_on", help="YYYY-MM-DD (default today).")
+@click.option("--prepay", is_flag=True,
+              help="A prepayment (the copay at check-in): what the balance does not take is held on the account "
+                   "and pays the visit's charges when they post.")
 @click.option("--receipt", "print_receipt", is_flag=True, help="Print the receipt.")
 @json_option
-def take(mrn, amount, method, reference, received_on, print_receipt, as_json) -> None:
+def take(mrn, amount, method, reference, received_on, prepay, print_receipt, as_json) -> None:
     """The patient with MRN pays AMOUNT at the desk."""
     with operation() as ctx:
-        paid = ledger.take_payment(ctx, mrn, amount, method, reference=reference, received_on=received_on)
-        text = ledger.receipt(ctx, paid.id) if print_receipt else None
-    emit(paid, as_json=as_json, human=lambda p: click.echo(
-        text or f"payment {p.id}: {p.amount:.2f} {p.method} from {p.mrn}; balance now {p.balance_after:.2f}",
-        nl=text is None))
+        paid = ledger.take_payment(ctx, mrn, amount, method, reference=reference, received_on=received_on,
+                                   prepay=prepay)
+        text = receipts.receipt(ctx, paid.id) if print_receipt else None
+
+    def human(p) -> None:
+        if text:
+            click.echo(text, nl=False)
+            return
+        after = (f"{-p.balance_after:.2f} held on the account" if p.balance_after < 0
+                 else f"balance now {p.balance_after:.2f}")
+        click.echo(f"payment {p.id}: {p.amount:.2f} {p.method} from {p.mrn}; {after}")
+    emit(paid, as_json=as_json, human=human)
 
 
 @payments_group.command("insurance")
@@ -58,11 +69,19 @@ def insurance(mrn, amount, payer, reference, method, charge_ids, received_on, as
 
 @payments_group.command("receipt")
 @click.argument("payment_id", type=int)
-def receipt(payment_id) -> None:
-    """Print the receipt of the payment PAYMENT_ID (text)."""
+@click.option("--save", is_flag=True, help="Save it as receipt-PAYMENT_ID.txt in the receipts folder and say where.")
+@click.option("--to", "folder", type=click.Path(file_okay=False), help="With --save: this folder instead.")
+@json_option
+def receipt(payment_id, save, folder, as_json) -> None:
+    """Print (or save) the receipt of the payment PAYMENT_ID."""
+    if folder and not save:
+        raise click.UsageError("--to goes with --save")
     with operation(write=False) as ctx:
-        text = ledger.receipt(ctx, payment_id)
-    click.echo(text, nl=False)
+        text = receipts.receipt(ctx, payment_id)
+        path = receipts.save_receipt(ctx, payment_id, folder) if save else None
+    result = {"payment_id": payment_id, "receipt": text, "saved_to": str(path) if path else None}
+    emit(result, as_json=as_json, human=lambda r: click.echo(
+        f"saved the receipt to {r['saved_to']}" if r["saved_to"] else r["receipt"], nl=bool(r["saved_to"])))
 
 
 @billing.group("adjustments")

@@ -1,5 +1,6 @@
 """The patient card's "Billing" panel: the patient's insurance, the balance, the last lines of
-the ledger, and ``p`` to take a payment (for users who may post payments)."""
+the ledger, ``p`` to take a payment (the copay at check-in among them) and ``i`` to add or
+correct the insurance, each for the users who may."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from medoffice.core import Context
 from medoffice.core.records import PatientRecord
 from medoffice.core.ui import ScreenHost
 
+from ..permissions import INSURANCE
 from ._shared import POST, may, message_of, money, run_call
 
 LAST_LINES = 5
@@ -90,6 +92,7 @@ class BillingPanel(Vertical):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "take_payment", "Take payment", id="billing.panel.take_payment"),
+        Binding("i", "insurance", "Insurance", id="billing.panel.insurance"),
     ]
 
     def __init__(self, host: ScreenHost, patient: PatientRecord) -> None:
@@ -145,6 +148,8 @@ class BillingPanel(Vertical):
         text.append(f"  ·  {len(found.entries)} ledger line(s)" if found.entries else "  ·  nothing billed yet")
         if may(self.host, POST):
             text.append("  ·  p: take payment")
+        if may(self.host, INSURANCE):
+            text.append("  ·  i: insurance")
         self._status(text)
         if self.screen.focused is None:
             table.focus()
@@ -152,7 +157,15 @@ class BillingPanel(Vertical):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "take_payment":
             return may(self.host, POST)
+        if action == "insurance":
+            return may(self.host, INSURANCE)
         return True
+
+    def action_insurance(self) -> None:
+        """Add, correct or end this patient's insurance."""
+        from .insurance import InsuranceScreen
+
+        self.host.push_screen(InsuranceScreen(self.host, self.patient), self._taken)
 
     def action_take_payment(self) -> None:
         """Take a payment from this patient."""
@@ -160,8 +173,9 @@ class BillingPanel(Vertical):
 
         self.host.push_screen(TakePaymentScreen(self.host, self.patient), self._taken)
 
-    def _taken(self, payment: Any) -> None:
-        if payment is not None:
+    def _taken(self, changed: Any) -> None:
+        """Back from a payment or the insurance: read again if anything was saved."""
+        if changed:
             self.load()
 
 

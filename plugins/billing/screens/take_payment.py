@@ -1,11 +1,14 @@
 """Take a payment at the desk: the patient (searched, unless opened from their card), the
 amount (the copay of their primary policy offered), cash, card or check and its reference;
-then the printable receipt, which ``s`` saves to a text file.
+then the printable receipt, which ``s`` saves to the receipts folder (its full path said).
 
 The payment is the service ``medoffice billing payments take`` uses (``ledger.take_payment``),
-called with the receipt in one unit of work: what it refuses (an amount above the balance
-for a user who may not leave a credit, a check without its number) shows under the field it
-is about, and nothing is written.
+called with the receipt in one unit of work: what it refuses (a check without its number, an
+amount that is not one) shows under the field it is about, and nothing is written.
+
+An amount above what the patient owes is the copay at check-in, before the visit's charges
+post: it is taken as a prepayment (``--prepay``), held on the account and applied to the
+charges when the visit's encounter closes. The screen says so before it is taken.
 """
 
 from __future__ import annotations
@@ -65,12 +68,32 @@ def account(ctx: Context, mrn: str) -> Account:
     return Account(patient, ledger.balance(ctx, mrn), primary.copay if primary else Decimal("0.00"))
 
 
-def take_with_receipt(ctx: Context, mrn: str, amount: str, method: str, reference: str | None) -> Taken:
-    """Take the payment and print its receipt, in one unit of work."""
-    from .. import ledger
+def take_with_receipt(ctx: Context, mrn: str, amount: str, method: str, reference: str | None, *,
+                      prepay: bool = False) -> Taken:
+    """Take the payment (a prepayment with ``prepay``) and print its receipt, in one unit of work."""
+    from .. import ledger, receipts
 
-    payment = ledger.take_payment(ctx, mrn, amount, method, reference=reference or None)
-    return Taken(payment, ledger.receipt(ctx, payment.id))
+    payment = ledger.take_payment(ctx, mrn, amount, method, reference=reference or None, prepay=prepay)
+    return Taken(payment, receipts.receipt(ctx, payment.id))
+
+
+def is_prepayment(amount_typed: str, account: Account | None) -> bool:
+    """Whether what was typed is more than the patient owes (so held as a prepayment). An
+    amount that is not one is not: the service says what is wrong with it."""
+    from ..money import parse_money
+
+    if account is None:
+        return False
+    try:
+        return parse_money(amount_typed, positive=True) > max(account.balance, Decimal("0.00"))
+    except (ValidationError, ArithmeticError):
+        return False
+
+
+def save_receipt(ctx: Context, payment_id: int) -> Path:
+    from ..receipts import save_receipt as save
+
+    return save(ctx, payment_id)
 
 
 def find_patients(ctx: Context, query: str) -> list[PatientRecord]:
@@ -85,7 +108,6 @@ class TakePaymentScreen(Screen[Any]):
     Args:
         host: the billing plugin's host.
         patient: the patient who pays (from their card); None asks who.
-        save_dir: where ``s`` saves receipts (default: the current folder).
     """
 
     CSS_PATH = "take_payment.tcss"
@@ -96,12 +118,10 @@ class TakePaymentScreen(Screen[Any]):
         Binding("enter", "done", "Done", show=False),
     ]
 
-    def __init__(self, host: ScreenHost, patient: PatientRecord | None = None, *,
-                 save_dir: Path | None = None) -> None:
+    def __init__(self, host: ScreenHost, patient: PatientRecord | None = None) -> None:
         super().__init__()
         self.host = host
         self.patient = patient
-        self.save_dir = save_dir
         self.asked_patient = patient is None
         self.step = "find" if patient is None else "form"
         self.account: Account | None = None
@@ -198,13 +218,31 @@ class TakePaymentScreen(Screen[Any]):
             amount = self.query_one("#amount", Input)
             if not amount.value and found.copay > 0:
                 amount.value = f"{found.copay:.2f}"
-            self.say(f"Copay {money(found.copay)} on the primary policy." if found.copay > 0 else "")
+            self._explain_amount()
 
         run_call(self, self.host, account, patient.mrn, write=False, done=done,
                  failed=lambda error: self.say(message_of(error)))
         self.query_one("#amount", Input).focus()
 
     # -- the payment -------------------------------------------------------------------------
+
+    @on(Input.Changed, "#amount")
+    def _amount_typed(self) -> None:
+        self._explain_amount()
+
+    def _explain_amount(self) -> None:
+        """Say what the amount will do: the copay offered, and whether it is a prepayment."""
+        found = self.account
+        if found is None or self.step != "form":
+            return
+        copay = f"Copay {money(found.copay)} on the primary policy. " if found.copay > 0 else ""
+        typed = self.query_one("#amount", Input).value
+        if is_prepayment(typed, found):
+            owed = max(found.balance, Decimal("0.00"))
+            self.say(f"{copay}Nothing owed yet: taken as a prepayment, held for the visit's charges." if owed == 0
+                     else f"{copay}{money(owed)} owed: the rest is held for the visit's charges (a prepayment).")
+        else:
+            self.say(copay.strip())
 
     @on(Input.Submitted, "#amount, #method")
     def _next_field(self, event: Input.Submitted) -> None:
@@ -238,7 +276,8 @@ class TakePaymentScreen(Screen[Any]):
                 self.query_one(f"#{first}", Input).focus()
 
         run_call(self, self.host, take_with_receipt, self.patient.mrn, values["amount"], values["method"],
-                 values["reference"], done=self.show_receipt, failed=failed, notify=False)
+                 values["reference"], prepay=is_prepayment(values["amount"], self.account),
+                 done=self.show_receipt, failed=failed, notify=False)
 
     def show_receipt(self, taken: Taken) -> None:
         """The payment is taken: show its receipt."""
@@ -247,23 +286,20 @@ class TakePaymentScreen(Screen[Any]):
         self.query_one("#receipt", Static).update(taken.receipt.rstrip("\n"))
         self._go("receipt")
         self.query_one("#receipt-step", VerticalScroll).focus()
+        after = taken.payment.balance_after
         self.query_one("#pay-title", Static).update(
-            f"Receipt no. {taken.payment.id}  ·  {self.patient.display_name}  ·  balance now "
-            f"{money(taken.payment.balance_after)}")
+            f"Receipt no. {taken.payment.id}  ·  {self.patient.display_name}  ·  "
+            + (f"{money(-after)} held on the account" if after < 0 else f"balance now {money(after)}"))
         self.say("s: save the receipt to a file   Enter or Escape: done")
 
     def action_save_receipt(self) -> None:
-        """Save the receipt as ``receipt-<number>.txt`` (to print or attach)."""
+        """Save the receipt as ``receipt-<number>.txt`` in the receipts folder (to print or
+        attach) and say the file's full path."""
         if self.taken is None:
             return
-        folder = self.save_dir or Path.cwd()
-        path = folder / f"receipt-{self.taken.payment.id}.txt"
-        try:
-            path.write_text(self.taken.receipt, encoding="utf-8")
-        except OSError as error:
-            self.say(f"Not saved: {error.strerror or error} ({path})")
-            return
-        self.say(f"Saved {path}")
+        run_call(self, self.host, save_receipt, self.taken.payment.id, write=False,
+                 done=lambda path: self.say(f"Receipt saved to {path}"),
+                 failed=lambda error: self.say(f"Not saved: {message_of(error)}"), notify=False)
 
     # -- keys --------------------------------------------------------------------------------
 

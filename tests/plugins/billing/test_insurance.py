@@ -77,9 +77,10 @@ class TestPolicies:
             assert policies.list_policies(ctx, world.bo) == []
 
     def test_one_active_policy_per_rank_until_the_old_one_ends(self, medoffice_practice, world):
-        with pytest.raises(Conflict, match="already has an active primary policy"):
+        with pytest.raises(ValidationError, match="already has an active primary policy") as caught:
             with medoffice_practice.operation("frontdesk") as ctx:
                 policies.add_policy(ctx, world.ann, "Blue Plan", {"member_id": "Z9"})
+        assert set(caught.value.errors) == {"rank"}
         with medoffice_practice.operation("frontdesk") as ctx:
             (old,) = policies.list_policies(ctx, world.ann)
             ended = policies.end_policy(ctx, old.id, "2025-12-31")
@@ -111,4 +112,4 @@ def test_payers_and_policies_from_the_shell(medoffice_cli, cli_world):
     refused = medoffice_cli("billing", "policies", "add", cli_world.bo, "--payer", "Nope", "--member-id", "1",
                             user="frontdesk")
     assert (refused.exit_code, refused.stderr) == (
-        1, "error: no payer named 'Nope' (known: Acme Health, Blue Plan, Care Co)\n")
+        1, "error: no payer matches 'Nope' (payers: Acme Health, Blue Plan, Care Co)\n")

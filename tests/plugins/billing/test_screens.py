@@ -223,9 +223,10 @@ class TestBillingPanel:
 
 class TestTakePayment:
     async def test_the_front_desk_takes_a_20_dollar_copay_from_the_card_and_saves_the_receipt(
-            self, medoffice_practice, world, tmp_path, monkeypatch):
+            self, medoffice_practice, world, tmp_path, monkeypatch, medoffice_env):
         """Ann owes 95.00 for today's visit. On her card the Billing panel shows it; p, 20,
-        cash, Enter: the receipt shows, s saves it, and the panel shows 75.00."""
+        cash, Enter: the receipt shows, s saves it in the receipts folder of the data folder
+        (not the current directory) and says where, and the panel shows 75.00."""
         monkeypatch.chdir(tmp_path)
         claimable(medoffice_practice, world)
         async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
@@ -246,16 +247,19 @@ class TestTakePayment:
             receipt = text_of(screen, "#receipt")
             assert "RECEIPT" in receipt and "$20.00" in receipt and "$75.00" in receipt
             await pilot.press("s")
-            saved = tmp_path / f"receipt-{screen.taken.payment.id}.txt"
+            saved = medoffice_env / "data" / "receipts" / f"receipt-{screen.taken.payment.id}.txt"
             await wait_for(pilot, lambda: saved.exists())
             assert saved.read_text() == screen.taken.receipt
+            await wait_for(pilot, lambda: text_of(screen, "#pay-message") == f"Receipt saved to {saved}")
+            assert not list(tmp_path.glob("receipt-*"))
             await pilot.press("enter")
             await wait_for(pilot, lambda: isinstance(pilot.app.screen, PatientCardScreen)
                            and "$75.00" in text_of(panel, "#billing-balance"))
         assert balance(medoffice_practice, world.ann) == Decimal("75.00")
 
-    async def test_more_than_the_balance_is_refused_for_the_front_desk(self, medoffice_practice, world):
-        """The service's refusal shows under the amount; nothing is taken."""
+    async def test_more_than_owed_is_said_to_be_a_prepayment_before_it_is_taken(self, medoffice_practice, world):
+        """Ann owes 95.00 and hands over 120.00: the screen says 25.00 will be held for the
+        visit's charges before Ctrl+S takes it; the receipt says it is a credit."""
         claimable(medoffice_practice, world)
         async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
             panel = await open_card(pilot, medoffice_practice, world.ann, "frontdesk")
@@ -264,11 +268,29 @@ class TestTakePayment:
             await wait_for(pilot, lambda: isinstance(pilot.app.screen, TakePaymentScreen)
                            and pilot.app.screen.account is not None)
             screen = pilot.app.screen
-            screen.query_one("#amount", Input).value = "500"
+            screen.query_one("#amount", Input).value = "120"
+            await wait_for(pilot, lambda: "$95.00 owed: the rest is held" in text_of(screen, "#pay-message"))
             await pilot.press("ctrl+s")
-            await wait_for(pilot, lambda: "more than the balance" in text_of(screen, "#amount-error"))
+            await wait_for(pilot, lambda: screen.taken is not None)
+            assert "Credit on your account" in text_of(screen, "#receipt")
+            assert "$25.00 held on the account" in text_of(screen, "#pay-title")
+        assert balance(medoffice_practice, world.ann) == Decimal("-25.00")
+
+    @pytest.mark.parametrize("typed", ["1e30", "-5", "0", "abc", "25.005"])
+    async def test_a_hostile_amount_is_refused_under_the_field_and_nothing_is_taken(
+            self, medoffice_practice, world, typed):
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            panel = await open_card(pilot, medoffice_practice, world.bo, "frontdesk")
+            panel.query_one(DataTable).focus()
+            await pilot.press("p")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, TakePaymentScreen)
+                           and pilot.app.screen.account is not None)
+            screen = pilot.app.screen
+            await pilot.press(*typed, "enter", "enter", "enter")
+            await wait_for(pilot, lambda: text_of(screen, "#amount-error").startswith("amount"))
             assert screen.step == "form" and screen.taken is None
-        assert balance(medoffice_practice, world.ann) == Decimal("95.00")
+            assert "billing" not in text_of(screen, "#pay-message")
+        assert balance(medoffice_practice, world.bo) == Decimal("0.00")
 
     async def test_the_palette_starts_with_the_patient_search(self, medoffice_practice, world):
         """Take payment from the palette: find Bo, take 10.00 by card (no balance needed for a
@@ -380,8 +402,9 @@ class TestSnapshots:
 
         assert snap_compare(app, terminal_size=SMALL, run_before=enter_a_line)
 
-    def test_take_payment_receipt(self, snap_compare, medoffice_practice, world):
-        """The receipt of Ann's 20.00 cash copay."""
+    @pytest.mark.parametrize("size", [SMALL, (120, 40)])
+    def test_take_payment_receipt(self, snap_compare, medoffice_practice, world, size):
+        """The receipt of Ann's 20.00 cash copay: the practice's address, the local time."""
         claimable(medoffice_practice, world)
         app = MedofficeApp(medoffice_practice.runtime, user=medoffice_practice.user("frontdesk"))
 
@@ -398,4 +421,19 @@ class TestSnapshots:
             await wait_for(pilot, lambda: screen.taken is not None)
             await pilot.pause()
 
-        assert snap_compare(app, terminal_size=SMALL, run_before=take_copay)
+        assert snap_compare(app, terminal_size=size, run_before=take_copay)
+
+    @pytest.mark.parametrize("size", [SMALL, (120, 40)])
+    def test_a_copay_before_the_charges_says_it_is_a_prepayment(self, snap_compare, medoffice_practice, world, size):
+        """Ann owes nothing yet; her 25.00 copay is offered and said to be held for the visit."""
+        app = MedofficeApp(medoffice_practice.runtime, user=medoffice_practice.user("frontdesk"))
+
+        async def offered(pilot):
+            await wait_for(pilot, lambda: app.home is not None)
+            with medoffice_practice.operation("frontdesk", write=False) as ctx:
+                ann = patients.get(ctx, world.ann)
+            app.push_screen(TakePaymentScreen(app.host.for_plugin("billing"), ann))
+            await wait_for(pilot, lambda: isinstance(app.screen, TakePaymentScreen) and app.screen.account)
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=size, run_before=offered)

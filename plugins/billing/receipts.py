@@ -1,0 +1,122 @@
+"""Receipts for payments taken at the desk: the text the patient is handed, and where a copy
+is saved.
+
+A receipt is read by the patient, not by the office: it names the practice with its address
+and phone (lines the practice has not filled in are left out, never printed blank), the local
+time the money was taken (the practice's time zone), how it was paid, what the account owes
+now or holds as a credit, and the person who took it by name. A prepayment says that it is
+held for the visit's charges.
+
+Saved copies go to a ``receipts`` folder in the practice's data folder (``MEDOFFICE_HOME/data``,
+else the user's data folder), or to the folder the config file names as ``receipts_dir``;
+never to the current directory, which may be a source checkout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+from sqlalchemy import select
+
+from medoffice.core import Context, NotFound, ValidationError
+from medoffice.core.config import home_dirs
+from medoffice.core.services import patients
+from medoffice.core.storage.models import User
+
+from .common import parse_id
+from .ledger import balance_of
+from .models import Payment
+from .money import show
+from .permissions import POST, READ
+from .statements import header_lines
+
+WIDTH = 40
+RULE = "-" * WIDTH
+RECEIPTS_OPTION = "receipts_dir"
+"""The config file's key for another folder to save receipts in."""
+
+
+def when(moment: dt.datetime) -> str:
+    """``Jan 5, 2026, 10:00 AM EST``: how a patient reads the time on paper."""
+    hour = moment.hour % 12 or 12
+    return f"{moment:%b} {moment.day}, {moment.year}, {hour}:{moment:%M %p} {moment.tzname()}"
+
+
+def _centred(text: str) -> list[str]:
+    return [line.center(WIDTH).rstrip() for line in textwrap.wrap(text, WIDTH)]
+
+
+def _amount_line(label: str, amount: str) -> str:
+    return f"{label:<{WIDTH - 16}}{amount:>16}"
+
+
+def _taken_by(ctx: Context, username: str) -> str:
+    name = ctx.session.execute(select(User.full_name).where(User.username == username)).scalar()
+    return name or username
+
+
+def receipt(ctx: Context, payment_id: int) -> str:
+    """The printable text receipt of a payment (40 columns wide).
+
+    Raises:
+        PermissionDenied: without ``billing.read``.
+        ValidationError: ``payment_id`` is not a positive whole number.
+        NotFound: no such payment.
+    """
+    ctx.require(READ)
+    number = parse_id(payment_id, what="a payment")
+    row = ctx.session.get(Payment, number)
+    if row is None:
+        raise NotFound(f"no payment with receipt number {number}")
+    patient = patients.get_by_id(ctx, row.patient_id)
+    practice = ctx.practice
+    lines = [centred for line in header_lines(practice) for centred in _centred(line)]
+    lines += ["", "RECEIPT".center(WIDTH).rstrip(), RULE,
+              f"Receipt no. {row.id}",
+              f"Date:     {when(ctx.local(row.posted_at))}",
+              f"Patient:  {patient.display_name}",
+              f"Account:  {patient.mrn}",
+              f"Paid by:  {row.method}" + (f" {row.reference}" if row.reference else ""), RULE,
+              _amount_line("Paid before the visit" if row.prepayment else "Amount paid", show(row.amount))]
+    balance = balance_of(ctx, patient.id)
+    if balance < 0:
+        lines.append(_amount_line("Credit on your account", show(-balance)))
+        if row.prepayment:
+            lines.append("Held for your visit's charges.")
+    else:
+        lines.append(_amount_line("Balance now", show(balance)))
+    lines += [RULE, f"Received by {_taken_by(ctx, row.posted_by)}", "Thank you."]
+    return "\n".join(lines) + "\n"
+
+
+def receipts_folder(ctx: Context) -> Path:
+    """Where receipts are saved: the config file's ``receipts_dir``, else ``receipts`` in the
+    practice's data folder."""
+    configured = ctx.runtime.settings.options.get(RECEIPTS_OPTION)
+    if configured:
+        return Path(str(configured)).expanduser()
+    return home_dirs()[1] / "receipts"
+
+
+def save_receipt(ctx: Context, payment_id: int, folder: str | Path | None = None) -> Path:
+    """Write the receipt of a payment to ``receipt-<number>.txt`` in ``folder`` (default
+    :func:`receipts_folder`, made if missing) and return the file's full path.
+
+    Raises:
+        PermissionDenied: without ``billing.post``.
+        NotFound: no such payment.
+        ValidationError: the folder cannot be written.
+    """
+    ctx.require(POST)
+    text = receipt(ctx, payment_id)
+    where = Path(folder).expanduser() if folder else receipts_folder(ctx)
+    path = (where / f"receipt-{parse_id(payment_id, what='a payment')}.txt").absolute()
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ValidationError(f"cannot save the receipt in {where}: {error.strerror or error}",
+                              field="folder") from None
+    return path
