@@ -170,6 +170,15 @@ def _patients(rng: random.Random, count: int, now: dt.datetime) -> list[dict[str
     return rows
 
 
+def _search_terms(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The search terms the service would write for these patients (a phone's digits reversed,
+    the later words of a name), so that bulk-inserted patients are found as registered ones."""
+    from medoffice.core.services.patient_search import search_terms
+
+    return [{"patient_id": row["id"], "kind": kind, "term": term}
+            for row in rows for kind, term in sorted(search_terms(row["last_name"], row["first_name"], row["phone"]))]
+
+
 class _Day:
     """Builds one day's appointments for every provider, a patient at most once a day."""
 
@@ -252,7 +261,7 @@ def generate(path: Path, *, seed: int, years: float, providers: int, patients: i
     from sqlalchemy import func, insert, select, update
 
     from medoffice.core.setup import init_practice
-    from medoffice.core.storage.models import Patient, Practice
+    from medoffice.core.storage.models import Patient, PatientSearchTerm, Practice
     from medoffice.plugins.scheduling.models import Appointment, AppointmentType, AvailabilityTemplate
 
     def say(message: str) -> None:
@@ -288,6 +297,9 @@ def generate(path: Path, *, seed: int, years: float, providers: int, patients: i
             rows = _patients(rng, patients, now)
             for chunk in range(0, len(rows), 10_000):
                 conn.execute(insert(Patient.__table__), rows[chunk:chunk + 10_000])
+            terms = _search_terms(rows)
+            for chunk in range(0, len(terms), 10_000):
+                conn.execute(insert(PatientSearchTerm.__table__), terms[chunk:chunk + 10_000])
             conn.execute(update(Practice.__table__).where(Practice.__table__.c.id == 1).values(next_mrn=patients + 1))
         patients_seconds = time.perf_counter() - mark
         say(f"{patients:,} patients: {patients_seconds:.1f} s")

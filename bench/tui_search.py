@@ -14,10 +14,11 @@ the same run, per prefix, as medians:
 
 - the service alone: ``patients.find(ctx, text, limit=50)`` in a read-only unit of work as the
   front desk, as the screen's worker calls it;
-- raw ``sqlite3``: the same three index range queries the service runs for a single word
-  (exact last name, last-name prefix, first-name prefix, each ``LIMIT 50`` in the order the
-  service asks), merged in
-  Python, on a plain connection.
+- raw ``sqlite3``: the same queries the service runs for a single word (MRN, exact last name,
+  last-name prefix, a later word of a last or first name from the search-term table,
+  first-name prefix: each an index range of ids and sort keys, ``LIMIT 50`` in the order the
+  service asks), merged in Python, then the full rows of the 50 shown, on a plain
+  connection.
 
 Run (the practice as made by the generator; see docs/performance.md):
 
@@ -25,7 +26,8 @@ Run (the practice as made by the generator; see docs/performance.md):
     .venv/bin/python bench/tui_search.py /tmp/medoffice-bench/scheduling-1y.sqlite --repeat 10
 
 The fragment is ``--text``, or else the practice's most common last name of five letters or
-more (``miles`` in the seed-1 year practice). Nothing is written: the searches are reads and
+more (``miles`` in the seed-1 year practice). ``--text 4433`` types a phone's ending (the
+raw baseline is then the MRN and phone-ending queries). Nothing is written: the searches are reads and
 the front desk is loaded, not signed in.
 """
 
@@ -47,15 +49,25 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scheduling_data import FRONT_DESK, open_practice  # noqa: E402
 
 LIMIT = 50  # the screen's SEARCH_LIMIT, which the service also asks of each query
-COLUMNS = "id, mrn, last_name, first_name, date_of_birth, phone, search_last, search_first"
+TOP = "\U0010ffff"  # the service's "starts with" upper bound
+KEYS = "id, search_last, search_first, mrn"
+BY_NAME = "ORDER BY search_last, search_first, mrn LIMIT ?"
+RAW_MRN = f"SELECT {KEYS} FROM core_patient WHERE active AND mrn = ? {BY_NAME}"
 RAW = (
-    f"SELECT {COLUMNS} FROM core_patient WHERE active AND search_last = ? "
-    "ORDER BY search_last, search_first, mrn LIMIT ?",
-    f"SELECT {COLUMNS} FROM core_patient WHERE active AND search_last >= ? AND search_last < ? "
-    "ORDER BY search_last, search_first, mrn LIMIT ?",
-    f"SELECT {COLUMNS} FROM core_patient WHERE active AND search_first >= ? AND search_first < ? "
+    f"SELECT {KEYS} FROM core_patient WHERE active AND search_last = ? {BY_NAME}",
+    f"SELECT {KEYS} FROM core_patient WHERE active AND search_last >= ? AND search_last < ? {BY_NAME}",
+    f"SELECT p.id, p.search_last, p.search_first, p.mrn, t.kind FROM core_patient p JOIN core_patient_search_term t "
+    "ON t.patient_id = p.id WHERE p.active AND t.kind IN ('first', 'last') AND t.term >= ? AND t.term < ? "
+    "ORDER BY t.kind DESC, t.term LIMIT ?",
+    f"SELECT {KEYS} FROM core_patient WHERE active AND search_first >= ? AND search_first < ? "
     "ORDER BY search_first LIMIT ?",
 )
+RAW_PHONE_ENDING = (
+    f"SELECT p.id, p.search_last, p.search_first, p.mrn FROM core_patient p JOIN core_patient_search_term t "
+    "ON t.patient_id = p.id WHERE p.active AND t.kind = 'phone' AND t.term >= ? AND t.term < ? "
+    "ORDER BY t.kind DESC, t.term LIMIT ?"
+)
+ROWS = "SELECT * FROM core_patient WHERE id IN ({})"
 
 
 def default_text(path: Path) -> str:
@@ -68,15 +80,24 @@ def default_text(path: Path) -> str:
 
 
 def raw_find(conn: sqlite3.Connection, word: str) -> list[tuple]:
-    """The service's single-word search in raw SQL: best score per patient, then by name."""
+    """The service's search for one word (or a phone's ending) in raw SQL: best score per
+    patient, then by name; then the full rows of the ones shown."""
     scored: dict[int, tuple[int, tuple]] = {}
-    for score, (sql, params) in ((85, (RAW[0], (word, LIMIT))), (75, (RAW[1], (word, word + "\x7f", LIMIT))),
-                                 (60, (RAW[2], (word, word + "\x7f", LIMIT)))):
+    queries: list[tuple[int, str, tuple]] = [(100, RAW_MRN, (word.upper(), LIMIT))]
+    if word.isdigit():  # a phone's ending from 4 digits on
+        if len(word) >= 4:
+            queries.append((80, RAW_PHONE_ENDING, (word[::-1], word[::-1] + TOP, LIMIT)))
+    else:
+        queries += [(85, RAW[0], (word, LIMIT)), (75, RAW[1], (word, word + TOP, LIMIT)),
+                    (72, RAW[2], (word, word + TOP, LIMIT)), (60, RAW[3], (word, word + TOP, LIMIT))]
+    for score, sql, params in queries:
         for row in conn.execute(sql, params):
             if row[0] not in scored or scored[row[0]][0] < score:
-                scored[row[0]] = (score, row)
-    ranked = sorted(scored.values(), key=lambda s: (-s[0], s[1][6], s[1][7], s[1][1]))
-    return [row for _, row in ranked[:LIMIT]]
+                scored[row[0]] = (score, row[:4])
+    ranked = sorted(scored.values(), key=lambda s: (-s[0], s[1][1], s[1][2], s[1][3]))[:LIMIT]
+    ids = [row[0] for _, row in ranked]
+    full = {row[0]: row for row in conn.execute(ROWS.format(", ".join("?" * len(ids))), ids)} if ids else {}
+    return [full[i] for i in ids]
 
 
 def median_of(action, repeat: int) -> tuple[float, Any]:
