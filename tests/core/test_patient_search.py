@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from typing import Any
 
 import attrs
@@ -221,3 +222,26 @@ class TestInactive:
             with desk.operation("frontdesk", write=False) as ctx:
                 found = [m.patient.mrn for m in patients.find(ctx, typed)]
             assert anas.intersection(found) == {kept.mrn}, typed
+
+
+class TestFromTheCommandLine:
+    def test_patients_find_says_which_rule_matched(self, desk):
+        found = desk.practice.cli("patients", "find", "010-4433", "--json")
+        assert found.exit_code == 0, found.output
+        assert [(row["name"], row["matched"]) for row in json.loads(found.stdout)] == [
+            ("Okonkwo-Reyes, Ana", "phone ending")]
+        shown = desk.practice.cli("patients", "find", "de", "la")
+        assert shown.exit_code == 0 and "De la Cruz, Maria" in shown.stdout and "last name" in shown.stdout
+
+    @pytest.mark.parametrize("typed, error", [
+        ("x" * 300, "error: a search is at most 100 characters; this one has 300"),
+        ("\udcff\x00", "error: type part of a name, a date of birth, a phone number or an MRN"),
+    ])
+    def test_hostile_text_is_one_line_and_exit_1(self, desk, typed, error):
+        refused = desk.practice.cli("patients", "find", typed)
+        assert (refused.exit_code, refused.stderr.strip()) == (1, error)
+
+    @pytest.mark.parametrize("typed", ["%", "_", "'", "/", "99/99/99", "0000000000000000"])
+    def test_wildcards_and_impossible_dates_find_nobody_without_an_error(self, desk, typed):
+        found = desk.practice.cli("patients", "find", typed, "--json")
+        assert (found.exit_code, json.loads(found.stdout)) == (0, [])
