@@ -1,19 +1,21 @@
 """The booking flow: patient → appointment type → provider or "any" → a free slot → confirm.
 
 One screen, one step at a time, each answered with Enter: the patient (searched as you type,
-unless the flow was opened from their card), the type (type to filter), the provider ("Any
-provider" first), the slot finder's earliest slots, and a confirm line with an optional
-note. Booking an established patient from their card into the first free slot of the first
-type is ``b`` and four Enters. Escape goes back one step. ``o`` on the slots overbooks (with
-a reason) for users with ``scheduling.overbook``. The same flow reschedules an appointment
-(``m`` on the day board): it opens on the slots of the appointment's type and provider.
+unless the flow was opened from their card), the type (type to filter; a type the patient
+cannot have is listed dimmed with the reason and cannot be taken), the provider (type to
+filter; "Any provider" first), the slot finder's earliest slots for this patient (times they
+are booked elsewhere are left out; typing a day such as ``2w`` or ``12/17`` jumps there), and
+a confirm line with an optional note. Booking an established patient from their card into
+the first free slot of the first type is ``b`` and four Enters. Escape goes back one step.
+``o`` on the slots overbooks (with a reason) for users with ``scheduling.overbook``. The same
+flow reschedules an appointment (``m`` on the day board): it opens on the slots of the
+appointment's type and provider, and its confirm step has no note and no repeat.
 
-On the confirm step, Ctrl+R repeats the booking (weekly, every N weeks or monthly; a count
-or a last day): every occurrence is checked first (:func:`..recurring.book_series` with
-``dry_run``) and the conflicts are listed; Enter then books the whole series, which is only
-offered when every occurrence is free. With conflicts, Ctrl+O books the free dates and skips
-the conflicting ones (``skip_conflicts``), and Escape goes back to booking once. Nothing is
-written before that Enter or Ctrl+O.
+On the confirm step, Ctrl+R repeats the booking (see :mod:`.booking_repeat`).
+
+Keys typed ahead are kept in order: an Enter pressed while a step's list is loading waits for
+it, and what is typed after that Enter goes to the step it was meant for
+(:mod:`.booking_widgets`). Refusals are said in the desk's words (:mod:`..desk_words`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from textual import on, work
+from rich.text import Text
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -30,14 +33,16 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
-from medoffice.core import Context, MedofficeError
+from medoffice.core import Conflict, Context, MedofficeError
 from medoffice.core.records import PatientRecord
 from medoffice.core.ui import ScreenHost
 
-from ._shared import OVERBOOK, log, may, run_call, type_text, when
+from .booking_repeat import MAX_CONFLICTS_SHOWN, RepeatStep
+from .booking_widgets import FilterInput, JumpInput, StepInput, StepTable
+from ._shared import OVERBOOK, log, may, type_text, when
 
 SEARCH_DELAY = 0.15
-"""Seconds of typing pause before a patient search starts."""
+"""Seconds of typing pause before a patient search (or a day jump) starts."""
 
 PATIENT_LIMIT = 20
 """The most patients a search lists."""
@@ -50,40 +55,44 @@ STEPS = ("patient", "type", "provider", "slot", "confirm")
 PROMPTS = {
     "patient": "Who? Type a name, date of birth, phone or MRN; Enter picks the highlighted patient.",
     "type": "Which appointment type? Type to filter; Enter picks the highlighted one.",
-    "provider": "With whom? Enter picks; \"Any provider\" finds the earliest slot of all.",
-    "slot": "When? The earliest free slots; Enter takes one.",
+    "provider": "With whom? Type to filter; Enter picks. \"Any provider\": the earliest of all.",
+    "slot": "When? Enter takes the highlighted slot; type a day to jump (2w, 12/17, tue).",
     "confirm": "Enter books. A note is optional. Ctrl+R repeats it.",
 }
+MOVE_PROMPTS = {
+    "slot": "Move to when? Enter takes the highlighted slot; type a day to jump (2w, 12/17, tue).",
+    "confirm": "Enter moves it; Escape picks another slot.",
+}
 
-MAX_CONFLICTS_SHOWN = 6
-"""Conflicting occurrences listed on the confirm step; the rest are counted."""
+FIELDS = {"patient": "#patient-query", "type": "#type-filter", "provider": "#provider-filter",
+          "slot": "#slot-jump", "confirm": "#note"}
+"""Where each step's typing goes."""
 
 
-def choices(ctx: Context) -> tuple[list[Any], list[tuple[int, str]], dt.date]:
-    """The appointment types, the providers with availability, and the practice's today."""
-    from .. import catalogue
+def choices(ctx: Context, mrn: str | None = None) -> tuple[list[Any], list[tuple[int, str]], dt.date, Any]:
+    """The appointment types, the providers with availability, the practice's today, and the
+    patient's standing (new or established; None without a patient)."""
+    from .. import catalogue, desk_words
 
     types = catalogue.list_types(ctx)
     providers = sorted({(t.provider_id, t.provider) for t in catalogue.list_templates(ctx)}, key=lambda p: p[1])
-    return types, providers, ctx.local(ctx.now()).date()
+    standing = desk_words.standing(ctx, mrn) if mrn else None
+    return types, providers, ctx.local(ctx.now()).date(), standing
 
 
-class FilterInput(Input):
-    """A text field that moves the cursor of the list below it with Up and Down."""
+def patient_standing(ctx: Context, mrn: str) -> Any:
+    """The patient's standing (see :func:`..desk_words.standing`)."""
+    from .. import desk_words
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("up", "move(-1)", "Up", show=False),
-    ]
+    return desk_words.standing(ctx, mrn)
 
-    def __init__(self, table_id: str, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.table_id = table_id
 
-    def action_move(self, delta: int) -> None:
-        table = self.screen.query_one(f"#{self.table_id}", DataTable)
-        if table.row_count:
-            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + delta)))
+def matches(name: str, typed: str) -> bool:
+    """Whether a provider's name answers what was typed: a word of it starts with it
+    (``ad`` finds Dr Adams), or the whole name does."""
+    wanted = " ".join(typed.lower().split())
+    lowered = name.lower()
+    return not wanted or lowered.startswith(wanted) or any(w.startswith(wanted) for w in lowered.split())
 
 
 class BookingScreen(Screen[Any]):
@@ -128,19 +137,24 @@ class BookingScreen(Screen[Any]):
         self.today: dt.date | None = None
         self.search_from: list[dt.date] = []
         self.booking = False
+        self.repeat = RepeatStep(self)
+        self.standing: Any = None
+        """The patient's standing (``desk_words.Standing``) once known, for :attr:`standing_of`."""
+        self.standing_of: str | None = None
         self._patients: dict[str, PatientRecord] = {}
         self._shown_query: str | None = None
         self._held = 0
         """Enters typed while the step's list was still loading, played back when it arrives."""
         self._slots_loading = False
+        self._slot_search = 0
+        """Which slot search is the latest: an earlier one's answer is not shown."""
         self._search_timer: Timer | None = None
+        self._jump_timer: Timer | None = None
+        self._jump_error: str | None = None
+        """Why the typed day cannot be read; the slot step takes no slot while it stands."""
         self._refusal: str | None = None
         """Why the last booking was refused, kept on show while the slots are found again."""
         self._asked_patient = patient is None and reschedule is None
-        self.series: dict[str, Any] | None = None
-        """How the booking repeats (``recurring.book_series``'s keywords), or None for once."""
-        self.series_check: Any = None
-        """The dry run of :attr:`series` (a ``recurring.SeriesResult``): what would be booked."""
         """False when the flow opened with a patient (from their card): Escape closes there."""
         if patient is not None:
             self.mrn, self.patient_name = patient.mrn, patient.display_name
@@ -151,24 +165,39 @@ class BookingScreen(Screen[Any]):
             self.provider = (reschedule.provider_id, reschedule.provider)
             self.step = "slot"
 
+    @property
+    def series(self) -> dict[str, Any] | None:
+        """How the booking repeats, or None for once (see :class:`.booking_repeat.RepeatStep`)."""
+        return self.repeat.series
+
+    @property
+    def series_check(self) -> Any:
+        """The check of :attr:`series`: what would be booked."""
+        return self.repeat.check
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="booking-summary", markup=False)
         yield Static("", id="booking-prompt", markup=False)
         with ContentSwitcher(initial=f"step-{self.step}", id="steps"):
             with Vertical(id="step-patient", classes="step"):
-                yield Input(id="patient-query", placeholder="Find a patient: name, DOB, phone or MRN")
-                yield DataTable(id="patients", cursor_type="row", zebra_stripes=True)
+                yield StepInput(id="patient-query", placeholder="Find a patient: name, DOB, phone or MRN")
+                yield StepTable(id="patients", cursor_type="row", zebra_stripes=True)
             with Vertical(id="step-type", classes="step"):
                 yield FilterInput("types", id="type-filter", placeholder="type to filter")
-                yield DataTable(id="types", cursor_type="row", zebra_stripes=True)
+                yield StepTable(id="types", cursor_type="row", zebra_stripes=True)
             with Vertical(id="step-provider", classes="step"):
-                yield DataTable(id="providers", cursor_type="row", zebra_stripes=True)
+                yield FilterInput("providers", id="provider-filter", placeholder="type to filter: a few letters "
+                                  "of the name")
+                yield StepTable(id="providers", cursor_type="row", zebra_stripes=True)
             with Vertical(id="step-slot", classes="step"):
-                yield DataTable(id="slots", cursor_type="row", zebra_stripes=True)
+                yield JumpInput("slots", id="slot-jump", max_length=60,
+                                placeholder="jump to a day: 2w, in 3 days, +14, 12/17, 2026-12-17, tue")
+                yield Static("", id="slot-jump-message", markup=False)
+                yield StepTable(id="slots", cursor_type="row", zebra_stripes=True)
             with Vertical(id="step-confirm", classes="step"):
                 yield Static("", id="confirm-text", markup=False)
-                yield Input(id="note", placeholder="note (optional): why the patient comes", max_length=500)
+                yield StepInput(id="note", placeholder="note (optional): why the patient comes", max_length=500)
         yield Static("", id="booking-message", markup=False)
         yield Footer()
 
@@ -178,8 +207,9 @@ class BookingScreen(Screen[Any]):
         self.query_one("#types", DataTable).add_columns("Type", "Minutes", "For")
         self.query_one("#providers", DataTable).add_columns("Provider")
         self.query_one("#slots", DataTable).add_columns("Day", "Time", "Provider", "Location")
+        self.query_one("#slot-jump-message", Static).display = False
         self.go(self.step)
-        self._load_choices()
+        self._load_choices(self.mrn if self.step == "type" else None)
 
     # -- moving between steps ----------------------------------------------------------------
 
@@ -187,16 +217,18 @@ class BookingScreen(Screen[Any]):
         """Show ``step``, focus its field or list, and load what it needs."""
         self.step = step
         self.query_one("#steps", ContentSwitcher).current = f"step-{step}"
+        prompts = MOVE_PROMPTS if self.reschedule is not None else {}
         self.query_one("#booking-prompt", Static).update(
-            PROMPTS[step] + (" o: overbook." if step == "slot" and may(self.host, OVERBOOK) else ""))
+            prompts.get(step, PROMPTS[step]) + (" o: overbook." if step == "slot" and may(self.host, OVERBOOK)
+                                                else ""))
         self._update_summary()
         self.say("")
-        focus = {"patient": "#patient-query", "type": "#type-filter", "provider": "#providers",
-                 "slot": "#slots", "confirm": "#note"}[step]
         if step == "confirm":
             self._show_confirm()
         if step == "slot":
+            self._read_jump()
             self._find_slots()
+        focus = "#slots" if step == "slot" and not self.query_one("#slot-jump", Input).value else FIELDS[step]
         widget = self.query_one(focus)
         if widget.display:
             widget.focus()
@@ -223,18 +255,21 @@ class BookingScreen(Screen[Any]):
         """Back one step; from the first step, close the flow. On the confirm step of a
         repeated booking, back to booking it once."""
         self._held = 0
-        if self.step == "confirm" and self.series is not None:
-            self.series = self.series_check = None
+        if self.step == "confirm" and self.repeat.series is not None:
+            self.repeat.drop()
             self._show_confirm()
             self.say("Booking it once.")
             self.refresh_bindings()
             return
-        order = [s for s in STEPS if self._offered(s)]
+        order = self._order()
         index = order.index(self.step) if self.step in order else 0
         if index == 0:
             self.dismiss(None)
             return
         self.go(order[index - 1])
+
+    def _order(self) -> list[str]:
+        return [s for s in STEPS if self._offered(s)]
 
     def _offered(self, step: str) -> bool:
         """Whether the user may come back to ``step`` (not when the flow was given it)."""
@@ -252,13 +287,34 @@ class BookingScreen(Screen[Any]):
         if action == "repeat":
             return self.step == "confirm" and self.reschedule is None
         if action == "book_free_dates":
-            return self.step == "confirm" and self._free_dates_to_skip_to()
+            return self.step == "confirm" and self.repeat.can_skip_conflicts()
         return True
 
-    def _free_dates_to_skip_to(self) -> bool:
-        """Whether the checked series has conflicts and free dates both: Ctrl+O's case."""
-        check = self.series_check
-        return self.series is not None and check is not None and bool(check.refused) and bool(check.booked)
+    # -- keys typed ahead --------------------------------------------------------------------
+
+    def route_typed_ahead(self, event: events.Key) -> bool:
+        """Put a key typed after a waiting Enter into the field of the step that Enter leads
+        to; and a day typed on the slot list into the jump field. True when taken."""
+        if self._held:
+            order = self._order()
+            index = order.index(self.step) + self._held if self.step in order else len(order)
+            target = order[index] if index < len(order) else None
+            if target is None or not (event.is_printable or event.key == "backspace"):
+                return False
+            field = self.query_one(FIELDS[target], Input)
+            if event.key == "backspace":
+                field.action_delete_left()
+            else:
+                field.insert_text_at_cursor(event.character or "")
+            return True
+        if self.step == "slot" and isinstance(self.focused, DataTable) and event.is_printable \
+                and event.key not in self.active_bindings and (event.character or "").strip():
+            jump = self.query_one("#slot-jump", Input)
+            jump.value = ""
+            jump.focus()
+            jump.insert_text_at_cursor(event.character or "")
+            return True
+        return False
 
     # -- Enter -------------------------------------------------------------------------------
 
@@ -266,9 +322,12 @@ class BookingScreen(Screen[Any]):
         """Enter answers the current step. One pressed while the step's list is still loading
         is held and played back when the list arrives, so a receptionist typing ahead never
         loses a key."""
-        if self._waiting():
+        if self._held or self._waiting():
             self._held += 1
             return
+        self._answer()
+
+    def _answer(self) -> None:
         {"patient": self._pick_patient, "type": self._pick_type, "provider": self._pick_provider,
          "slot": self._pick_slot, "confirm": self.action_confirm}[self.step]()
 
@@ -284,16 +343,20 @@ class BookingScreen(Screen[Any]):
                 return True
             return False
         if self.step in ("type", "provider"):
-            return self.today is None
+            return self.today is None or (self.step == "type" and self.standing_of != self.mrn)
         if self.step == "slot":
-            return self._slots_loading
+            if self._jump_timer is not None:  # a day typed, then Enter at once: jump now
+                self._jump_timer.stop()
+                self._jump_timer = None
+                self._jump()
+            return self._slots_loading or self.today is None
         return False
 
     def _play_held(self) -> None:
         """Play back the Enters held while loading, until a step needs to load again."""
         while self._held and not self._waiting():
             self._held -= 1
-            self.action_enter()
+            self._answer()
 
     # -- patient -----------------------------------------------------------------------------
 
@@ -343,61 +406,119 @@ class BookingScreen(Screen[Any]):
             return
         patient = self._patients[key]
         self.mrn, self.patient_name = patient.mrn, patient.display_name
+        if self.standing_of != patient.mrn:
+            self.standing = self.standing_of = None
+            self._load_standing(patient.mrn)
         self.go("type")
 
     # -- type and provider -------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="booking-choices", exit_on_error=False)
-    def _load_choices(self) -> None:
+    def _load_choices(self, mrn: str | None) -> None:
         try:
-            types, providers, today = self.host.call(choices, write=False)
+            types, providers, today, standing = self.host.call(choices, mrn, write=False)
         except Exception as exc:
             if not isinstance(exc, MedofficeError):
                 log.exception("loading appointment types failed")
             self.host.notify_error(exc)
             return
-        self.app.call_from_thread(self._show_choices, types, providers, today)
+        self.app.call_from_thread(self._show_choices, types, providers, today, mrn, standing)
 
-    def _show_choices(self, types: list[Any], providers: list[tuple[int, str]], today: dt.date) -> None:
+    @work(thread=True, exclusive=True, group="booking-standing", exit_on_error=False)
+    def _load_standing(self, mrn: str) -> None:
+        try:
+            standing = self.host.call(patient_standing, mrn, write=False)
+        except Exception as exc:  # said by the host; the types are then offered undimmed
+            self.host.notify_error(exc)
+            standing = None
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_standing, mrn, standing)
+
+    def _show_standing(self, mrn: str, standing: Any) -> None:
+        if not self.is_attached or mrn != self.mrn:
+            return
+        self.standing, self.standing_of = standing, mrn
+        self._fill_types(self.query_one("#type-filter", Input).value)
+        self._play_held()
+
+    def _show_choices(self, types: list[Any], providers: list[tuple[int, str]], today: dt.date,
+                      mrn: str | None, standing: Any) -> None:
         if not self.is_attached:
             return
         self.types, self.providers, self.today = types, providers, today
+        if mrn is not None and mrn == self.mrn:
+            self.standing, self.standing_of = standing, mrn
         if self.reschedule is not None:
             self.type_colour = next((t.colour for t in types if t.name == self.type_name), None)
         self._fill_types(self.query_one("#type-filter", Input).value)
-        table = self.query_one("#providers", DataTable)
-        table.clear()
-        table.add_row("Any provider (earliest slot)", key="any")
-        for provider_id, name in providers:
-            table.add_row(name, key=str(provider_id))
+        self._fill_providers(self.query_one("#provider-filter", Input).value)
         if self.provider is not None and self.step != "provider":
+            table = self.query_one("#providers", DataTable)
             index = next((i + 1 for i, p in enumerate(providers) if p[0] == self.provider[0]), 0)
-            table.move_cursor(row=index, animate=False)
+            table.move_cursor(row=min(index, max(table.row_count - 1, 0)), animate=False)
         if not types:
             self.say("There are no appointment types yet: a manager sets them up (medoffice schedule types add).")
+        if self.step == "slot" and self._jump_error is None and self.query_one("#slot-jump", Input).value:
+            self._read_jump()  # the day typed before today was known
+            if self._jump_error is None:
+                self._find_slots()
+                return
         self._play_held()
+
+    def _type_refusal(self, kind: Any) -> str | None:
+        """Why the patient cannot have ``kind`` (None: they may, or it is not known yet)."""
+        if self.standing is None or self.standing_of != self.mrn:
+            return None
+        return self.standing.refusal(kind.name, kind.patient_kind, self.patient_name or "this patient")
 
     def _fill_types(self, text: str) -> None:
         wanted = text.strip().lower()
         found = [t for t in self.types if wanted in t.name.lower()]
-        found.sort(key=lambda t: not t.name.lower().startswith(wanted))  # prefix matches first, stable
+        # Types the patient may have first, prefix matches first; the rest dimmed, with why.
+        found.sort(key=lambda t: (self._type_refusal(t) is not None, not t.name.lower().startswith(wanted)))
         table = self.query_one("#types", DataTable)
         table.clear()
         for kind in found:
-            table.add_row(type_text(kind.name, kind.colour), str(kind.duration_minutes), kind.patient_kind,
-                          key=kind.name)
+            refusal = self._type_refusal(kind)
+            if refusal is None:
+                table.add_row(type_text(kind.name, kind.colour), str(kind.duration_minutes), kind.patient_kind,
+                              key=kind.name)
+            else:
+                table.add_row(Text(kind.name, style="dim"), Text(str(kind.duration_minutes), style="dim"),
+                              Text(f"{kind.patient_kind} patients only", style="dim"), key=kind.name)
 
     @on(Input.Changed, "#type-filter")
     def _type_filter(self, event: Input.Changed) -> None:
         self._fill_types(event.value)
+
+    def _fill_providers(self, text: str) -> None:
+        table = self.query_one("#providers", DataTable)
+        table.clear()
+        if not text.strip():
+            table.add_row("Any provider (earliest slot)", key="any")
+        for provider_id, name in self.providers:
+            if matches(name, text):
+                table.add_row(name, key=str(provider_id))
+        if text.strip() and self.today is not None:
+            self.say("" if table.row_count else f"No provider's name has a word starting {text.strip()!r}.")
+
+    @on(Input.Changed, "#provider-filter")
+    def _provider_filter(self, event: Input.Changed) -> None:
+        self._fill_providers(event.value)
 
     @on(DataTable.RowSelected, "#types")
     def _pick_type(self) -> None:
         name = self._cursor_key("#types")
         if name is None:
             return
+        kind = next((t for t in self.types if t.name == name), None)
+        refusal = self._type_refusal(kind) if kind is not None else None
+        if refusal is not None:
+            self._held = 0
+            self.say(f"Not offered: {refusal}.")
+            return
         self.type_name = name
-        self.type_colour = next((t.colour for t in self.types if t.name == name), None)
+        self.type_colour = kind.colour if kind is not None else None
         self.go("provider")
 
     @on(DataTable.RowSelected, "#providers")
@@ -418,41 +539,91 @@ class BookingScreen(Screen[Any]):
             return self.start_day
         return None  # the service's today
 
+    @on(Input.Changed, "#slot-jump")
+    def _jump_typed(self, event: Input.Changed) -> None:
+        if self._jump_timer is not None:
+            self._jump_timer.stop()
+            self._jump_timer = None
+        if self.step == "slot" and self._held == 0:
+            self._jump_timer = self.set_timer(SEARCH_DELAY, self._jump_after_pause)
+
+    def _jump_after_pause(self) -> None:
+        self._jump_timer = None
+        self._jump()
+
+    def _jump(self) -> None:
+        """List the slots from the day typed (or from the start, when the field is emptied)."""
+        if self.step != "slot":
+            return
+        self._read_jump()
+        if self._jump_error is None:
+            self._find_slots()
+
+    def _read_jump(self) -> None:
+        """Read the jump field into :attr:`search_from`; a day it cannot read is said under it."""
+        from ..day_jump import parse_day
+
+        text = self.query_one("#slot-jump", Input).value.strip()
+        message = self.query_one("#slot-jump-message", Static)
+        self._jump_error = None
+        if not text:
+            self.search_from = []
+            message.display = False
+            return
+        if self.today is None:
+            return  # read again when the choices (and today) arrive
+        try:
+            day = parse_day(text, self.today, field="day")
+        except MedofficeError as error:
+            self._jump_error = str(error)
+            message.update(f"Cannot jump: {error}.")
+            message.display = True
+            return
+        message.display = False
+        self.search_from = [day]
+
     def _find_slots(self) -> None:
         table = self.query_one("#slots", DataTable)
         table.clear()
         self.slots = []
         self.say("Looking for free slots…")
         self._slots_loading = True
-        self._search_slots(self.type_name, self.provider[0] if self.provider else None, self._first_day())
+        self._slot_search += 1
+        self._search_slots(self._slot_search, self.type_name, self.provider[0] if self.provider else None,
+                           self._first_day(), self.mrn)
 
     @work(thread=True, exclusive=True, group="booking-slots", exit_on_error=False)
-    def _search_slots(self, type_name: str | None, provider_id: int | None, first: dt.date | None) -> None:
+    def _search_slots(self, search: int, type_name: str | None, provider_id: int | None, first: dt.date | None,
+                      mrn: str | None) -> None:
         from ..slots import find_slots
 
-        def search(ctx: Context) -> list[Any]:
+        def slots_for(ctx: Context) -> list[Any]:
             day = first or ctx.local(ctx.now()).date()
-            return find_slots(ctx, type_name or "", day, provider_id=provider_id, limit=SLOT_LIMIT)
+            return find_slots(ctx, type_name or "", day, provider_id=provider_id, limit=SLOT_LIMIT, patient=mrn)
 
         worker = get_current_worker()
         try:
-            found = self.host.call(search, write=False)
+            found = self.host.call(slots_for, write=False)
         except Exception as exc:
-            self.host.notify_error(exc)
+            if not isinstance(exc, MedofficeError):
+                self.host.notify_error(exc)
             message = str(exc) if isinstance(exc, MedofficeError) else "The slot search failed."
-            self.app.call_from_thread(self._slots_failed, message)
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._slots_failed, search, message)
             return
         if not worker.is_cancelled:  # another provider or range was chosen meanwhile
-            self.app.call_from_thread(self._show_slots, found)
+            self.app.call_from_thread(self._show_slots, search, found)
 
-    def _slots_failed(self, message: str) -> None:
+    def _slots_failed(self, search: int, message: str) -> None:
+        if search != self._slot_search:
+            return
         self._slots_loading = False
         self._held = 0
         self.say(message)
 
-    def _show_slots(self, found: list[Any]) -> None:
-        if not self.is_attached or self.step != "slot":
-            return
+    def _show_slots(self, search: int, found: list[Any]) -> None:
+        if not self.is_attached or self.step != "slot" or search != self._slot_search:
+            return  # gone, or a later search (another day typed) is on its way
         self._slots_loading = False
         self.slots = found
         table = self.query_one("#slots", DataTable)
@@ -464,19 +635,23 @@ class BookingScreen(Screen[Any]):
             self.say(self._refusal)
             self._refusal = None
         elif found:
-            self.say(f"{len(found)} free slot{'s' * (len(found) != 1)} from {found[0].start:%a %Y-%m-%d}; "
-                     "] later, [ sooner.")
+            self.say(f"{len(found)} free slot{'s' * (len(found) != 1)} from {found[0].start:%a %Y-%m-%d}"
+                     f"{' for ' + self.patient_name if self.patient_name else ''}; ] later, [ sooner.")
         else:
-            self.say("No free slot in the next 30 days. ] looks later.")
+            self.say(f"No free slot in the 30 days from {self._first_day() or self.today or 'today'}. ] looks later.")
         self._play_held()
 
     @on(DataTable.RowSelected, "#slots")
     def _pick_slot(self) -> None:
+        if self._jump_error is not None:
+            self._held = 0
+            self.say(f"Nothing taken: {self._jump_error}.")
+            return
         key = self._cursor_key("#slots")
         if key is None:
             return
         self.slot = self.slots[int(key)]
-        self.series = self.series_check = None
+        self.repeat.drop()
         self.go("confirm")
 
     def action_later(self) -> None:
@@ -490,15 +665,15 @@ class BookingScreen(Screen[Any]):
 
     def action_sooner(self) -> None:
         """Back to the slots listed before ``]``."""
-        if self.search_from:
+        if len(self.search_from) > (1 if self.query_one("#slot-jump", Input).value.strip() else 0):
             self.search_from.pop()
             self._find_slots()
 
     # -- confirming --------------------------------------------------------------------------
 
     def _show_confirm(self) -> None:
-        if self.series is not None:
-            self._show_series()
+        if self.repeat.series is not None:
+            self.repeat.show()
             return
         slot = self.slot
         what = type_text(self.type_name or "", self.type_colour).plain
@@ -516,38 +691,76 @@ class BookingScreen(Screen[Any]):
         if self.step != "confirm" or self.slot is None or self.booking:
             return
         note = self.query_one("#note", Input).value.strip() or None
-        if self.series is not None:
-            self._submit_series(note)
+        if self.repeat.series is not None:
+            self.repeat.submit(note)
             return
         self._submit(self.slot.provider_id, self.slot.start, note=note)
 
     def _submit(self, provider_id: int, start: dt.datetime | str, *, note: str | None = None,
                 overbook_reason: str | None = None) -> None:
-        from .. import booking
-
         self.booking = True
         self.say("Booking…")
-        if self.reschedule is not None:
-            run_call(self, self.host, booking.move, self.reschedule.id, start, provider_id=provider_id,
-                     overbook_reason=overbook_reason, done=self._booked, failed=self._refused)
-        else:
-            run_call(self, self.host, booking.book, self.mrn, provider_id, self.type_name, start, note=note,
-                     overbook_reason=overbook_reason, done=self._booked, failed=self._refused)
+        self._write(provider_id, start, note, overbook_reason, self.slot)
+
+    @work(thread=True, exclusive=True, group="booking-write", exit_on_error=False)
+    def _write(self, provider_id: int, start: dt.datetime | str, note: str | None, overbook_reason: str | None,
+               slot: Any) -> None:
+        """Book or move in a worker; a refusal is said in the desk's words, on the UI thread."""
+        from .. import booking, desk_words
+
+        host, moving = self.host, self.reschedule
+        try:
+            if moving is not None:
+                record = host.call(booking.move, moving.id, start, provider_id=provider_id,
+                                   overbook_reason=overbook_reason)
+            else:
+                record = host.call(booking.book, self.mrn, provider_id, self.type_name, start, note=note,
+                                   overbook_reason=overbook_reason)
+        except MedofficeError as error:
+            words: str | None = None
+            gone = False
+            if isinstance(error, Conflict):
+                try:
+                    if moving is not None:
+                        words = host.call(desk_words.why_not_movable, moving.id, write=False)
+                        gone = words is not None
+                    if words is None and slot is not None:
+                        words = host.call(desk_words.why_taken, self.mrn, slot.provider_id, slot.start, slot.end,
+                                          moving=moving.id if moving is not None else None, write=False)
+                except MedofficeError:
+                    words = None
+            self.app.call_from_thread(self._refused, error, words, isinstance(error, Conflict) and not gone)
+            return
+        except Exception as error:  # a bug: logged and shown by the host; the flow stays up
+            host.notify_error(error)
+            self.app.call_from_thread(self._refused, error, None, False)
+            return
+        self.app.call_from_thread(self._booked, record)
 
     def _booked(self, record: Any) -> None:
         self.booking = False
         shown = self.slot or (self.slots[0] if self.slots else None)
         local = record.start.astimezone(shown.start.tzinfo) if shown is not None else record.start
+        provider = next((name for pid, name in self.providers if pid == record.provider_id), None) \
+            or (shown.provider if shown is not None and shown.provider_id == record.provider_id else None)
         verb = "Moved" if self.reschedule is not None else "Booked"
-        self.notify(f"{verb} {self.patient_name}: {record.appointment_type}, {when(local)}.", markup=False)
+        self.notify(f"{verb} {self.patient_name}: {record.appointment_type}"
+                    + (f" with {provider}" if provider else "") + f", {when(local)}.", markup=False)
         self.dismiss(record)
 
-    def _refused(self, message: str) -> None:
+    def _refused(self, error: BaseException, words: str | None, slot_taken: bool) -> None:
+        """Say why nothing was booked, in the desk's words when a slot was taken (``words``);
+        a slot taken meanwhile sends the desk back to the slots free now."""
         self.booking = False
-        self.say(f"Not booked: {message}")
-        if "slot taken" in message and self.step == "confirm":
-            self._refusal = f"Not booked: {message}"
-            self.go("slot")  # someone else took it: show what is free now
+        verb = "Not moved" if self.reschedule is not None else "Not booked"
+        if not isinstance(error, MedofficeError):
+            self.say(f"{verb}: unexpected {type(error).__name__}.")
+            return
+        message = f"{verb}: {words}." if words is not None else f"{verb}: {error}"
+        self.say(message)
+        if slot_taken and self.step == "confirm":
+            self._refusal = message + " Free now:"
+            self.go("slot")
 
     def action_overbook(self) -> None:
         """Book over a taken time with a reason (``scheduling.overbook``)."""
@@ -574,108 +787,15 @@ class BookingScreen(Screen[Any]):
 
     def action_repeat(self) -> None:
         """Repeat the booking: ask how, check every occurrence, list the conflicts."""
-        from .. import recurring
-        from .forms import Field, FormDialog, field_error
-
         if self.step != "confirm" or self.slot is None or self.reschedule is not None:
             return
-        slot, mrn, type_name = self.slot, self.mrn, self.type_name
-        note = self.query_one("#note", Input).value.strip() or None
-        last = self.series or {}
-        fields = [
-            Field("frequency", "Repeat", value=last.get("frequency", "weekly"),
-                  options=(("weekly", "weekly"), ("monthly", "monthly"))),
-            Field("every", "Every", value=str(last.get("every", 1)), placeholder="1: every week (or month)"),
-            Field("count", "Times", value=str(last.get("count") or ("" if last else 4)),
-                  placeholder="how many in all, or blank and a last day"),
-            Field("until", "Until", value=str(last.get("until") or ""), placeholder="YYYY-MM-DD (or a count)"),
-        ]
-        chosen: dict[str, Any] = {}
-
-        def build(values: dict[str, Any]) -> Any:
-            if not values["count"] and not values["until"]:
-                raise field_error("count", "give how many times, or a last day")
-            chosen.update(frequency=values["frequency"], every=values["every"] or "1",
-                          count=values["count"] or None, until=values["until"] or None)
-            return (recurring.book_series, (mrn, slot.provider_id, type_name, slot.start),
-                    {**chosen, "note": note, "dry_run": True})
-
-        def checked(result: Any) -> None:
-            if result is None:
-                return
-            self.series, self.series_check = dict(chosen), result
-            self._show_series()
-
-        self.host.push_screen(FormDialog(self.host, f"Repeat {self.patient_name}'s {type_name} from "
-                                         f"{when(slot.start)}", fields, build), checked)
-
-    def _series_words(self) -> str:
-        series = self.series or {}
-        every = int(series.get("every") or 1)
-        unit = "week" if series.get("frequency") == "weekly" else "month"
-        how = f"every {every} {unit}s" if every > 1 else ("weekly" if unit == "week" else "monthly")
-        return how + (f", {series['count']} times" if series.get("count") else f", until {series.get('until')}")
-
-    def _show_series(self) -> None:
-        """The series on the confirm step: how many are free, and every conflict."""
-        result, slot = self.series_check, self.slot
-        what = type_text(self.type_name or "", self.type_colour).plain
-        refused = result.refused
-        lines = [f"Book {self.patient_name}: {what} with {slot.provider}, {self._series_words()}, "
-                 f"from {when(slot.start)}: {len(result.occurrences)} occurrences, "
-                 f"{len(result.occurrences) - len(refused)} free."]
-        lines += [f"  {o.label}: {o.problem}" for o in refused[:MAX_CONFLICTS_SHOWN]]
-        if len(refused) > MAX_CONFLICTS_SHOWN:
-            lines.append(f"  and {len(refused) - MAX_CONFLICTS_SHOWN} more")
-        lines += [f"  {o.label}: {o.adjusted}" for o in result.occurrences if o.adjusted and not o.problem][:2]
-        free = len(result.occurrences) - len(refused)
-        conflicts = f"{len(refused)} conflict{'s' * (len(refused) != 1)}"
-        if refused and free:
-            lines.append(f"Nothing is booked yet: {conflicts}. Ctrl+O: book the {free} free date{'s' * (free != 1)} "
-                         "and skip the rest   Ctrl+R: change   Escape: book it once")
-        elif refused:
-            lines.append(f"Nothing is booked: {conflicts}, no date free. Ctrl+R: change the repeat   "
-                         "Escape: book it once")
-        else:
-            lines.append("Enter: book them all   Ctrl+R: change   Escape: book it once")
-        self.query_one("#confirm-text", Static).update("\n".join(lines))
-        self.say(f"Checked {len(result.occurrences)} dates; nothing written yet.")
-        self.refresh_bindings()
+        self.repeat.ask()
 
     def action_book_free_dates(self) -> None:
-        """Book the series' free dates and skip the conflicting ones (the dry run listed them)."""
-        if self.step != "confirm" or self.booking or not self._free_dates_to_skip_to():
+        """Book the series' free dates and skip the conflicting ones (the check listed them)."""
+        if self.step != "confirm" or self.booking or not self.repeat.can_skip_conflicts():
             return
-        self._submit_series(self.query_one("#note", Input).value.strip() or None, skip_conflicts=True)
-
-    def _submit_series(self, note: str | None, *, skip_conflicts: bool = False) -> None:
-        from .. import recurring
-
-        result, slot = self.series_check, self.slot
-        if result is None or (result.refused and not skip_conflicts):
-            count = len(result.refused) if result is not None else 0
-            self.say(f"Not booked: {count} occurrence{'s' * (count != 1)} conflict"
-                     + (" (Ctrl+O books the free dates, " if result is not None and result.booked else " (")
-                     + "Ctrl+R changes the repeat, Escape books once).")
-            return
-        self.booking = True
-        self.say("Booking the free dates…" if skip_conflicts else "Booking the series…")
-
-        def done(series: Any) -> None:
-            self.booking = False
-            first = series.booked[0].start
-            skipped = series.refused
-            self.notify(f"Booked {series.patient}: {series.appointment_type}, {len(series.booked)} occurrences "
-                        f"from {when(first)}" + (f"; skipped {', '.join(o.label for o in skipped)}" if skipped
-                                                 else "") + ".", markup=False)
-            self.dismiss(series)
-
-        def failed(message: str) -> None:
-            self.booking = False
-            self.say(f"Not booked: {message}")
-
-        run_call(self, self.host, recurring.book_series, self.mrn, slot.provider_id, self.type_name, slot.start,
-                 **self.series, note=note, skip_conflicts=skip_conflicts, done=done, failed=failed)
+        self.repeat.submit(self.query_one("#note", Input).value.strip() or None, skip_conflicts=True)
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -687,4 +807,4 @@ class BookingScreen(Screen[Any]):
         return row_key.value
 
 
-__all__ = ["BookingScreen", "choices"]
+__all__ = ["MAX_CONFLICTS_SHOWN", "BookingScreen", "choices"]

@@ -452,12 +452,16 @@ class TestBookingFlow:
             book(medoffice_practice, world.cy, taken.provider_id, taken.start)
             await pilot.press("enter")
             await wait_for(pilot, lambda: flow.step == "slot" and flow.slots and flow.slots[0] != taken)
-            assert "slot taken" in str(flow.query_one("#booking-message").render())
+            said = str(flow.query_one("#booking-message").render())
+            assert said == (f"Not booked: {taken.provider} was just booked {taken.start:%H:%M}-{taken.end:%H:%M} "
+                            "for another patient. Free now:")
             assert pilot.app.screen is flow
+            assert not [m for m in messages(pilot.app) if "appointment" in m or "plugin" in m]
         assert appointments_of(medoffice_practice, world.ann) == []
 
-    async def test_a_type_for_new_patients_is_refused_for_an_established_one(self, medoffice_practice, world):
-        """The service's validation error shows under the confirm line; nothing is booked."""
+    async def test_a_type_for_new_patients_is_not_offered_to_an_established_one(self, medoffice_practice, world):
+        """Ann has been seen: "New patient" is listed last, dimmed, with why; Enter on it says
+        why in one line and stays on the type step; nothing is booked."""
         make_established(medoffice_practice, world.ann, world.adams)
         async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
             await wait_for(pilot, lambda: pilot.app.home is not None)
@@ -466,14 +470,37 @@ class TestBookingFlow:
             flow = pilot.app.screen
             await pilot.press(*"Ann", "enter")
             await wait_for_step(pilot, flow, "type")
+            await wait_for(pilot, lambda: flow.standing_of == world.ann)
+            types = flow.query_one("#types", DataTable)
+            rows = [[str(cell) for cell in types.get_row_at(i)] for i in range(types.row_count)]
+            assert [row[0] for row in rows] == ["Check-up", "Follow-up", "Long", "New patient"]
+            assert rows[-1][2] == "new patients only" and types.get_row_at(3)[0].style == "dim"
             await pilot.press(*"new", "enter", "enter")
-            await wait_for_step(pilot, flow, "slot")
-            await pilot.press("enter")
-            await wait_for_step(pilot, flow, "confirm")
-            await pilot.press("enter")
-            await wait_for(pilot, lambda: "seen before" in str(flow.query_one("#booking-message").render()))
-            assert flow.step == "confirm" and not flow.booking
+            await wait_for(pilot, lambda: "Not offered" in str(flow.query_one("#booking-message").render()))
+            assert str(flow.query_one("#booking-message").render()) == (
+                "Not offered: New patient is for new patients, and Lee, Ann has been seen before.")
+            assert flow.step == "type" and not flow.booking
         assert len(appointments_of(medoffice_practice, world.ann)) == 1
+
+    async def test_a_type_for_established_patients_is_not_offered_to_a_new_one(self, medoffice_practice, world):
+        """Bo has never been seen: Follow-up is dimmed and refused with why, from the card too."""
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            await wait_for(pilot, lambda: pilot.app.home is not None)
+            with medoffice_practice.operation("frontdesk", write=False) as ctx:
+                bo = patients.get(ctx, world.bo)
+            pilot.app.open_patient(bo)
+            await wait_for(pilot, lambda: bool(pilot.app.screen.query(AppointmentsPanel))
+                           and pilot.app.screen.query_one(AppointmentsPanel).visits is not None)
+            await pilot.press("b")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, BookingScreen))
+            flow = pilot.app.screen
+            await wait_for_step(pilot, flow, "type")
+            await pilot.press(*"fol", "enter")
+            await wait_for(pilot, lambda: "Not offered" in str(flow.query_one("#booking-message").render()))
+            assert "Follow-up is for established patients, and Lee, Bo has not been seen yet" in str(
+                flow.query_one("#booking-message").render())
+            assert flow.step == "type"
+        assert appointments_of(medoffice_practice, world.bo) == []
 
     async def test_a_manager_overbooks_a_taken_time_with_a_reason(self, medoffice_practice, world):
         """o on the slots asks when and why; the booking over Ann's 09:00 is marked overbooked."""
@@ -690,6 +717,60 @@ class TestSnapshots:
             await pilot.pause()
 
         assert snap_compare(app, terminal_size=size, run_before=confirm)
+
+
+    @pytest.mark.parametrize("size", SIZES)
+    def test_booking_flow_types_for_an_established_patient(self, snap_compare, medoffice_practice, world, size):
+        """Ann has been seen: New patient is listed last, dimmed, "new patients only"."""
+        make_established(medoffice_practice, world.ann, world.adams)
+        app = MedofficeApp(medoffice_practice.runtime, user=medoffice_practice.user("frontdesk"))
+
+        async def types(pilot):
+            await wait_for(pilot, lambda: app.home is not None)
+            app.open_plugin_screen("scheduling.book")
+            await wait_for(pilot, lambda: isinstance(app.screen, BookingScreen))
+            await pilot.press(*"Ann", "enter")
+            await wait_for_step(pilot, app.screen, "type")
+            await wait_for(pilot, lambda: app.screen.standing_of == world.ann)
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=size, run_before=types)
+
+    @pytest.mark.parametrize("size", SIZES)
+    def test_booking_flow_providers_filtered(self, snap_compare, medoffice_practice, world, size):
+        """"ba" typed on the provider step: Dr Baker alone."""
+        app = MedofficeApp(medoffice_practice.runtime, user=medoffice_practice.user("frontdesk"))
+
+        async def providers(pilot):
+            await wait_for(pilot, lambda: app.home is not None)
+            app.open_plugin_screen("scheduling.book")
+            await wait_for(pilot, lambda: isinstance(app.screen, BookingScreen))
+            await pilot.press(*"Ann", "enter", "enter")
+            await wait_for_step(pilot, app.screen, "provider")
+            await pilot.press(*"ba")
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=size, run_before=providers)
+
+    @pytest.mark.parametrize("size", SIZES)
+    @pytest.mark.parametrize("typed", [pytest.param("2w", id="two-weeks"), pytest.param("2/30", id="no-such-day")])
+    def test_booking_flow_slots_after_a_jump(self, snap_compare, medoffice_practice, world, size, typed):
+        """"2w" on the slots lists them from Monday the 19th; "2/30" says under the field why not."""
+        app = MedofficeApp(medoffice_practice.runtime, user=medoffice_practice.user("frontdesk"))
+
+        async def jump(pilot):
+            await wait_for(pilot, lambda: app.home is not None)
+            app.open_plugin_screen("scheduling.book")
+            await wait_for(pilot, lambda: isinstance(app.screen, BookingScreen))
+            await pilot.press(*"Ann", "enter", "enter", "enter")
+            await wait_for_step(pilot, app.screen, "slot")
+            await pilot.press(*typed)
+            flow = app.screen
+            await wait_for(pilot, lambda: flow.query_one("#slot-jump-message").display if typed == "2/30" else (
+                flow.slots and f"{flow.slots[0].start:%d}" == "19"))
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=size, run_before=jump)
 
 
 class TestTypingAhead:
