@@ -442,8 +442,7 @@ def ledger(ctx: Context, mrn: str) -> Ledger:
     pid = patient.id
     items: list[tuple[dt.date, dt.datetime, str, int, str, Decimal, Decimal]] = []
     for c in ctx.session.execute(select(Charge).where(Charge.patient_id == pid, Charge.voided_at.is_(None))).scalars():
-        items.append((c.date_of_service, c.posted_at, "charge", c.id,
-                      f"{c.code} x{c.units} (encounter {c.encounter_id})", c.amount, ZERO))
+        items.append((c.date_of_service, c.posted_at, "charge", c.id, f"{c.code} x{c.units}", c.amount, ZERO))
     payers = dict(ctx.session.execute(select(Payer.id, Payer.name)).all())
     for p in ctx.session.execute(select(Payment).where(Payment.patient_id == pid)).scalars():
         who = payers.get(p.payer_id, "patient") if p.kind == "insurance" else "patient"

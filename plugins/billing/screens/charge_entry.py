@@ -312,8 +312,9 @@ class ChargeEntryScreen(Screen[None]):
         def done(closed: Any) -> None:
             self.busy = False
             self._error("line", "")
-            self.notify(f"Closed encounter {closed.encounter.id} of {closed.patient}: "
-                        f"{len(closed.encounter.lines)} line(s), {money(closed.total)}.", markup=False)
+            self.notify(f"Charges posted for {closed.patient}'s visit of {closed.encounter.date_of_service} with "
+                        f"{closed.provider}: {len(closed.encounter.lines)} line(s), {money(closed.total)}.",
+                        markup=False)
             self.current = None
             self.load()
 

@@ -52,6 +52,19 @@ class TestPayerByPartOfItsName:
             assert policies.list_policies(ctx, world.bo) == []
 
 
+@pytest.mark.parametrize("copay", ["1e30", "-5", "abc", "25.005", "NaN"])
+def test_a_hostile_copay_is_refused_on_the_copay_and_nothing_is_saved(medoffice_practice, world, copay):
+    with pytest.raises(ValidationError) as caught:
+        with medoffice_practice.operation("frontdesk") as ctx:
+            policies.add_policy(ctx, world.bo, "acme", {"member_id": "B1", "copay": copay})
+    assert set(caught.value.errors) == {"copay"}
+    old = ann_policy(medoffice_practice, world)
+    with pytest.raises(ValidationError):
+        with medoffice_practice.operation("frontdesk") as ctx:
+            policies.update_policy(ctx, old.id, {"copay": copay})
+    assert ann_policy(medoffice_practice, world) == old
+
+
 class TestEditing:
     def test_the_desk_corrects_the_member_id_and_copay_and_the_rest_is_kept(self, medoffice_practice, world):
         old = ann_policy(medoffice_practice, world)
