@@ -225,10 +225,14 @@ class _Search:
         if row.id not in self.best or self.best[row.id][0] < score:
             self.best[row.id] = (score, reason, (row.search_last, row.search_first, row.mrn))
 
-    def offer(self, where: Any, score: int, reason: str, order: tuple[Any, ...] | None = None) -> None:
+    def offer(self, where: Any, score: int, reason: str, order: tuple[Any, ...] | None = None, *,
+              exact_last: tuple[str, int] | None = None) -> None:
+        """Patients ``where`` says, each scored ``score``; with ``exact_last`` (a key, a
+        score), those whose last name is exactly the key score higher."""
         query = self.base.where(where).order_by(*(order or self.by_name)).limit(self.limit)
         for row in self.session.execute(query):
-            self.keep(row, score, reason)
+            exact = exact_last is not None and row.search_last == exact_last[0]
+            self.keep(row, exact_last[1] if exact else score, reason)
 
     def offer_terms(self, kinds: dict[str, tuple[int, str]], key: str) -> None:
         """Patients with a term of one of ``kinds`` starting with ``key``; each kind its score
@@ -265,8 +269,9 @@ class _Search:
 
     def one_name(self, key: str) -> None:
         """One name, or the start of one, whichever of the patient's names it is."""
-        self.offer(Patient.search_last == key, 85, "last name")
-        self.offer(_starts(Patient.search_last, key), 75, "last name")
+        # The exact last names are the first rows of the range (a key sorts before its
+        # continuations), so one query finds both and ranks the exact ones first.
+        self.offer(_starts(Patient.search_last, key), 75, "last name", exact_last=(key, 85))
         self.offer_terms({LAST: (72, "part of last name"), FIRST: (58, "part of first name")}, key)
         self.offer(_starts(Patient.search_first, key), 60, "first name", order=(Patient.search_first,))
 
