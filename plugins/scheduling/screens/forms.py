@@ -6,8 +6,10 @@ The form calls one service function through the host in a worker (:meth:`FormDia
 builds the call from the fields' values). A :class:`~medoffice.core.ValidationError` puts each
 field's message under that field (its ``errors`` map service field names, which
 :attr:`Field.aliases` may rename); any other domain error is one line under the form. On
-success the dialog dismisses with the service's result. Enter moves to the next field and
-submits from the last; Ctrl+S submits from anywhere; Escape gives up (None).
+success the dialog dismisses with the service's result. Focus starts on the first field,
+whatever its kind, and Enter moves to the next field, choices included (Space or Down opens a
+choice's list), and submits from the last: Enter never saves a choice the person has not had
+on screen in front of them. Ctrl+S submits from anywhere; Escape gives up (None).
 """
 
 from __future__ import annotations
@@ -54,6 +56,22 @@ Call = tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]
 """A service call: ``(fn, args, kwargs)``, run as ``host.call(fn, *args, **kwargs)``."""
 
 
+class FormSelect(Select[Any]):
+    """A choice of the form: Enter goes on to the next field, as it does from a text field;
+    Space, Down or Up open the list (where Enter picks)."""
+
+    inherit_bindings = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,space,up", "show_overlay", "Show menu", show=False),
+        Binding("enter", "next_field", "Next", show=False),
+    ]
+
+    def action_next_field(self) -> None:
+        form = self.screen
+        if isinstance(form, FormDialog):
+            form.advance(self.id or "")
+
+
 class FormDialog(ModalScreen[Any]):
     """A modal form whose answer is one service call.
 
@@ -86,20 +104,21 @@ class FormDialog(ModalScreen[Any]):
                 with Horizontal(classes="form-row"):
                     yield Label(field.label, classes="form-label", markup=False)
                     if field.options is not None:
-                        yield Select(list(field.options), id=f"field-{field.name}", compact=True, allow_blank=False,
-                                     value=field.value if field.value != "" else field.options[0][1])
+                        yield FormSelect(list(field.options), id=f"field-{field.name}", compact=True,
+                                         allow_blank=False,
+                                         value=field.value if field.value != "" else field.options[0][1])
                     else:
                         yield Input(field.value, id=f"field-{field.name}", placeholder=field.placeholder,
                                     compact=True, max_length=500)
                 yield Static("", id=f"error-{field.name}", classes="form-error", markup=False)
             yield Static("", id="form-error", classes="form-error", markup=False)
-            yield Static("Enter: next   Ctrl+S: save   Escape: back", classes="form-help", markup=False)
+            yield Static("Enter: next   Space: open a choice   Ctrl+S: save   Escape: back", classes="form-help",
+                         markup=False)
         yield Footer()  # over the screen beneath's footer, whose keys wait until this closes
 
     def on_mount(self) -> None:
         self._clear_errors()
-        first = next((f for f in self.fields if f.options is None), self.fields[0])
-        self.query_one(f"#field-{first.name}").focus()
+        self.query_one(f"#field-{self.fields[0].name}").focus()
 
     def values(self) -> dict[str, Any]:
         """The fields' values now: text trimmed, a choice's value as given."""
@@ -111,12 +130,15 @@ class FormDialog(ModalScreen[Any]):
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:
+        self.advance(event.input.id or "")
+
+    def advance(self, widget_id: str) -> None:
+        """Enter on the field ``widget_id``: focus the next field, of any kind; from the last, submit."""
         names = [f.name for f in self.fields]
-        name = (event.input.id or "").removeprefix("field-")
-        following = [n for n in names[names.index(name) + 1:]] if name in names else []
-        text_after = [n for n in following if isinstance(self.query_one(f"#field-{n}"), Input)]
-        if text_after:
-            self.query_one(f"#field-{text_after[0]}").focus()
+        name = widget_id.removeprefix("field-")
+        following = names[names.index(name) + 1:] if name in names else []
+        if following:
+            self.query_one(f"#field-{following[0]}").focus()
         else:
             self.action_submit()
 
@@ -189,7 +211,7 @@ def field_error(field: str, message: str) -> ValidationError:
     return ValidationError(message, field=field)
 
 
-__all__ = ["Call", "Field", "FormDialog", "field_error"]
+__all__ = ["Call", "Field", "FormDialog", "FormSelect", "field_error"]
 
 
 class NoticeDialog(ModalScreen[None]):
