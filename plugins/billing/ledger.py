@@ -51,6 +51,8 @@ class PaymentRecord:
     allocated: tuple[tuple[int, Decimal], ...]
     """``(charge line id, amount)`` for each line the payment was applied to."""
     balance_after: Decimal
+    prepayment: bool = False
+    """Taken before the visit's charges posted, held for them (bil0003)."""
 
 
 @attrs.frozen
@@ -167,7 +169,7 @@ def _payment_record(ctx: Context, row: Payment, patient: PatientRecord, allocati
                     payer: str | None) -> PaymentRecord:
     return PaymentRecord(row.id, row.patient_id, patient.mrn, row.kind, row.method, row.amount, row.received_on,
                          row.reference, payer, tuple((a.charge_id, a.amount) for a in allocations),
-                         balance_of(ctx, patient.id))
+                         balance_of(ctx, patient.id), bool(row.prepayment))
 
 
 def _choice(options: tuple[str, ...], what: str):

@@ -146,10 +146,10 @@ class BillingPanel(Vertical):
         text.append(money(balance) if balance >= 0 else f"{money(-balance)} credit",
                     style="bold yellow" if balance > 0 else "bold green")
         text.append(f"  ·  {len(found.entries)} ledger line(s)" if found.entries else "  ·  nothing billed yet")
-        if may(self.host, POST):
-            text.append("  ·  p: take payment")
-        if may(self.host, INSURANCE):
-            text.append("  ·  i: insurance")
+        keys = [hint for hint, allowed in (("p: take payment", may(self.host, POST)),
+                                           ("i: insurance", may(self.host, INSURANCE))) if allowed]
+        if keys:
+            text.append("  ·  " + "  ".join(keys))  # one line at 80 columns
         self._status(text)
         if self.screen.focused is None:
             table.focus()

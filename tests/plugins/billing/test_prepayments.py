@@ -244,7 +244,8 @@ class TestFromTheShell:
                               "--json", user="frontdesk")
         assert taken.exit_code == 0, taken.stderr
         paid = taken.json()
-        assert (paid["amount"], paid["balance_after"], paid["allocated"]) == ("25.00", "-25.00", [])
+        assert (paid["amount"], paid["balance_after"], paid["allocated"], paid["prepayment"]) == (
+            "25.00", "-25.00", [], True)
         human = medoffice_cli("billing", "payments", "take", cli_world.bo, "10", "--method", "cash", "--prepay",
                               user="frontdesk")
         assert human.stdout.endswith("10.00 held on the account\n")
