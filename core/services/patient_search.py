@@ -66,17 +66,24 @@ _MONTH_FIRST_COUNTRIES = frozenset({"US", "PR", "GU", "VI", "AS", "MP", "UM", "F
 # -- keys: how names are stored for search ---------------------------------------------------
 
 
+def _fold(text: str | None) -> str:
+    """Compatibility-decomposed, case-folded, and decomposed again (folding can compose:
+    the mathematical 𝛢 decomposes to a capital Α only after folding would have lowered it)."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return unicodedata.normalize("NFKD", decomposed.casefold().translate(_NOT_DECOMPOSED))
+
+
 def search_key(text: str | None) -> str:
     """Letters and digits only, lower-cased, without accents: how a name is stored for search
     and how what is typed is compared with it (``Muñoz`` and ``munoz`` are both ``munoz``,
     ``O'Brien`` is ``obrien``). Letters of any script are kept."""
-    folded = unicodedata.normalize("NFKD", (text or "").casefold().translate(_NOT_DECOMPOSED))
+    folded = _fold(text)
     return "".join(ch for ch in folded if ch.isalnum())[:KEY_LENGTH]
 
 
 def name_words(name: str | None) -> list[str]:
     """The keys of a name's words: ``De la Cruz`` is ``de``, ``la``, ``cruz``."""
-    folded = unicodedata.normalize("NFKD", (name or "").casefold().translate(_NOT_DECOMPOSED))
+    folded = _fold(name)
     return [key for key in (search_key(word) for word in _WORDS.split(folded)) if key]
 
 

@@ -10,10 +10,12 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import update
 
 from medoffice.core.errors import ValidationError
-from medoffice.core.services import patient_io, patients
+from medoffice.core.services import patient_io, patient_search, patients
 from medoffice.core.storage.models import Practice
 
 TODAY = dt.datetime(2026, 12, 3, 15, 0, tzinfo=dt.timezone.utc)
@@ -245,3 +247,37 @@ class TestFromTheCommandLine:
     def test_wildcards_and_impossible_dates_find_nobody_without_an_error(self, desk, typed):
         found = desk.practice.cli("patients", "find", typed, "--json")
         assert (found.exit_code, json.loads(found.stdout)) == (0, [])
+
+
+PIECES = st.sampled_from(["%", "_", "'", "/", "-", ".", ",", " ", "\x00", "\udcff", "ñ", "ß", "Ø", "漢", "3/15/86",
+                          "4433", "reyes", "de la", "99/99/99", "2/30/86", "\u0301", "\t"])
+ANY_TEXT = st.lists(st.one_of(PIECES, st.text(st.characters(blacklist_categories=()), max_size=8)),
+                    max_size=8).map("".join)
+
+
+class TestAnyText:
+    @given(ANY_TEXT)
+    def test_a_search_key_holds_only_letters_and_digits_and_keys_itself(self, text):
+        key = patient_search.search_key(text)
+        assert all(ch.isalnum() for ch in key) and len(key) <= 80
+        assert patient_search.search_key(key) == key
+
+    @given(st.lists(st.text(st.characters(categories=["L"]), min_size=1, max_size=8), min_size=1, max_size=4),
+           st.sampled_from([" ", "-", "'", " - "]))
+    def test_each_later_word_of_a_name_starts_one_of_its_terms(self, words, joiner):
+        name = joiner.join(words)
+        keys = patient_search.name_words(name)
+        assert "".join(keys) == patient_search.search_key(name)
+        assert patient_search.later_starts(name) == ["".join(keys[i:]) for i in range(1, len(keys))]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(typed=ANY_TEXT)
+def test_any_text_is_searched_or_refused_in_one_line(desk, typed):
+    """Whatever is typed or pasted: a list of patients, or one line saying why not."""
+    try:
+        found = find(desk, typed)
+    except ValidationError as error:
+        assert "\n" not in str(error)
+    else:
+        assert len(found) <= 20

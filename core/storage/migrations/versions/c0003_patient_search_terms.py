@@ -50,8 +50,15 @@ patient = sa.table('core_patient', sa.column('id', sa.Integer), sa.column('last_
                    sa.column('search_last', sa.String), sa.column('search_first', sa.String))
 
 
+def _fold(text):
+    """Compatibility-decomposed, case-folded, and decomposed again (folding can compose:
+    the mathematical 𝛢 decomposes to a capital Α only after folding would have lowered it)."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return unicodedata.normalize("NFKD", decomposed.casefold().translate(_NOT_DECOMPOSED))
+
+
 def search_key(text):
-    folded = unicodedata.normalize("NFKD", (text or "").casefold().translate(_NOT_DECOMPOSED))
+    folded = _fold(text)
     return "".join(ch for ch in folded if ch.isalnum())[:KEY_LENGTH]
 
 
@@ -60,7 +67,7 @@ def c0001_search_key(text):
 
 
 def later_starts(name):
-    folded = unicodedata.normalize("NFKD", (name or "").casefold().translate(_NOT_DECOMPOSED))
+    folded = _fold(name)
     words = [key for key in (search_key(word) for word in _WORDS.split(folded)) if key]
     return ["".join(words[i:])[:KEY_LENGTH] for i in range(1, len(words))]
 
