@@ -155,6 +155,17 @@ class TestNames:
     def test_accents_and_capitals_do_not_count(self, desk, typed):
         assert find(desk, typed) == [("José", "last name")]
 
+    def test_letters_of_other_scripts_and_folded_letters(self, desk):
+        """Names were keyed in ASCII only: Петрова had no key at all, Strauß was "strau"."""
+        register(desk.practice, "Анна", "Петрова", "1970-01-01", "")
+        register(desk.practice, "Jörg", "Strauß", "1971-01-01", "")
+        register(desk.practice, "Søren", "Kierkegaard-Ølund", "1972-01-01", "")
+        assert find(desk, "пет") == [("Анна", "last name")]
+        assert find(desk, "ПЕТРОВА, анна") == [("Анна", "name")]
+        assert find(desk, "strauss") == find(desk, "Strauß") == [("Jörg", "last name")]
+        assert find(desk, "olund") == [("Søren", "part of last name")]
+        assert find(desk, "soren") == [("Søren", "first name")]
+
     def test_an_accented_first_name_typed_without_its_accent(self, desk):
         assert find(desk, "jose munoz") == [("José", "name")]
         assert find(desk, "jose") == [("José", "first name")]
