@@ -65,7 +65,8 @@ def add(first_name: str, last_name: str, date_of_birth: str, sex: str, mrn: str,
 @click.option("--inactive", is_flag=True, help="Include inactive patients.")
 @json_option
 def find(query: tuple[str, ...], limit: int, inactive: bool, as_json: bool) -> None:
-    """Find patients by name fragment ('smi', 'smith, jo'), birth date, phone or MRN."""
+    """Find patients by part of a name ('smi', 'reyes', 'smith, jo'), birth date (3/15/86),
+    a phone's last digits (4433) or whole number, or MRN."""
     from ..services import patients as service
 
     with operation(write=False) as ctx:
