@@ -162,10 +162,12 @@ class BillingPanel(Vertical):
         return True
 
     def action_insurance(self) -> None:
-        """Add, correct or end this patient's insurance."""
+        """Add, correct or end this patient's insurance; straight on the form for a new
+        policy when the panel has shown that there is none."""
         from .insurance import InsuranceScreen
 
-        self.host.push_screen(InsuranceScreen(self.host, self.patient), self._taken)
+        none_yet = self.policies is not None and not self.policies
+        self.host.push_screen(InsuranceScreen(self.host, self.patient, adding=none_yet), self._taken)
 
     def action_take_payment(self) -> None:
         """Take a payment from this patient."""

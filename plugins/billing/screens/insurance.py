@@ -98,6 +98,9 @@ class InsuranceScreen(Screen[bool]):
     Args:
         host: the billing plugin's host.
         patient: whose insurance it is.
+        adding: open on the form for a new policy at once, before anything is read (the
+            card knows the patient has none): what the desk types straight after ``i`` lands
+            in the payer field, and a part of a payer's name is resolved when saving.
     """
 
     CSS_PATH = "insurance.tcss"
@@ -109,10 +112,11 @@ class InsuranceScreen(Screen[bool]):
         Binding("y", "confirm_end", "Yes, end it", show=False),
     ]
 
-    def __init__(self, host: ScreenHost, patient: PatientRecord) -> None:
+    def __init__(self, host: ScreenHost, patient: PatientRecord, *, adding: bool = False) -> None:
         super().__init__()
         self.host = host
         self.patient = patient
+        self.adding = adding
         self.step = "loading"
         self.data: Insurance | None = None
         self.editing: Any = None
@@ -123,7 +127,7 @@ class InsuranceScreen(Screen[bool]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(f"Insurance of {self.patient.display_name}", id="insurance-title", markup=False)
-        with ContentSwitcher(initial="list", id="insurance-steps"):
+        with ContentSwitcher(initial="form" if self.adding else "list", id="insurance-steps"):
             with Vertical(id="list"):
                 yield DataTable(id="policies", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="form"):
@@ -144,6 +148,8 @@ class InsuranceScreen(Screen[bool]):
         self.query_one("#policies", DataTable).add_columns("Rank", "Payer", "Member", "Group", "Subscriber", "Copay")
         for name in FIELDS:
             self._error(name, "")
+        if self.adding:
+            self._new_policy(has_primary=False)
         self.load()
 
     def load(self, then_say: str = "") -> None:
@@ -157,7 +163,10 @@ class InsuranceScreen(Screen[bool]):
                           f"{policy.subscriber.first_name} {policy.subscriber.last_name} ({policy.relationship})")
                 table.add_row(policy.rank, policy.payer, policy.member_id, policy.group_number or "", holder,
                               money(policy.copay) if policy.copay else "", key=str(policy.id))
-            if not found.policies and self.step == "loading":
+            if self.step == "form":  # the desk is typing a policy: leave the form as it is
+                self._payer_typed_again()
+                return
+            if not found.policies and self.step == "loading":  # first read: nothing to list
                 self.action_add()
                 return
             self._go("list")
@@ -174,9 +183,11 @@ class InsuranceScreen(Screen[bool]):
         """A new policy: primary unless the patient has one, the patient as the subscriber."""
         if self.data is None:
             return
+        self._new_policy(has_primary=any(p.rank == "primary" for p in self.data.policies))
+
+    def _new_policy(self, *, has_primary: bool) -> None:
         self.editing = None
-        ranks = {p.rank for p in self.data.policies}
-        self._fill({"rank": "secondary" if "primary" in ranks else "primary", "relationship": "self"})
+        self._fill({"rank": "secondary" if has_primary else "primary", "relationship": "self"})
         self.say("Payer: type part of its name, Enter to take the match.   Ctrl+S: save   Escape: back")
 
     @on(DataTable.RowSelected, "#policies")
@@ -204,10 +215,17 @@ class InsuranceScreen(Screen[bool]):
 
     @on(Input.Changed, "#payer")
     def _payer_typed(self, event: Input.Changed) -> None:
+        self._show_matches(event.value)
+
+    def _payer_typed_again(self) -> None:
+        """The payers have arrived after the desk started typing: show what matches now."""
+        self._show_matches(self.query_one("#payer", Input).value)
+
+    def _show_matches(self, typed: str) -> None:
         if self.data is None or self.step != "form":
             return
-        found = matching(self.data.payers, event.value)
-        if not event.value.strip() or found == [event.value]:
+        found = matching(self.data.payers, typed)
+        if not typed.strip() or found == [typed]:
             self._error("payer", "")
         elif not found:
             self._error("payer", "No payer matches: " + (", ".join(self.data.payers) or "none yet; a biller adds them"))
@@ -273,6 +291,7 @@ class InsuranceScreen(Screen[bool]):
         def done(policy: Any) -> None:
             self.busy = False
             self.changed = True
+            self._go("list")
             self.load(then_say=f"Saved: {policy_line(policy)}.")
 
         policy_id = self.editing.id if self.editing is not None else None

@@ -68,6 +68,22 @@ class TestAddingAPolicy:
         assert (saved.payer, saved.member_id, saved.rank, saved.relationship) == ("Acme Health", "B-77", "primary",
                                                                                   "self")
 
+    async def test_typed_straight_after_i_without_waiting_for_the_screen(self, medoffice_practice, world):
+        """The card shows Bo has no insurance; the desk types i, acm, Enter, the member ID and
+        Ctrl+S in one burst, before the payers are read: it lands in the form, in order."""
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            app = pilot.app
+            await wait_for(pilot, lambda: app.home is not None)
+            with medoffice_practice.operation("frontdesk", write=False) as ctx:
+                app.open_patient(patients.get(ctx, world.bo))
+            await wait_for(pilot, lambda: isinstance(app.screen, PatientCardScreen)
+                           and bool(app.screen.query(BillingPanel))
+                           and app.screen.query_one(BillingPanel).policies is not None)
+            await pilot.press("i", *"acm", "enter", *"B-77", "ctrl+s")
+            await wait_for(pilot, lambda: isinstance(app.screen, InsuranceScreen) and app.screen.changed)
+        (saved,) = policies_of(medoffice_practice, world.bo)
+        assert (saved.payer, saved.member_id) == ("Acme Health", "B-77")
+
     async def test_every_bad_field_is_marked_under_it_and_nothing_is_saved(self, medoffice_practice, world):
         async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
             screen = await open_insurance(pilot, medoffice_practice, world.bo)

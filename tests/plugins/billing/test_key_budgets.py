@@ -15,6 +15,7 @@ import pytest
 
 from medoffice.core.services import patients
 from medoffice.plugins.billing import ledger, policies
+from medoffice.plugins.billing.screens.billing_panel import BillingPanel
 from medoffice.plugins.billing.screens.insurance import InsuranceScreen
 from medoffice.plugins.billing.screens.take_payment import TakePaymentScreen
 from medoffice.testing import wait_for
@@ -47,10 +48,9 @@ async def test_register_a_walk_in_with_insurance(medoffice_practice, world):
         await wait_for(pilot, lambda: app.home is not None and app.screen is app.home)
         keys = Keys(pilot)
         await keys.press("f3", *"Wu", "tab", "tab", *"Walker", "tab", *"1990-01-02", "tab", "m", "ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, PatientCardScreen) and app.screen.patient is not None)
-        await keys.press("i")
-        await wait_for(pilot, lambda: isinstance(app.screen, InsuranceScreen) and app.screen.step == "form")
-        await keys.press(*"acm", "enter", *"W1", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, PatientCardScreen) and bool(app.screen.query(BillingPanel))
+                       and app.screen.query_one(BillingPanel).policies is not None)  # "none on file: self-pay"
+        await keys.press("i", *"acm", "enter", *"W1", "ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, InsuranceScreen) and app.screen.changed)
     with medoffice_practice.operation("frontdesk", write=False) as ctx:
         (walker,) = [m.patient for m in patients.find(ctx, "Walker")]
