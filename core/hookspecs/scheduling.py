@@ -42,11 +42,20 @@ def medoffice_validate_appointment(ctx: Context, proposal: AppointmentProposal) 
 
 @hookspec
 def medoffice_appointment_changed(ctx: Context, change: AppointmentChange) -> None:
-    """An appointment was booked, moved, cancelled, checked in, roomed, completed or missed.
+    """An appointment was booked, moved, cancelled, checked in, roomed, completed or missed,
+    or the last of those steps of the day was undone.
+
+    An undo (``change.kind == "undone"``) takes back a check-in, a rooming, a completion or
+    a no-show: ``change.reason`` names the step (``"checked_in"``, ``"roomed"``,
+    ``"completed"``, ``"no_show"``) and ``change.previous`` is the appointment before the
+    undo. A plugin that acted on the step and cannot take its part back (billing, once a
+    completed visit's charges are posted) raises a ``Conflict`` with a one-line reason: the
+    undo is refused and nothing of it is written.
 
     Args:
         ctx: the operation's context.
-        change: the kind of change, the appointment after it and, for a move, before it.
+        change: the kind of change, the appointment after it and, for a move or an undo,
+            before it.
     """
 
 

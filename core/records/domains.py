@@ -14,7 +14,9 @@ from decimal import Decimal
 import attrs
 
 APPOINTMENT_STATUSES = ("booked", "arrived", "in_room", "completed", "cancelled", "no_show")
-APPOINTMENT_CHANGES = ("booked", "rescheduled", "cancelled", "checked_in", "roomed", "completed", "no_show")
+APPOINTMENT_CHANGES = ("booked", "rescheduled", "cancelled", "checked_in", "roomed", "completed", "no_show",
+                       "undone")
+"""``undone``: the day's last step was taken back (``reason`` names it, ``previous`` is before)."""
 
 
 def _aware(instance: object, attribute: attrs.Attribute, value: dt.datetime) -> None:

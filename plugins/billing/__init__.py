@@ -129,3 +129,4 @@ def medoffice_palette_actions():
 
 
 from .merge import medoffice_patient_merge, medoffice_patient_merge_preview  # noqa: E402, F401 (merging patients)
+from .visit_undo import medoffice_appointment_changed  # noqa: E402, F401 (refuses to undo a visit with charges)

@@ -1,9 +1,8 @@
-"""Booking and the day's flow: book, move, cancel, no-show, check in, room, complete.
+"""Booking: book, move and cancel (the rest of the day's flow is in :mod:`.day_flow`).
 
 Every function takes the operation's context first and checks its permission before it
 reads anything. Input is validated whole before anything is written; every change is
-audited and announced through ``medoffice_appointment_changed`` (and a completion through
-``medoffice_visit_completed``) in the same unit of work.
+audited and announced through ``medoffice_appointment_changed`` in the same unit of work.
 
 A new booking is three steps, kept apart so a recurring series can check all its dates
 before it writes any: :func:`check` applies every rule and writes nothing, :func:`insert`
@@ -24,11 +23,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from medoffice.core import Conflict, Context, NotFound, ValidationError
-from medoffice.core.records import AppointmentChange, AppointmentProposal, AppointmentRecord, VisitRecord
+from medoffice.core.records import AppointmentChange, AppointmentProposal, AppointmentRecord
 from medoffice.core.services import patient_merge, patients
 from medoffice.core.storage.models import Location, Patient, Room, Staff
 from medoffice.core.validation import optional_text
@@ -42,6 +41,9 @@ BOOK = "scheduling.book"
 OVERBOOK = "scheduling.overbook"
 
 SLOT_TAKEN = "slot taken"
+
+LARGEST_ID = 2**31 - 1
+"""The largest id an INTEGER column holds on PostgreSQL."""
 
 LONGEST = dt.timedelta(days=1)
 """No appointment lasts longer (a type is at most 1440 minutes; the SQLite triggers refuse
@@ -118,6 +120,8 @@ def view(ctx: Context, appointment_id: int) -> AppointmentView:
 def _appointment(ctx: Context, appointment_id: int) -> Appointment:
     if isinstance(appointment_id, bool) or not isinstance(appointment_id, int) or appointment_id < 1:
         raise ValidationError(f"an appointment id is a positive whole number, got {appointment_id!r}", field="id")
+    if appointment_id > LARGEST_ID:  # beyond the column's integers: no such row, not a driver's overflow
+        raise NotFound(f"no appointment with id {appointment_id}")
     row = ctx.session.get(Appointment, appointment_id)
     if row is None:
         raise NotFound(f"no appointment with id {appointment_id}")
@@ -174,10 +178,12 @@ def _check_patient_kind(ctx: Context, kind: AppointmentType, patient_id: int, st
 
 def conflicts(ctx: Context, *, provider_id: int | None, patient_id: int | None, room_id: int | None,
               start: dt.datetime, end: dt.datetime, exclude: int | None = None) -> list[str]:
-    """What already holds the provider, the patient or the room (those given) during [start, end)."""
+    """What already holds the provider, the patient or the room (those given) during [start, end);
+    a visit done holds its provider and patient, not its room."""
     who = [column == value for column, value in ((Appointment.provider_id, provider_id),
-                                                 (Appointment.patient_id, patient_id),
-                                                 (Appointment.room_id, room_id)) if value is not None]
+                                                 (Appointment.patient_id, patient_id)) if value is not None]
+    if room_id is not None:  # a visit done has left its room (sch0004)
+        who.append(and_(Appointment.room_id == room_id, Appointment.status != "completed"))
     query = select(Appointment).where(
         Appointment.status.in_(ACTIVE_STATUSES), Appointment.overbooked.is_(False),
         Appointment.starts_at < end, Appointment.ends_at > start, or_(*who),
@@ -191,7 +197,8 @@ def conflicts(ctx: Context, *, provider_id: int | None, patient_id: int | None, 
         span = f"{ctx.local(row.starts_at):%H:%M}-{ctx.local(row.ends_at):%H:%M}"
         for what, same in (("the provider", provider_id is not None and row.provider_id == provider_id),
                            ("the patient", patient_id is not None and row.patient_id == patient_id),
-                           ("the room", room_id is not None and row.room_id == room_id)):
+                           ("the room", room_id is not None and row.room_id == room_id
+                            and row.status != "completed")):
             if same:
                 found.append(f"{what} is already booked {span} (appointment {row.id})")
     return found
@@ -439,78 +446,15 @@ def move(ctx: Context, appointment_id: int, start: str | dt.datetime, *, provide
     return record
 
 
-# -- the day's flow --------------------------------------------------------------------------
-
-def _advance(ctx: Context, appointment_id: int, kind: str, *, reason: str | None = None,
-             summary: dict[str, Any] | None = None, room: str | None = None) -> AppointmentRecord:
-    """Take step ``kind`` if the appointment's status and the practice's clock allow it (the
-    rules are in :mod:`.day_flow`): a step out of order is a Conflict, one on the wrong day a
-    ValidationError."""
-    step = day_flow.STEPS[kind]
-    status, stamp, action = step.status, step.stamp, step.action
-    row = _appointment(ctx, appointment_id)
-    out_of_order = day_flow.status_refusal(kind, row.id, row.status)
-    if out_of_order:
-        raise Conflict(out_of_order)
-    now = ctx.now()
-    too_soon_or_late = day_flow.refusal(kind, row.id, row.starts_at, now, ctx.timezone)
-    if too_soon_or_late:
-        raise ValidationError(too_soon_or_late, field="id")
-    if room is not None:
-        room_id = _room_id(ctx, row.location_id, room) if row.location_id is not None else None
-        if room_id is None:
-            raise ValidationError(f"appointment {row.id} has no location to find the room {room!r} in", field="room")
-        taken = conflicts(ctx, provider_id=None, patient_id=None, room_id=room_id, start=row.starts_at,
-                          end=row.ends_at, exclude=row.id)
-        if taken and not row.overbooked:
-            raise Conflict(f"{SLOT_TAKEN}: " + "; ".join(taken))
-        row.room_id = room_id
-    row.status = status
-    if stamp:
-        setattr(row, stamp, now)
-    if kind == "cancelled":
-        row.cancel_reason = reason
-    if status in ("cancelled", "no_show"):
-        resources.release(ctx, row.id)
-    _flush(ctx)
-    ctx.audit(action, "appointment", row.id, patient_id=row.patient_id,
-              summary={"reason": reason, **(summary or {})} if reason else summary)
-    record = _record(ctx, row)
-    ctx.hooks.appointment_changed(ctx, AppointmentChange(kind, record, reason=reason))
-    if kind == "completed":
-        ctx.hooks.visit_completed(ctx, VisitRecord(record, now))
-    return record
+# -- cancelling -------------------------------------------------------------------------------
 
 
 def cancel(ctx: Context, appointment_id: int, reason: str) -> AppointmentRecord:
-    """Cancel a booked (or arrived) appointment with a reason; its slot is free again."""
+    """Cancel a booked (or arrived) appointment with a reason; its slot is free again (and
+    offered to the waitlist). The rest of the day's flow is in :mod:`.day_flow`."""
     ctx.require(BOOK)
     reason = _reason(reason, field="reason", required=True)
-    return _advance(ctx, appointment_id, "cancelled", reason=reason)
-
-
-def no_show(ctx: Context, appointment_id: int) -> AppointmentRecord:
-    """The patient did not come; the slot is free again."""
-    ctx.require(BOOK)
-    return _advance(ctx, appointment_id, "no_show")
-
-
-def check_in(ctx: Context, appointment_id: int) -> AppointmentRecord:
-    """The patient arrived: records the time, which starts their wait."""
-    ctx.require(BOOK)
-    return _advance(ctx, appointment_id, "checked_in")
-
-
-def room(ctx: Context, appointment_id: int, room_name: str | None = None) -> AppointmentRecord:
-    """The patient went into a room (``room_name`` at the appointment's location, if given)."""
-    ctx.require(BOOK)
-    return _advance(ctx, appointment_id, "roomed", room=room_name)
-
-
-def complete(ctx: Context, appointment_id: int) -> AppointmentRecord:
-    """The visit is over: announces ``medoffice_visit_completed`` (billing, inventory listen)."""
-    ctx.require(BOOK)
-    return _advance(ctx, appointment_id, "completed")
+    return day_flow.advance(ctx, appointment_id, "cancelled", reason=reason)
 
 
 # -- reading ---------------------------------------------------------------------------------

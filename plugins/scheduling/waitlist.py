@@ -377,7 +377,15 @@ def offer_freed(ctx: Context, change: AppointmentChange) -> list[WaitlistOffer]:
                            "end": span[1].isoformat(), "offers": entry.offers})
         made.append(offer)
     ctx.session.flush()
+    offers_made(ctx).extend(made)
     for offer in made:
         ctx.hooks.waitlist_offer(ctx, offer)
     return made
+
+
+def offers_made(ctx: Context) -> list[WaitlistOffer]:
+    """The offers made so far in this operation (its session's), oldest first: how the
+    screen that cancelled learns whom the freed time went to, since the offer is made by a
+    hook the cancellation only sets off."""
+    return ctx.session.info.setdefault("scheduling.waitlist_offers", [])
 

@@ -10,6 +10,7 @@ nothing is written.
 from __future__ import annotations
 
 from .booking import appointments, schedule
+from . import day_flow as _day_flow  # noqa: F401,E402 (check-in, room, complete, no-show, undo; grace)
 from . import availability as _availability  # noqa: F401,E402 (schedule exceptions, closures, holidays, resources)
 from . import exports as _exports  # noqa: F401,E402 (attaches schedule export-ics and export-fhir)
 from . import recurring as _recurring  # noqa: F401,E402 (attaches appointments book-series and cancel-series)

@@ -1,16 +1,24 @@
 """The day board: one day's appointments and the patients' way through it, one key per step.
 
 The board lists the day's appointments by provider (or by location, ``g``), optionally one
-provider or location at a time (``f``). On the selected row, ``c`` checks the patient in,
-``r`` puts them in a room, ``d`` completes the visit, ``n`` marks a no-show, ``x`` cancels
-with a reason and ``m`` reschedules through the slot finder; ``b`` books someone new and
-Enter opens the patient's card. Every
+provider or location at a time (``f``): the provider's name is bold on the first row of its
+group. The table takes every row the terminal has, and its columns the width: names are cut
+only when the terminal is too narrow for them. On the selected row, ``c`` checks the patient
+in, ``r`` puts them in a room (the choices say which rooms are free and who is in the
+others), ``d`` completes the visit, ``n`` marks a no-show (after the practice's grace
+period), ``u`` undoes the last of those steps, ``x`` cancels with a reason (and says to whom
+the waitlist offered the time) and ``m`` reschedules through the slot finder; ``b`` books
+someone new and Enter opens the patient's card. Every
 step calls the same service as ``medoffice appointments …`` in a worker thread. Other
 terminals' changes appear within about a second, without a key press: the board watches
 ``scheduling.appointments`` through ``host.watch`` and reloads when any terminal commits a
 change, the cursor staying on the same appointment (and not while a dialog or the booking
 flow covers it: once, when it is back). It also reloads every
 :attr:`DayBoardScreen.refresh_seconds` for the clock's sake (the minutes waited).
+
+The line under the board says what the last action did, in the desk's words (the patient's
+name and time, never an id), and clears itself after :data:`MESSAGE_SECONDS`; a newer
+message replaces it.
 
 The footer offers a step only when the selected appointment allows it now (its status and
 the rules of :mod:`..day_flow`); a dimmed key pressed says why in one line. Telling the
@@ -38,26 +46,61 @@ from medoffice.core import Context, MedofficeError
 from medoffice.core.ui import ScreenHost
 
 from .. import booking, catalogue, day_flow
-from ._shared import BOOK, clock, day_title, log, may, run_call, status_text, type_text
+from ._shared import BOOK, OVERBOOK, clock, day_title, log, may, run_call, status_text, type_text
 
 DAYS = Binding.Group("Day")
 """``[`` and ``]`` share one label in the footer, so that the board's keys fit 80 columns
 (``t``, today, is in F1's list and in the empty day's hint)."""
 
 NARROW = 100
-"""Terminals narrower than this get the compact columns (80 columns fit)."""
+"""Terminals narrower than this get the short headers (Arr., Wait) and narrower fixed columns."""
 
 COLUMNS = {
-    # key: (narrow header, narrow width, wide header, wide width)
-    "time": ("Time", 5, "Time", 5),
-    "patient": ("Patient", 14, "Patient", 24),
-    "type": ("Type", 9, "Type", 14),
-    "provider": ("Provider", 10, "Provider", 16),
-    "room": ("Room", 6, "Room", 10),
-    "status": ("Status", 9, "Status", 9),
-    "arrived": ("Arr.", 5, "Arrived", 7),
-    "wait": ("Wait", 4, "Waiting", 7),
+    # key: (narrow header, wide header, least width, grows with its content)
+    "time": ("Time", "Time", 5, False),
+    "patient": ("Patient", "Patient", 14, True),
+    "type": ("Type", "Type", 9, True),
+    "provider": ("Provider", "Provider", 10, True),
+    "room": ("Room", "Room", 6, True),
+    "status": ("Status", "Status", 9, False),
+    "arrived": ("Arr.", "Arrived", 5, False),
+    "wait": ("Wait", "Waiting", 4, False),
 }
+"""The board's columns; the least widths fit 80 columns."""
+
+GROWS_FIRST = ("patient", "provider", "type", "room")
+"""Which columns get the width left over first, each up to its longest text."""
+
+CELL_PADDING = 2
+"""A DataTable cell's padding, one column each side."""
+
+SCROLLBAR = 2
+"""Kept free for the table's vertical scrollbar."""
+
+MESSAGE_SECONDS = 12.0
+"""How long a message stays under the board (a waitlist offer's, twice as long)."""
+
+
+def column_widths(width: int, rows: Sequence[Any], narrow: bool) -> dict[str, int]:
+    """Each column's width on a terminal ``width`` wide: the least, then what is left shared
+    out in :data:`GROWS_FIRST` order, each growing up to its longest text on the day."""
+    texts = {"patient": [v.patient for v in rows], "type": [v.appointment_type for v in rows],
+             "provider": [v.provider for v in rows], "room": [v.room or "" for v in rows]}
+    widths = {key: max(least, len(short if narrow else long)) for key, (short, long, least, _) in COLUMNS.items()}
+    spare = width - SCROLLBAR - sum(w + CELL_PADDING for w in widths.values())
+    for key in GROWS_FIRST:
+        longest = max((len(t or "") for t in texts[key]), default=0)
+        extra = max(0, min(longest - widths[key], spare))
+        widths[key] += extra
+        spare -= extra
+    return widths
+
+
+def desk_name(view: Any) -> str:
+    """``Lee, Ann`` as the desk says it: ``Ann Lee``."""
+    last, _, first = view.patient.partition(", ")
+    return f"{first} {last}".strip()
+
 
 WAITING = ("arrived",)
 """Statuses whose waiting time still grows."""
@@ -66,7 +109,7 @@ STEP_KINDS = {"check_in": "checked_in", "room": "roomed", "complete": "completed
               "cancel": "cancelled"}
 """The board's actions that take a step of the day's flow -> the step (``day_flow.STEPS``)."""
 
-ROW_ACTIONS = (*STEP_KINDS, "reschedule")
+ROW_ACTIONS = (*STEP_KINDS, "undo", "reschedule")
 """Actions on the selected appointment: offered only when it allows them."""
 
 
@@ -80,6 +123,8 @@ class BoardData:
         appointments: the day's appointments (``booking.AppointmentView``), by start time.
         colours: appointment type name -> its colour.
         rooms: location name -> its rooms' names.
+        grace: the practice's grace period before a no-show.
+        occupants: room name -> who is in it now (``day_flow.Occupant``).
     """
 
     day: dt.date
@@ -87,16 +132,19 @@ class BoardData:
     appointments: tuple[Any, ...]
     colours: dict[str, str] = attrs.field(eq=False)
     rooms: dict[str, tuple[str, ...]] = attrs.field(eq=False)
+    grace: dt.timedelta = dt.timedelta(minutes=day_flow.DEFAULT_GRACE_MINUTES)
+    occupants: dict[str, Any] = attrs.field(factory=dict, eq=False)
 
 
 def board_data(ctx: Context, day: dt.date | None) -> BoardData:
-    """The board for local ``day`` (None: today), as the services give it."""
+    """The board for local ``day`` (None: today), as the services give it: the appointments,
+    the types' colours, the rooms and who is in them now, the practice's grace period."""
     now = ctx.local(ctx.now())
     day = day or now.date()
     appointments = tuple(booking.day(ctx, day))
     colours = {t.name: t.colour for t in catalogue.list_types(ctx)}
     rooms = {loc.name: tuple(r.name for r in loc.rooms) for loc in ctx.practice.locations}
-    return BoardData(day, now, appointments, colours, rooms)
+    return BoardData(day, now, appointments, colours, rooms, day_flow.grace(ctx), day_flow.occupants(ctx))
 
 
 def waiting_minutes(view: Any, now: dt.datetime) -> int | None:
@@ -106,8 +154,9 @@ def waiting_minutes(view: Any, now: dt.datetime) -> int | None:
     return view.waiting_minutes
 
 
-def row_cells(view: Any, data: BoardData, widths: dict[str, int]) -> tuple[Any, ...]:
-    """One appointment as the board's cells, cut to the column widths."""
+def row_cells(view: Any, data: BoardData, widths: dict[str, int], *, first_of_group: bool = True) -> tuple[Any, ...]:
+    """One appointment as the board's cells, cut to the column widths; the provider's name is
+    bold on the first row of its group and dim on the others."""
     def fit(text: str | None, key: str) -> str:
         text = text or ""
         width = widths[key]
@@ -118,7 +167,8 @@ def row_cells(view: Any, data: BoardData, widths: dict[str, int]) -> tuple[Any, 
     patient = Text(fit(view.patient, "patient"))
     if view.overbooked:
         patient.stylize("italic")
-    return (clock(view.start), patient, kind, fit(view.provider, "provider"), fit(view.room, "room"),
+    provider = Text(fit(view.provider, "provider"), style="bold" if first_of_group else "dim")
+    return (clock(view.start), patient, kind, provider, fit(view.room, "room"),
             status_text(view.status), clock(view.arrived_at), "" if waited is None else str(waited))
 
 
@@ -136,6 +186,7 @@ class DayBoardScreen(Screen[None]):
         Binding("r", "room", "Room", id="scheduling.board.room"),
         Binding("d", "complete", "Done", id="scheduling.board.complete"),
         Binding("n", "no_show", "No-show", id="scheduling.board.no_show"),
+        Binding("u", "undo", "Undo", show=False, id="scheduling.board.undo"),  # each step's message says u
         Binding("x", "cancel", "Cancel", id="scheduling.board.cancel"),
         Binding("m", "reschedule", "Move", id="scheduling.board.reschedule"),
         Binding("b", "book", "Book", id="scheduling.board.book"),
@@ -149,7 +200,7 @@ class DayBoardScreen(Screen[None]):
         Binding("g", "group", "Provider/location", show=False, id="scheduling.board.group"),
         Binding("f", "filter", "One provider/location", show=False, id="scheduling.board.filter"),
     ]
-    ACTING = frozenset({"check_in", "room", "complete", "no_show", "cancel", "reschedule", "book"})
+    ACTING = frozenset({"check_in", "room", "complete", "no_show", "undo", "cancel", "reschedule", "book"})
     """Actions that change appointments: they need ``scheduling.book``."""
 
     refresh_seconds: float = 30.0
@@ -166,6 +217,8 @@ class DayBoardScreen(Screen[None]):
         self.shown: list[Any] = []
         self._signature: tuple[Any, ...] | None = None
         self._narrow: bool | None = None
+        self._widths: dict[str, int] | None = None
+        self._message_timer: Any = None
         self._offered: tuple[bool, ...] | None = None
         """What the footer was last told to offer (see :meth:`_refresh_offered`)."""
 
@@ -173,8 +226,12 @@ class DayBoardScreen(Screen[None]):
         yield Header()
         yield Static("Loading the day…", id="board-title", markup=False)
         yield DataTable(id="board", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="board-empty", markup=False)
-        yield Static("", id="board-message", markup=False)
+        notice = Static("", id="board-empty", markup=False)
+        notice.display = False  # shown only on an empty day: the table has every row until then
+        yield notice
+        message = Static("", id="board-message", markup=False)
+        message.display = False  # until there is something to say
+        yield message
         yield Footer()
 
     def on_mount(self) -> None:
@@ -214,8 +271,8 @@ class DayBoardScreen(Screen[None]):
         self.day = data.day
         rows = self.visible(data)
         narrow = self.size.width < NARROW
-        widths = {key: spec[1] if narrow else spec[3] for key, spec in COLUMNS.items()}
-        signature = (narrow, data.now.replace(second=0, microsecond=0), tuple(rows))
+        widths = column_widths(self.size.width, rows, narrow)
+        signature = (narrow, tuple(widths.values()), data.now.replace(second=0, microsecond=0), tuple(rows))
         self._update_title(data, rows)
         self._show_empty(data, rows)
         if signature == self._signature:
@@ -223,15 +280,18 @@ class DayBoardScreen(Screen[None]):
             return  # nothing changed: leave the table (and the cursor) alone
         table = self.query_one("#board", DataTable)
         selected = self.selected()
-        if narrow != self._narrow:
+        if (narrow, widths) != (self._narrow, self._widths):
             table.clear(columns=True)
-            for key, (short, short_width, long, long_width) in COLUMNS.items():
-                table.add_column(short if narrow else long, width=short_width if narrow else long_width, key=key)
-            self._narrow = narrow
+            for key, (short, long, _, _) in COLUMNS.items():
+                table.add_column(short if narrow else long, width=widths[key], key=key)
+            self._narrow, self._widths = narrow, widths
         else:
             table.clear()
+        previous = None
         for view in rows:
-            table.add_row(*row_cells(view, data, widths), key=str(view.id))
+            group = self._group_of(view)
+            table.add_row(*row_cells(view, data, widths, first_of_group=group != previous), key=str(view.id))
+            previous = group
         self.shown = rows
         self._signature = signature
         if selected is not None:
@@ -249,7 +309,7 @@ class DayBoardScreen(Screen[None]):
             key = self.host.screen_key("scheduling.book")
             book = f"   b{f' or {key}' if key else ''}: book an appointment" if may(self.host, BOOK) else ""
             notice.update(f"No appointments on {day}.\n\n[ and ]: the day before and after   t: today{book}")
-        if table.display == empty:
+        if table.display == empty or notice.display != empty:
             table.display, notice.display = not empty, empty
             if not empty:
                 table.focus()  # it lost the focus while hidden
@@ -283,13 +343,23 @@ class DayBoardScreen(Screen[None]):
         self.query_one("#board-title", Static).update(f"{day_title(data.day, data.now.date())}  ·  {count}  ·  {which}")
 
     def on_resize(self) -> None:
-        if self.data is not None and (self.size.width < NARROW) != self._narrow:
+        """A wider or narrower terminal: the columns take the new width."""
+        if self.data is not None and column_widths(self.size.width, self.shown, self.size.width < NARROW) \
+                != self._widths:
             self.show(self.data)
 
-    def say(self, message: str) -> None:
-        """Show one line under the board (the last action's outcome)."""
-        if self.is_attached:
-            self.query_one("#board-message", Static).update(message)
+    def say(self, message: str, *, seconds: float | None = None) -> None:
+        """Show one line under the board (the last action's outcome), replacing the one before,
+        for ``seconds`` (default :data:`MESSAGE_SECONDS`)."""
+        if not self.is_attached:
+            return
+        line = self.query_one("#board-message", Static)
+        line.update(message)
+        line.display = bool(message)  # an empty line gives its row back to the table
+        if self._message_timer is not None:
+            self._message_timer.stop()
+        wait = MESSAGE_SECONDS if seconds is None else seconds
+        self._message_timer = self.set_timer(wait, lambda: self.say("")) if message else None
 
     # -- the selected appointment ------------------------------------------------------------
 
@@ -317,13 +387,16 @@ class DayBoardScreen(Screen[None]):
         view = self.selected()
         if view is None or self.data is None:
             return "no appointment selected"
+        who = day_flow.named(desk_name(view), view.start)
+        status = day_flow.STATUS_WORDS.get(view.status, view.status)
         if action == "reschedule":
-            return None if view.status == "booked" else \
-                f"only a booked appointment moves; appointment {view.id} is {view.status.replace('_', ' ')}"
+            return None if view.status == "booked" else f"only a booked appointment moves; {who} is {status}"
+        if action == "undo":
+            return None if view.status in day_flow.UNDOABLE else f"{who} is {status}: there is no step to undo"
         kind = STEP_KINDS[action]
         now = self.data.now
-        return (day_flow.status_refusal(kind, view.id, view.status)
-                or day_flow.refusal(kind, view.id, view.start, now, now.tzinfo))
+        return (day_flow.status_refusal(kind, who, view.status)
+                or day_flow.refusal(kind, who, view.start, now, now.tzinfo, self.data.grace))
 
     def on_key(self, event: events.Key) -> None:
         """A dimmed step's key says why it is not offered (the binding itself does nothing)."""
@@ -337,61 +410,105 @@ class DayBoardScreen(Screen[None]):
     def _row_moved(self) -> None:
         self._refresh_offered()
 
-    def _act(self, fn: Callable[..., Any], verb: str, *args: Any) -> None:
+    def _act(self, fn: Callable[..., Any], verb: str, *args: Any, undo_hint: bool = True,
+             told: Callable[[Any, Any], str] | None = None, **options: Any) -> None:
+        """Call ``fn`` on the selected appointment; say what it did (``told(view, result)``, by
+        default ``{verb} Ann Lee (09:00 Check-up).``), or why not, in the desk's words."""
         view = self.selected()
         if view is None:
             self.say("No appointment selected.")
             return
-        self.say(f"{verb} {view.patient}…")
+        name = desk_name(view)
+        self.say(f"{verb} {name}…")
 
-        def done(_: Any) -> None:
-            self.say(f"{verb} {view.patient} ({clock(view.start)} {view.appointment_type}).")
+        def done(result: Any) -> None:
+            if told is not None:
+                self.say(told(view, result), seconds=2 * MESSAGE_SECONDS)
+            else:
+                hint = "   u: undo" if undo_hint and may(self.host, BOOK) else ""
+                self.say(f"{verb} {name} ({clock(view.start)} {view.appointment_type}).{hint}")
             self.load()
 
         def failed(message: str) -> None:
             self.say(f"Not done: {message}")
             self.load()
 
-        run_call(self, self.host, fn, view.id, *args, done=done, failed=failed)
+        run_call(self, self.host, fn, view.id, *args, done=done, failed=failed, **options)
 
     # -- keys --------------------------------------------------------------------------------
 
     def action_check_in(self) -> None:
-        """The patient is here: record the arrival time."""
+        """The patient is here: record the arrival time (however late, on the day)."""
+        self._act(day_flow.check_in, "Checked in")
 
-        self._act(booking.check_in, "Checked in")
+    def room_choices(self, view: Any) -> list[tuple[str, str]]:
+        """(label, room) for each room of the appointment's location: free, or who is in it."""
+        assert self.data is not None
+        choices = []
+        for name in self.data.rooms.get(view.location or "", ()):
+            occupant = self.data.occupants.get(name)
+            if occupant is None or occupant.appointment_id == view.id:
+                choices.append((f"{name}   free", name))
+            else:
+                since = f" since {occupant.since:%H:%M}" if occupant.since else ""
+                choices.append((f"{name}   taken: {occupant.patient}{since}", name))
+        return choices
 
     def action_room(self) -> None:
-        """The patient goes into a room: choose one of the location's rooms."""
-
+        """The patient goes into a room: choose one of the location's rooms (the first free one
+        is highlighted)."""
         view = self.selected()
         if view is None or self.data is None:
             self.say("No appointment selected.")
             return
-        rooms = self.data.rooms.get(view.location or "", ())
-        if not rooms:
-            self._act(booking.room, "Roomed")
+        choices = self.room_choices(view)
+        if not choices:
+            self._act(day_flow.room, "Roomed")
             return
-        from .dialogs import ChoiceDialog
+        from .dialogs import ChoiceDialog, ReasonDialog
 
-        def chosen(name: str | None) -> None:
-            if name is not None:
-                self._act(booking.room, f"In {name}:", name)
+        rooms = dict(choices)  # in the location's order, so a room is always in the same place
+        current = next((label for label, name in choices if name == view.room), None) or \
+            next((label for label, _ in choices if "taken:" not in label), None)  # else the first free one
 
-        self.host.push_screen(ChoiceDialog(f"Which room for {view.patient}?", rooms, current=view.room), chosen)
+        def chosen(label: str | None) -> None:
+            if label is None:
+                return
+            name = rooms[label]
+            occupant = self.data.occupants.get(name) if self.data is not None else None
+            if occupant is None or occupant.appointment_id == view.id or not may(self.host, OVERBOOK):
+                self._act(day_flow.room, f"In {name}:", name)  # a taken room is refused, naming who is in it
+                return
+
+            def shared(reason: str | None) -> None:
+                if reason is not None:
+                    self._act(day_flow.room, f"In {name} with {occupant.patient}:", name, override_reason=reason)
+
+            self.host.push_screen(ReasonDialog(f"{occupant.patient} is in {name}. Why share it?",
+                                               "mother and child, interpreter…"), shared)
+
+        self.host.push_screen(ChoiceDialog(f"Which room for {desk_name(view)}?", list(rooms), current=current),
+                              chosen)
 
     def action_complete(self) -> None:
-        """The visit is over."""
-
-        self._act(booking.complete, "Completed")
+        """The visit is over; its room is free."""
+        self._act(day_flow.complete, "Done:")
 
     def action_no_show(self) -> None:
-        """The patient did not come; the slot is free again."""
+        """The patient did not come (after the grace period); the slot is free again."""
+        self._act(day_flow.no_show, "No-show:")
 
-        self._act(booking.no_show, "No-show:")
+    def action_undo(self) -> None:
+        """Take back the selected appointment's last step (check-in, room, done, no-show)."""
+        def told(view: Any, undone: Any) -> str:
+            step = day_flow.STEP_NAMES[undone.step]
+            status = day_flow.STATUS_WORDS[undone.appointment.status]
+            return f"Undid the {step} of {desk_name(view)} ({clock(view.start)}): {status} again."
+
+        self._act(day_flow.undo, "Undoing the last step of", told=told)
 
     def action_cancel(self) -> None:
-        """Cancel the appointment, asking why."""
+        """Cancel the appointment, asking why; say to whom the waitlist offered the time."""
         from .dialogs import ReasonDialog
 
         view = self.selected()
@@ -399,11 +516,17 @@ class DayBoardScreen(Screen[None]):
             self.say("No appointment selected.")
             return
 
+        def told(view: Any, cancelled: Any) -> str:
+            line = f"Cancelled {desk_name(view)} ({clock(view.start)} {view.appointment_type})."
+            offers = [f"{o.patient} ({o.appointment_type}, {o.start:%a %H:%M} with {o.provider})"
+                      for o in cancelled.offers]
+            return line + (f" Offered the time to {', '.join(offers)} from the waitlist." if offers else "")
+
         def answered(reason: str | None) -> None:
             if reason is not None:
-                self._act(booking.cancel, "Cancelled", reason)
+                self._act(day_flow.cancel, "Cancelling", reason, told=told)
 
-        self.host.push_screen(ReasonDialog(f"Why is {view.patient}'s {clock(view.start)} cancelled?",
+        self.host.push_screen(ReasonDialog(f"Why is {desk_name(view)}'s {clock(view.start)} cancelled?",
                                            "patient called, provider ill…"), answered)
 
     def action_reschedule(self) -> None:

@@ -251,6 +251,18 @@ class WaitlistScreen(Screen[None]):
         if self.is_attached:
             self.query_one("#waitlist-message", Static).update(message)
 
+    def _failed(self, message: str) -> None:
+        """Say why an action was refused, and read the list again: the refusal usually means
+        it changed (the entry booked or removed elsewhere, the offered slot taken)."""
+        self.say(message)
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        """Shown again (back from the booking flow, a card, another screen): read the list
+        again, so an entry offered, booked or removed meanwhile does not show its old status."""
+        if self.data is not None:
+            self.load()
+
     def selected(self) -> Any | None:
         """The entry under the cursor, or None."""
         table = self.query_one("#entries", DataTable)
@@ -301,8 +313,7 @@ class WaitlistScreen(Screen[None]):
 
         def added(view: Any) -> None:
             if view is not None:
-                self.say(f"{view.patient} waits for {view.appointment_type} with {view.provider} "
-                         f"(waitlist entry {view.id}).")
+                self.say(f"{view.patient} waits for {view.appointment_type} with {view.provider}.")
                 self.load()
 
         self.host.push_screen(FormDialog(self.host, f"Waitlist {patient.display_name} ({patient.mrn})", fields,
@@ -327,7 +338,7 @@ class WaitlistScreen(Screen[None]):
                 self.load()
 
             run_call(self, self.host, waitlist.remove, entry.id, reason, done=done,
-                     failed=lambda message: self.say(f"Not removed: {message}"))
+                     failed=lambda message: self._failed(f"Not removed: {message}"))
 
         self.host.push_screen(ReasonDialog(f"Why does {entry.patient} leave the waitlist?",
                                            "booked elsewhere, no longer needed…"), answered)
@@ -387,7 +398,7 @@ class WaitlistScreen(Screen[None]):
             self.load()
 
         run_call(self, self.host, waitlist.book, entry.id, start, provider_id=provider_id, done=done,
-                 failed=lambda message: self.say(f"Not booked: {message}"))
+                 failed=lambda message: self._failed(f"Not booked: {message}"))
 
     @on(DataTable.RowSelected, "#entries")
     def _row_chosen(self) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from medoffice.core import audit
 from medoffice.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from medoffice.plugins.scheduling import booking
+from medoffice.plugins.scheduling import booking, day_flow
 
 pytestmark = pytest.mark.medoffice_plugins("scheduling")
 
@@ -118,7 +118,7 @@ class TestNoDoubleBooking:
         act(medoffice_practice, booking.cancel, first.id, "patient called")
         second = book(medoffice_practice, world.bo, world.adams, "2026-01-06 09:00")
         practice_clock("2026-01-06 09:20")
-        act(medoffice_practice, booking.no_show, second.id)
+        act(medoffice_practice, day_flow.no_show, second.id)
         book(medoffice_practice, world.cy, world.adams, "2026-01-06 09:00")
 
     def test_a_manager_may_overbook_with_a_reason_which_is_audited(self, medoffice_practice, world):
@@ -170,91 +170,6 @@ class TestMoving:
     def test_only_a_booked_appointment_moves(self, medoffice_practice, world, practice_clock):
         first = book(medoffice_practice, world.ann, world.adams, "2026-01-06 09:00")
         practice_clock("2026-01-06 08:50")
-        act(medoffice_practice, booking.check_in, first.id)
+        act(medoffice_practice, day_flow.check_in, first.id)
         with pytest.raises(Conflict, match="is arrived; only a booked one can be moved"):
             act(medoffice_practice, booking.move, first.id, "2026-01-06 10:00")
-
-
-class TestTheDaysFlow:
-    def test_check_in_room_complete_records_times_and_waiting(self, medoffice_practice, world):
-        first = book(medoffice_practice, world.ann, world.adams, "2026-01-06 09:00")
-        times = iter([dt.datetime(2026, 1, 6, 13, 50, tzinfo=UTC), dt.datetime(2026, 1, 6, 14, 5, tzinfo=UTC),
-                      dt.datetime(2026, 1, 6, 14, 40, tzinfo=UTC)])
-        for step in (booking.check_in, lambda ctx, i: booking.room(ctx, i, "Exam 2"), booking.complete):
-            medoffice_practice.runtime.clock = lambda moment=next(times): moment
-            record = act(medoffice_practice, step, first.id)
-        assert record.status == "completed"
-        (view,) = stored(medoffice_practice, world.ann)
-        assert (view.room, view.waiting_minutes, f"{view.arrived_at:%H:%M}") == ("Exam 2", 15, "08:50")
-        assert [len(entries(medoffice_practice, f"appointment.{a}")) for a in ("checked_in", "roomed", "completed")] \
-            == [1, 1, 1]
-
-    def test_steps_out_of_order_are_conflicts(self, medoffice_practice, world, practice_clock):
-        first = book(medoffice_practice, world.ann, world.adams, "2026-01-06 09:00")
-        practice_clock("2026-01-06 09:20")
-        with pytest.raises(Conflict, match="is booked and cannot be completed"):
-            act(medoffice_practice, booking.complete, first.id)
-        with pytest.raises(Conflict, match="cannot be roomed"):
-            act(medoffice_practice, booking.room, first.id)
-        act(medoffice_practice, booking.no_show, first.id)
-        with pytest.raises(Conflict, match="is no show and cannot be checked in"):
-            act(medoffice_practice, booking.check_in, first.id)
-
-    @pytest.mark.parametrize(("now", "message"), [
-        ("2026-01-05 16:00", "appointment 1 is on Tue 2026-01-06, not today (Mon 2026-01-05): a patient is checked in "
-                             "only on the day of the appointment"),
-        ("2026-01-07 08:00", "appointment 1 is on Tue 2026-01-06, not today (Wed 2026-01-07): a patient is checked in "
-                             "only on the day of the appointment"),
-    ])
-    def test_a_patient_is_checked_in_only_on_the_appointments_day(self, medoffice_practice, world, practice_clock,
-                                                                   now, message):
-        """The practice's local day counts, not UTC's: 23:30 in New York is already tomorrow in UTC."""
-        first = book(medoffice_practice, world.ann, world.adams, "2026-01-06 09:00")
-        practice_clock(now)
-        with pytest.raises(ValidationError) as refused:
-            act(medoffice_practice, booking.check_in, first.id)
-        assert str(refused.value) == message and "\n" not in message
-        assert [v.status for v in stored(medoffice_practice, world.ann)] == ["booked"]
-        practice_clock("2026-01-06 23:30")  # 04:30 UTC on the 7th, still the 6th at the desk
-        assert act(medoffice_practice, booking.check_in, first.id).status == "arrived"
-
-    def test_a_no_show_waits_for_the_start_and_may_be_marked_later(self, medoffice_practice, world, practice_clock):
-        first = book(medoffice_practice, world.ann, world.adams, "2026-01-06 09:00")
-        practice_clock("2026-01-06 08:59")
-        with pytest.raises(ValidationError, match="^appointment 1 starts Tue 2026-01-06 09:00: it cannot be marked as "
-                                                  "a no-show before it starts$"):
-            act(medoffice_practice, booking.no_show, first.id)
-        practice_clock("2026-01-07 08:00")  # tidying up yesterday's board
-        assert act(medoffice_practice, booking.no_show, first.id).status == "no_show"
-
-    def test_a_patient_is_roomed_on_the_day_and_the_visit_completed_later(self, medoffice_practice, world,
-                                                                           practice_clock):
-        """Left waiting past midnight, a patient cannot be roomed the next day; the visit can
-        still be completed (documented after closing)."""
-        first = book(medoffice_practice, world.ann, world.adams, "2026-01-06 09:00")
-        practice_clock("2026-01-06 08:50")
-        act(medoffice_practice, booking.check_in, first.id)
-        practice_clock("2026-01-07 08:00")
-        with pytest.raises(ValidationError, match="^appointment 1 is on Tue 2026-01-06, not today .*: a patient is "
-                                                  "roomed only on the day of the appointment$"):
-            act(medoffice_practice, booking.room, first.id)
-        assert act(medoffice_practice, booking.complete, first.id).status == "completed"
-
-    def test_cancelling_needs_a_reason_and_keeps_it(self, medoffice_practice, world):
-        first = book(medoffice_practice, world.ann, world.adams, "2026-01-06 09:00")
-        with pytest.raises(ValidationError, match="reason is required"):
-            act(medoffice_practice, booking.cancel, first.id, " ")
-        act(medoffice_practice, booking.cancel, first.id, "feeling better")
-        (view,) = stored(medoffice_practice, world.ann)
-        assert (view.status, view.cancel_reason) == ("cancelled", "feeling better")
-        (entry,) = entries(medoffice_practice, "appointment.cancelled")
-        assert entry.summary == {"reason": "feeling better"}
-
-    @pytest.mark.parametrize("appointment_id", [0, -1, True, "3"])
-    def test_an_appointment_id_is_a_positive_whole_number(self, medoffice_practice, world, appointment_id):
-        with pytest.raises(ValidationError, match="positive whole number"):
-            act(medoffice_practice, booking.check_in, appointment_id)
-
-    def test_an_unknown_appointment_is_not_found(self, medoffice_practice, world):
-        with pytest.raises(NotFound, match="no appointment with id 42"):
-            act(medoffice_practice, booking.cancel, 42, "x")

@@ -97,17 +97,17 @@ def test_cancel_and_no_show(medoffice_cli, cli_world, cli_clock):
 
 
 @pytest.mark.parametrize(("now", "command", "message"), [
-    ("2030-03-11 16:00", "check-in", "appointment 1 is on Tue 2030-03-12, not today (Mon 2030-03-11): a patient is "
-                                     "checked in only on the day of the appointment"),
-    ("2030-03-13 08:00", "check-in", "appointment 1 is on Tue 2030-03-12, not today (Wed 2030-03-13): a patient is "
-                                     "checked in only on the day of the appointment"),
-    ("2030-03-12 08:59", "no-show", "appointment 1 starts Tue 2030-03-12 09:00: it cannot be marked as a no-show "
-                                    "before it starts"),
+    ("2030-03-11 16:00", "check-in", "Ann Lee's 09:00 appointment is on Tue 2030-03-12, not today (Mon 2030-03-11): "
+                                     "a patient is checked in only on the day of the appointment"),
+    ("2030-03-13 08:00", "check-in", "Ann Lee's 09:00 appointment is on Tue 2030-03-12, not today (Wed 2030-03-13): "
+                                     "a patient is checked in only on the day of the appointment"),
+    ("2030-03-12 09:14", "no-show", "Ann Lee's 09:00 appointment starts at 09:00: a no-show may be marked from 09:15 "
+                                    "(15 minutes' grace for a late patient)"),
 ])
 def test_a_step_on_the_wrong_day_or_too_early_is_one_line_exit_1(medoffice_cli, cli_world, cli_clock, now, command,
                                                                   message):
     """Tomorrow's patient who turns up today is not checked in (book them again, or move the
-    appointment); a patient is not missing before their time."""
+    appointment); a patient is not missing before their time and the practice's grace."""
     ok(medoffice_cli("appointments", "book", cli_world.ann, "--provider", str(cli_world.adams), "--type", "Check-up",
                      "--at", "2030-03-12 09:00", user="frontdesk"))
     cli_clock(now)

@@ -8,7 +8,7 @@ import pytest
 
 from medoffice.core import PluginInfo, hookimpl
 from medoffice.core.errors import Conflict
-from medoffice.plugins.scheduling import booking
+from medoffice.plugins.scheduling import booking, day_flow
 
 pytestmark = pytest.mark.medoffice_plugins("scheduling")
 
@@ -52,19 +52,22 @@ def medoffice_extra_plugins(listener):
 
 def test_hook_appointment_changed_announces_every_change_in_order_and_hook_visit_completed_once(
         medoffice_practice, world, listener, practice_clock):
-    practice_clock("2026-01-06 11:05")  # the day of the visits, after the last one's start
+    practice_clock("2026-01-06 11:20")  # the day of the visits, after the last one's start and its grace
     with medoffice_practice.operation("frontdesk") as ctx:
         first = booking.book(ctx, world.ann, world.adams, "Check-up", "2026-01-06 09:00")
         booking.move(ctx, first.id, "2026-01-06 10:00")
-        booking.check_in(ctx, first.id)
-        booking.room(ctx, first.id, "Exam 1")
-        done = booking.complete(ctx, first.id)
+        day_flow.check_in(ctx, first.id)
+        day_flow.room(ctx, first.id, "Exam 1")
+        done = day_flow.complete(ctx, first.id)
         second = booking.book(ctx, world.bo, world.adams, "Check-up", "2026-01-06 11:00")
         booking.cancel(ctx, second.id, "feeling better")
         third = booking.book(ctx, world.cy, world.adams, "Check-up", "2026-01-06 11:00")
-        booking.no_show(ctx, third.id)
+        day_flow.no_show(ctx, third.id)
+        day_flow.undo(ctx, third.id)
     assert [c.kind for c in listener.changes] == ["booked", "rescheduled", "checked_in", "roomed", "completed",
-                                                  "booked", "cancelled", "booked", "no_show"]
+                                                  "booked", "cancelled", "booked", "no_show", "undone"]
+    undone = listener.changes[-1]
+    assert (undone.reason, undone.previous.status, undone.appointment.status) == ("no_show", "no_show", "booked")
     moved = listener.changes[1]
     assert moved.previous.start == dt.datetime(2026, 1, 6, 14, 0, tzinfo=dt.timezone.utc)
     assert moved.appointment.start == dt.datetime(2026, 1, 6, 15, 0, tzinfo=dt.timezone.utc)

@@ -15,7 +15,7 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from medoffice.core.services import patients
-from medoffice.plugins.scheduling import booking, slots
+from medoffice.plugins.scheduling import booking, day_flow, slots
 from medoffice.plugins.scheduling.screens import booking as flow_module
 from medoffice.plugins.scheduling.screens.appointments_panel import AppointmentsPanel
 from medoffice.plugins.scheduling.screens.booking import BookingScreen
@@ -113,8 +113,8 @@ def make_established(practice, mrn, provider):
     earlier = book(practice, mrn, provider, "2025-12-29 09:00")
     now, practice.runtime.clock = practice.runtime.clock, lambda: dt.datetime(2025, 12, 29, 13, 55, tzinfo=dt.UTC)
     try:
-        act(practice, booking.check_in, earlier)
-        act(practice, booking.complete, earlier)
+        act(practice, day_flow.check_in, earlier)
+        act(practice, day_flow.complete, earlier)
     finally:
         practice.runtime.clock = now
 
@@ -214,14 +214,15 @@ class TestDayBoard:
             await select(pilot, board, ann)
             assert board.check_action("complete", ()) is None  # shown dimmed
             await pilot.press("d")
-            await wait_for(pilot, lambda: message_line(board) == f"Not offered: appointment {ann} is booked and "
-                                                                 "cannot be completed")
+            await wait_for(pilot, lambda: message_line(board) == "Not offered: Ann Lee's 09:00 appointment is booked "
+                                                                 "and cannot be done")
             assert view_of(medoffice_practice, ann).status == "booked"
 
-            act(medoffice_practice, booking.check_in, ann)  # another terminal
+            act(medoffice_practice, day_flow.check_in, ann)  # another terminal
             await pilot.press("c")
             await wait_for(pilot, lambda: message_line(board).startswith("Not done"))
-            assert any("cannot be checked in" in m and "scheduling" in m for m in messages(pilot.app))
+            assert any("Ann Lee's 09:00 appointment is checked in and cannot be checked in" in m
+                       for m in messages(pilot.app)), messages(pilot.app)
             await wait_for(pilot, lambda: board.selected().status == "arrived")
             await pilot.press("d")
             await wait_for(pilot, lambda: board.selected().status == "completed")
@@ -245,7 +246,7 @@ class TestDayBoard:
         the reverse. Reloads that change nothing leave the footer alone (each refresh makes
         Textual's footer look again); moving between the two rows refreshes it."""
         ann, _, cy = a_day(medoffice_practice, world)
-        act(medoffice_practice, booking.check_in, cy)
+        act(medoffice_practice, day_flow.check_in, cy)
         async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
             board = await open_board(pilot)
             await select(pilot, board, ann)
@@ -298,25 +299,26 @@ class TestDayBoard:
             text = str(board.query_one("#board-empty").render())
             assert text.startswith("No appointments on Mon 2026-01-05 (today).") and "F6" not in text
 
-    async def test_a_room_taken_by_another_terminal_is_slot_taken(self, medoffice_practice, world, practice_clock):
+    async def test_a_room_taken_by_another_terminal_is_refused_naming_who_is_in_it(self, medoffice_practice, world,
+                                                                                   practice_clock):
         """Tuesday at Main, Ann (Dr Adams) and Bo (Dr Baker) both wait for 09:00. Another
         terminal puts Ann in Exam 1 while this board shows Bo: rooming Bo there is refused in
-        one line, and Bo stays waiting."""
+        one line naming Ann, and Bo stays waiting."""
         practice_clock("2026-01-06 08:55")
         ann = book(medoffice_practice, world.ann, world.adams, "2026-01-06 09:00")
         bo = book(medoffice_practice, world.bo, world.baker, "2026-01-06 09:00")
-        act(medoffice_practice, booking.check_in, ann)
-        act(medoffice_practice, booking.check_in, bo)
+        act(medoffice_practice, day_flow.check_in, ann)
+        act(medoffice_practice, day_flow.check_in, bo)
         async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
             board = await open_board(pilot)
             await wait_for(pilot, lambda: board.data.day == dt.date(2026, 1, 6) and len(board.shown) == 2)
-            act(medoffice_practice, booking.room, ann, "Exam 1")
+            act(medoffice_practice, day_flow.room, ann, "Exam 1")
             await select(pilot, board, bo)
             await pilot.press("r")
             await wait_for(pilot, lambda: isinstance(pilot.app.screen, ChoiceDialog))
-            await pilot.press("enter")
-            await wait_for(pilot, lambda: "slot taken" in str(board.query_one("#board-message").render()))
-            assert any(m.startswith("slot taken") for m in messages(pilot.app)), "a domain error, no plugin name"
+            await pilot.press("home", "enter")  # Exam 1, whatever the list shows of it
+            await wait_for(pilot, lambda: "Exam 1 is taken: Ann Lee is in it since 08:55" in message_line(board))
+            assert any(m.startswith("Exam 1 is taken") for m in messages(pilot.app)), "a domain error, no plugin name"
             assert pilot.app.screen is board
         kept = view_of(medoffice_practice, bo, "2026-01-06")
         assert (kept.status, kept.room) == ("arrived", None)
@@ -356,7 +358,7 @@ class TestDayBoard:
             board = await open_board(pilot)
             await select(pilot, board, cy)
             earlier = book(medoffice_practice, world.bo, world.adams, f"{TODAY} 09:30")
-            act(medoffice_practice, booking.check_in, cy)
+            act(medoffice_practice, day_flow.check_in, cy)
             await wait_for(pilot, lambda: len(board.shown) == 4 and board.selected().status == "arrived")
             assert board.selected().id == cy and earlier in [v.id for v in board.shown]
 
@@ -669,11 +671,11 @@ class TestSnapshots:
         ann, bo, cy = a_day(medoffice_practice, world)
         runtime = medoffice_practice.runtime
         now = runtime.clock()
-        for minutes_ago, step, *args in ((20, booking.check_in), (5, booking.room, "Exam 1")):
+        for minutes_ago, step, *args in ((20, day_flow.check_in), (5, day_flow.room, "Exam 1")):
             runtime.clock = lambda ago=minutes_ago: now - dt.timedelta(minutes=ago)
             act(medoffice_practice, step, ann, *args)
         runtime.clock = lambda: now - dt.timedelta(minutes=12)
-        act(medoffice_practice, booking.check_in, cy)
+        act(medoffice_practice, day_flow.check_in, cy)
         runtime.clock = lambda: now
         app = MedofficeApp(medoffice_practice.runtime, user=medoffice_practice.user("frontdesk"))
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from medoffice.core import PluginInfo, hookimpl
 from medoffice.core.errors import Conflict, NotFound, PluginError, ValidationError
 from medoffice.core.records import WaitlistOffer
-from medoffice.plugins.scheduling import booking, waitlist
+from medoffice.plugins.scheduling import booking, day_flow, waitlist
 from medoffice.plugins.scheduling.models import WaitlistEntry
 
 from .conftest import register
@@ -123,7 +123,7 @@ def test_a_no_show_a_past_slot_and_a_still_busy_provider_offer_nothing(medoffice
         overbooked = booking.book(ctx, world.bo, world.adams, "Check-up", "2026-01-06 10:00", overbook_reason="urgent")
     medoffice_practice.runtime.clock = lambda: dt.datetime(2026, 1, 6, 14, 20, tzinfo=UTC)  # 09:20: Ann is missing
     with medoffice_practice.operation("manager") as ctx:
-        booking.no_show(ctx, missed.id)
+        day_flow.no_show(ctx, missed.id)
         booking.cancel(ctx, overbooked.id, "not needed")
     medoffice_practice.runtime.clock = lambda: dt.datetime(2026, 1, 6, 20, 0, tzinfo=UTC)
     with medoffice_practice.operation("manager") as ctx:
