@@ -27,13 +27,14 @@ ending is a prefix), are rows of ``core_patient_search_term`` (c0003), which
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Integer, and_, bindparam, or_, select
 
 from ..context import Context
 from ..errors import ValidationError
@@ -202,96 +203,138 @@ class Hit:
     row: Patient
 
 
-def _starts(column: Any, key: str) -> Any:
-    """``column`` starts with ``key``, as an index range (both databases compare the search
-    columns byte by byte: SQLite's BINARY, PostgreSQL's "C" collation, c0003)."""
-    return and_(column >= key, column < key + _TOP)
+def _starts(column: Any, prefix: str = "") -> Any:
+    """``column`` starts with the bound ``{prefix}lo``: from it to ``{prefix}hi`` (the key
+    followed by the highest character), an index range on both databases (the search columns
+    compare byte by byte: SQLite's BINARY, PostgreSQL's "C" collation, c0003)."""
+    return and_(column >= bindparam(f"{prefix}lo"), column < bindparam(f"{prefix}hi"))
 
 
-def _ids_with(kind: str, key: str) -> Any:
+def _bounds(key: str, prefix: str = "") -> dict[str, str]:
+    return {f"{prefix}lo": key, f"{prefix}hi": key + _TOP}
+
+
+def _ids_with(kind: str, prefix: str) -> Any:
+    """The ids of the patients with a term of ``kind`` starting with ``{prefix}lo``."""
     return select(PatientSearchTerm.patient_id).where(PatientSearchTerm.kind == kind,
-                                                      _starts(PatientSearchTerm.term, key))
+                                                      _starts(PatientSearchTerm.term, prefix))
+
+
+@functools.cache
+def _conditions() -> dict[str, tuple[Any, tuple[Any, ...]]]:
+    """Each query's condition and order by name (built on first use, not at import: start-up
+    is measured)."""
+    by_name = (Patient.search_last, Patient.search_first, Patient.mrn)
+    first_matches = or_(_starts(Patient.search_first, "first_"), Patient.id.in_(_ids_with(FIRST, "first_")))
+    return {
+        "mrn": (Patient.mrn == bindparam("mrn"), by_name),
+        "born": (Patient.date_of_birth == bindparam("born"), by_name),
+        "phone": (Patient.phone_digits == bindparam("digits"), by_name),
+        "phone start": (_starts(Patient.phone_digits), by_name),
+        "last start": (_starts(Patient.search_last), by_name),
+        "first start": (_starts(Patient.search_first), (Patient.search_first,)),
+        "last start, first": (and_(_starts(Patient.search_last), first_matches), by_name),
+        "last part": (Patient.id.in_(_ids_with(LAST, "")), by_name),
+        "last part, first": (and_(Patient.id.in_(_ids_with(LAST, "")), first_matches), by_name),
+    }
+
+
+@functools.cache
+def _statement(name: str, include_inactive: bool) -> Any:
+    """The query ``name`` as a statement with bound parameters, made once per process.
+
+    Building a SQLAlchemy statement costs about 0.35 ms, more than running most of these
+    (0.05-0.5 ms); a search runs 3 to 20 of them per key.
+    """
+    keys = select(Patient.id, Patient.search_last, Patient.search_first, Patient.mrn)
+    if name == "terms":
+        query = (keys.add_columns(PatientSearchTerm.kind)
+                 .join(PatientSearchTerm, PatientSearchTerm.patient_id == Patient.id)
+                 .where(PatientSearchTerm.kind.in_(bindparam("kinds", expanding=True)),
+                        _starts(PatientSearchTerm.term))
+                 .order_by(PatientSearchTerm.kind.desc(), PatientSearchTerm.term))
+    elif name == "rows":
+        return select(Patient).where(Patient.id.in_(bindparam("ids", expanding=True)))
+    else:
+        where, order = _conditions()[name]
+        query = keys.where(where).order_by(*order)
+    if not include_inactive:
+        query = query.where(Patient.active.is_(True))
+    return query.limit(bindparam("limit", type_=Integer))
 
 
 class _Search:
     """One search: the queries run, and the best hit kept per patient.
 
     The queries read only each patient's id and sort keys; the full rows are read once, for
-    the ``limit`` best (a search for "m" offers up to 250 rows and shows 50).
+    the ``limit`` best (a search for "m" offers up to 200 rows and shows 50).
     """
 
     def __init__(self, ctx: Context, limit: int, include_inactive: bool) -> None:
         self.session = ctx.session
         self.limit = limit
-        keys = select(Patient.id, Patient.search_last, Patient.search_first, Patient.mrn)
-        self.base = keys if include_inactive else keys.where(Patient.active.is_(True))
+        self.include_inactive = include_inactive
         self.best: dict[int, tuple[int, str, tuple[str, str, str]]] = {}
-        self.by_name = (Patient.search_last, Patient.search_first, Patient.mrn)
 
     def keep(self, row: Any, score: int, reason: str) -> None:
         if row.id not in self.best or self.best[row.id][0] < score:
             self.best[row.id] = (score, reason, (row.search_last, row.search_first, row.mrn))
 
-    def offer(self, where: Any, score: int, reason: str, order: tuple[Any, ...] | None = None, *,
-              exact_last: tuple[str, int] | None = None) -> None:
-        """Patients ``where`` says, each scored ``score``; with ``exact_last`` (a key, a
-        score), those whose last name is exactly the key score higher."""
-        query = self.base.where(where).order_by(*(order or self.by_name)).limit(self.limit)
-        for row in self.session.execute(query):
+    def run(self, name: str, **params: Any) -> Any:
+        return self.session.execute(_statement(name, self.include_inactive), {**params, "limit": self.limit})
+
+    def offer(self, name: str, score: int, reason: str, *, exact_last: tuple[str, int] | None = None,
+              **params: Any) -> None:
+        """The patients query ``name`` finds, each scored ``score``; with ``exact_last`` (a
+        key, a score), those whose last name is exactly the key score higher."""
+        for row in self.run(name, **params):
             exact = exact_last is not None and row.search_last == exact_last[0]
             self.keep(row, exact_last[1] if exact else score, reason)
 
     def offer_terms(self, kinds: dict[str, tuple[int, str]], key: str) -> None:
         """Patients with a term of one of ``kinds`` starting with ``key``; each kind its score
-        and reason. In the index's order (kind, then term): no sort of every match."""
-        query = (self.base.add_columns(PatientSearchTerm.kind)
-                 .join(PatientSearchTerm, PatientSearchTerm.patient_id == Patient.id)
-                 .where(PatientSearchTerm.kind.in_(sorted(kinds)), _starts(PatientSearchTerm.term, key))
-                 .order_by(PatientSearchTerm.kind.desc(), PatientSearchTerm.term).limit(self.limit))
-        for row in self.session.execute(query):
+        and reason. In the index's order (kind, then term)."""
+        for row in self.run("terms", kinds=sorted(kinds), **_bounds(key)):
             self.keep(row, *kinds[row.kind])
 
     def ranked(self) -> list[Hit]:
         chosen = sorted(self.best.items(), key=lambda item: (-item[1][0], item[1][2]))[: self.limit]
         if not chosen:
             return []
-        rows = {row.id: row for row in self.session.execute(
-            select(Patient).where(Patient.id.in_([patient_id for patient_id, _ in chosen]))).scalars()}
+        found = self.session.execute(_statement("rows", self.include_inactive),
+                                     {"ids": [patient_id for patient_id, _ in chosen]}).scalars()
+        rows = {row.id: row for row in found}
         return [Hit(score, reason, rows[patient_id]) for patient_id, (score, reason, _keys) in chosen]
 
     # -- the kinds of text ----------------------------------------------------------------------
 
     def mrn(self, text: str) -> None:
         if _MRN.match(text):
-            self.offer(Patient.mrn == text.upper(), 100, "MRN")
+            self.offer("mrn", 100, "MRN", mrn=text.upper())
 
     def date(self, born: dt.date) -> None:
-        self.offer(Patient.date_of_birth == born, 90, "date of birth")
+        self.offer("born", 90, "date of birth", born=born)
 
     def phone(self, digits: str) -> None:
         if len(digits) >= 7:
-            self.offer(Patient.phone_digits == digits, 90, "phone")
-            self.offer(_starts(Patient.phone_digits, digits), 70, "phone")
+            self.offer("phone", 90, "phone", digits=digits)
+            self.offer("phone start", 70, "phone", **_bounds(digits))
         self.offer_terms({PHONE: (80, "phone ending")}, digits[::-1])
 
     def one_name(self, key: str) -> None:
         """One name, or the start of one, whichever of the patient's names it is."""
         # The exact last names are the first rows of the range (a key sorts before its
         # continuations), so one query finds both and ranks the exact ones first.
-        self.offer(_starts(Patient.search_last, key), 75, "last name", exact_last=(key, 85))
+        self.offer("last start", 75, "last name", exact_last=(key, 85), **_bounds(key))
         self.offer_terms({LAST: (72, "part of last name"), FIRST: (58, "part of first name")}, key)
-        self.offer(_starts(Patient.search_first, key), 60, "first name", order=(Patient.search_first,))
+        self.offer("first start", 60, "first name", **_bounds(key))
 
     def last_and_first(self, last: str, first: str) -> None:
         """A last name and a first name, each from the start of any of its words."""
-        first_matches = (or_(_starts(Patient.search_first, first), Patient.id.in_(_ids_with(FIRST, first)))
-                         if first else None)
-
-        def also_first(clause: Any) -> Any:
-            return clause if first_matches is None else and_(clause, first_matches)
-
-        self.offer(also_first(_starts(Patient.search_last, last)), 80, "name")
-        self.offer(also_first(Patient.id.in_(_ids_with(LAST, last))), 80, "name")
+        with_first = ", first" if first else ""
+        params = {**_bounds(last), **(_bounds(first, "first_") if first else {})}
+        self.offer("last start" + with_first, 80, "name", **params)
+        self.offer("last part" + with_first, 80, "name", **params)
 
 
 def search(ctx: Context, query: str | None, *, limit: int = 20, include_inactive: bool = False) -> list[Hit]:
