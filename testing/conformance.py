@@ -94,7 +94,8 @@ def check_plugin(practice: Any, plugin_id: str) -> None:
     """Check that the plugin ``plugin_id`` keeps the core's contract in ``practice``.
 
     Checks that it loaded (status ``enabled``: its hooks match their specifications); that
-    every table it declares starts with its table prefix; that its migrations carry its
+    every table it declares starts with its table prefix; that a plugin with tables referring
+    to patients moves their rows in a merge (both merge hooks); that its migrations carry its
     branch label, go down and up again, and leave the database exactly as its models say;
     that its commands are click groups whose names clash with neither the core's nor another
     plugin's; that its permissions are well formed and its own; that every screen, panel and
@@ -156,11 +157,29 @@ def _check_schema(runtime: Runtime, info: PluginInfo, hooks: _Hooks, problems: l
     for name in sorted(schema.metadata.tables):
         if not name.startswith(info.table_prefix):
             problems.append(f"table {name!r} does not start with the plugin's prefix {info.table_prefix!r}")
+    _check_merge_hooks(hooks, schema.metadata, problems)
     if not schema.versions_dir.is_dir():
         problems.append(f"its migrations folder {schema.versions_dir} does not exist")
         return
     if _check_revisions(info, schema.versions_dir, problems):
         _check_round_trip(runtime, info, schema.metadata, problems)
+
+
+MERGE_HOOKS = ("medoffice_patient_merge_preview", "medoffice_patient_merge")
+
+
+def _check_merge_hooks(hooks: _Hooks, metadata: Any, problems: list[str]) -> None:
+    """A table whose rows point at patients must move them when two patients are merged
+    (docs/hooks.md, "Merging patients"), or they stay with the absorbed, inactive record."""
+    pointing = sorted(table.name for table in metadata.tables.values()
+                      if any(fk.target_fullname.startswith("core_patient.") for fk in table.foreign_keys))
+    if not pointing:
+        return
+    missing = [name for name in MERGE_HOOKS if hooks.plugin_id not in
+               {impl.plugin_name for impl in getattr(hooks.plugins.pm.hook, name).get_hookimpls()}]
+    if missing:
+        problems.append(f"table(s) {', '.join(pointing)} refer to core_patient but the plugin lacks "
+                        f"{' and '.join(missing)}: a merge of two patients would leave their rows behind")
 
 
 def _check_revisions(info: PluginInfo, versions_dir: Path, problems: list[str]) -> bool:

@@ -66,7 +66,8 @@ class MedofficeApp(PluginBoundary, App[None]):
 
     TITLE = "medoffice"
     CSS_PATH: ClassVar = ["app.tcss", *(f"screens/{name}.tcss" for name in (
-        "signin", "lock", "help", "navigation", "patients", "patient_card", "patient_form", "plugin_host"))]
+        "signin", "lock", "help", "navigation", "patients", "patient_card", "patient_form", "patient_merge",
+        "plugin_host"))]
     """The shell's styles and every core screen's (each ``.tcss`` beside its screen), parsed
     once at start: a screen with a ``CSS_PATH`` of its own makes Textual re-parse the whole
     stylesheet the first time it is shown (docs/performance.md, "Terminal UI")."""

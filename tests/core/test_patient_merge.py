@@ -297,3 +297,34 @@ class TestCommands:
         assert (done.exit_code, done.stdout.strip()) == (0, "deactivated 000001 (moved to Ohio)")
         back = medoffice_practice.cli("patients", "reactivate", "000001", "--json", user="frontdesk")
         assert back.exit_code == 0 and back.json()["active"] is True and back.json()["inactive_reason"] is None
+
+
+class TestConformance:
+    """The conformance check names a plugin whose tables point at patients but which would
+    leave their rows behind in a merge."""
+
+    def patient_table(self):
+        from sqlalchemy import Column, ForeignKey, Integer, Table
+
+        from medoffice.core.storage import new_metadata
+
+        metadata = new_metadata()
+        Table("lazy_note", metadata, Column("id", Integer, primary_key=True),
+              Column("patient_id", ForeignKey("core_patient.id")))
+        return metadata
+
+    def problems(self, practice, plugin_id):
+        from medoffice.testing import conformance
+
+        found: list[str] = []
+        conformance._check_merge_hooks(conformance._Hooks(practice.runtime.plugins, plugin_id, found),
+                                       self.patient_table(), found)
+        return found
+
+    def test_a_plugin_without_the_merge_hooks_is_named(self, medoffice_practice):
+        assert self.problems(medoffice_practice, "core") == [
+            "table(s) lazy_note refer to core_patient but the plugin lacks medoffice_patient_merge_preview and "
+            "medoffice_patient_merge: a merge of two patients would leave their rows behind"]
+
+    def test_a_plugin_with_both_passes(self, medoffice_practice):
+        assert self.problems(medoffice_practice, "mover") == []

@@ -45,6 +45,8 @@ def demographics(patient: PatientRecord, today: dt.date) -> Text:
     text.append(f"   MRN {patient.mrn}")
     if not patient.active:
         text.append("   INACTIVE", style="bold red")
+        if patient.inactive_reason:
+            text.append(f" ({patient.inactive_reason})", style="bold red")
     text.append(f"\nBorn {patient.date_of_birth.isoformat()} (age {patient.age_on(today)}), {patient.sex}")
     contact = [f"Phone {patient.phone}" if patient.phone else "", f"Email {patient.email}" if patient.email else ""]
     if any(contact):
@@ -66,7 +68,7 @@ def demographics(patient: PatientRecord, today: dt.date) -> Text:
 def duplicates_warning(duplicates: Sequence[PatientRecord]) -> str:
     """The warning shown after registering someone who looks like an existing patient."""
     names = "; ".join(f"{d.mrn} {d.display_name} (born {d.date_of_birth.isoformat()})" for d in duplicates)
-    return f"Possible duplicate of: {names}. Check before booking; merge if they are the same person."
+    return f"Possible duplicate of: {names}. Check before booking; merge if they are the same person (M)."
 
 
 class PatientCardScreen(Screen[None]):
@@ -79,7 +81,11 @@ class PatientCardScreen(Screen[None]):
         duplicates: patients the registration flagged as likely the same person.
     """
 
-    BINDINGS = [Binding("e", "edit", "Edit", id="patient_card.edit")]
+    BINDINGS = [
+        Binding("e", "edit", "Edit", id="patient_card.edit"),
+        Binding("M", "merge", "Merge", id="patient_card.merge"),  # screens/patient_merge.py
+        Binding("x", "deactivate", "Deactivate", id="patient_card.deactivate"),
+    ]
 
     def __init__(self, host: AppScreenHost, panels: Sequence[tuple[str, PanelContribution]], mrn: str,
                  *, duplicates: Sequence[PatientRecord] = ()) -> None:
@@ -137,6 +143,10 @@ class PatientCardScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "edit":
             return self.patient is not None and may_see(self._host.user, "patients.write")
+        if action == "merge":
+            return self.patient is not None and self.patient.active and may_see(self._host.user, "patients.merge")
+        if action == "deactivate":
+            return self.patient is not None and may_see(self._host.user, "patients.write")
         return True
 
     def action_edit(self) -> None:
@@ -147,3 +157,25 @@ class PatientCardScreen(Screen[None]):
     async def _edited(self, saved: PatientRecord | None) -> None:
         if saved is not None:
             await self.show_patient(saved)
+
+    def action_merge(self) -> None:
+        """Merge another record of this person into this one (or this one into it)."""
+        if self.patient is not None:
+            from .patient_merge import PatientMergeScreen
+
+            self.app.push_screen(PatientMergeScreen(self._host, self.patient, self._duplicates), self._merged)
+
+    def _merged(self, kept: PatientRecord | None) -> None:
+        """After a merge the card opens the kept record (audited), whichever was kept."""
+        if kept is not None:
+            self._duplicates = ()
+            self.query_one("#duplicates", Static).display = False
+            self.mrn = kept.mrn
+            self._load()
+
+    def action_deactivate(self) -> None:
+        """Deactivate the patient with a reason, or reactivate an inactive one."""
+        if self.patient is not None:
+            from .patient_merge import DeactivateDialog
+
+            self.app.push_screen(DeactivateDialog(self._host, self.patient), self._edited)

@@ -61,3 +61,20 @@ def medoffice_patient_panels():
         PanelContribution(id="alerts.patient", title="Alerts", widget="medoffice_patient_alerts.screens:AlertsPanel",
                           permission="alerts.read", order=10),
     ]
+
+
+@hookimpl
+def medoffice_patient_merge_preview(ctx, merge):
+    """How many alerts would move when two records of one patient are merged. Every plugin
+    whose tables point at patients answers this and ``medoffice_patient_merge``."""
+    from . import service
+
+    return service.merge_preview(ctx, merge)
+
+
+@hookimpl
+def medoffice_patient_merge(ctx, merge):
+    """Move the absorbed patient's alerts to the kept patient."""
+    from . import service
+
+    return service.move_alerts(ctx, merge)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 
 import attrs
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from medoffice.core import Conflict, Context, NotFound, ValidationError
+from medoffice.core.records import MergePreview, MovedRow, PatientMerge
 from medoffice.core.services import patients
 from medoffice.core.validation import require_text
 
@@ -146,3 +147,18 @@ def resolve_alert(ctx: Context, alert_id: int) -> AlertRecord:
     ctx.session.flush()
     ctx.audit("alert.resolved", "patient_alert", row.id, patient_id=patient.id, summary={"severity": row.severity})
     return _record(row, patient.mrn)
+
+
+def merge_preview(ctx: Context, merge: PatientMerge) -> MergePreview | None:
+    """What a merge would move of ours: the absorbed patient's alerts (None when there are none)."""
+    count = ctx.session.execute(select(func.count(Alert.id)).where(Alert.patient_id == merge.absorb.id)).scalar_one()
+    return MergePreview((f"{count} alert{'' if count == 1 else 's'}",)) if count else None
+
+
+def move_alerts(ctx: Context, merge: PatientMerge) -> list[MovedRow]:
+    """Move the absorbed patient's alerts to the kept one, in the merge's unit of work (the core
+    audits the merge and records the rows we say we moved)."""
+    ids = list(ctx.session.execute(select(Alert.id).where(Alert.patient_id == merge.absorb.id)).scalars())
+    if ids:
+        ctx.session.execute(update(Alert).where(Alert.id.in_(ids)).values(patient_id=merge.keep.id))
+    return [MovedRow(Alert.__tablename__, alert_id) for alert_id in ids]

@@ -142,3 +142,17 @@ class TestResolving:
             with medoffice_practice.operation("billing") as ctx:
                 service.resolve_alert(ctx, added.id)
         assert alerts(medoffice_practice, ann.mrn) == [added]
+
+
+def test_hook_patient_merge_moves_the_absorbed_patients_alerts_to_the_kept_one(medoffice_practice):
+    from medoffice.core.services import patient_merge
+
+    ann, again = register(medoffice_practice), register(medoffice_practice)
+    kept = add(medoffice_practice, ann.mrn, "Fall risk")
+    moved = add(medoffice_practice, again.mrn, "Allergic to penicillin", "critical")
+    with medoffice_practice.operation("frontdesk") as ctx:
+        plan = patient_merge.preview(ctx, ann.mrn, again.mrn)
+        assert [(p.title, p.moves) for p in plan.parts] == [("Patient alerts", ("1 alert",))]
+        assert patient_merge.merge(ctx, ann.mrn, again.mrn).rows_moved == 1
+    assert sorted(alerts(medoffice_practice, ann.mrn), key=lambda a: a.id) == [
+        kept, attrs.evolve(moved, patient_id=ann.id, mrn=ann.mrn)]
