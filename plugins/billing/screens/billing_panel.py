@@ -139,14 +139,15 @@ class BillingPanel(Vertical):
             table.add_row(str(entry.on), entry.description[:30],
                           Text(money(entry.debit) if entry.debit else "", justify="right"),
                           Text(money(entry.credit) if entry.credit else "", justify="right"),
-                          Text(money(entry.balance), justify="right"))
+                          Text(money(entry.balance) if entry.balance >= 0 else f"{money(-entry.balance)} cr",
+                               justify="right"))
         balance = found.balance
         text = Text()
         text.append("Balance ", style="bold")
         text.append(money(balance) if balance >= 0 else f"{money(-balance)} credit",
                     style="bold yellow" if balance > 0 else "bold green")
         text.append(f"  ·  {len(found.entries)} ledger line(s)" if found.entries else "  ·  nothing billed yet")
-        keys = [hint for hint, allowed in (("p: take payment", may(self.host, POST)),
+        keys = [hint for hint, allowed in (("p: payment", may(self.host, POST)),
                                            ("i: insurance", may(self.host, INSURANCE))) if allowed]
         if keys:
             text.append("  ·  " + "  ".join(keys))  # one line at 80 columns

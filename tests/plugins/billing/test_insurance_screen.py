@@ -151,6 +151,26 @@ class TestCorrectingAndEnding:
 @pytest.mark.medoffice_backends("sqlite")  # the look does not depend on the database
 class TestSnapshots:
     @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+    def test_the_cards_billing_panel_with_a_prepayment_held(self, snap_compare, medoffice_practice, world, size):
+        """Ann's card after a 25.00 copay taken at check-in: the credit, and p and i."""
+        from medoffice.plugins.billing import ledger
+
+        with medoffice_practice.operation("frontdesk") as ctx:
+            ledger.take_payment(ctx, world.ann, "25", "cash", prepay=True)
+        app = MedofficeApp(medoffice_practice.runtime, user=medoffice_practice.user("frontdesk"))
+
+        async def show(pilot):
+            await wait_for(pilot, lambda: app.home is not None)
+            with medoffice_practice.operation("frontdesk", write=False) as ctx:
+                app.open_patient(patients.get(ctx, world.ann))
+            await wait_for(pilot, lambda: isinstance(app.screen, PatientCardScreen)
+                           and bool(app.screen.query(BillingPanel))
+                           and app.screen.query_one(BillingPanel).ledger is not None)
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=size, run_before=show)
+
+    @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
     def test_a_child_on_a_parents_plan_with_an_error(self, snap_compare, medoffice_practice, world, size):
         app = MedofficeApp(medoffice_practice.runtime, user=medoffice_practice.user("frontdesk"))
 

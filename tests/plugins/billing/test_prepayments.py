@@ -185,6 +185,24 @@ class TestReportsStayExact:
         assert book.balance == sum((e.debit - e.credit for e in book.entries), D("0")) == D("70.00")
 
 
+    def test_a_held_prepayment_is_no_statement_and_the_next_one_shows_it_paid(self, medoffice_practice, world):
+        """Ann's prepayment alone: nothing is due, so no statement. Once the 95.00 visit
+        posts, her statement asks for 70.00 and lists the prepaid 25.00 as a credit."""
+        from medoffice.core.errors import Conflict
+        from medoffice.plugins.billing import statements
+
+        prepay(medoffice_practice, world.ann, "25")
+        with pytest.raises(Conflict, match="no balance due"):
+            with medoffice_practice.operation("billing") as ctx:
+                statements.make_statements(ctx, mrns=[world.ann])
+        visit(medoffice_practice, world, world.ann, "99213")
+        with medoffice_practice.operation("billing") as ctx:
+            (doc,) = statements.make_statements(ctx, mrns=[world.ann])
+        assert doc.amount_due == D("70.00") and sum(doc.aging, D("0")) == D("70.00")
+        assert sorted((line.charge, line.credit) for line in doc.lines) == [(D("0"), D("25.00")),
+                                                                           (D("95.00"), D("0"))]
+
+
 class TestReceipt:
     def test_the_receipt_names_the_practice_with_its_address_and_the_local_time(self, medoffice_practice, world):
         """What Ann reads: the practice, its address and phone, the time in New York, how she
