@@ -21,7 +21,7 @@ def _show(patient: Any) -> None:
         ("Sex", patient.sex), ("Phone", patient.phone), ("Email", patient.email), ("Address", address),
         ("Language", patient.preferred_language),
         ("Emergency", " ".join(x for x in (contact.name, contact.phone, contact.relationship) if x)),
-        ("Active", "yes" if patient.active else "no"),
+        ("Active", "yes" if patient.active else f"no ({patient.inactive_reason})" if patient.inactive_reason else "no"),
         ("Reminders", "yes" if patient.reminders else "no"),
     ]
     for label, value in rows:

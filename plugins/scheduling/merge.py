@@ -17,6 +17,8 @@ from typing import Any
 from medoffice.core import hookimpl
 
 HOLDING = ("booked", "arrived", "in_room", "completed")
+OPEN = ("waiting", "offered")
+"""Waitlist entries still waiting for a slot (waitlist.OPEN)."""
 """Statuses in which an appointment holds its patient (as the double-booking guard counts them)."""
 
 _NOUNS = {"scheduling_appointment": ("appointment", "appointments"),
@@ -66,6 +68,20 @@ def _overlap(ctx: Any, keep_id: int, absorb_id: int) -> str | None:
             f"{absorbed_at:%H:%M}): cancel or move one of the two appointments first")
 
 
+def _twin_entries(ctx: Any, keep_id: int, absorb_id: int) -> list[Any]:
+    """The absorbed patient's open waitlist entries for a type the kept patient already waits
+    for: one person waits once per type, so these are closed as they move."""
+    from sqlalchemy import select
+
+    from .models import WaitlistEntry
+
+    kept_types = select(WaitlistEntry.type_id).where(WaitlistEntry.patient_id == keep_id,
+                                                     WaitlistEntry.status.in_(OPEN))
+    return list(ctx.session.execute(select(WaitlistEntry).where(
+        WaitlistEntry.patient_id == absorb_id, WaitlistEntry.status.in_(OPEN),
+        WaitlistEntry.type_id.in_(kept_types)).order_by(WaitlistEntry.id)).scalars())
+
+
 @hookimpl
 def medoffice_patient_merge_preview(ctx, merge):
     """Count the absorbed patient's appointments (and how many are still to come), waitlist
@@ -88,6 +104,9 @@ def medoffice_patient_merge_preview(ctx, merge):
                 Appointment.starts_at >= ctx.now())).scalar_one()
             line += f" ({upcoming} upcoming)" if upcoming else ""
         moves.append(line)
+    twins = len(_twin_entries(ctx, merge.keep.id, merge.absorb.id))
+    if twins:
+        moves.append(f"{twins} of them already waiting under {merge.keep.mrn}: closed as duplicates")
     refusal = _overlap(ctx, merge.keep.id, merge.absorb.id)
     if not moves and refusal is None:
         return None
@@ -96,15 +115,22 @@ def medoffice_patient_merge_preview(ctx, merge):
 
 @hookimpl
 def medoffice_patient_merge(ctx, merge):
-    """Move every scheduling row of the absorbed patient to the kept one."""
+    """Move every scheduling row of the absorbed patient to the kept one; a waitlist entry
+    for a type the kept patient already waits for is closed (``removed``) as it moves."""
     from sqlalchemy import update
 
     from medoffice.core.records import MovedRow
 
+    for entry in _twin_entries(ctx, merge.keep.id, merge.absorb.id):
+        entry.status, entry.closed_at = "removed", ctx.now()
+        entry.closed_reason = f"duplicate: {merge.keep.mrn} already waits for this type (merge {merge.merge_id})"
+    ctx.session.flush()
     moved = []
     for table in _patient_tables():
         ids = _ids(ctx, table, merge.absorb.id)
         if ids:
             ctx.session.execute(update(table).where(table.c.id.in_(ids)).values(patient_id=merge.keep.id))
             moved += [MovedRow(table.name, row_id) for row_id in ids]
+    if moved:  # other desks' day boards and waitlists show the kept patient's name
+        ctx.changed("scheduling.appointments", "scheduling.waitlist")
     return moved

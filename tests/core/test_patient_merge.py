@@ -328,3 +328,9 @@ class TestConformance:
 
     def test_a_plugin_with_both_passes(self, medoffice_practice):
         assert self.problems(medoffice_practice, "mover") == []
+
+
+def test_show_says_why_a_patient_is_inactive(medoffice_practice, twins):
+    medoffice_practice.cli("patients", "deactivate", "000001", "--reason", "moved to Ohio", user="frontdesk")
+    shown = medoffice_practice.cli("patients", "show", "000001", user="frontdesk")
+    assert "Active     no (moved to Ohio)" in shown.stdout.splitlines()

@@ -77,6 +77,24 @@ class TestMoving:
         assert merge(medoffice_practice, world.ann, again).rows_moved == 1
 
 
+class TestWaitlist:
+    def test_an_entry_for_a_type_the_kept_patient_already_waits_for_is_closed(self, medoffice_practice, world,
+                                                                               again):
+        with medoffice_practice.operation("frontdesk") as ctx:
+            waitlist.add(ctx, world.ann, "Long")
+            waitlist.add(ctx, again, "Long", note="mornings")
+            waitlist.add(ctx, again, "Check-up")
+            (part,) = patient_merge.preview(ctx, world.ann, again).parts
+        assert part.moves == ("2 waitlist entries", "1 of them already waiting under 000001: closed as duplicates")
+        merge(medoffice_practice, world.ann, again)
+        with medoffice_practice.operation("frontdesk", write=False) as ctx:
+            open_ = sorted((e.mrn, e.appointment_type) for e in waitlist.list_entries(ctx))
+            closed = [e for e in waitlist.list_entries(ctx, status="removed")]
+        assert open_ == [(world.ann, "Check-up"), (world.ann, "Long")]
+        assert [(e.mrn, e.note) for e in closed] == [(world.ann, "mornings")]
+        assert closed[0].closed_reason.startswith("duplicate: 000001 already waits for this type")
+
+
 class TestBookingAfterwards:
     def test_a_merged_record_cannot_be_booked_and_says_where_it_went(self, medoffice_practice, world, again):
         merge(medoffice_practice, world.ann, again)
