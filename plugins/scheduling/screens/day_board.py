@@ -245,6 +245,12 @@ class DayBoardScreen(Screen[None]):
         if live is not None:
             live.stop()
 
+    def on_screen_resume(self) -> None:
+        """Shown again (back from the waitlist, a card, another section): read the day again,
+        in case what happened meanwhile did not come through the change feed."""
+        if self.data is not None:
+            self.load()
+
     # -- loading -----------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="day-board", exit_on_error=False)

@@ -312,3 +312,39 @@ class TestSnapshots:
             await pilot.pause()
 
         assert snap_compare(app, terminal_size=size, run_before=open_it)
+
+
+class TestWaitlistScreen:
+    async def test_the_waitlist_shows_an_offer_made_on_the_board_when_shown_again(self, medoffice_practice, world,
+                                                                                  monkeypatch):
+        """Without the live updates (a terminal whose change feed is down): the desk looks at
+        the waitlist, cancels Ann's 09:00 on the board, and back on the waitlist Cy's entry says
+        offered, without reopening it."""
+        from medoffice.plugins.scheduling.screens.waiting_list import WaitlistScreen
+        from medoffice.tui.host import AppScreenHost
+
+        class Deaf:
+            def stop(self) -> None:
+                pass
+
+        monkeypatch.setattr(AppScreenHost, "watch", lambda self, owner, topics, callback: Deaf())
+        book(medoffice_practice, world.ann, world.adams, "2026-01-05 09:00")
+        act(medoffice_practice, waitlist.add, world.cy, "Check-up")
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            app = pilot.app
+            await wait_for(pilot, lambda: app.home is not None and app.screen is app.home)
+            app.open_plugin_screen("scheduling.waitlist")
+            await wait_for(pilot, lambda: isinstance(app.screen, WaitlistScreen) and app.screen.data is not None)
+            waiting = app.screen
+            assert [e.status for e in waiting.data.entries] == ["waiting"]
+            await pilot.press("f5")
+            await wait_for(pilot, lambda: isinstance(app.screen, DayBoardScreen) and app.screen.data is not None)
+            board = app.screen
+            await pilot.press("x")
+            await wait_for(pilot, lambda: isinstance(app.screen, ReasonDialog))
+            await pilot.press(*"called", "enter")
+            await wait_for(pilot, lambda: "Offered the time to Cy Lee" in message_line(board))
+            app.open_plugin_screen("scheduling.waitlist")  # back to it, as F4 and Enter do
+            await wait_for(pilot, lambda: app.screen is waiting)
+            await wait_for(pilot, lambda: [e.status for e in waiting.data.entries] == ["offered"])
+            assert "1 offered a slot" in str(waiting.query_one("#waitlist-title").render())
