@@ -148,14 +148,15 @@ def require_active(ctx: Context, patient_id: int, *, doing: str = "book") -> Pat
 # -- merging -----------------------------------------------------------------------------------
 
 
-def _locked(ctx: Context, keep_mrn: str, absorb_mrn: str) -> tuple[Patient, Patient]:
+def _pair(ctx: Context, keep_mrn: str, absorb_mrn: str, *, lock: bool = False) -> tuple[Patient, Patient]:
+    """The two patients' rows, checked; ``lock`` takes them ``FOR UPDATE`` (in id order, so two
+    desks merging the same pair either way queue instead of deadlocking)."""
     keep_key = patients._parse_mrn(keep_mrn, field="keep")
     absorb_key = patients._parse_mrn(absorb_mrn, field="absorb")
     if keep_key == absorb_key:
         raise ValidationError(f"{keep_key} cannot be merged into itself: name two different patients", field="absorb")
-    rows = {row.mrn: row for row in ctx.session.execute(
-        select(Patient).where(Patient.mrn.in_((keep_key, absorb_key))).order_by(Patient.id).with_for_update()
-    ).scalars()}
+    query = select(Patient).where(Patient.mrn.in_((keep_key, absorb_key))).order_by(Patient.id)
+    rows = {row.mrn: row for row in ctx.session.execute(query.with_for_update() if lock else query).scalars()}
     for mrn in (keep_key, absorb_key):
         if mrn not in rows:
             raise NotFound(f"no patient with MRN {mrn!r}")
@@ -199,7 +200,7 @@ def preview(ctx: Context, keep: str, absorb: str) -> MergePlan:
         Conflict: either patient is inactive.
     """
     ctx.require(MERGE)
-    kept, absorbed = _locked(ctx, keep, absorb)
+    kept, absorbed = _pair(ctx, keep, absorb)
     return _plan(ctx, kept, absorbed)
 
 
@@ -224,7 +225,7 @@ def merge(ctx: Context, keep: str, absorb: str, *, fill_blanks: bool = False) ->
         the errors of :func:`preview`, and Conflict naming every plugin's refusal.
     """
     ctx.require(MERGE)
-    kept, absorbed = _locked(ctx, keep, absorb)
+    kept, absorbed = _pair(ctx, keep, absorb, lock=True)
     plan = _plan(ctx, kept, absorbed)
     if not plan.allowed:
         raise Conflict(f"cannot merge {absorbed.mrn} into {kept.mrn}: " + "; ".join(plan.refusals))

@@ -334,3 +334,31 @@ def test_show_says_why_a_patient_is_inactive(medoffice_practice, twins):
     medoffice_practice.cli("patients", "deactivate", "000001", "--reason", "moved to Ohio", user="frontdesk")
     shown = medoffice_practice.cli("patients", "show", "000001", user="frontdesk")
     assert "Active     no (moved to Ohio)" in shown.stdout.splitlines()
+
+
+def test_two_desks_merging_the_pair_both_ways_at_once_end_with_one_merge(medoffice_practice, twins):
+    """Desk 1 merges 000002 into 000001 while desk 2 merges 000001 into 000002: the rows are
+    locked in one order, so one merge happens and the other is refused saying where it went."""
+    import threading
+
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def desk(keep: str, absorb: str) -> None:
+        barrier.wait()
+        try:
+            outcomes[keep] = merge(medoffice_practice, keep, absorb).merge_id
+        except (NotFound, Conflict) as exc:
+            outcomes[keep] = str(exc)
+
+    threads = [threading.Thread(target=desk, args=pair) for pair in (("000001", "000002"), ("000002", "000001"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    merged = [k for k, v in outcomes.items() if isinstance(v, int)]
+    assert len(merged) == 1, outcomes
+    (refused,) = [v for v in outcomes.values() if isinstance(v, str)]
+    assert "was merged into" in refused
+    with medoffice_practice.operation("admin", write=False) as ctx:
+        assert ctx.session.execute(select(func.count(PatientMergeRow.id))).scalar_one() == 1

@@ -10,7 +10,7 @@ import time
 
 import pytest
 from textual.css.query import NoMatches
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from medoffice.core import PluginInfo, hookimpl
 from medoffice.core import audit
@@ -212,6 +212,17 @@ def test_merge_screen_snapshot(snap_compare, twins, kit, size):
         await open_card(app, pilot, kit)
         await pilot.press("M", *"000002", "enter")
         await kit.wait_for(pilot, lambda: app.screen.plan is not None)
+        app.screen.query_one("#other", Input).cursor_blink = False  # a blinking cursor is not the look
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=preview)
+
+
+async def test_from_a_cold_start_search_card_merge_screen_in_one_burst(twins, kit):
+    """Typed at once as the app starts: find 000001, open the card, M, find 000002, pick it."""
+    app = MedofficeApp(twins, user=kit.admin(twins))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"000001", "enter", "M", *"000002", "enter")
+        await kit.wait_for(pilot, lambda: isinstance(app.screen, PatientMergeScreen) and app.screen.plan is not None)
+        assert (app.screen.plan.keep.mrn, app.screen.plan.absorb.mrn) == ("000001", "000002")
+    assert state(twins, "000002").active is True
