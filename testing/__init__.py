@@ -13,7 +13,7 @@ exports the types those fixtures return and the conformance check::
 
 from ._cli import CliResult
 from ._practice import PRACTICE, USERS, Practice, password_of
-from ._tui import wait_for
+from ._tui import burst, wait_for
 from .conformance import check_plugin, check_screens, plugin_problems
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "USERS",
     "CliResult",
     "Practice",
+    "burst",
     "check_plugin",
     "check_screens",
     "password_of",

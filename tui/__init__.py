@@ -22,7 +22,14 @@ def run_tui(runtime: Runtime) -> None:
 
     Args:
         runtime: the open practice (see :func:`medoffice.core.runtime.open_runtime`).
+
+    Raises:
+        Exception: the bug that ended the app (a plugin's failures are contained and never
+            end it), once the terminal is restored; its traceback was not printed.
     """
     from .app import MedofficeApp
 
-    MedofficeApp(runtime).run()
+    app = MedofficeApp(runtime)
+    app.run()
+    if app.crashed_with is not None:
+        raise app.crashed_with

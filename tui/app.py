@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import events
 from textual.app import App
 from textual.await_complete import AwaitComplete
+from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.binding import Binding, BindingType
 
@@ -42,6 +43,7 @@ from .plugin_boundary import PluginBoundary
 from .screens.plugin_host import PluginErrorScreen, build_plugin_screen
 from .screens.signin import SignInScreen
 from .styles import read_styles
+from .typeahead import TypeAhead
 
 SIGNED_OUT = "signed-out"
 """The mode (screen stack) of the sign-in screen; nothing of a user's work is in it."""
@@ -49,6 +51,13 @@ PATIENTS = "patients"
 """The patient search's section; a plugin screen with ``section="patients"`` joins its stack."""
 TODAY = "today"
 """The section of a home screen that declared the patients section itself."""
+
+PASSING_SCREENS = (CommandPalette, HelpScreen, NavigationScreen)
+"""Screens of the moment, not of a section: the palette, the keys (F1), the screen list (F4).
+
+Any other screen or section the user opens closes them first, so none is ever left behind on
+a section's stack (a palette left there made the next Ctrl+P end the app: two palettes).
+"""
 
 SIGNED_IN_ACTIONS = frozenset({
     "find_patient", "register_patient", "screens", "lock", "sign_out", "back", "command_palette",
@@ -94,6 +103,8 @@ class MedofficeApp(PluginBoundary, App[None]):
         self.locked = False
         self.ui_thread = threading.get_ident()
         self.host = AppScreenHost(self)
+        self.typeahead = TypeAhead(self)
+        """Holds the keys typed while the screen shown is not ready for them (tui/typeahead.py)."""
         self.contributions = Contributions.gather(runtime.plugins.hooks)
         self.idle = IdleTimer(idle_lock_minutes(runtime.settings.options))
         self.practice_keymap = check_keymap(runtime.settings.options, runtime.plugins.active_ids)
@@ -103,6 +114,8 @@ class MedofficeApp(PluginBoundary, App[None]):
         """The screen the user lands on: the "today" board a plugin offers, else the search."""
         self.home_mode = PATIENTS
         self.search: PatientSearchScreen | None = None
+        self._passing_closed: list[AwaitComplete] = []
+        """Passing screens closed and maybe still being taken out of the app."""
 
     # -- start, sign in, sign out ------------------------------------------------------------
 
@@ -206,6 +219,36 @@ class MedofficeApp(PluginBoundary, App[None]):
 
     # -- sections ----------------------------------------------------------------------------
 
+    def close_passing_screens(self) -> None:
+        """Close the palette, the keys or the screen list if they are on top of this section."""
+        while len(self._screen_stack) > 1 and isinstance(self.screen, PASSING_SCREENS):
+            self._passing_closed.append(super().pop_screen())
+
+    def push_screen(self, screen: Screen | str, callback: Callable[[Any], object] | None = None,
+                    wait_for_dismiss: bool = False, *, mode: str | None = None) -> Any:
+        """Show ``screen`` on top of the section, closing the passing screens first
+        (:data:`PASSING_SCREENS`): help opened from the palette replaces it."""
+        if mode is None or mode == self.current_mode:
+            self.close_passing_screens()
+        return super().push_screen(screen, callback, wait_for_dismiss, mode=mode)
+
+    def switch_mode(self, mode: str) -> Any:
+        """Show section ``mode``; a passing screen on the section left is closed, not kept."""
+        if mode != self.current_mode:
+            self.close_passing_screens()
+        return super().switch_mode(mode)
+
+    async def action_command_palette(self) -> None:
+        """Open the palette on the screen shown (never a second one: Textual gives each the
+        same id, and a duplicate id ends the app)."""
+        if not self.use_command_palette or CommandPalette.is_open(self):
+            return
+        self.close_passing_screens()
+        closing, self._passing_closed = self._passing_closed, []
+        for closed in closing:
+            await closed  # a palette closed just now may still be leaving the app
+        self.push_screen(CommandPalette(id="--command-palette"))
+
     def pop_screen(self) -> AwaitComplete:
         """Close the current screen; closing the first screen of a section goes home.
 
@@ -271,6 +314,8 @@ class MedofficeApp(PluginBoundary, App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
             self.idle.touch()
+        if isinstance(event, events.Key) and not event.is_forwarded and not self.typeahead.admit(event):
+            return  # typed ahead: handed on when the screen is ready for it
         await super().on_event(event)
 
     def lock_if_idle(self) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from medoffice.core.errors import AuthenticationError, MedofficeError, PluginError
@@ -109,14 +110,17 @@ class AppScreenHost:
         """Run ``fn(ctx, *args, **kwargs)`` in one unit of work as the signed-in user.
 
         Blocking: call it from a thread worker. Commits when ``fn`` returns, rolls back
-        everything when it raises (and re-raises).
+        everything when it raises (and re-raises). Keys typed on the worker's screen meanwhile
+        wait until the worker ends (:mod:`medoffice.tui.typeahead`).
 
         Args:
             fn: a service function taking a :class:`~medoffice.core.context.Context` first.
             write: False opens a read-only unit of work (searches, lists).
         """
-        with self._app.runtime.operation(self.user, write=write) as ctx:
-            return fn(ctx, *args, **kwargs)
+        typeahead = getattr(self._app, "typeahead", None)
+        with typeahead.loading() if typeahead is not None else nullcontext():
+            with self._app.runtime.operation(self.user, write=write) as ctx:
+                return fn(ctx, *args, **kwargs)
 
     def notify_error(self, error: BaseException) -> None:
         """Show ``error`` as one line (:func:`one_line`: a domain error as it is, a bug naming

@@ -2,7 +2,9 @@
 
 :mod:`medoffice.tui.containment` decides whose failure an exception is; this mixin hooks it
 into the app. It overrides Textual's private ``App._handle_exception`` (the one place every
-unhandled exception passes) and ``App.run_action`` (bindings run actions in the app's own
+unhandled exception passes; the shell's own bugs end the app there, and the traceback Textual
+keeps in its private ``_exit_renderables`` to print is dropped: it goes to a log file instead)
+and ``App.run_action`` (bindings run actions in the app's own
 message loop, which must never stop for a plugin's bug), then swaps the failed screen or
 panel for an error that names the plugin.
 """
@@ -34,6 +36,10 @@ class PluginBoundary(_Base):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._contained: set[int] = set()
+        self.crashed_with: BaseException | None = None
+        """The shell's own bug that ended the app, if one did. Textual would print its
+        traceback on the terminal when the app ends; :func:`medoffice.tui.run_tui` raises it
+        instead, and ``medoffice tui`` writes it to a log file and says one line."""
 
     if TYPE_CHECKING:
         def show_error(self, message: str) -> None: ...
@@ -50,7 +56,10 @@ class PluginBoundary(_Base):
         caller = sys._getframe(1)
         stopped = containment.stopped_pump(caller)
         if owner is None or not containment.survivable(owner, stopped):
+            if self.crashed_with is None:
+                self.crashed_with = error
             super()._handle_exception(error)
+            self._exit_renderables.clear()  # never printed on the desk's screen: see crashed_with
             return
         self._contain(owner, error, never_started=stopped is owner.node and caller.f_code.co_name == "_pre_process")
 

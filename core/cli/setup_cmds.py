@@ -151,6 +151,6 @@ def demo_command(seed: int, patient_count: int, reset: bool, open_tui: bool, as_
 
     emit(data, as_json=as_json, human=human)
     if open_tui:
-        from .tui_cmd import load_ui
+        from .tui_cmd import run_ui
 
-        load_ui()(runtime)
+        run_ui(runtime)

@@ -3,19 +3,32 @@
 The core sits left of the TUI in the layers (core <- plugins <- tui), so it does not import
 it: the TUI registers itself under the entry-point group ``medoffice.ui`` and the core looks
 it up by name, the same way it finds plugins.
+
+If the UI ends on a bug (a plugin's failures are contained and never end it), the desk sees
+one line naming a log file, and the command exits 3; the traceback is in that file, under the
+practice's data folder, never on the screen (it may hold patient data, and a receptionist has
+no use for it).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import traceback
 from collections.abc import Callable
 from importlib.metadata import entry_points
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ._app import state
+from ._app import InternalError, state
+
+if TYPE_CHECKING:
+    from ..runtime import Runtime
 
 UI_GROUP = "medoffice.ui"
+CRASH_FOLDER = "logs"
+"""The folder, in the data folder, that keeps the logs of the UI's crashes."""
 
 
 def load_ui(name: str = "tui") -> Callable[[Any], None]:
@@ -27,8 +40,53 @@ def load_ui(name: str = "tui") -> Callable[[Any], None]:
     raise ConfigurationError(f"no user interface {name!r} is installed (entry-point group {UI_GROUP})")
 
 
+def crash_log_folder() -> Path:
+    """Where crash logs go: ``logs`` in the data folder (``MEDOFFICE_HOME/data`` when set,
+    else the platform's user data folder; see :func:`medoffice.core.config.home_dirs`)."""
+    from ..config import home_dirs
+
+    return home_dirs()[1] / CRASH_FOLDER
+
+
+def write_crash_log(error: BaseException, *, now: dt.datetime | None = None) -> Path:
+    """Write ``error``'s traceback to a new file in :func:`crash_log_folder` and return its path.
+
+    Args:
+        error: what ended the UI.
+        now: the time in the file's name (default: now, UTC).
+    """
+    from .. import __version__
+
+    moment = now or dt.datetime.now(dt.timezone.utc)
+    folder = crash_log_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"tui-crash-{moment:%Y%m%d-%H%M%S-%f}.log"
+    text = "".join(traceback.format_exception(error))
+    path.write_text(f"medoffice {__version__}, terminal UI, {moment.isoformat()}\n\n{text}", encoding="utf-8")
+    return path
+
+
+def run_ui(runtime: Runtime) -> None:
+    """Run the terminal UI on ``runtime``; a crash becomes one line naming its log file.
+
+    Raises:
+        InternalError: the UI ended on a bug (exit code 3).
+        MedofficeError: the UI could not start (a bad ``[keys]`` table…): one line, exit 1.
+    """
+    from ..errors import MedofficeError
+
+    ui = load_ui()
+    try:
+        ui(runtime)
+    except MedofficeError:
+        raise
+    except Exception as exc:
+        path = write_crash_log(exc)
+        raise InternalError(f"the terminal UI stopped on an unexpected {type(exc).__name__}; "
+                            f"the details are in {path}") from exc
+
+
 @click.command("tui")
 def tui_command() -> None:
     """Open the reception terminal UI (sign in on its first screen)."""
-    runtime = state().runtime()
-    load_ui()(runtime)
+    run_ui(state().runtime())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import nullcontext
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -102,8 +103,12 @@ class SignInScreen(Screen[UserRecord]):
 
     @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
     def _sign_in(self, username: str, password: str) -> None:
+        """Check the password; keys typed meanwhile wait for the home screen (or are dropped
+        if the check fails: they were not meant for this form)."""
+        typeahead = getattr(self.app, "typeahead", None)
         try:
-            user = users.sign_in(self._runtime, username, password)
+            with typeahead.loading() if typeahead is not None else nullcontext():
+                user = users.sign_in(self._runtime, username, password)
         except MedofficeError as exc:
             self.app.call_from_thread(self._failed, one_line(exc))
         except Exception as exc:  # a bug or a lost database: one line, never a traceback
