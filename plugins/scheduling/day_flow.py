@@ -37,13 +37,13 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 import attrs
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from medoffice.core import Conflict, Context, ValidationError
 from medoffice.core.records import AppointmentChange, AppointmentRecord, VisitRecord
 from medoffice.core.storage.models import Patient, Room, Staff
 
-from .models import Appointment, AppointmentType, Setting
+from .models import ACTIVE_STATUSES, Appointment, AppointmentType, Setting
 
 BOOK = "scheduling.book"
 OVERBOOK = "scheduling.overbook"
@@ -308,14 +308,36 @@ def _retake_slot(ctx: Context, row: Appointment, who: str) -> None:
 
     if not row.overbooked:
         kind = ctx.session.get(AppointmentType, row.type_id)
-        found = booking.conflicts(ctx, provider_id=row.provider_id, patient_id=row.patient_id, room_id=row.room_id,
-                                  start=row.starts_at, end=row.ends_at, exclude=row.id)
+        found = _taken_by(ctx, row)
         if row.location_id is not None:
             found += resources.equipment_conflicts(ctx, kind, row.location_id, row.starts_at, row.ends_at,
                                                    exclude=row.id)
         if found:
             raise Conflict(f"{who}'s time was given away after the no-show: " + "; ".join(found))
     resources.reserve(ctx, row, holds=not row.overbooked)
+
+
+def _taken_by(ctx: Context, row: Appointment) -> list[str]:
+    """What holds the provider, the patient or the room of ``row`` at its time now, named as
+    the desk says it (``Bo Lee is booked 09:00-09:30 with Dr Adams``), as booking's own
+    check finds it (``booking.conflicts``: the same statuses and bounds)."""
+    from . import booking
+
+    if not booking.conflicts(ctx, provider_id=row.provider_id, patient_id=row.patient_id, room_id=row.room_id,
+                             start=row.starts_at, end=row.ends_at, exclude=row.id):
+        return []
+    same = [Appointment.provider_id == row.provider_id, Appointment.patient_id == row.patient_id]
+    if row.room_id is not None:
+        same.append(and_(Appointment.room_id == row.room_id, Appointment.status != "completed"))
+    found = ctx.session.execute(
+        select(Appointment.starts_at, Appointment.ends_at, Patient.first_name, Patient.last_name, Staff.name)
+        .join(Patient, Patient.id == Appointment.patient_id).join(Staff, Staff.id == Appointment.provider_id)
+        .where(Appointment.id != row.id, Appointment.status.in_(ACTIVE_STATUSES), Appointment.overbooked.is_(False),
+               Appointment.starts_at < row.ends_at, Appointment.ends_at > row.starts_at,
+               Appointment.starts_at >= row.starts_at - booking.LONGEST, or_(*same))
+        .order_by(Appointment.starts_at)).all()
+    return [f"{person(first, last)} is booked {ctx.local(start):%H:%M}-{ctx.local(end):%H:%M} with {provider}"
+            for start, end, first, last, provider in found]
 
 
 def advance(ctx: Context, appointment_id: int, kind: str, *, reason: str | None = None,

@@ -129,6 +129,7 @@ class TestUndo:
             await pilot.press(*["down"] * index, "u")
             await wait_for(pilot, lambda: message_line(board).startswith(
                 "Not done: Ann Lee's 09:00 appointment's time was given away after the no-show"))
+            assert message_line(board).endswith(": Bo Lee is booked 09:00-09:30 with Dr Adams")
         assert status_of(medoffice_practice, ann).status == "no_show"
 
 
