@@ -281,3 +281,21 @@ class TestConnections:
                                                             frozenset({"scheduling.waitlist"})}
             await b.pilot.press("escape")
             await wait_for(b.pilot, lambda: b.screen is b.home and len(poller(b).watches) == 1)
+
+
+class TestAwayAndBack:
+    async def test_a_booking_made_while_desk_b_is_in_the_patient_search_shows_when_b_is_back(
+            self, medoffice_practice, clinic, other_terminal):
+        """B goes to find a patient (F2) while A books Bo: the board is not on screen and does
+        not reload; back on it (F5), B sees Bo without anything else."""
+        async with two_desks(medoffice_practice, other_terminal) as (a, b):
+            board_b = b.screen
+            await settled(b)
+            await b.pilot.press("f2")
+            await wait_for(b.pilot, lambda: b.screen is not board_b and b.search is not None)
+            before = board_b.data
+            bo = a.host.call(booking.book, clinic.mrn["Bo"], clinic.adams, "Check-up", f"{TODAY} 09:30").id
+            await asyncio.sleep(WITHIN)
+            assert board_b.data is before and len(poller(b).watches) == 1, "the board waits, still watching"
+            await b.pilot.press("f5")
+            await shows(b, lambda: b.screen is board_b and row_of(board_b, bo) is not None, "Bo once back")
