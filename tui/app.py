@@ -33,7 +33,7 @@ from .contributions import Contributions, import_object, may_see
 from .host import AppScreenHost
 from .idle import CHECK_EVERY_SECONDS, IdleTimer, idle_lock_minutes
 from .keys import check_keymap, key_label, screen_keys
-from .screens.help import HelpScreen, binding_rows
+from .screens.help import HelpScreen, key_rows
 from .screens.lock import LockScreen
 from .screens.navigation import NavigationScreen
 from .screens.patient_card import PatientCardScreen
@@ -44,6 +44,7 @@ from .screens.plugin_host import PluginErrorScreen, build_plugin_screen
 from .screens.signin import SignInScreen
 from .styles import read_styles
 from .typeahead import TypeAhead
+from .unsaved import DiscardChanges, screens_with_unsaved_changes
 
 SIGNED_OUT = "signed-out"
 """The mode (screen stack) of the sign-in screen; nothing of a user's work is in it."""
@@ -434,17 +435,27 @@ class MedofficeApp(PluginBoundary, App[None]):
                 return
 
     def action_help(self) -> None:
-        """Show every key that works here."""
+        """Show every key that works here now (:func:`~.screens.help.key_rows`), and the
+        plugin screens' keys."""
         if isinstance(self.screen, HelpScreen):
             return
-        enabled = [b for b in self.BINDINGS if isinstance(b, Binding) and self.check_action(b.action, ()) is True]
-        rows = binding_rows(self.screen.BINDINGS, self._keymap) + binding_rows(enabled, self._keymap)
+        rows = key_rows(self.screen)
         if self.user is not None and not self.locked:
-            rows.append(("Ctrl+P", "Command palette: every action and screen"))
             rows += [(key_label(k), f"Open {s.title}") for _, s in self.contributions.screens_for(self.user)
                      if (k := self.screen_keys.get(s.id))]
-        rows.append(("Ctrl+Q", "Quit"))
         self.push_screen(HelpScreen(rows))
+
+    def action_quit(self) -> None:
+        """Ctrl+Q: quit; when a form holds typed work, ask first (:mod:`.unsaved`)."""
+        sections = {SIGNED_OUT, PATIENTS, TODAY, self.home_mode, self.current_mode,
+                    *(s.section for _, s in self.contributions.screens)}
+        if isinstance(self.screen, DiscardChanges):
+            return  # already asking
+        if not screens_with_unsaved_changes(self, sections):
+            self.exit()
+            return
+        self.push_screen(DiscardChanges("Quit and discard the changes? y/n"),
+                         lambda discard: self.exit() if discard else None)
 
     # -- errors ------------------------------------------------------------------------------
 

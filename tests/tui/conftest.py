@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import importlib.util
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -101,6 +103,21 @@ class Kit:
     def messages(app: Any) -> list[str]:
         """The notifications the app has shown (Textual keeps them privately)."""
         return [n.message for n in app._notifications]
+
+    @staticmethod
+    def screen_lines(app: Any) -> list[str]:
+        """The terminal's lines as the user reads them, from the app's own SVG screenshot
+        (each run of text is placed at its column; the blanks between are not drawn as text)."""
+        cells: dict[float, dict[int, str]] = {}
+        for tag, text in re.findall(r"<text([^>]*)>([^<]*)</text>", app.export_screenshot()):
+            x, y, length = (re.search(rf'\b{name}="([\d.]+)"', tag) for name in ("x", "y", "textLength"))
+            text = html.unescape(text).replace("\xa0", " ")
+            if x and y and length and text:  # the window's title has no textLength
+                width = float(length[1]) / len(text)
+                column = round(float(x[1]) / width)
+                row = cells.setdefault(float(y[1]), {})
+                row.update({column + i: char for i, char in enumerate(text)})
+        return ["".join(row.get(i, " ") for i in range(max(row) + 1)) for _, row in sorted(cells.items())]
 
     @staticmethod
     async def wait_for(pilot: Any, condition: Callable[[], object], timeout: float = 20.0) -> None:

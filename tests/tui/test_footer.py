@@ -90,13 +90,16 @@ async def test_at_80_columns_every_screens_keys_fit_the_footer(medoffice_practic
         await wait_for(pilot, lambda: app.home is not None and app.screen is app.home)
         misfits: dict[str, int] = {}
 
+        def own_keys() -> set[str]:
+            return {key for key, (node, binding, _enabled, _tip) in app.screen.active_bindings.items()
+                    if node is not app and binding.show}
+
         async def check(name: str) -> None:
-            await wait_for(pilot, lambda: bool(shown_keys(app)))
+            # the card's panels mount after the card, and their keys join the footer then
+            await wait_for(pilot, lambda: bool(shown_keys(app)) and own_keys() <= set(shown_keys(app)))
             await pilot.pause()
             keys = shown_keys(app)
-            own = {key for key, (node, binding, _enabled, _tip) in app.screen.active_bindings.items()
-                   if node is not app and binding.show}
-            assert "f1" in keys and own <= set(keys), (name, keys)
+            assert "f1" in keys and own_keys() <= set(keys), (name, keys)
             if overflow(app):
                 misfits[name] = overflow(app)
 

@@ -90,7 +90,7 @@ async def test_a_newcomer_registers_books_and_takes_a_patient_through_the_mornin
         await press("f3")
         await wait_for(pilot, lambda: isinstance(app.screen, PatientFormScreen))
         form = app.screen
-        await press("tab", *"Ann", "tab", "tab", *"Newcomer", "tab", *"1980-02-30", "tab", "f", "ctrl+s")
+        await press(*"Ann", "tab", "tab", *"Newcomer", "tab", *"1980-02-30", "tab", "f", "ctrl+s")  # on First name
         await wait_for(pilot, lambda: field_error(form, "date_of_birth") != "")
         assert "1980-02-30" in field_error(form, "date_of_birth")
         assert app.screen is form and registered(practice, "Newcomer") == []

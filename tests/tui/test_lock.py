@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Static
 
+from medoffice.core.services import users
 from medoffice.tui.app import MedofficeApp
 from medoffice.tui.idle import DEFAULT_IDLE_MINUTES, IdleTimer, idle_lock_minutes
 from medoffice.tui.screens.lock import LockScreen
@@ -90,6 +92,21 @@ async def test_signing_out_from_the_lock_returns_to_sign_in(runtime, kit):
         await kit.wait_for(pilot, lambda: isinstance(app.screen, SignInScreen))
         assert app.user is None and not app.locked
         assert len(app.screen_stack) == 2
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_the_lock_screen_reads_whole_at_80_and_120_columns(runtime, kit, size):
+    """Who locked it and what to do, every word on the screen; a long name wraps, never cut."""
+    with runtime.operation() as ctx:
+        user = users.add_user(ctx, "mfokonkwo", "Maria-Fernanda Okonkwo-Reyes de la Cruz", "password1", ["front_desk"])
+    app = MedofficeApp(runtime, user=user)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("ctrl+l")
+        await kit.wait_for(pilot, lambda: isinstance(app.screen, LockScreen))
+        lines = kit.screen_lines(app)
+        box = " ".join(" ".join(line.split("┃")[1].split()) for line in lines if line.count("┃") == 2)
+        assert "Maria-Fernanda Okonkwo-Reyes de la Cruz (mfokonkwo) locked this terminal." in box
+        assert any("Type your password to unlock, or F9 to sign out." in line for line in lines)
 
 
 def test_the_idle_setting_defaults_to_five_minutes_and_zero_turns_it_off():

@@ -1,38 +1,37 @@
 """The help screen (F1 or ?): every key that works where the user is, and what it does.
 
-It is built from the bindings themselves (the app's, the screen's beneath, the plugins'
-screen keys), so it cannot drift from what the keys really do.
+It is built from the keys themselves as the screen beneath has them now
+(:func:`~medoffice.tui.working_keys.working_keys`: the focused widget's, the screen's, its
+panels', the app's, each only while enabled), plus the plugins' screen keys, so it lists no
+key that does nothing on this step and misses none that works.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.binding import BindingsMap
+from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Static
 
-from ..keys import key_label
+from ..working_keys import working_keys
 
 HELP_TEXT = ("Ctrl+P opens the command palette: type a few letters of any action or screen. "
              "Escape goes back. Escape or F1 closes this help.")
 
 
-def binding_rows(bindings: Iterable[BindingType], keymap: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
-    """``(key, description)`` for each binding worth listing (those with a description),
-    with the keys the practice's keymap gives them."""
-    rows: list[tuple[str, str]] = []
-    mapped = BindingsMap(bindings)
-    if keymap:
-        mapped.apply_keymap(dict(keymap))
-    for binding in mapped.key_to_bindings.values():
-        for b in binding:
-            if b.description:
-                rows.append((key_label(b.key_display or b.key), b.description))
-    return rows
+PALETTE_ROW = "Command palette: every action and screen"
+"""What Ctrl+P does, in words; Textual's own binding just says "palette"."""
+
+
+def key_rows(screen: Screen[Any]) -> list[tuple[str, str]]:
+    """``(keys, what they do)`` for every key that works on ``screen`` now, its own first,
+    the shell's last; the keys as the practice's keymap has them."""
+    return [(key.key_text, PALETTE_ROW if key.action == "command_palette" else key.description)
+            for key in working_keys(screen)]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -63,4 +62,4 @@ class HelpScreen(ModalScreen[None]):
         yield Footer()  # over the screen beneath's, whose keys do not work while help is up
 
 
-__all__ = ["HELP_TEXT", "HelpScreen", "binding_rows"]
+__all__ = ["HELP_TEXT", "PALETTE_ROW", "HelpScreen", "key_rows"]

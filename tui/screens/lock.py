@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Footer, Input, Static
 
 from medoffice.core.errors import MedofficeError
 from medoffice.core.records import UserRecord
@@ -23,6 +23,7 @@ from medoffice.core.runtime import Runtime
 from medoffice.core.services import users
 
 from ..host import one_line
+from ..keys import key_label
 
 log = logging.getLogger("medoffice.tui")
 
@@ -49,11 +50,23 @@ class LockScreen(Screen[UserRecord | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="lock-form"):
             yield Static("Locked", id="lock-title")
-            yield Label(f"{self.user.full_name} ({self.user.username}), type your password to unlock.",
-                        markup=False)
+            yield Static(f"{self.user.full_name} ({self.user.username}) locked this terminal.", id="lock-who",
+                         markup=False)
+            yield Static(self.hint("F9"), id="lock-hint", markup=False)
             yield Input(id="unlock-password", password=True, placeholder="password")
             yield Static("", id="unlock-error", markup=False)
         yield Footer()
+
+    @staticmethod
+    def hint(sign_out_key: str) -> str:
+        """What to do, in words short enough for the box at 80 columns (the name above wraps)."""
+        return f"Type your password to unlock, or {sign_out_key} to sign out."
+
+    def on_mount(self) -> None:
+        """Name the sign-out key as the practice's keymap has it."""
+        for active in self.active_bindings.values():
+            if active.binding.id == "lock.sign_out":
+                self.query_one("#lock-hint", Static).update(self.hint(key_label(active.binding.key)))
 
     @on(Input.Submitted, "#unlock-password")
     def submit(self) -> None:

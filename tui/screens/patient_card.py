@@ -16,8 +16,10 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
 from medoffice.core.context import Context
@@ -27,6 +29,7 @@ from medoffice.core.services import patients
 
 from ..contributions import may_see
 from ..host import AppScreenHost, one_line
+from ..panel_keys import PanelKeys
 from .patient_form import PatientFormScreen
 from .plugin_host import build_plugin_widget
 
@@ -71,8 +74,11 @@ def duplicates_warning(duplicates: Sequence[PatientRecord]) -> str:
     return f"Possible duplicate of: {names}. Check before booking; merge if they are the same person (M)."
 
 
-class PatientCardScreen(Screen[None]):
+class PatientCardScreen(PanelKeys, Screen[None]):
     """One patient's card.
+
+    The panels' keys (``b`` to book, ``p`` to take a payment…) work wherever the focus is on
+    the card (:class:`~medoffice.tui.panel_keys.PanelKeys`), and so the footer and help show them.
 
     Args:
         host: the core's host.
@@ -139,6 +145,13 @@ class PatientCardScreen(Screen[None]):
                                          self._host.for_plugin(plugin_id), patient)
             await container.mount(widget)
         self.refresh_bindings()
+
+    def key_panels(self) -> list[Widget]:
+        """The plugins' panels, whose keys work from anywhere on the card."""
+        try:
+            return list(self.query_one("#panels", Vertical).children)
+        except NoMatches:  # asked before the card is composed
+            return []
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "edit":

@@ -5,6 +5,11 @@ The form does no validation of its own: the service is the one authority, and it
 shows right under that field. When the service refuses, nothing is saved (its unit of work
 rolls back). A likely duplicate is not refused, only flagged, because twins exist; the card
 opened after saving says so.
+
+The form starts on the first name, the first thing a walk-in is asked; the MRN comes last,
+since most patients have none yet (blank takes the next number). Up and Down move between
+fields, and Escape on a form with something typed asks before throwing it away
+(:class:`~medoffice.tui.unsaved.FormScreen`).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.css.query import NoMatches
@@ -27,6 +32,7 @@ from medoffice.core.services import patients
 from medoffice.core.services.patients import FIELDS, Registration
 
 from ..host import AppScreenHost, one_line
+from ..unsaved import FormScreen
 
 log = logging.getLogger("medoffice.tui")
 
@@ -44,6 +50,8 @@ PLACEHOLDERS = {
     "phone": "555-123-4567", "state": "NY", "reminders": "yes or no (blank: yes)",
 }
 REQUIRED = frozenset({"first_name", "last_name", "date_of_birth", "sex"})
+FORM_ORDER = (*(name for name in FIELDS if name != "mrn"), "mrn")
+"""The service's fields in the order the desk asks for them: the MRN last (a walk-in has none)."""
 
 
 def field_text(value: Any) -> str:
@@ -57,7 +65,7 @@ def field_text(value: Any) -> str:
     return str(value)
 
 
-class PatientFormScreen(Screen[PatientRecord | Registration | None]):
+class PatientFormScreen(FormScreen[PatientRecord | Registration | None]):
     """Register a new patient, or edit ``patient``'s demographics.
 
     Dismisses with the :class:`~medoffice.core.services.patients.Registration` of a new patient,
@@ -87,7 +95,7 @@ class PatientFormScreen(Screen[PatientRecord | Registration | None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="form"):
-            for name in FIELDS:
+            for name in FORM_ORDER:
                 label = LABELS.get(name, name) + (" *" if self.is_new and name in REQUIRED else "")
                 with Horizontal(classes="field-row"):
                     yield Label(label, classes="field-label")
@@ -104,7 +112,12 @@ class PatientFormScreen(Screen[PatientRecord | Registration | None]):
         self.title = "Register a patient" if self.is_new else "Edit patient"
         self.sub_title = "" if self.patient is None else f"{self.patient.display_name}  {self.patient.mrn}"
         self._clear_errors()
-        self.query_one("#field-mrn" if self.is_new else "#field-first_name", Input).focus()
+        self.query_one(f"#field-{FORM_ORDER[0]}", Input).focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Light the label of the field that has the focus (``-current`` on its row)."""
+        for row in self.query(".field-row"):
+            row.set_class(row in event.widget.ancestors, "-current")
 
     def values(self) -> dict[str, str]:
         """What is typed in every field."""
@@ -115,8 +128,8 @@ class PatientFormScreen(Screen[PatientRecord | Registration | None]):
             self.action_save()
 
     def action_cancel(self) -> None:
-        """Close the form without saving."""
-        self.dismiss(None)
+        """Close the form without saving; with something typed, ask first."""
+        self.close_or_ask()
 
     def action_save(self) -> None:
         """Hand the form to the service; it decides what is valid."""
