@@ -98,7 +98,9 @@ class TestPluginsAndDatabase:
 
     def test_db_status_and_upgrade(self, medoffice_practice):
         status = medoffice_practice.cli("db", "status", "--json").json()
-        assert {"branch": "core", "owner": "core", "current": "c0002", "head": "c0002", "pending": False} in status
+        from medoffice.core.storage.schema_version import CORE_HEAD
+
+        assert {"branch": "core", "owner": "core", "current": CORE_HEAD, "head": CORE_HEAD, "pending": False} in status
         upgraded = medoffice_practice.cli("db", "upgrade")
         assert upgraded.exit_code == 0 and "already up to date" in upgraded.stdout
 
