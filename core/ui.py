@@ -39,7 +39,8 @@ class ScreenHost(Protocol):
         return its result. Blocking: call it from a Textual worker (``@work(thread=True)``)."""
 
     def notify_error(self, error: BaseException) -> None:
-        """Show an error the way the app shows every error (one line; the plugin named)."""
+        """Show an error the way the app shows every error: one line; a domain error
+        (:class:`~medoffice.core.errors.MedofficeError`) as it is, a bug naming the plugin."""
 
     def open_patient(self, patient: PatientRecord) -> None:
         """Open the patient card for ``patient``."""
