@@ -53,8 +53,8 @@ def add(first_name: str, last_name: str, date_of_birth: str, sex: str, mrn: str,
     with operation() as ctx:
         result = service.register(ctx, data)
     for twin in result.possible_duplicates:
-        click.echo(f"warning: possible duplicate of {twin.mrn} {twin.display_name}, born {twin.date_of_birth}",
-                   err=True)
+        click.echo(f"warning: possible duplicate of {twin.mrn} {twin.display_name}, born {twin.date_of_birth} "
+                   f"(if one person: medoffice patients merge {twin.mrn} {result.patient.mrn} --dry-run)", err=True)
     emit({"patient": result.patient, "possible_duplicates": [t.mrn for t in result.possible_duplicates]},
          as_json=as_json, human=lambda _d: click.echo(f"registered {result.patient.mrn} {result.patient.display_name}"))
 

@@ -362,3 +362,10 @@ def test_two_desks_merging_the_pair_both_ways_at_once_end_with_one_merge(medoffi
     assert "was merged into" in refused
     with medoffice_practice.operation("admin", write=False) as ctx:
         assert ctx.session.execute(select(func.count(PatientMergeRow.id))).scalar_one() == 1
+
+
+def test_registering_a_likely_duplicate_says_how_to_merge_it(medoffice_practice, twins):
+    again = medoffice_practice.cli("patients", "add", "--first-name", "Ann", "--last-name", "Lee", "--dob",
+                                   "1970-01-02", "--sex", "f", user="frontdesk")
+    assert again.exit_code == 0
+    assert "(if one person: medoffice patients merge 000001 000003 --dry-run)" in again.stderr
