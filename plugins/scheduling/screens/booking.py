@@ -38,17 +38,15 @@ from medoffice.core.records import PatientRecord
 from medoffice.core.ui import ScreenHost
 
 from .booking_repeat import MAX_CONFLICTS_SHOWN, RepeatStep
+from .booking_slots import SLOT_LIMIT, SlotStep
 from .booking_widgets import FilterInput, JumpInput, StepInput, StepTable
 from ._shared import OVERBOOK, log, may, type_text, when
 
 SEARCH_DELAY = 0.15
-"""Seconds of typing pause before a patient search (or a day jump) starts."""
+"""Seconds of typing pause before a patient search starts."""
 
 PATIENT_LIMIT = 20
 """The most patients a search lists."""
-
-SLOT_LIMIT = 30
-"""The most slots listed at once; ``]`` lists later ones."""
 
 STEPS = ("patient", "type", "provider", "slot", "confirm")
 
@@ -133,11 +131,10 @@ class BookingScreen(Screen[Any]):
         self.step = "patient"
         self.types: list[Any] = []
         self.providers: list[tuple[int, str]] = []
-        self.slots: list[Any] = []
         self.today: dt.date | None = None
-        self.search_from: list[dt.date] = []
         self.booking = False
         self.repeat = RepeatStep(self)
+        self.slot_step = SlotStep(self)
         self.standing: Any = None
         """The patient's standing (``desk_words.Standing``) once known, for :attr:`standing_of`."""
         self.standing_of: str | None = None
@@ -145,15 +142,7 @@ class BookingScreen(Screen[Any]):
         self._shown_query: str | None = None
         self._held = 0
         """Enters typed while the step's list was still loading, played back when it arrives."""
-        self._slots_loading = False
-        self._slot_search = 0
-        """Which slot search is the latest: an earlier one's answer is not shown."""
         self._search_timer: Timer | None = None
-        self._jump_timer: Timer | None = None
-        self._jump_error: str | None = None
-        """Why the typed day cannot be read; the slot step takes no slot while it stands."""
-        self._refusal: str | None = None
-        """Why the last booking was refused, kept on show while the slots are found again."""
         self._asked_patient = patient is None and reschedule is None
         """False when the flow opened with a patient (from their card): Escape closes there."""
         if patient is not None:
@@ -164,6 +153,11 @@ class BookingScreen(Screen[Any]):
             self.type_name = reschedule.appointment_type
             self.provider = (reschedule.provider_id, reschedule.provider)
             self.step = "slot"
+
+    @property
+    def slots(self) -> list[Any]:
+        """The slots listed now (see :class:`.booking_slots.SlotStep`)."""
+        return self.slot_step.slots
 
     @property
     def series(self) -> dict[str, Any] | None:
@@ -226,8 +220,8 @@ class BookingScreen(Screen[Any]):
         if step == "confirm":
             self._show_confirm()
         if step == "slot":
-            self._read_jump()
-            self._find_slots()
+            self.slot_step.read_jump()
+            self.slot_step.find()
         focus = "#slots" if step == "slot" and not self.query_one("#slot-jump", Input).value else FIELDS[step]
         widget = self.query_one(focus)
         if widget.display:
@@ -345,18 +339,18 @@ class BookingScreen(Screen[Any]):
         if self.step in ("type", "provider"):
             return self.today is None or (self.step == "type" and self.standing_of != self.mrn)
         if self.step == "slot":
-            if self._jump_timer is not None:  # a day typed, then Enter at once: jump now
-                self._jump_timer.stop()
-                self._jump_timer = None
-                self._jump()
-            return self._slots_loading or self.today is None
+            return self.slot_step.waiting()
         return False
 
-    def _play_held(self) -> None:
+    def play_held(self) -> None:
         """Play back the Enters held while loading, until a step needs to load again."""
         while self._held and not self._waiting():
             self._held -= 1
             self._answer()
+
+    def drop_held(self) -> None:
+        """Forget the Enters held: what they waited for failed."""
+        self._held = 0
 
     # -- patient -----------------------------------------------------------------------------
 
@@ -392,7 +386,7 @@ class BookingScreen(Screen[Any]):
             table.add_row(p.mrn, p.display_name, p.date_of_birth.isoformat(), p.phone or "", key=p.mrn)
         self._shown_query = text
         self.say("" if found else f"No patient matches {text!r}.")
-        self._play_held()
+        self.play_held()
 
     @on(DataTable.RowSelected, "#patients")
     def _patient_row(self) -> None:
@@ -439,7 +433,7 @@ class BookingScreen(Screen[Any]):
             return
         self.standing, self.standing_of = standing, mrn
         self._fill_types(self.query_one("#type-filter", Input).value)
-        self._play_held()
+        self.play_held()
 
     def _show_choices(self, types: list[Any], providers: list[tuple[int, str]], today: dt.date,
                       mrn: str | None, standing: Any) -> None:
@@ -458,12 +452,10 @@ class BookingScreen(Screen[Any]):
             table.move_cursor(row=min(index, max(table.row_count - 1, 0)), animate=False)
         if not types:
             self.say("There are no appointment types yet: a manager sets them up (medoffice schedule types add).")
-        if self.step == "slot" and self._jump_error is None and self.query_one("#slot-jump", Input).value:
-            self._read_jump()  # the day typed before today was known
-            if self._jump_error is None:
-                self._find_slots()
-                return
-        self._play_held()
+        if self.step == "slot" and self.slot_step.jump_error is None and self.query_one("#slot-jump", Input).value:
+            self.slot_step.jump()  # the day typed before today was known
+            return
+        self.play_held()
 
     def _type_refusal(self, kind: Any) -> str | None:
         """Why the patient cannot have ``kind`` (None: they may, or it is not known yet)."""
@@ -527,147 +519,35 @@ class BookingScreen(Screen[Any]):
         if key is None:
             return
         self.provider = None if key == "any" else next((p for p in self.providers if str(p[0]) == key), None)
-        self.search_from = []
+        self.slot_step.search_from = []
         self.go("slot")
 
     # -- slots -------------------------------------------------------------------------------
 
-    def _first_day(self) -> dt.date | None:
-        if self.search_from:
-            return self.search_from[-1]
-        if self.start_day is not None and (self.today is None or self.start_day > self.today):
-            return self.start_day
-        return None  # the service's today
-
     @on(Input.Changed, "#slot-jump")
-    def _jump_typed(self, event: Input.Changed) -> None:
-        if self._jump_timer is not None:
-            self._jump_timer.stop()
-            self._jump_timer = None
-        if self.step == "slot" and self._held == 0:
-            self._jump_timer = self.set_timer(SEARCH_DELAY, self._jump_after_pause)
-
-    def _jump_after_pause(self) -> None:
-        self._jump_timer = None
-        self._jump()
-
-    def _jump(self) -> None:
-        """List the slots from the day typed (or from the start, when the field is emptied)."""
-        if self.step != "slot":
-            return
-        self._read_jump()
-        if self._jump_error is None:
-            self._find_slots()
-
-    def _read_jump(self) -> None:
-        """Read the jump field into :attr:`search_from`; a day it cannot read is said under it."""
-        from ..day_jump import parse_day
-
-        text = self.query_one("#slot-jump", Input).value.strip()
-        message = self.query_one("#slot-jump-message", Static)
-        self._jump_error = None
-        if not text:
-            self.search_from = []
-            message.display = False
-            return
-        if self.today is None:
-            return  # read again when the choices (and today) arrive
-        try:
-            day = parse_day(text, self.today, field="day")
-        except MedofficeError as error:
-            self._jump_error = str(error)
-            message.update(f"Cannot jump: {error}.")
-            message.display = True
-            return
-        message.display = False
-        self.search_from = [day]
-
-    def _find_slots(self) -> None:
-        table = self.query_one("#slots", DataTable)
-        table.clear()
-        self.slots = []
-        self.say("Looking for free slots…")
-        self._slots_loading = True
-        self._slot_search += 1
-        self._search_slots(self._slot_search, self.type_name, self.provider[0] if self.provider else None,
-                           self._first_day(), self.mrn)
-
-    @work(thread=True, exclusive=True, group="booking-slots", exit_on_error=False)
-    def _search_slots(self, search: int, type_name: str | None, provider_id: int | None, first: dt.date | None,
-                      mrn: str | None) -> None:
-        from ..slots import find_slots
-
-        def slots_for(ctx: Context) -> list[Any]:
-            day = first or ctx.local(ctx.now()).date()
-            return find_slots(ctx, type_name or "", day, provider_id=provider_id, limit=SLOT_LIMIT, patient=mrn)
-
-        worker = get_current_worker()
-        try:
-            found = self.host.call(slots_for, write=False)
-        except Exception as exc:
-            if not isinstance(exc, MedofficeError):
-                self.host.notify_error(exc)
-            message = str(exc) if isinstance(exc, MedofficeError) else "The slot search failed."
-            if not worker.is_cancelled:
-                self.app.call_from_thread(self._slots_failed, search, message)
-            return
-        if not worker.is_cancelled:  # another provider or range was chosen meanwhile
-            self.app.call_from_thread(self._show_slots, search, found)
-
-    def _slots_failed(self, search: int, message: str) -> None:
-        if search != self._slot_search:
-            return
-        self._slots_loading = False
-        self._held = 0
-        self.say(message)
-
-    def _show_slots(self, search: int, found: list[Any]) -> None:
-        if not self.is_attached or self.step != "slot" or search != self._slot_search:
-            return  # gone, or a later search (another day typed) is on its way
-        self._slots_loading = False
-        self.slots = found
-        table = self.query_one("#slots", DataTable)
-        table.clear()
-        for index, slot in enumerate(found):
-            table.add_row(f"{slot.start:%a %Y-%m-%d}", f"{slot.start:%H:%M}", slot.provider, slot.location,
-                          key=str(index))
-        if self._refusal is not None:
-            self.say(self._refusal)
-            self._refusal = None
-        elif found:
-            self.say(f"{len(found)} free slot{'s' * (len(found) != 1)} from {found[0].start:%a %Y-%m-%d}"
-                     f"{' for ' + self.patient_name if self.patient_name else ''}; ] later, [ sooner.")
-        else:
-            self.say(f"No free slot in the 30 days from {self._first_day() or self.today or 'today'}. ] looks later.")
-        self._play_held()
+    def _jump_typed(self) -> None:
+        self.slot_step.typed(held=bool(self._held))
 
     @on(DataTable.RowSelected, "#slots")
     def _pick_slot(self) -> None:
-        if self._jump_error is not None:
+        if self.slot_step.jump_error is not None:
             self._held = 0
-            self.say(f"Nothing taken: {self._jump_error}.")
+            self.say(f"Nothing taken: {self.slot_step.jump_error}.")
             return
         key = self._cursor_key("#slots")
         if key is None:
             return
-        self.slot = self.slots[int(key)]
+        self.slot = self.slot_step.slots[int(key)]
         self.repeat.drop()
         self.go("confirm")
 
     def action_later(self) -> None:
         """Look for slots after the last one listed (or a month on, if none)."""
-        if self.slots:
-            after = self.slots[-1].start.date() + dt.timedelta(days=1)
-        else:
-            after = (self._first_day() or self.today or dt.date.today()) + dt.timedelta(days=31)
-        self.search_from.append(after)
-        self._find_slots()
+        self.slot_step.later()
 
     def action_sooner(self) -> None:
         """Back to the slots listed before ``]``."""
-        if len(self.search_from) > (1 if self.query_one("#slot-jump", Input).value.strip() else 0):
-            self.search_from.pop()
-            self._find_slots()
+        self.slot_step.sooner()
 
     # -- confirming --------------------------------------------------------------------------
 
@@ -739,7 +619,7 @@ class BookingScreen(Screen[Any]):
 
     def _booked(self, record: Any) -> None:
         self.booking = False
-        shown = self.slot or (self.slots[0] if self.slots else None)
+        shown = self.slot or (self.slots[0] if self.slots else None)  # the overbooked time: a listed one's zone
         local = record.start.astimezone(shown.start.tzinfo) if shown is not None else record.start
         provider = next((name for pid, name in self.providers if pid == record.provider_id), None) \
             or (shown.provider if shown is not None and shown.provider_id == record.provider_id else None)
@@ -759,7 +639,7 @@ class BookingScreen(Screen[Any]):
         message = f"{verb}: {words}." if words is not None else f"{verb}: {error}"
         self.say(message)
         if slot_taken and self.step == "confirm":
-            self._refusal = message + " Free now:"
+            self.slot_step.refusal = message + " Free now:"
             self.go("slot")
 
     def action_overbook(self) -> None:
@@ -807,4 +687,4 @@ class BookingScreen(Screen[Any]):
         return row_key.value
 
 
-__all__ = ["MAX_CONFLICTS_SHOWN", "BookingScreen", "choices"]
+__all__ = ["MAX_CONFLICTS_SHOWN", "SLOT_LIMIT", "BookingScreen", "choices"]

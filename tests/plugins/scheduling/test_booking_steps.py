@@ -171,3 +171,42 @@ class TestMoving:
             assert said == ("Not moved: Lee, Ann's Check-up of Mon 2026-01-05 09:00 is now cancelled: only a booked "
                             "appointment can be moved.")
             assert flow.step == "confirm"
+
+
+class TestKeysAfterAWaitingEnter:
+    async def test_letters_typed_after_an_enter_that_waits_go_to_the_next_step(self, medoffice_practice, world,
+                                                                             monkeypatch):
+        """"bo", Enter before the (slow) search has answered, then "lon": the Enter waits for the
+        patients, and "lon" filters the types (Long), it is not added to the search ("bolon")."""
+        import time
+
+        from textual import events
+
+        from medoffice.core.services import patients
+
+        find = patients.find
+
+        def slow_find(*args, **kwargs):
+            time.sleep(0.8)
+            return find(*args, **kwargs)
+
+        monkeypatch.setattr(patients, "find", slow_find)
+
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            app = pilot.app
+            await wait_for(pilot, lambda: app.home is not None and app.screen is app.home)
+            app.open_plugin_screen("scheduling.book")
+            await wait_for(pilot, lambda: isinstance(app.screen, BookingScreen) and app.screen.today is not None)
+            flow = app.screen
+            query = flow.query_one("#patient-query", Input)
+            query.value = "bo"
+            await pilot.pause()  # the field has told the flow (a search is on its way)
+            flow.action_enter()  # the search has not answered: the Enter waits
+            assert flow.step == "patient" and flow._held == 1
+            for letter in "lon":  # straight to the focused field, as the terminal would send it
+                query.post_message(events.Key(letter, letter))
+            await wait_for_step(pilot, flow, "type")
+            assert query.value == "bo" and flow.query_one("#type-filter", Input).value == "lon"
+            types = flow.query_one("#types", DataTable)
+            await wait_for(pilot, lambda: types.row_count == 1)
+            assert str(types.get_row_at(0)[0]) == "Long"
