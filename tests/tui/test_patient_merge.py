@@ -102,7 +102,7 @@ async def test_m_finds_the_other_record_and_ctrl_y_typed_ahead_of_the_preview_me
         await pilot.press("ctrl+y")
         await kit.wait_for(pilot, lambda: isinstance(app.screen, PatientCardScreen)
                            and app.screen.patient is not None and app.screen.mrn == "000001")
-        assert "Merged 000002 into 000001" in " ".join(kit.messages(app))
+        assert "Merged 000002 into 000001; 000002 is now inactive." in kit.messages(app)
     gone = state(twins, "000002")
     assert (gone.active, gone.inactive_reason) == (False, "merged into 000001")
 

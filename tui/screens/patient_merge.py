@@ -34,6 +34,7 @@ from medoffice.core.records import PatientRecord
 from medoffice.core.services import patient_merge, patients
 
 from ..host import AppScreenHost, one_line
+from .patient_form import LABELS
 
 log = logging.getLogger("medoffice.tui")
 
@@ -59,6 +60,11 @@ def side(title: str, patient: PatientRecord) -> Text:
     return text
 
 
+def field_names(fields: Sequence[str]) -> str:
+    """Fields as the form labels them ("address", "language"), not as the database names them."""
+    return ", ".join(LABELS.get(name, name).lower() for name in fields)
+
+
 def plan_text(plan: patient_merge.MergePlan, *, fill_blanks: bool = False) -> Text:
     """What each plugin would move, the fields the kept record lacks (copied or not), and
     every refusal."""
@@ -70,9 +76,9 @@ def plan_text(plan: patient_merge.MergePlan, *, fill_blanks: bool = False) -> Te
     if not any(part.moves for part in plan.parts):
         text.append("Nothing else moves: the absorbed record has no appointments, ledger or policies.\n")
     if plan.fillable and fill_blanks:
-        text.append(f"Copied to the kept record: {', '.join(plan.fillable)} (Ctrl+F: leave them blank).\n")
+        text.append(f"Copied to the kept record: {field_names(plan.fillable)} (Ctrl+F: leave them blank).\n")
     elif plan.fillable:
-        text.append(f"Blank on the kept record: {', '.join(plan.fillable)} (Ctrl+F copies them).\n")
+        text.append(f"Blank on the kept record: {field_names(plan.fillable)} (Ctrl+F copies them).\n")
     for refusal in plan.refusals:
         text.append(f"Cannot merge: {refusal}\n", style="bold red")
     if plan.allowed:
@@ -321,7 +327,7 @@ class PatientMergeScreen(Screen[PatientRecord | None]):
             self.query_one("#plan", Static).update(Text(one_line(done), style="bold red"))
             self.refresh_bindings()
             return
-        self.app.notify(f"Merged {done.absorb.mrn} into {done.keep.mrn}: {done.rows_moved} rows moved.",
+        self.app.notify(f"Merged {done.absorb.mrn} into {done.keep.mrn}; {done.absorb.mrn} is now inactive.",
                         markup=False)
         self.dismiss(done.keep)
 
