@@ -35,6 +35,9 @@ from ._shared import BOOK, log, may, run_call, when
 from .forms import Field, FormDialog
 from .staff_rota import fit
 
+LEAST_WIDTHS = {"#": 3, "Patient": 13, "Type": 9, "With": 9, "From": 5, "To": 5, "Status": 20}
+"""The waitlist's columns at their narrowest: 78 columns with the cells' padding."""
+
 SLOTS_OFFERED = 10
 """How many of the slot finder's slots ``b`` offers for an entry without an offer."""
 
@@ -181,6 +184,7 @@ class WaitlistScreen(Screen[None]):
         super().__init__()
         self.host = host
         self.data: WaitlistData | None = None
+        self._widths: dict[str, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -189,12 +193,37 @@ class WaitlistScreen(Screen[None]):
         yield Static("", id="waitlist-message", markup=False)
         yield Footer()
 
+    def column_widths(self, entries: Any) -> dict[str, int]:
+        """The least widths (78 columns with the cells' padding: 80 fit), then the patient,
+        type and provider columns grow, in that order, to their longest text while the
+        terminal has room, so names are cut only on a narrow terminal."""
+        widths = dict(LEAST_WIDTHS)
+        spare = self.size.width - 2 - sum(w + 2 for w in widths.values())  # 2: the scrollbar
+        for label, text in (("Patient", lambda e: e.patient), ("Type", lambda e: e.appointment_type),
+                            ("With", lambda e: e.provider or "")):
+            longest = max((len(text(e) or "") for e in entries), default=0)
+            extra = max(0, min(longest - widths[label], spare))
+            widths[label] += extra
+            spare -= extra
+        return widths
+
+    def _set_columns(self, widths: dict[str, int]) -> None:
+        if widths == self._widths:
+            return
+        table = self.query_one("#entries", DataTable)
+        table.clear(columns=True)
+        for label, width in widths.items():
+            table.add_column(label, width=width)
+        self._widths = widths
+
+    def on_resize(self) -> None:
+        """A wider or narrower terminal: the columns take the new width."""
+        if self.data is not None and self.column_widths(self.data.entries) != self._widths:
+            self.show(self.data)
+
     def on_mount(self) -> None:
         self.sub_title = "Waitlist"
-        table = self.query_one("#entries", DataTable)
-        for label, width in (("#", 3), ("Patient", 13), ("Type", 9), ("With", 9), ("From", 5), ("To", 5),
-                             ("Status", 20)):  # 78 columns with the cells' padding: 80 fit
-            table.add_column(label, width=width)
+        self._set_columns(dict(LEAST_WIDTHS))
         self._live = self.host.watch(self, ["scheduling.waitlist"], self.load)
         self.load()
 
@@ -229,6 +258,8 @@ class WaitlistScreen(Screen[None]):
         row = table.cursor_row
         if before is not None:  # the same entry, wherever other terminals' changes moved it
             row = next((i for i, e in enumerate(data.entries) if e.id == before.id), row)
+        widths = self.column_widths(data.entries)
+        self._set_columns(widths)
         table.clear()
         for entry in data.entries:
             offer = data.offers.get(entry.id)
@@ -237,8 +268,9 @@ class WaitlistScreen(Screen[None]):
                 status = Text(f"offered{slot}", style="bold yellow")
             else:
                 status = Text(f"waiting {(data.today - entry.created_at.date()).days}d")
-            table.add_row(str(entry.id), fit(entry.patient, 13), fit(entry.appointment_type, 9),
-                          fit(entry.provider, 9), f"{entry.earliest_day:%m-%d}",
+            table.add_row(str(entry.id), fit(entry.patient, widths["Patient"]),
+                          fit(entry.appointment_type, widths["Type"]), fit(entry.provider, widths["With"]),
+                          f"{entry.earliest_day:%m-%d}",
                           f"{entry.latest_day:%m-%d}" if entry.latest_day else "", status, key=str(entry.id))
         if data.entries:
             table.move_cursor(row=min(max(row, 0), len(data.entries) - 1), animate=False)

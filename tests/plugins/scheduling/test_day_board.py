@@ -271,15 +271,25 @@ class TestMessages:
     async def test_messages_go_away_and_the_latest_replaces_the_one_before(self, medoffice_practice, world,
                                                                           practice_clock, monkeypatch):
         monkeypatch.setattr(board_module, "MESSAGE_SECONDS", 0.5)
+        said: list[str] = []
+        say = DayBoardScreen.say
+
+        def recording(self, message, **options):
+            said.append(message)
+            say(self, message, **options)
+
+        monkeypatch.setattr(DayBoardScreen, "say", recording)
         book(medoffice_practice, world.ann, world.adams, f"{TUESDAY} 09:00")
         practice_clock(f"{TUESDAY} 09:05")
         async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
             board = await open_board(pilot)
             await pilot.press("d", "n")
-            await wait_for(pilot, lambda: message_line(board).startswith("Not offered: Ann Lee's 09:00 appointment "
-                                                                         "starts at 09:00"))
-            assert "cannot be done" not in message_line(board)
-            await wait_for(pilot, lambda: message_line(board) == "")
+            await wait_for(pilot, lambda: len([m for m in said if m.startswith("Not offered")]) == 2)
+            first, second = [m for m in said if m.startswith("Not offered")]
+            assert first.endswith("is booked and cannot be done") and "a no-show may be marked from 09:15" in second
+            assert said.index(second) > said.index(first)  # the latest replaced the one before
+            await wait_for(pilot, lambda: message_line(board) == "" and not board.query_one("#board-message").display)
+            assert said[-1] == ""  # it went away on its own
 
     async def test_no_message_names_an_appointment_by_its_id(self, medoffice_practice, world, practice_clock):
         ann = book(medoffice_practice, world.ann, world.adams, f"{TUESDAY} 09:00")
@@ -349,3 +359,52 @@ class TestWaitlistScreen:
             await wait_for(pilot, lambda: app.screen is waiting)
             await wait_for(pilot, lambda: [e.status for e in waiting.data.entries] == ["offered"])
             assert "1 offered a slot" in str(waiting.query_one("#waitlist-title").render())
+
+
+async def open_waitlist(pilot):
+    from medoffice.plugins.scheduling.screens.waiting_list import WaitlistScreen
+
+    app = pilot.app
+    await wait_for(pilot, lambda: app.home is not None and app.screen is app.home)
+    app.open_plugin_screen("scheduling.waitlist")
+    await wait_for(pilot, lambda: isinstance(app.screen, WaitlistScreen) and app.screen.data is not None)
+    return app.screen
+
+
+def a_waitlist(practice, world):
+    """A long-named patient waits for a Check-up with anyone; Cy was offered Ann's cancelled 09:00."""
+    with practice.operation("admin") as ctx:
+        long = patients.register(ctx, {"first_name": "Maria-Fernanda", "last_name": "Okonkwo-Reyes",
+                                       "date_of_birth": "1980-02-03", "sex": "f"}).patient.mrn
+    ann = book(practice, world.ann, world.adams, "2026-01-05 09:00")
+    act(practice, waitlist.add, world.cy, "Check-up", provider_id=world.adams)
+    act(practice, waitlist.add, long, "New patient")
+    act(practice, booking.cancel, ann, "called")
+
+
+class TestWaitlistColumns:
+    async def test_names_are_whole_at_120_and_cut_at_80(self, medoffice_practice, world):
+        a_waitlist(medoffice_practice, world)
+        for size, expected in ((LARGE, "Okonkwo-Reyes, Maria-Fernanda"), (SMALL, "Okonkwo-Reye…")):
+            async with medoffice_practice.pilot("frontdesk", size=size) as pilot:
+                screen = await open_waitlist(pilot)
+                table = screen.query_one("#entries", DataTable)
+                await wait_for(pilot, lambda: table.row_count == 2)
+                patients_shown = [str(table.get_row_at(i)[1]) for i in range(2)]
+                assert expected in patients_shown, patients_shown
+                assert sum(c.get_render_width(table) for c in table.columns.values()) <= size[0] - 2
+
+
+@pytest.mark.medoffice_backends("sqlite")  # the look does not depend on the database
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_snapshot_of_the_waitlist(snap_compare, medoffice_practice, world, size):
+    """Cy offered Ann's cancelled 09:00 (in yellow, with the slot); a long name whole at 120."""
+    a_waitlist(medoffice_practice, world)
+    app = MedofficeApp(medoffice_practice.runtime, user=medoffice_practice.user("frontdesk"))
+
+    async def open_it(pilot):
+        screen = await open_waitlist(pilot)
+        await wait_for(pilot, lambda: screen.query_one("#entries", DataTable).row_count == 2)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=open_it)
