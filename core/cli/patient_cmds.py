@@ -119,6 +119,10 @@ def deactivate(mrn: str, reason: str, as_json: bool) -> None:
 
     with operation() as ctx:
         patient = service.deactivate(ctx, mrn, reason)
+        upcoming = service.upcoming_bookings(ctx, patient)
+    if upcoming:
+        click.echo(f"warning: {upcoming} upcoming appointment{'s' if upcoming > 1 else ''} of {patient.mrn} "
+                   f"{'stay' if upcoming > 1 else 'stays'} booked: cancel those the patient will not keep", err=True)
     emit(patient, as_json=as_json, human=lambda p: click.echo(f"deactivated {p.mrn} ({p.inactive_reason})"))
 
 

@@ -287,6 +287,18 @@ def deactivate(ctx: Context, mrn: str, reason: str) -> PatientRecord:
     return after
 
 
+def upcoming_bookings(ctx: Context, patient: PatientRecord) -> int:
+    """How many of the patient's appointments are booked and still to come (through the
+    scheduling domain; 0 without one, or for a user who may not read appointments). A
+    deactivation leaves them booked: the desk is told, and cancels those the patient will not
+    keep."""
+    scheduling = ctx.hooks.scheduling(ctx)
+    if scheduling is None or not ctx.can("scheduling.read"):
+        return 0
+    now = ctx.now()
+    return sum(1 for a in scheduling.patient_appointments(ctx, patient.id) if a.status == "booked" and a.start >= now)
+
+
 def reactivate(ctx: Context, mrn: str) -> PatientRecord:
     """Bring a deactivated patient back into use. A merged record cannot come back: its rows
     now belong to the patient it was merged into.
@@ -312,5 +324,5 @@ def reactivate(ctx: Context, mrn: str) -> PatientRecord:
 
 __all__ = [
     "FILLABLE", "MERGE", "MergePlan", "MergeResult", "PatientMerged", "PluginPart", "deactivate", "merge",
-    "merged_into", "preview", "reactivate", "refuse_merged", "require_active",
+    "merged_into", "preview", "reactivate", "refuse_merged", "require_active", "upcoming_bookings",
 ]

@@ -332,6 +332,12 @@ class PatientMergeScreen(Screen[PatientRecord | None]):
         self.dismiss(done.keep)
 
 
+def _deactivate(ctx: Any, mrn: str, reason: str) -> tuple[PatientRecord, int]:
+    """Deactivate, and count the bookings left standing, in one unit of work."""
+    patient = patient_merge.deactivate(ctx, mrn, reason)
+    return patient, patient_merge.upcoming_bookings(ctx, patient)
+
+
 class DeactivateDialog(ModalScreen[PatientRecord | None]):
     """Deactivate the card's patient with a reason (Enter), or reactivate an inactive one
     (Enter confirms); Escape leaves the record as it is. Dismissed with the saved record.
@@ -373,7 +379,7 @@ class DeactivateDialog(ModalScreen[PatientRecord | None]):
     def _save(self, reason: str) -> None:
         try:
             if self.patient.active:
-                saved: Any = self._host.call(patient_merge.deactivate, self.patient.mrn, reason)
+                saved: Any = self._host.call(_deactivate, self.patient.mrn, reason)
             else:
                 saved = self._host.call(patient_merge.reactivate, self.patient.mrn)
         except Exception as exc:
@@ -387,6 +393,12 @@ class DeactivateDialog(ModalScreen[PatientRecord | None]):
         if isinstance(saved, BaseException):
             self.query_one("#deactivate-error", Static).update(one_line(saved))
             return
+        if isinstance(saved, tuple):
+            saved, upcoming = saved
+            if upcoming:
+                self.app.notify(f"{upcoming} upcoming appointment{'s' if upcoming > 1 else ''} of {saved.mrn} "
+                                f"{'stay' if upcoming > 1 else 'stays'} booked: cancel those the patient will not keep.",
+                                severity="warning", markup=False)
         self.dismiss(saved)
 
     def action_cancel(self) -> None:

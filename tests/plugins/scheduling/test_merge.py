@@ -129,3 +129,14 @@ def test_hook_patient_merge_of_scheduling_names_each_moved_row(medoffice_practic
         rows = ctx.session.execute(select(MergedRow.table_name, MergedRow.row_id)
                                    .where(MergedRow.merge_id == result.merge_id)).all()
     assert [tuple(r) for r in rows] == [("scheduling_appointment", appointment.id)]
+
+
+def test_deactivating_a_patient_with_bookings_to_come_says_they_stay_booked(medoffice_practice, cli_world):
+    """The command warns; the bookings are the desk's to cancel (a patient who moved away may
+    still come once more)."""
+    with medoffice_practice.operation("frontdesk") as ctx:
+        booking.book(ctx, cli_world.bo, cli_world.adams, "Check-up", "2031-01-07 09:00")
+    result = medoffice_practice.cli("patients", "deactivate", cli_world.bo, "--reason", "moved away", user="frontdesk")
+    assert result.exit_code == 0
+    assert result.stderr.strip() == (f"warning: 1 upcoming appointment of {cli_world.bo} stays booked: cancel "
+                                     "those the patient will not keep")
