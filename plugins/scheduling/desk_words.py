@@ -38,9 +38,9 @@ class Standing:
     def refusal(self, type_name: str, patient_kind: str, patient: str) -> str | None:
         """Why a type with ``patient_kind`` does not suit this patient, or None when it may."""
         if patient_kind == "new" and self.seen is True:
-            return f"{type_name} is for new patients, and {patient} has been seen before"
+            return f"{type_name} is for new patients; {patient} has been seen before"
         if patient_kind == "established" and self.seen is False:
-            return f"{type_name} is for established patients, and {patient} has not been seen yet"
+            return f"{type_name} is for patients seen before; {patient} is new"
         return None
 
 

@@ -532,7 +532,7 @@ class BookingScreen(Screen[Any]):
     def _pick_slot(self) -> None:
         if self.slot_step.jump_error is not None:
             self._held = 0
-            self.say(f"Nothing taken: {self.slot_step.jump_error}.")
+            self.say("Nothing taken: mend the day typed above, or rub it out.")
             return
         key = self._cursor_key("#slots")
         if key is None:

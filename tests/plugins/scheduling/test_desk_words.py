@@ -42,9 +42,9 @@ class TestStanding:
     def test_the_refusal_says_which_patients_the_type_is_for(self):
         seen, new, to_come = desk_words.Standing(True), desk_words.Standing(False), desk_words.Standing(None)
         assert seen.refusal("New patient", "new", "Lee, Ann") == (
-            "New patient is for new patients, and Lee, Ann has been seen before")
+            "New patient is for new patients; Lee, Ann has been seen before")
         assert new.refusal("Follow-up", "established", "Lee, Cy") == (
-            "Follow-up is for established patients, and Lee, Cy has not been seen yet")
+            "Follow-up is for patients seen before; Lee, Cy is new")
         assert [s.refusal("X", kind, "P") for s in (seen, new, to_come) for kind in ("any",)] == [None] * 3
         assert to_come.refusal("X", "new", "P") is None and to_come.refusal("X", "established", "P") is None
 

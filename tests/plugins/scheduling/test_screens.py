@@ -480,7 +480,7 @@ class TestBookingFlow:
             await pilot.press(*"new", "enter", "enter")
             await wait_for(pilot, lambda: "Not offered" in str(flow.query_one("#booking-message").render()))
             assert str(flow.query_one("#booking-message").render()) == (
-                "Not offered: New patient is for new patients, and Lee, Ann has been seen before.")
+                "Not offered: New patient is for new patients; Lee, Ann has been seen before.")
             assert flow.step == "type" and not flow.booking
         assert len(appointments_of(medoffice_practice, world.ann)) == 1
 
@@ -499,7 +499,7 @@ class TestBookingFlow:
             await wait_for_step(pilot, flow, "type")
             await pilot.press(*"fol", "enter")
             await wait_for(pilot, lambda: "Not offered" in str(flow.query_one("#booking-message").render()))
-            assert "Follow-up is for established patients, and Lee, Bo has not been seen yet" in str(
+            assert "Follow-up is for patients seen before; Lee, Bo is new" in str(
                 flow.query_one("#booking-message").render())
             assert flow.step == "type"
         assert appointments_of(medoffice_practice, world.bo) == []
