@@ -105,7 +105,8 @@ def medoffice_screens():
 
 @hookimpl
 def medoffice_patient_panels():
-    """The patient card's "Billing": the balance, the last ledger lines, ``p`` to take a payment."""
+    """The patient card's "Billing": the insurance, the balance, the last ledger lines, ``p`` to
+    take a payment (the copay at check-in too) and ``i`` for the insurance."""
     from medoffice.core import PanelContribution
 
     return [PanelContribution(id="billing.balance", title="Billing", permission="billing.read",

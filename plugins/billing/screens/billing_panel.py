@@ -141,6 +141,7 @@ class BillingPanel(Vertical):
                           Text(money(entry.credit) if entry.credit else "", justify="right"),
                           Text(money(entry.balance) if entry.balance >= 0 else f"{money(-entry.balance)} cr",
                                justify="right"))
+        table.refresh(layout=True)  # height auto: the card makes room for the rows just added
         balance = found.balance
         text = Text()
         text.append("Balance ", style="bold")

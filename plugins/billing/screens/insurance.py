@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import attrs
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -322,7 +322,7 @@ class InsuranceScreen(Screen[bool]):
         run_call(self, self.host, end_policy, policy.id, done=done,
                  failed=lambda error: self.say(f"Not ended: {message_of(error)}"), notify=False)
 
-    def on_key(self, event: Any) -> None:
+    def on_key(self, event: events.Key) -> None:
         """Any key but ``y`` answers no to "end it?"."""
         if self.ending is not None and event.key != "y":
             self.ending = None

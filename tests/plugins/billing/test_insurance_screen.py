@@ -165,8 +165,9 @@ class TestSnapshots:
                 app.open_patient(patients.get(ctx, world.ann))
             await wait_for(pilot, lambda: isinstance(app.screen, PatientCardScreen)
                            and bool(app.screen.query(BillingPanel))
-                           and app.screen.query_one(BillingPanel).ledger is not None)
-            await pilot.pause()
+                           and app.screen.query_one(BillingPanel).ledger is not None
+                           and app.screen.query_one("#billing-ledger", DataTable).row_count == 1)
+            await pilot.pause(0.2)  # the ledger's row is drawn on the next refresh
 
         assert snap_compare(app, terminal_size=size, run_before=show)
 
