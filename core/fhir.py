@@ -24,7 +24,11 @@ def _prune(value: Any) -> Any:
     return value
 
 
-def patient_resource(patient: PatientRecord) -> dict[str, Any]:
+def patient_resource(patient: PatientRecord, *, replaced_by: int | None = None,
+                     replaces: tuple[int, ...] = ()) -> dict[str, Any]:
+    """A FHIR R4 Patient. A record merged into another (``replaced_by``, the kept patient's id)
+    links to it as ``replaced-by``; the kept one links to those it absorbed as ``replaces``,
+    as FHIR describes merged patient records."""
     address = patient.address
     contact = patient.emergency_contact
     return _prune({
@@ -63,6 +67,8 @@ def patient_resource(patient: PatientRecord) -> dict[str, Any]:
         }] if contact.name else [],
         "communication": [{"language": {"text": patient.preferred_language}, "preferred": True}]
         if patient.preferred_language else [],
+        "link": ([{"other": {"reference": f"Patient/{replaced_by}"}, "type": "replaced-by"}] if replaced_by else [])
+        + [{"other": {"reference": f"Patient/{absorbed}"}, "type": "replaces"} for absorbed in replaces],
     })
 
 

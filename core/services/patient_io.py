@@ -120,9 +120,26 @@ def export_csv(ctx: Context, out: TextIO, *, include_inactive: bool = True) -> i
     return count
 
 
+def _merge_links(ctx: Context) -> tuple[dict[int, int], dict[int, tuple[int, ...]]]:
+    """Every merge as FHIR links: absorbed id -> kept id, and kept id -> the ids it absorbed."""
+    from sqlalchemy import select
+
+    from ..storage.models import PatientMergeRow
+
+    replaced_by: dict[int, int] = {}
+    replaces: dict[int, tuple[int, ...]] = {}
+    for absorbed, kept in ctx.session.execute(select(PatientMergeRow.absorbed_id, PatientMergeRow.kept_id)
+                                              .order_by(PatientMergeRow.id)):
+        replaced_by[absorbed] = kept
+        replaces[kept] = (*replaces.get(kept, ()), absorbed)
+    return replaced_by, replaces
+
+
 def export_fhir(ctx: Context, *, include_inactive: bool = True) -> dict[str, Any]:
     ctx.require("patients.export")
-    resources = [fhir.patient_resource(p) for p in patients.iter_all(ctx, include_inactive=include_inactive)]
+    replaced_by, replaces = _merge_links(ctx)
+    resources = [fhir.patient_resource(p, replaced_by=replaced_by.get(p.id), replaces=replaces.get(p.id, ()))
+                 for p in patients.iter_all(ctx, include_inactive=include_inactive)]
     ctx.audit("patients.exported", "patient", None, summary={"format": "fhir", "count": len(resources)})
     return fhir.bundle(resources)
 
@@ -131,7 +148,8 @@ def export_one_fhir(ctx: Context, mrn: str) -> dict[str, Any]:
     ctx.require("patients.export")
     patient = patients.get(ctx, mrn)
     ctx.audit("patients.exported", "patient", patient.mrn, patient_id=patient.id, summary={"format": "fhir", "count": 1})
-    return fhir.patient_resource(patient)
+    replaced_by, replaces = _merge_links(ctx)
+    return fhir.patient_resource(patient, replaced_by=replaced_by.get(patient.id), replaces=replaces.get(patient.id, ()))
 
 
 def csv_text(rows: Iterable[dict[str, str]]) -> str:

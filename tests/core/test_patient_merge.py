@@ -369,3 +369,16 @@ def test_registering_a_likely_duplicate_says_how_to_merge_it(medoffice_practice,
                                    "1970-01-02", "--sex", "f", user="frontdesk")
     assert again.exit_code == 0
     assert "(if one person: medoffice patients merge 000001 000003 --dry-run)" in again.stderr
+
+
+def test_a_fhir_export_links_the_merged_records_as_fhir_says(medoffice_practice, twins):
+    """The absorbed Patient is ``replaced-by`` the kept one, which ``replaces`` it."""
+    from medoffice.core.services import patient_io
+
+    first, second = twins
+    merge(medoffice_practice)
+    with medoffice_practice.operation("admin") as ctx:
+        bundle = patient_io.export_fhir(ctx)
+    links = {e["resource"]["id"]: e["resource"].get("link") for e in bundle["entry"]}
+    assert links[str(second.id)] == [{"other": {"reference": f"Patient/{first.id}"}, "type": "replaced-by"}]
+    assert links[str(first.id)] == [{"other": {"reference": f"Patient/{second.id}"}, "type": "replaces"}]
