@@ -17,8 +17,10 @@ while a dialog, the booking flow, the lock screen or another section covers it i
 delivered once when it is shown again, so a reload never moves rows under the user's typing.
 
 Start-up pays nothing: the first watch starts the timer, and the thread (which opens the
-feed's connection) starts on the timer's first tick, after the home screen is shown. The
-thread stops when the last watch stops or the app exits, and closes the connection itself.
+feed's connection) starts once a watching screen has been shown with no worker running for
+two ticks in a row, that is once the home screen has loaded and drawn what it shows (at the
+latest :data:`START_AT_THE_LATEST` seconds after the first watch). The thread stops when the last
+watch stops or the app exits, and closes the connection itself.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ log = logging.getLogger("medoffice.tui")
 
 TICK_SECONDS = 0.25
 """How often the UI hands what the thread heard to the watches (and retries covered ones)."""
+
+START_AT_THE_LATEST = 5.0
+"""Seconds after the first watch when the thread starts even if workers are still busy."""
 
 WAIT_SECONDS = 0.5
 """How long the thread waits on the feed per round: SQLite's polling interval, and how long
@@ -102,9 +107,11 @@ class ChangePoller:
         self._lock = threading.Lock()
         self._timer: Timer | None = None
         self._started = False
+        self._ticks = 0
+        self._idle_ticks = 0
         self._stop: threading.Event | None = None
         self.feed: ChangeFeed | None = None
-        """The feed the thread reads (tests look at it); None before the first tick."""
+        """The feed the thread reads (tests look at it); None before the thread starts."""
 
     @property
     def watches(self) -> tuple[LiveWatch, ...]:
@@ -133,7 +140,7 @@ class ChangePoller:
 
     def _tick(self) -> None:
         """On the UI thread: start the thread once, then call back whom the heard changes concern."""
-        if not self._started and self._watches:
+        if not self._started and self._watches and self._home_loaded():
             self._start()
         with self._lock:
             heard, self._heard = self._heard, set()
@@ -146,6 +153,16 @@ class ChangePoller:
             if watch.pending and watch.shown(self._app):
                 watch.pending = False
                 watch.owner.call_later(watch.callback)
+
+    def _home_loaded(self) -> bool:
+        """Whether the thread may start: a watching screen has been up with nothing loading
+        (no worker of the app running) for two ticks, so that the thread and its connection
+        never compete with the first screen's loading and drawing."""
+        self._ticks += 1
+        busy = any(not worker.is_finished for worker in self._app.workers)
+        idle = not busy and any(w.shown(self._app) for w in self._watches)
+        self._idle_ticks = self._idle_ticks + 1 if idle else 0
+        return self._idle_ticks >= 2 or self._ticks * TICK_SECONDS >= START_AT_THE_LATEST
 
     def _start(self) -> None:
         self._started = True
@@ -179,6 +196,6 @@ class ChangePoller:
             self._stop.set()
         if self.feed is not None:
             self.feed.interrupt()
-        self._started, self._stop = False, None
+        self._started, self._stop, self._ticks, self._idle_ticks = False, None, 0, 0
         with self._lock:
             self._heard.clear()
