@@ -12,8 +12,7 @@ import pytest
 from textual.css.query import NoMatches
 from textual.widgets import Input, Static
 
-from medoffice.core import PluginInfo, hookimpl
-from medoffice.core import audit
+from medoffice.core import PluginInfo, audit, hookimpl
 from medoffice.core.records import MergePreview
 from medoffice.core.services import patients
 from medoffice.tui.app import MedofficeApp
