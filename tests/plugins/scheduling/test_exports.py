@@ -16,7 +16,7 @@ from fhir.resources.R4B.bundle import Bundle
 from icalendar import Calendar
 
 from medoffice.core.errors import NotFound, PermissionDenied, ValidationError
-from medoffice.plugins.scheduling import booking, exports, fhir
+from medoffice.plugins.scheduling import booking, day_flow, exports, fhir
 
 pytestmark = pytest.mark.medoffice_plugins("scheduling")
 
@@ -124,7 +124,7 @@ class TestICalendar:
         practice_clock("2026-03-03 11:20")  # Cy is 20 minutes late: a no-show
         with medoffice_practice.operation("frontdesk") as ctx:
             booking.cancel(ctx, cancelled.id, "patient called")
-            booking.no_show(ctx, missed.id)
+            day_flow.no_show(ctx, missed.id)
         assert [uid.split("@")[0] for uid in events(ics(medoffice_practice, world.adams, "2026-03-03", "2026-03-03"))] \
             == [f"appointment-{kept.id}"]
         everything = events(ics(medoffice_practice, world.adams, "2026-03-03", "2026-03-03", include_cancelled=True))
@@ -156,12 +156,12 @@ class TestFhir:
         practice_clock("2026-03-03 11:45")  # that day, after the last start
         with medoffice_practice.operation("frontdesk") as ctx:
             for status in ("arrived", "in_room", "completed"):
-                booking.check_in(ctx, ids[status])
-            booking.room(ctx, ids["in_room"])
-            booking.room(ctx, ids["completed"], "Exam 2")
-            booking.complete(ctx, ids["completed"])
+                day_flow.check_in(ctx, ids[status])
+            day_flow.room(ctx, ids["in_room"])
+            day_flow.room(ctx, ids["completed"], "Exam 2")
+            day_flow.complete(ctx, ids["completed"])
             booking.cancel(ctx, ids["cancelled"], "patient called")
-            booking.no_show(ctx, ids["no_show"])
+            day_flow.no_show(ctx, ids["no_show"])
         found = bundle(medoffice_practice, "2026-03-03", "2026-03-03", provider_id=world.adams)
         by_id = {a["id"]: a for a in resources(found, "Appointment")}
         assert {status: by_id[str(i)]["status"] for status, i in ids.items()} == {

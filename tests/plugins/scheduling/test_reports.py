@@ -16,7 +16,7 @@ from sqlalchemy import event
 from medoffice.core.errors import NotFound, PermissionDenied, ValidationError
 from medoffice.core.services import reports as report_service
 from medoffice.core.services import users
-from medoffice.plugins.scheduling import booking, reports
+from medoffice.plugins.scheduling import booking, day_flow, reports
 
 pytestmark = pytest.mark.medoffice_plugins("scheduling")
 
@@ -34,7 +34,7 @@ def step(practice, action, appointment_id, *args, at=None):
     if at is not None:
         practice.runtime.clock = lambda: at
     with practice.operation("frontdesk") as ctx:
-        getattr(booking, action)(ctx, appointment_id, *args)
+        getattr(day_flow, action)(ctx, appointment_id, *args)
 
 
 def visit(practice, appointment_id, arrived, roomed, completed):
