@@ -250,6 +250,9 @@ class DayBoardScreen(Screen[None]):
         in case what happened meanwhile did not come through the change feed."""
         if self.data is not None:
             self.load()
+            live = getattr(self, "_live", None)
+            if live is not None:  # this read covers a change the feed still holds for us
+                live.pending = False
 
     # -- loading -----------------------------------------------------------------------------
 

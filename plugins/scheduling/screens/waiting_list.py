@@ -294,6 +294,9 @@ class WaitlistScreen(Screen[None]):
         again, so an entry offered, booked or removed meanwhile does not show its old status."""
         if self.data is not None:
             self.load()
+            live = getattr(self, "_live", None)
+            if live is not None:  # this read covers a change the feed still holds for us
+                live.pending = False
 
     def selected(self) -> Any | None:
         """The entry under the cursor, or None."""
