@@ -16,14 +16,34 @@ SMALLEST = (80, 24)
 """The smallest terminal a practice may have; every screen is opened at this size."""
 
 
-def _footer_overflow(app: Any) -> int:
-    """How many columns of the current screen's footer scroll off (0 if it has none)."""
+async def _footer_overflow(app: Any, timeout: float) -> int:
+    """How many columns of the current screen's footer scroll off (0 if it has none).
+
+    The footer lays its keys out after it mounts, and fits and rebuilds them once more after
+    a refresh; on a loaded machine that comes later than the screen's first quiet moment. So
+    the width is read once the drawn keys and widths have held still for 0.3 s."""
     from textual.widgets import Footer
 
     footers = app.screen.query(Footer)
     if not footers:
         return 0
     footer = footers.first()
+
+    def reading() -> tuple[int, ...] | None:
+        if not footer.children or not footer.size.width:
+            return None
+        keys = tuple(key.size.width for key in footer.children)
+        return None if not all(keys) else (footer.size.width, footer.virtual_size.width, *keys)
+
+    loop = asyncio.get_running_loop()
+    deadline, last, steady_since = loop.time() + timeout, None, loop.time()
+    while loop.time() < deadline:
+        now = reading()
+        if now != last:
+            last, steady_since = now, loop.time()
+        elif now is not None and loop.time() - steady_since >= 0.3:
+            break
+        await asyncio.sleep(0.05)
     return max(0, footer.virtual_size.width - footer.size.width)
 
 
@@ -119,7 +139,7 @@ async def check_screens(practice: Any, plugin_id: str, *, timeout: float = 10.0)
                 failed = [app.screen.message] if isinstance(app.screen, PluginErrorScreen) else []
                 for message in dict.fromkeys(failed + new_errors(seen)):
                     problems.append(f"screen {screen.id!r} failed: {message}")
-                if not failed and (needed := _footer_overflow(app)):
+                if not failed and (needed := await _footer_overflow(app, timeout)):
                     problems.append(f"screen {screen.id!r}: its footer needs {needed} more columns than "
                                     f"{SMALLEST[0]}; shorten its key descriptions (docs/tui.md, \"Footer\")")
             if panels:
