@@ -9,6 +9,13 @@ Each row carries ``hash = HMAC(key, prev_hash + row)``. The key lives outside th
 :func:`verify` walks the chain and names the first row that was altered, inserted, reordered
 or deleted; checkpoints of the head, kept outside the database and written at each backup,
 reveal rows cut off the end.
+
+Before a connection appends its first entry, :func:`append` checks that the key signs the
+chain already there (the newest row's MAC, or the first row's when the newest was altered):
+a terminal given another practice's key is refused with :class:`WrongAuditKey` and writes
+nothing, rather than signing rows that ``audit verify`` would then report as tampered. The
+check is made once per database connection; an empty chain (a new practice) has nothing to
+check.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import attrs
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .errors import ConfigurationError
 from .records import AuditEntry
 from .storage.models import AuditHead, AuditRow
 
@@ -60,6 +68,42 @@ def row_hash(key: bytes, prev_hash: str, row: AuditRow) -> str:
     return hmac.new(key, prev_hash.encode() + b"\x1f" + _canonical(row), hashlib.sha256).hexdigest()
 
 
+class WrongAuditKey(ConfigurationError):
+    """The audit key does not sign this database's audit log: most likely another practice's
+    key (a wrong ``MEDOFFICE_AUDIT_KEY_FILE``). Raised before anything is written.
+
+    .. versionadded:: 1
+    """
+
+
+_KEY_CHECKED = "medoffice.audit_key_checked"
+"""Where a connection notes (a digest of) the key it has seen sign the chain."""
+
+
+def key_signs_chain(session: Session, key: bytes, head_seq: int) -> bool:
+    """Whether ``key`` made the chain whose newest row is ``head_seq``: that row's MAC holds
+    under it, or, when that row was altered or removed, the first row's does. Another key
+    fails both (HMAC); the right key fails both only when both rows were tampered with."""
+    for seq in dict.fromkeys((head_seq, 1)):
+        row = session.get(AuditRow, seq)
+        if row is not None and hmac.compare_digest(row.hash, row_hash(key, row.prev_hash, row)):
+            return True
+    return False
+
+
+def _check_key(session: Session, key: bytes, head: AuditHead, key_name: str | None) -> None:
+    """Refuse to sign with a key that did not sign the chain; once per connection."""
+    info = session.connection().info
+    mark = hashlib.sha256(b"medoffice audit key check\x1f" + key).hexdigest()
+    if info.get(_KEY_CHECKED) == mark:
+        return
+    if not key_signs_chain(session, key, head.seq):
+        where = f"the audit key {key_name}" if key_name else "the audit key"
+        raise WrongAuditKey(f"{where} did not sign this practice's audit log (another practice's key?): nothing "
+                            "was written; set MEDOFFICE_AUDIT_KEY_FILE or audit_key_file to this practice's key")
+    info[_KEY_CHECKED] = mark
+
+
 def append(
     session: Session,
     key: bytes,
@@ -72,12 +116,24 @@ def append(
     entity_id: str | None = None,
     patient_id: int | None = None,
     summary: Mapping[str, Any] | None = None,
+    key_name: str | None = None,
 ) -> AuditRow:
-    """Append one entry in the session's transaction, after locking the chain's head."""
+    """Append one entry in the session's transaction, after locking the chain's head.
+
+    The first time a connection appends to a chain that has rows, the key is checked against
+    it (:func:`key_signs_chain`); ``key_name`` says where the key came from, for the message.
+
+    Raises:
+        WrongAuditKey: the key did not sign the chain; nothing is written.
+
+    .. versionchanged:: 1 checks the key against the chain; ``key_name``.
+    """
     head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
     if head is None:
         head = AuditHead(id=1, seq=0, hash=GENESIS)
         session.add(head)
+    elif head.seq > 0:
+        _check_key(session, key, head, key_name)
     row = AuditRow(
         seq=head.seq + 1,
         at=at,

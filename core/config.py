@@ -109,6 +109,11 @@ class Settings:
         database, one file per database even when several share a key."""
         return self.audit_key_file.parent / f"checkpoints-{database_digest(self.database_url)}.jsonl"
 
+    @property
+    def audit_key_source(self) -> str:
+        """Where the audit key comes from, for messages: the variable or the file."""
+        return "in MEDOFFICE_AUDIT_KEY" if self.audit_key_env else str(self.audit_key_file)
+
     def audit_key(self, *, create: bool = False) -> bytes:
         """The audit key; ``create`` makes a new random one if there is none yet."""
         if self.audit_key_env:

@@ -110,10 +110,16 @@ class Context:
         patient_id: int | None = None,
         summary: Mapping[str, Any] | None = None,
     ) -> None:
-        """Append an audit entry in this unit of work, as this user."""
+        """Append an audit entry in this unit of work, as this user.
+
+        Raises:
+            WrongAuditKey: the runtime's audit key did not sign the practice's audit log
+                (checked once per connection); the unit of work must roll back.
+        """
         audit.append(
             self.session,
             self.runtime.audit_key(),
+            key_name=self.runtime.settings.audit_key_source,
             at=self.now(),
             user_id=self.user.id or None,
             username=self.user.username,
