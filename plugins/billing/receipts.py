@@ -3,9 +3,16 @@ is saved.
 
 A receipt is read by the patient, not by the office: it names the practice with its address
 and phone (lines the practice has not filled in are left out, never printed blank), the local
-time the money was taken (the practice's time zone), how it was paid, what the account owes
-now or holds as a credit, and the person who took it by name. A prepayment says that it is
-held for the visit's charges.
+time the money was taken (the practice's time zone), who paid (the patient, or the insurer
+for a payer's check or EFT) and how, what the account owed or held as a credit right after
+that payment, and the person who took it by name. A prepayment says that it is held for the
+visit's charges.
+
+A receipt is a document: printed again a month later, after more charges and payments, it
+shows what it showed the day it was taken. The balance on it is worked out from the ledger
+as of that payment: the charges, adjustments and refunds posted by then (a charge voided
+since still counts; one voided by then does not) and the patient's payments up to and
+including this one.
 
 Saved copies go to a ``receipts`` folder in the practice's data folder (``MEDOFFICE_HOME/data``,
 else the user's data folder), or to the folder the config file names as ``receipts_dir``;
@@ -18,7 +25,10 @@ import datetime as dt
 import textwrap
 from pathlib import Path
 
-from sqlalchemy import select
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, or_, select
 
 from medoffice.core import Context, NotFound, ValidationError
 from medoffice.core.config import home_dirs
@@ -26,8 +36,7 @@ from medoffice.core.services import patients
 from medoffice.core.storage.models import User
 
 from .common import parse_id
-from .ledger import balance_of
-from .models import Payment
+from .models import Adjustment, Charge, Payer, Payment, Refund
 from .money import show
 from .permissions import POST, READ
 from .statements import header_lines
@@ -52,13 +61,47 @@ def _amount_line(label: str, amount: str) -> str:
     return f"{label:<{WIDTH - 16}}{amount:>16}"
 
 
+def _field(label: str, value: str) -> list[str]:
+    """``Paid by:  value``, a long value wrapped under itself, never cut."""
+    indent = " " * 10
+    return textwrap.wrap(value, WIDTH, initial_indent=f"{label:<10}", subsequent_indent=indent,
+                         break_long_words=True, break_on_hyphens=False) or [label.rstrip()]
+
+
+def _total(ctx: Context, column: Any, *where: Any) -> Decimal:
+    total = ctx.session.execute(select(func.sum(column)).where(*where)).scalar()
+    return Decimal("0.00") if total is None else total
+
+
+def balance_after(ctx: Context, payment: Payment) -> Decimal:
+    """What the patient's account owed (negative: held as a credit) right after ``payment``:
+    charges, adjustments and refunds posted by then, less the payments up to this one."""
+    who, then = payment.patient_id, payment.posted_at
+    charges = _total(ctx, Charge.amount, Charge.patient_id == who, Charge.posted_at <= then,
+                     or_(Charge.voided_at.is_(None), Charge.voided_at > then))
+    paid = _total(ctx, Payment.amount, Payment.patient_id == who, Payment.id <= payment.id)
+    adjusted = _total(ctx, Adjustment.amount, Adjustment.patient_id == who, Adjustment.posted_at <= then)
+    refunded = _total(ctx, Refund.amount, Refund.patient_id == who, Refund.posted_at <= then)
+    return charges - paid - adjusted + refunded
+
+
+def _paid_by(ctx: Context, row: Payment) -> list[str]:
+    how = row.method.upper() if row.method == "eft" else row.method
+    how += f" {row.reference}" if row.reference else ""
+    if row.kind != "insurance":
+        return _field("Paid by:", how)
+    payer = ctx.session.execute(select(Payer.name).where(Payer.id == row.payer_id)).scalar() or "insurance"
+    return [*_field("Paid by:", f"{payer} (insurance)"), *_field("By:", how)]
+
+
 def _taken_by(ctx: Context, username: str) -> str:
     name = ctx.session.execute(select(User.full_name).where(User.username == username)).scalar()
     return name or username
 
 
 def receipt(ctx: Context, payment_id: int) -> str:
-    """The printable text receipt of a payment (40 columns wide).
+    """The printable text receipt of a payment (40 columns wide): the same text each time it
+    is printed, whatever was posted to the account since.
 
     Raises:
         PermissionDenied: without ``billing.read``.
@@ -75,12 +118,12 @@ def receipt(ctx: Context, payment_id: int) -> str:
     lines = [centred for line in header_lines(practice) for centred in _centred(line)]
     lines += ["", "RECEIPT".center(WIDTH).rstrip(), RULE,
               f"Receipt no. {row.id}",
-              f"Date:     {when(ctx.local(row.posted_at))}",
-              f"Patient:  {patient.display_name}",
-              f"Account:  {patient.mrn}",
-              f"Paid by:  {row.method}" + (f" {row.reference}" if row.reference else ""), RULE,
+              *_field("Date:", when(ctx.local(row.posted_at))),
+              *_field("Patient:", patient.display_name),
+              *_field("Account:", patient.mrn),
+              *_paid_by(ctx, row), RULE,
               _amount_line("Paid before the visit" if row.prepayment else "Amount paid", show(row.amount))]
-    balance = balance_of(ctx, patient.id)
+    balance = balance_after(ctx, row)
     if balance < 0:
         lines.append(_amount_line("Credit on your account", show(-balance)))
         if row.prepayment:
