@@ -5,11 +5,22 @@ the balance brought forward, each charge, payment, adjustment and refund since, 
 due now and how old it is (0–30, 31–60, 61–90, over 90 days, by date of service, oldest
 charges paid first; see :mod:`.aging`). Each statement made is recorded in
 ``billing_statement`` with the balance it asked for, so the next one starts after it.
+
+Nothing on a statement is cut: a description too long for its column wraps onto the next
+lines of the text statement (and of the PDF's table), so a check or EFT number is never
+shortened into a different number; a single word longer than the column is broken with
+``…`` marking each break. The PDF embeds DejaVu Sans (shipped in ``fonts/`` with
+its licence): Latin with every accent (Czech, Vietnamese…), Greek and Cyrillic print as
+they are; a letter the font lacks (Chinese, Japanese, Korean, right-to-left scripts) prints
+as ``�``, never as a wrong letter or ``?``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import textwrap
+import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -28,6 +39,12 @@ from .money import show
 from .permissions import CLAIMS
 
 WIDTH = 64
+DESCRIPTION = 28
+"""Columns for a line's description in the text statement; longer ones wrap."""
+FONTS = Path(__file__).parent / "fonts"
+FONT_FILES = {"": FONTS / "DejaVuSans.ttf", "B": FONTS / "DejaVuSans-Bold.ttf"}
+MISSING = "\ufffd"
+ELLIPSIS = "\u2026"
 
 
 @attrs.frozen
@@ -152,8 +169,30 @@ def header_lines(practice: PracticeRecord) -> list[str]:
     return [practice.name, *_address_lines(practice.address)] + ([practice.phone] if practice.phone else [])
 
 
+def _wrapped(description: str) -> list[str]:
+    """A description in lines of at most :data:`DESCRIPTION` columns, broken between words.
+    A word longer than the column (a long trace number) is broken with ``…`` at the end of
+    each piece and the start of the next, so no piece reads as a whole number."""
+    pieces: list[str] = []
+    for word in description.split():
+        lead = ""
+        while len(lead + word) > DESCRIPTION:
+            take = DESCRIPTION - len(lead) - 1
+            pieces.append(lead + word[:take] + ELLIPSIS)
+            word, lead = word[take:], ELLIPSIS
+        pieces.append(lead + word)
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and len(lines[-1]) + 1 + len(piece) <= DESCRIPTION:
+            lines[-1] += " " + piece
+        else:
+            lines.append(piece)
+    return lines or [""]
+
+
 def render_text(doc: StatementDoc, practice: PracticeRecord) -> str:
-    """The statement as plain text, 64 columns wide."""
+    """The statement as plain text, 64 columns wide; long descriptions wrap onto the next
+    lines, under the description column."""
     out = [*header_lines(practice), "", "STATEMENT".center(WIDTH), "",
            f"{doc.patient} (MRN {doc.mrn})", *_address_lines(doc.address), "",
            f"Statement date: {doc.issued_on}"
@@ -161,38 +200,63 @@ def render_text(doc: StatementDoc, practice: PracticeRecord) -> str:
            f"{'Date':<11}{'Description':<29}{'Charges':>12}{'Credits':>12}", "-" * WIDTH,
            f"{'':<11}{'Balance brought forward':<29}{show(doc.brought_forward):>12}"]
     for line in doc.lines:
-        out.append(f"{line.on!s:<11}{line.description[:28]:<29}"
+        first, *more = _wrapped(line.description)
+        out.append(f"{line.on!s:<11}{first:<29}"
                    f"{show(line.charge) if line.charge else '':>12}{show(line.credit) if line.credit else '':>12}")
+        out += [f"{'':<11}{part}" for part in more]
     out += ["-" * WIDTH, "  ".join(f"{name}: {show(amount)}" for name, amount in doc.aging_buckets.items()),
             "-" * WIDTH, f"{'AMOUNT DUE':<40}{show(doc.amount_due):>24}", ""]
     return "\n".join(out)
 
 
-def _latin1(text: str) -> str:
-    """The PDF's built-in font has Latin-1 glyphs only."""
-    return text.encode("latin-1", "replace").decode("latin-1")
+@functools.cache
+def font_covers() -> frozenset[int]:
+    """The code points both PDF fonts (regular and bold) can draw."""
+    from fontTools.ttLib import TTFont
+
+    maps = [set(TTFont(path, lazy=True)["cmap"].getBestCmap()) for path in FONT_FILES.values()]
+    return frozenset(set.intersection(*maps))
+
+
+def printable(text: str) -> str:
+    """``text`` as the PDF prints it: composed (NFC), any space or line break as a space,
+    invisible control and format characters left out, and each letter the font cannot draw
+    as U+FFFD (�), so that nothing is silently dropped or turned into another letter."""
+    covered = font_covers()
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        if ch.isspace():
+            out.append(" ")
+        elif unicodedata.category(ch) in ("Cc", "Cf"):
+            continue
+        else:
+            out.append(ch if ord(ch) in covered else MISSING)
+    return "".join(out)
 
 
 def render_pdf(doc: StatementDoc, practice: PracticeRecord) -> bytes:
-    """The statement as a one-page (or longer) PDF, made with fpdf2."""
+    """The statement as a one-page (or longer) PDF, made with fpdf2 in DejaVu Sans; see
+    :func:`printable` for the letters it covers."""
     from fpdf import FPDF
 
     pdf = FPDF(format="letter")
+    for style, path in FONT_FILES.items():
+        pdf.add_font("DejaVu", style, str(path))
     pdf.set_auto_page_break(True, margin=15)
-    pdf.set_title(_latin1(f"Statement {doc.mrn} {doc.issued_on}"))
+    pdf.set_title(printable(f"Statement {doc.mrn} {doc.issued_on}"))
     pdf.set_creator("medoffice")
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(0, 7, _latin1(practice.name), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font("DejaVu", "B", 14)
+    pdf.multi_cell(0, 7, printable(practice.name), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 10)
     for line in header_lines(practice)[1:]:
-        pdf.cell(0, 5, _latin1(line), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, printable(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.set_font("Helvetica", "B", 16)
+    pdf.set_font("DejaVu", "B", 16)
     pdf.cell(0, 9, "STATEMENT", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font("DejaVu", "", 10)
     for line in [f"{doc.patient} (MRN {doc.mrn})", *_address_lines(doc.address)]:
-        pdf.cell(0, 5, _latin1(line), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, printable(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.cell(0, 5, f"Statement date: {doc.issued_on}"
              + (f"   Activity since {doc.period_from}" if doc.period_from else ""), new_x="LMARGIN", new_y="NEXT")
@@ -202,14 +266,14 @@ def render_pdf(doc: StatementDoc, practice: PracticeRecord) -> bytes:
         table.row(("Date", "Description", "Charges", "Credits"))
         table.row(("", "Balance brought forward", show(doc.brought_forward), ""))
         for line in doc.lines:
-            table.row((str(line.on), _latin1(line.description), show(line.charge) if line.charge else "",
+            table.row((str(line.on), printable(line.description), show(line.charge) if line.charge else "",
                        show(line.credit) if line.credit else ""))
     pdf.ln(4)
     with pdf.table(col_widths=(1, 1, 1, 1, 1), text_align="RIGHT") as table:
         table.row((*aging.BUCKETS, "Amount due"))
         table.row((*(show(a) for a in doc.aging), show(doc.amount_due)))
     pdf.ln(4)
-    pdf.set_font("Helvetica", "B", 12)
+    pdf.set_font("DejaVu", "B", 12)
     pdf.cell(0, 7, f"AMOUNT DUE: {show(doc.amount_due)}", align="R", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
