@@ -80,6 +80,26 @@ def _check_backup(path: Path) -> None:
         raise ValidationError(f"{path} is not a medoffice backup (it has no practice)")
 
 
+def _require_key_signs(source: Path, runtime: Runtime) -> None:
+    """Refuse, before anything is replaced, a backup whose audit log another key signed."""
+    from sqlalchemy.orm import Session
+
+    from .storage.engine import make_engine
+    from .storage.models import AuditHead
+
+    engine = make_engine(f"sqlite:///file:{source}?mode=ro&uri=true")
+    try:
+        with Session(engine) as session:
+            head = session.get(AuditHead, 1)
+            if head is not None and head.seq and not audit.key_signs_chain(session, runtime.audit_key(), head.seq):
+                raise audit.WrongAuditKey(
+                    f"the audit key {runtime.settings.audit_key_source} did not sign the audit log of {source}: "
+                    "nothing was restored; point MEDOFFICE_AUDIT_KEY_FILE at the key of the practice that was "
+                    "backed up")
+    finally:
+        engine.dispose()
+
+
 def restore(runtime: Runtime, source: Path, *, overwrite: bool = False, by: str | None = None) -> Path:
     """Replace the practice's SQLite database with the backup at ``source``.
 
@@ -97,6 +117,7 @@ def restore(runtime: Runtime, source: Path, *, overwrite: bool = False, by: str 
             f"{missing}: to restore into this database, point MEDOFFICE_AUDIT_KEY_FILE at the audit key "
             "of the practice that was backed up"
         ) from None
+    _require_key_signs(source, runtime)
     runtime.engine.dispose()
     with sqlite3.connect(source) as src, sqlite3.connect(database) as dest:
         src.backup(dest)

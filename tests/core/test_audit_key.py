@@ -148,3 +148,21 @@ class TestTheRightKey:
             fresh.close()
         assert len(reads) == 1, reads
         assert verify(p).ok and verify(p).rows == counts(p)[0]
+
+
+@pytest.mark.medoffice_backends("sqlite")
+def test_a_backup_is_not_restored_under_another_practices_key(medoffice_practice, tmp_path):
+    from medoffice.core import backup
+
+    p = medoffice_practice
+    saved = tmp_path / "backup.sqlite"
+    backup.backup(p.runtime, p.user("admin"), saved)
+    target = tmp_path / "restored.sqlite"
+    settings = attrs.evolve(Settings.resolve(f"sqlite:///{target}"), audit_key_file_given=other_key_file(tmp_path))
+    runtime = open_runtime(settings=settings, candidates=[])
+    try:
+        with pytest.raises(audit.WrongAuditKey, match="nothing was restored"):
+            backup.restore(runtime, saved)
+        assert not runtime.has_practice
+    finally:
+        runtime.close()
