@@ -218,6 +218,7 @@ class TakePaymentScreen(Screen[Any]):
             amount = self.query_one("#amount", Input)
             if not amount.value and found.copay > 0:
                 amount.value = f"{found.copay:.2f}"
+                amount.select_all()  # typing another amount replaces the copay offered
             self._explain_amount()
 
         run_call(self, self.host, account, patient.mrn, write=False, done=done,

@@ -21,7 +21,7 @@ from medoffice.plugins.billing.screens.billing_panel import BillingPanel
 from medoffice.plugins.billing.screens.charge_entry import ChargeEntryScreen
 from medoffice.plugins.billing.screens.claims_queue import ClaimsQueueScreen, ExportDialog
 from medoffice.plugins.billing.screens.take_payment import TakePaymentScreen
-from medoffice.testing import check_screens, wait_for
+from medoffice.testing import burst, check_screens, wait_for
 from medoffice.tui.app import MedofficeApp
 from medoffice.tui.screens.patient_card import PatientCardScreen
 
@@ -225,7 +225,7 @@ class TestTakePayment:
     async def test_the_front_desk_takes_a_20_dollar_copay_from_the_card_and_saves_the_receipt(
             self, medoffice_practice, world, tmp_path, monkeypatch, medoffice_env):
         """Ann owes 95.00 for today's visit. On her card the Billing panel shows it; p, 20,
-        cash, Enter: the receipt shows, s saves it in the receipts folder of the data folder
+        cash, Enter (the 25.00 copay offered and the method's "card" are typed over): the receipt shows, s saves it in the receipts folder of the data folder
         (not the current directory) and says where, and the panel shows 75.00."""
         monkeypatch.chdir(tmp_path)
         claimable(medoffice_practice, world)
@@ -237,13 +237,11 @@ class TestTakePayment:
             await wait_for(pilot, lambda: isinstance(pilot.app.screen, TakePaymentScreen)
                            and pilot.app.screen.account is not None)
             screen = pilot.app.screen
-            amount = screen.query_one("#amount", Input)
-            assert amount.value == "25.00"  # Acme's copay, offered
-            amount.value = ""
-            await pilot.press(*"20", "enter")
-            screen.query_one("#method", Input).value = ""
-            await pilot.press(*"cash", "enter", "enter")
+            assert screen.query_one("#amount", Input).value == "25.00"  # Acme's copay, offered
+            await burst(pilot, *"20", "enter", *"cash", "enter", "enter")
             await wait_for(pilot, lambda: screen.taken is not None)
+            assert screen.taken.payment.amount == Decimal("20.00")
+            assert screen.taken.payment.method == "cash"
             receipt = text_of(screen, "#receipt")
             assert "RECEIPT" in receipt and "$20.00" in receipt and "$75.00" in receipt
             await pilot.press("s")
