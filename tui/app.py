@@ -44,7 +44,7 @@ from .screens.plugin_host import PluginErrorScreen, build_plugin_screen
 from .screens.signin import SignInScreen
 from .styles import read_styles
 from .typeahead import TypeAhead
-from .unsaved import DiscardChanges, screens_with_unsaved_changes
+from .unsaved import DiscardChanges, TypedFields, ask_before_closing, screens_with_unsaved_changes
 
 SIGNED_OUT = "signed-out"
 """The mode (screen stack) of the sign-in screen; nothing of a user's work is in it."""
@@ -106,6 +106,9 @@ class MedofficeApp(PluginBoundary, App[None]):
         self.host = AppScreenHost(self)
         self.typeahead = TypeAhead(self)
         """Holds the keys typed while the screen shown is not ready for them (tui/typeahead.py)."""
+        self.typed_fields = TypedFields()
+        """What the user typed in the fields of screens that do not say whether they hold
+        unsaved work (tui/unsaved.py): the section keys ask before closing them."""
         self.contributions = Contributions.gather(runtime.plugins.hooks)
         self.idle = IdleTimer(idle_lock_minutes(runtime.settings.options))
         self.practice_keymap = check_keymap(runtime.settings.options, runtime.plugins.active_ids)
@@ -206,7 +209,20 @@ class MedofficeApp(PluginBoundary, App[None]):
         return search
 
     async def action_sign_out(self) -> None:
-        """Forget the user and every screen they had open; back to the sign-in screen."""
+        """Forget the user and every screen they had open; back to the sign-in screen. When a
+        form in any section holds typed work, ask first."""
+        if self.user is not None and not self.locked:
+            unsaved = screens_with_unsaved_changes(self, self._sections())
+            if unsaved:
+                self.push_screen(DiscardChanges("Sign out and discard the changes? y/n"), self._sign_out_if)
+                return
+        await self._sign_out()
+
+    async def _sign_out_if(self, discard: bool | None) -> None:
+        if discard:
+            await self._sign_out()
+
+    async def _sign_out(self) -> None:
         self.user = None
         self.locked = False
         self.home = self.search = None
@@ -299,8 +315,10 @@ class MedofficeApp(PluginBoundary, App[None]):
             if mine:
                 return
         elif mine:
-            if mine[-1] is not self.screen:
-                self._pop_to_screen(mine[-1])
+            target = mine[-1]
+            if target is not self.screen:  # closes what is above it: ask if that is typed work
+                above = stack[stack.index(target) + 1:]
+                ask_before_closing(self, above, lambda: self._pop_to_screen(target))
             return
         screen = build()
         screen.medoffice_screen_id = screen_id
@@ -317,6 +335,9 @@ class MedofficeApp(PluginBoundary, App[None]):
             self.idle.touch()
         if isinstance(event, events.Key) and not event.is_forwarded and not self.typeahead.admit(event):
             return  # typed ahead: handed on when the screen is ready for it
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded and self.user is not None \
+                and not self.locked and len(self.screen_stack) > 0:
+            self.typed_fields.key_for(self.screen)  # before the key changes a field
         await super().on_event(event)
 
     def lock_if_idle(self) -> None:
@@ -334,8 +355,8 @@ class MedofficeApp(PluginBoundary, App[None]):
 
     async def _unlocked(self, user: UserRecord | None) -> None:
         self.locked = False
-        if user is None:
-            await self.action_sign_out()
+        if user is None:  # F9 on the lock screen: someone else needs the terminal
+            await self._sign_out()
             return
         self.user = user
         self.idle.touch()
@@ -343,9 +364,13 @@ class MedofficeApp(PluginBoundary, App[None]):
 
     # -- navigation --------------------------------------------------------------------------
 
+    def asking(self) -> bool:
+        """Whether the discard question is up: no section key works until it is answered."""
+        return bool(self.screen_stack) and isinstance(self.screen, DiscardChanges)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in SIGNED_IN_ACTIONS:
-            if self.user is None or self.locked:
+            if self.user is None or self.locked or (self.asking() and action != "lock"):
                 return False
             if action == "register_patient":
                 return may_see(self.user, "patients.write")
@@ -354,10 +379,22 @@ class MedofficeApp(PluginBoundary, App[None]):
         return True
 
     async def action_find_patient(self) -> None:
-        """The patients section's search, ready to type, from anywhere."""
-        if self.user is None:
+        """The patients section's search, ready to type, from anywhere. A form on the
+        section's stack above the search holds typed work: it is shown, and the question
+        asked over it, before it is closed."""
+        if self.user is None or self.asking():
             return
         await self.switch_mode(PATIENTS)
+        search = self.search
+        if search is None:
+            return
+        stack = self.screen_stack
+        above = stack[stack.index(search) + 1:] if search in stack else []
+        going = ask_before_closing(self, above, self._back_to_search)
+        if going is not None:
+            await going
+
+    async def _back_to_search(self) -> None:
         search = self.search
         if search is None:
             return
@@ -404,7 +441,10 @@ class MedofficeApp(PluginBoundary, App[None]):
             self.open_plugin_screen(screen_id)
 
     def open_plugin_screen(self, screen_id: str) -> None:
-        """Open a plugin's screen by id, or an error screen naming the plugin if it fails."""
+        """Open a plugin's screen by id, or an error screen naming the plugin if it fails.
+        Nothing happens while the discard question is up."""
+        if self.asking():
+            return
         found = self.contributions.screen(screen_id)
         if found is None or not may_see(self.user, found[1].permission):
             self.show_error(f"no screen {screen_id!r} for you")
@@ -426,7 +466,7 @@ class MedofficeApp(PluginBoundary, App[None]):
 
     def on_key(self, event: events.Key) -> None:
         """Plugin screens' own keys (F5-F8, F11, F12), for the screens the user may see."""
-        if self.user is None or self.locked:
+        if self.user is None or self.locked or self.asking():
             return
         for _, screen in self.contributions.screens_for(self.user):
             if self.screen_keys.get(screen.id) == event.key:
@@ -445,13 +485,16 @@ class MedofficeApp(PluginBoundary, App[None]):
                      if (k := self.screen_keys.get(s.id))]
         self.push_screen(HelpScreen(rows))
 
+    def _sections(self) -> set[str]:
+        """Every section that may have a stack."""
+        return {SIGNED_OUT, PATIENTS, TODAY, self.home_mode, self.current_mode,
+                *(s.section for _, s in self.contributions.screens)}
+
     def action_quit(self) -> None:
         """Ctrl+Q: quit; when a form holds typed work, ask first (:mod:`.unsaved`)."""
-        sections = {SIGNED_OUT, PATIENTS, TODAY, self.home_mode, self.current_mode,
-                    *(s.section for _, s in self.contributions.screens)}
-        if isinstance(self.screen, DiscardChanges):
+        if self.asking():
             return  # already asking
-        if not screens_with_unsaved_changes(self, sections):
+        if not screens_with_unsaved_changes(self, self._sections()):
             self.exit()
             return
         self.push_screen(DiscardChanges("Quit and discard the changes? y/n"),

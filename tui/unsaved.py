@@ -1,14 +1,27 @@
 """Asking before typed work is thrown away, and moving between a form's fields with the arrows.
 
-A receptionist halfway through a registration who presses Escape (or Ctrl+Q) out of habit
-must not lose it. Any screen says it holds unsaved work by having a method
-``has_unsaved_changes() -> bool``; nothing needs importing, so a plugin's form can say so
-today. Then:
+A receptionist halfway through a registration who presses Escape, F5 or F9 out of habit must
+not lose it. A screen holds unsaved work when
+
+- it says so: a method ``has_unsaved_changes() -> bool`` (nothing needs importing, so a
+  plugin's form can say so today; its answer is the one taken, False included: a search
+  field is not work);
+- or, for a screen that says nothing, the user has typed or chosen something in one of its
+  fields that is shown and differs from what the field held before the user's first key in
+  it (:class:`TypedFields`, fed by the app with every key it hands on). What a screen fills
+  in by itself (a copay, a policy opened for correction) is not the user's work.
+
+Then:
 
 - Ctrl+Q (the app's quit) asks "Quit and discard the changes? y/n" first
-  (:func:`screens_with_unsaved_changes`, used by ``MedofficeApp.action_quit``);
-- a form built on :class:`FormScreen` asks "Discard the changes? y/n" when Escape would close it
-  with something typed (:meth:`FormScreen.close_or_ask`).
+  (:func:`screens_with_unsaved_changes`, used by ``MedofficeApp.action_quit``), and sign-out
+  asks "Sign out and discard the changes? y/n";
+- every key that would close such a screen on its way elsewhere (F2, the plugin screens'
+  F-keys, F4's list, the palette's "Open …") asks "Discard the changes? y/n" first
+  (:func:`ask_before_closing`, used by the app's navigation); switching to another section
+  closes nothing (each keeps its own stack) and asks nothing;
+- a form built on :class:`FormScreen` asks the same when Escape would close it with
+  something typed (:meth:`FormScreen.close_or_ask`).
 
 The question is a small modal, :class:`DiscardChanges`: ``y`` discards; ``n``, Escape and
 Enter keep the form as it was, so a stray Enter never throws anything away.
@@ -16,8 +29,9 @@ Enter keep the form as it was, so a stray Enter never throws anything away.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from weakref import WeakKeyDictionary
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -58,13 +72,68 @@ def field_value(widget: Widget) -> object:
     return getattr(widget, "value", None)
 
 
+def _shown(widget: Widget) -> bool:
+    """Whether ``widget`` is part of what its screen shows (not in a step switched away)."""
+    return all(node.display for node in widget.ancestors_with_self if isinstance(node, Widget))
+
+
+def _on(widget: Widget, screen: Screen[Any]) -> bool:
+    try:
+        return widget.screen is screen
+    except Exception:  # noqa: BLE001 - a widget removed since has no screen
+        return False
+
+
+class TypedFields:
+    """What the user has typed or chosen in the fields of the screens that do not say for
+    themselves whether they hold unsaved work.
+
+    The app calls :meth:`key_for` with every key (and paste) it hands to a screen, before the
+    key acts; type-ahead hands keys on one at a time, so the previous key's effects are done.
+    The focused field's value then is its value before the user's typing. A field left in a
+    step the screen no longer shows is forgotten: filled again later by the screen (another
+    policy opened for correction), it starts afresh.
+    """
+
+    def __init__(self) -> None:
+        self._before: WeakKeyDictionary[Widget, object] = WeakKeyDictionary()
+
+    def key_for(self, screen: Screen[Any]) -> None:
+        """A key is about to be handed to ``screen``."""
+        for field in list(self._before):
+            if _on(field, screen) and not _shown(field):
+                del self._before[field]
+        focused = screen.focused
+        if focused is None:
+            return
+        field = next((node for node in focused.ancestors_with_self if isinstance(node, FIELD_TYPES)), None)
+        if field is not None and field not in self._before:
+            self._before[field] = field_value(field)
+
+    def changed_on(self, screen: Screen[Any]) -> bool:
+        """Whether a field of ``screen`` that is shown holds something the user changed."""
+        return any(_on(field, screen) and _shown(field) and field_value(field) != before
+                   for field, before in list(self._before.items()))
+
+
+def holds_unsaved_work(screen: Screen[Any], typed: TypedFields | None = None) -> bool:
+    """Whether closing ``screen`` would throw away work: its own ``has_unsaved_changes()``
+    when it has one, else what ``typed`` saw typed on it."""
+    says = getattr(screen, "has_unsaved_changes", None)
+    if callable(says):
+        return bool(says())
+    return typed is not None and typed.changed_on(screen)
+
+
 def screens_with_unsaved_changes(app: App[Any], modes: Iterable[str]) -> list[Screen[Any]]:
-    """Every screen, in every section's stack, that says it holds unsaved changes.
+    """Every screen, in every section's stack, that holds unsaved work (:func:`holds_unsaved_work`).
 
     Args:
-        app: the running app.
+        app: the running app (its ``typed_fields``, when it has them, judge the screens
+            that say nothing).
         modes: the sections (Textual modes) to look in; one never shown has no stack yet.
     """
+    typed = getattr(app, "typed_fields", None)
     found: list[Screen[Any]] = []
     for mode in dict.fromkeys(modes):
         try:
@@ -72,10 +141,37 @@ def screens_with_unsaved_changes(app: App[Any], modes: Iterable[str]) -> list[Sc
         except KeyError:
             continue
         for screen in stack:
-            says = getattr(screen, "has_unsaved_changes", None)
-            if callable(says) and screen not in found and says():
+            if screen not in found and holds_unsaved_work(screen, typed):
                 found.append(screen)
     return found
+
+
+def ask_before_closing(app: App[Any], closing: Sequence[Screen[Any]], go: Callable[[], object], *,
+                       question: str = "Discard the changes? y/n") -> Any:
+    """Run ``go()``, which closes the screens ``closing``, at once when none holds unsaved
+    work; else ask ``question`` first and run it only on ``y``. On ``n`` nothing happens: the
+    person is back where they were, the form as they left it.
+
+    Args:
+        app: the running app.
+        closing: the screens ``go`` would close.
+        go: what the key does; it may return an awaitable (after ``y`` it is awaited as
+            the question's callback).
+        question: the question, ending in "y/n".
+
+    Returns:
+        What ``go()`` returned when it ran at once (the caller awaits it if it must), or None
+        when it asked.
+    """
+    typed = getattr(app, "typed_fields", None)
+    if not any(holds_unsaved_work(screen, typed) for screen in closing):
+        return go()
+
+    def answered(discard: bool | None) -> object:
+        return go() if discard else None
+
+    app.push_screen(DiscardChanges(question), answered)
+    return None
 
 
 class DiscardChanges(ModalScreen[bool]):
@@ -192,4 +288,7 @@ class FormScreen(Screen[ResultType]):
 _NEVER = object()
 """A field added after the form started: never equal to its value, so it counts as a change."""
 
-__all__ = ["DiscardChanges", "FormScreen", "field_value", "screens_with_unsaved_changes"]
+__all__ = [
+    "DiscardChanges", "FormScreen", "TypedFields", "ask_before_closing", "field_value", "holds_unsaved_work",
+    "screens_with_unsaved_changes",
+]

@@ -75,6 +75,10 @@ class PatientSearchScreen(Screen[None]):
         """The query whose results the table shows (None before the first search)."""
         return self._shown_query
 
+    def has_unsaved_changes(self) -> bool:
+        """Never: what is typed here is a search, not work to keep (:mod:`medoffice.tui.unsaved`)."""
+        return False
+
     def focus_query(self) -> None:
         """Put the cursor in the search field with its text selected, ready to retype."""
         field = self.query_one("#query", Input)
