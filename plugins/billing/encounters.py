@@ -22,7 +22,7 @@ import attrs
 from sqlalchemy import func, select
 
 from medoffice.core import Conflict, Context, NotFound, PluginError, ValidationError
-from medoffice.core.records import ChargeDraft, ChargeLineRecord, EncounterRecord, VisitRecord
+from medoffice.core.records import AppointmentRecord, ChargeDraft, ChargeLineRecord, EncounterRecord, VisitRecord
 from medoffice.core.services import patients, staff
 from medoffice.core.validation import optional_text
 
@@ -197,6 +197,51 @@ def open_for_visit(ctx: Context, visit: VisitRecord) -> EncounterRecord:
               summary={"provider_id": row.provider_id, "date_of_service": day.isoformat(), "source": "visit",
                        "appointment_id": appointment.id})
     return to_record(ctx, row)
+
+
+def take_back_visit(ctx: Context, appointment: AppointmentRecord) -> str | None:
+    """The desk took back "done" on ``appointment``: remove the encounter its completion
+    opened when nothing was entered on it, keep it when only diagnoses or voided lines were,
+    refuse when it has charges or is closed (see :mod:`.visit_undo`).
+
+    Called from ``medoffice_appointment_changed`` in the undo's operation, as the user who
+    undoes it: like opening it, taking it back asks no billing permission.
+
+    Returns:
+        ``"removed"``, ``"kept"``, or None when the visit had no encounter.
+
+    Raises:
+        Conflict: the encounter has charge lines not voided, or is closed; the undo is then
+            rolled back.
+    """
+    row = ctx.session.execute(select(Encounter).where(
+        Encounter.appointment_id == appointment.id)).scalar_one_or_none()
+    if row is None:
+        return None
+    lines = list(ctx.session.execute(select(Charge).where(Charge.encounter_id == row.id)).scalars())
+    live = [c for c in lines if c.voided_at is None]
+    if live or row.status != "open":
+        from .money import show
+
+        patient = patients.get_by_id(ctx, row.patient_id)
+        start = ctx.local(appointment.start)
+        visit = f"{patient.first_name} {patient.last_name}'s {start:%H:%M} visit on {start:%a %Y-%m-%d}"
+        total = show(sum((c.amount for c in live), Decimal(0)))
+        if row.status != "open":
+            raise Conflict(f"cannot undo done: {visit} is billed ({total}, charge entry closed); "
+                           "the visit stays done")
+        count = f"{len(live)} line{'s' * (len(live) != 1)}"
+        raise Conflict(f"cannot undo done: {visit} has charges in billing ({total} on {count}); "
+                       "a biller must void them first")
+    if lines or _diagnoses(ctx, row.id):
+        return "kept"
+    encounter_id, patient_id = row.id, row.patient_id
+    ctx.session.delete(row)
+    ctx.session.flush()
+    ctx.audit("billing.encounter.removed", "billing_encounter", encounter_id, patient_id=patient_id,
+              summary={"appointment_id": appointment.id, "reason": "visit done taken back",
+                       "date_of_service": row.date_of_service.isoformat()})
+    return "removed"
 
 
 def _open_row(ctx: Context, encounter_id: Any) -> Encounter:

@@ -1,32 +1,30 @@
 """Billing's answer when a completed visit is taken back (``medoffice_appointment_changed``
 with kind ``"undone"`` and reason ``"completed"``).
 
-A completed visit opened an encounter for charge entry. Taking "done" back is harmless while
-that encounter is empty: it stays open, and completing the visit again finds it. Once a
-charge is entered on it, or it is closed, money follows from the visit, so billing refuses
-the undo with one line (the undo is then not written at all); the charges must be voided
-first.
+A completed visit opened an encounter for charge entry. What happens to it when the desk
+takes "done" back (``encounters.take_back_visit``):
+
+- **nothing entered yet** (no diagnosis, no charge line, still open): the encounter is
+  removed with the undo, so charge entry no longer lists a visit that did not happen; it is
+  audited as ``billing.encounter.removed``. Completing the visit again opens a new one.
+- **charges on it** (a line not voided), or **closed**: the undo is refused with one line
+  naming the patient, the visit and the amount; nothing changes. Money follows from the
+  visit, so a biller voids the lines first (a closed encounter's lines no longer change).
+- **only diagnoses or voided lines**: the undo goes ahead and the encounter stays open
+  with them (a voided line is kept as history, never deleted); completing the visit again
+  finds it.
 """
 
 from __future__ import annotations
 
-from medoffice.core import Conflict, hookimpl
+from medoffice.core import hookimpl
 
 
 @hookimpl
 def medoffice_appointment_changed(ctx, change):
-    """Refuse to take back a visit done whose encounter has charges or is closed."""
+    """Remove the empty encounter of a visit done that is taken back; refuse once it has charges."""
     if change.kind != "undone" or change.reason != "completed":
         return
-    from sqlalchemy import select
+    from . import encounters
 
-    from .models import Charge, Encounter
-
-    encounter = ctx.session.execute(select(Encounter).where(
-        Encounter.appointment_id == change.appointment.id)).scalar_one_or_none()
-    if encounter is None:
-        return
-    charged = ctx.session.execute(select(Charge.id).where(Charge.encounter_id == encounter.id).limit(1)).first()
-    if charged is not None or encounter.status != "open":
-        raise Conflict(f"this visit's charges are entered in billing (encounter {encounter.id}): "
-                       "they must be voided before the visit can be taken back")
+    encounters.take_back_visit(ctx, change.appointment)

@@ -43,7 +43,7 @@ from medoffice.core import Conflict, Context, ValidationError
 from medoffice.core.records import AppointmentChange, AppointmentRecord, VisitRecord
 from medoffice.core.storage.models import Patient, Room, Staff
 
-from .models import ACTIVE_STATUSES, Appointment, AppointmentType, Setting
+from .models import ACTIVE_STATUSES, Appointment, AppointmentType, FlowStep, Setting
 
 BOOK = "scheduling.book"
 OVERBOOK = "scheduling.overbook"
@@ -87,11 +87,12 @@ STEPS: Final[dict[str, Step]] = {
     "no_show": Step(("booked",), "no_show", None, "appointment.no_show", "marked as a no-show", "after the grace"),
     "checked_in": Step(("booked", "no_show"), "arrived", "arrived_at", "appointment.checked_in", "checked in",
                        "on the day"),
-    "roomed": Step(("arrived",), "in_room", "roomed_at", "appointment.roomed", "roomed", "on the day"),
+    "roomed": Step(("arrived", "in_room"), "in_room", "roomed_at", "appointment.roomed", "roomed", "on the day"),
     "completed": Step(("arrived", "in_room"), "completed", "completed_at", "appointment.completed", "done",
                       "from the day"),
 }
-"""Change kind (as ``medoffice_appointment_changed`` names it) -> its step."""
+"""Change kind (as ``medoffice_appointment_changed`` names it) -> its step. Rooming a patient
+who is in a room already moves them to another room (its time stays the first rooming's)."""
 
 UNDOABLE: Final[dict[str, str]] = {"arrived": "checked_in", "in_room": "roomed", "completed": "completed",
                                    "no_show": "no_show"}
@@ -360,14 +361,19 @@ def advance(ctx: Context, appointment_id: int, kind: str, *, reason: str | None 
     summary: dict[str, Any] = {}
     if reason:
         summary["reason"] = reason
+    history = _snapshot(ctx, row, kind, now) if kind in UNDOABLE.values() else None
     if kind == "checked_in" and row.status == "no_show":
         _retake_slot(ctx, row, who)
         summary["after_no_show"] = True
     if kind == "roomed":
         summary |= _put_in_room(ctx, row, room, override_reason)
+    moved = kind == "roomed" and row.status == "in_room"
     row.status = step.status
-    if step.stamp:
+    if step.stamp and not moved:  # a move to another room keeps the time of the first rooming
         setattr(row, step.stamp, now)
+    if history is not None:
+        history.status_after = row.status
+        ctx.session.add(history)
     if kind == "cancelled":
         row.cancel_reason = reason
     if step.status in ("cancelled", "no_show"):
@@ -379,6 +385,15 @@ def advance(ctx: Context, appointment_id: int, kind: str, *, reason: str | None 
     if kind == "completed":
         ctx.hooks.visit_completed(ctx, VisitRecord(record, now))
     return record
+
+
+def _snapshot(ctx: Context, row: Appointment, kind: str, now: dt.datetime) -> FlowStep:
+    """The step about to be taken on ``row``, with what undo will put back (the caller sets
+    ``status_after`` and adds it)."""
+    return FlowStep(appointment_id=row.id, kind=kind, status_before=row.status, status_after=row.status,
+                    room_before_id=row.room_id, overbooked_before=bool(row.overbooked),
+                    arrived_before=row.arrived_at, roomed_before=row.roomed_at, completed_before=row.completed_at,
+                    taken_at=now, taken_by=ctx.user.username)
 
 
 def _put_in_room(ctx: Context, row: Appointment, room: str | None, override_reason: str | None) -> dict[str, Any]:
@@ -393,8 +408,13 @@ def _put_in_room(ctx: Context, row: Appointment, room: str | None, override_reas
     else:
         room_id = row.room_id
     if room_id is None:
+        if row.status == "in_room":
+            raise ValidationError(f"{_who(ctx, row)} is in a room already: name the room to move them to",
+                                  field="room")
         return {}
     room_name = ctx.session.get(Room, room_id).name
+    if row.status == "in_room" and room_id == row.room_id:
+        raise Conflict(f"{_who(ctx, row)} is in {room_name} already; choose another room to move them")
     occupant = _occupant(ctx, room_id, row.id)
     summary: dict[str, Any] = {"room_id": room_id, "room_before_id": row.room_id}
     if occupant is not None:
@@ -501,13 +521,17 @@ class Undone:
 
 
 def undo(ctx: Context, appointment_id: int) -> Undone:
-    """Take back the appointment's last step of the day (check-in, rooming, done, no-show).
+    """Take back the appointment's last step of the day (check-in, rooming or a move to
+    another room, done, no-show), putting back what it changed: the status, the room (a
+    patient moved from one room to another goes back to the first; one roomed straight from
+    the waiting room goes back to the room the appointment was booked in, or none) and the
+    step times. Undo again to go further back, one step at a time.
 
     Raises:
         PermissionDenied: without ``scheduling.book``.
         Conflict: nothing to undo (booked or cancelled), or something happened since: the
-            no-show's time was booked again, the room of a visit put back in it has another
-            patient, or a plugin refused (billing, once charges are posted for the visit).
+            no-show's time was booked again, the room the patient would go back into has
+            another patient, or a plugin refused (billing, once charges are posted for the visit).
     """
     from . import booking
 
@@ -521,6 +545,57 @@ def undo(ctx: Context, appointment_id: int) -> Undone:
     type_name = ctx.session.get(AppointmentType, row.type_id).name
     before = booking.to_record(row, type_name)
     summary: dict[str, Any] = {"undone": step, "status_before": row.status}
+    last = ctx.session.execute(select(FlowStep).where(FlowStep.appointment_id == row.id, FlowStep.undone_at.is_(None))
+                               .order_by(FlowStep.id.desc()).limit(1)).scalar_one_or_none()
+    if last is not None and last.status_after == row.status and last.kind in STEPS:
+        step = last.kind
+        summary["undone"] = step
+        room_before = row.room_id
+        _put_back(ctx, row, last, who)
+        last.undone_at, last.undone_by = ctx.now(), ctx.user.username
+        if row.room_id != room_before:
+            summary |= {"room_id": row.room_id, "room_before_id": room_before}
+    else:
+        _undo_by_status(ctx, row, step, who)
+    summary["status_after"] = row.status
+    booking._flush(ctx)
+    ctx.audit("appointment.undone", "appointment", row.id, patient_id=row.patient_id, summary=summary)
+    record = booking.to_record(row, type_name)
+    ctx.hooks.appointment_changed(ctx, AppointmentChange("undone", record, previous=before, reason=step))
+    return Undone(step, record)
+
+
+def _room_name(ctx: Context, room_id: int | None) -> str | None:
+    return ctx.session.get(Room, room_id).name if room_id is not None else None
+
+
+def _put_back(ctx: Context, row: Appointment, last: FlowStep, who: str) -> None:
+    """Put ``row`` back as it was before step ``last``, or refuse naming what stands in the way."""
+    from . import resources
+
+    if last.kind == "no_show":  # the slot first, as the status change would be flushed by its look-ups
+        _retake_slot(ctx, row, who)
+    elif last.status_before == "in_room" and last.room_before_id is not None:
+        # back into a room (a visit done, or a move): nobody else may be in it now
+        occupant = _occupant(ctx, last.room_before_id, row.id)
+        if occupant is not None:
+            if last.kind == "completed":
+                raise Conflict(f"cannot undo done: {who} would go back into {_room_taken(occupant)}")
+            raise Conflict(f"cannot undo the move to {_room_name(ctx, row.room_id)}: {_room_taken(occupant)}")
+    room_id = last.room_before_id
+    row.overbooked = last.overbooked_before
+    if last.kind == "roomed" and last.status_before != "in_room" and room_id is not None \
+            and _booked_room_refusal(ctx, row, room_id, _room_name(ctx, room_id) or "") is not None:
+        room_id = None  # back to waiting: the room it was booked in went to another visit meanwhile
+    row.room_id = room_id
+    row.status = last.status_before
+    row.arrived_at, row.roomed_at, row.completed_at = last.arrived_before, last.roomed_before, last.completed_before
+    if row.status == "no_show":  # a check-in after a no-show taken back: the slot is free again
+        resources.release(ctx, row.id)
+
+
+def _undo_by_status(ctx: Context, row: Appointment, step: str, who: str) -> None:
+    """Undo a step taken before steps were kept (``sch0005``): by the status alone."""
     if step == "checked_in":
         row.status, row.arrived_at = "booked", None
     elif step == "roomed":
@@ -534,12 +609,6 @@ def undo(ctx: Context, appointment_id: int) -> Undone:
     else:  # no-show: the slot first, as the status change would be flushed by its look-ups
         _retake_slot(ctx, row, who)
         row.status = "booked"
-    summary["status_after"] = row.status
-    booking._flush(ctx)
-    ctx.audit("appointment.undone", "appointment", row.id, patient_id=row.patient_id, summary=summary)
-    record = booking.to_record(row, type_name)
-    ctx.hooks.appointment_changed(ctx, AppointmentChange("undone", record, previous=before, reason=step))
-    return Undone(step, record)
 
 
 __all__ = ["GRACE_KEY", "STEPS", "Cancelled", "GraceSetting", "OfferNote", "Occupant", "Undone", "advance",

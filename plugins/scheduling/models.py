@@ -110,6 +110,33 @@ class Appointment(Base):
     series_id: Mapped[int | None] = mapped_column(ForeignKey("scheduling_series.id"), index=True)
 
 
+class FlowStep(Base):
+    """One step of an appointment's day (a check-in, a rooming or a move to another room, a
+    visit done, a no-show) and the appointment as it was just before it: undo puts that back,
+    the newest step first, and marks the step undone (``day_flow.undo``)."""
+
+    __tablename__ = "scheduling_flow_step"
+    __table_args__ = (
+        CheckConstraint("kind IN ('checked_in', 'roomed', 'completed', 'no_show')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    appointment_id: Mapped[int] = mapped_column(ForeignKey(Appointment.__table__.c.id, ondelete="CASCADE"),
+                                                index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    status_before: Mapped[str] = mapped_column(String(12))
+    status_after: Mapped[str] = mapped_column(String(12))
+    room_before_id: Mapped[int | None] = mapped_column(ForeignKey(Room.__table__.c.id))
+    overbooked_before: Mapped[bool] = mapped_column(Boolean)
+    arrived_before: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    roomed_before: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    completed_before: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    taken_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    taken_by: Mapped[str] = mapped_column(String(MAX_USERNAME))
+    undone_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    undone_by: Mapped[str | None] = mapped_column(String(MAX_USERNAME))
+
+
 # -- availability rules: who may take a type, what it needs, when nobody works ---------------
 
 

@@ -47,8 +47,9 @@ _step("no-show", "no-show for", "The patient of APPOINTMENT_ID did not come (aft
                    "(needs scheduling.overbook).")
 @json_option
 def room(appointment_id: int, room: str | None, share_reason: str | None, as_json: bool) -> None:
-    """The patient of APPOINTMENT_ID went into a room. A room someone is in is refused,
-    naming them."""
+    """The patient of APPOINTMENT_ID went into a room, or (already in one) moved to the room
+    named with --room. A room someone is in is refused, naming them; undo takes a move back
+    to the earlier room."""
     with operation() as ctx:
         record = day_flow.room(ctx, appointment_id, room, override_reason=share_reason)
         view = _one(ctx, record)

@@ -533,30 +533,4 @@ class TestTheDatabaseGuardOfRooms:
             book(medoffice_practice, world.ann, world.baker, "2026-01-06 10:00")
 
 
-@pytest.mark.medoffice_plugins("scheduling", "billing")
-class TestUndoOfDoneWithBilling:
-    def test_undo_of_done_is_allowed_while_the_encounter_is_empty_and_refused_once_charged(
-            self, medoffice_practice, world, practice_clock):
-        """The visit done opened an encounter. Taken back and done again, it finds the same
-        encounter; once billing enters a charge on it, undo is refused and nothing changes."""
-        import io
-
-        from medoffice.plugins.billing import encounters, fees
-
-        with medoffice_practice.operation("billing") as ctx:
-            fees.import_csv(ctx, io.StringIO("code,description,fee\n99213,,90.00\n"))
-        first = book(medoffice_practice, world.ann, world.adams, "2026-01-06 09:00")
-        practice_clock("2026-01-06 09:20")
-        act(medoffice_practice, day_flow.check_in, first.id)
-        act(medoffice_practice, day_flow.complete, first.id)
-        assert act(medoffice_practice, day_flow.undo, first.id).appointment.status == "arrived"
-        act(medoffice_practice, day_flow.complete, first.id)
-        with medoffice_practice.operation("billing") as ctx:
-            (found,) = encounters.list_encounters(ctx)  # one encounter: done twice, opened once
-            encounter = found.encounter
-            encounters.add_charge(ctx, encounter.id, "99213")
-        with pytest.raises(Conflict, match=rf"^this visit's charges are entered in billing \(encounter "
-                                           rf"{encounter.id}\): they must be voided before"):
-            act(medoffice_practice, day_flow.undo, first.id)
-        assert [v.status for v in stored(medoffice_practice, world.ann)] == ["completed"]
-        assert len(entries(medoffice_practice, "appointment.undone")) == 1
+# Undo of done with billing installed: test_undo_steps.py (TestUndoOfDoneInBilling).
