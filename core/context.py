@@ -10,7 +10,7 @@ rolls back. Records, never ORM objects, leave a service.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -128,4 +128,22 @@ class Context:
             entity_id=entity_id,
             patient_id=patient_id,
             summary=summary,
+        )
+
+    def audit_many(self, entries: Iterable[Mapping[str, Any]]) -> None:
+        """Append several audit entries at once, in order, as this user: each a mapping of
+        :meth:`audit`'s arguments (``action``, ``entity``, and optionally ``entity_id``,
+        ``patient_id``, ``summary``). For thousands of entries (an import), far faster than
+        as many :meth:`audit` calls.
+
+        .. versionadded:: 1
+        """
+        audit.append_many(
+            self.session,
+            self.runtime.audit_key(),
+            entries,
+            key_name=self.runtime.settings.audit_key_source,
+            at=self.now(),
+            user_id=self.user.id or None,
+            username=self.user.username,
         )

@@ -211,14 +211,17 @@ def merge(keep: str, absorb: str, dry_run: bool, yes: bool, fill_blanks: bool, a
 
 
 @patients.command("import")
-@click.argument("path", type=click.File("r", encoding="utf-8-sig"))
+@click.argument("path", type=click.File("rb"))
 @json_option
 def import_(path: Any, as_json: bool) -> None:
     """Import patients from a CSV file (all rows or none; safe to run twice)."""
+    from .. import csvio
     from ..services import patient_io
+    from .progress import bar
 
-    with operation() as ctx:
-        result = patient_io.import_csv(ctx, path)
+    text = csvio.read_file(path)
+    with bar(as_json=as_json) as progress, operation() as ctx:
+        result = patient_io.import_csv(ctx, text, progress=progress)
     emit(result, as_json=as_json, human=lambda r: click.echo(
         f"created {len(r.created)}, updated {len(r.updated)}, unchanged {len(r.unchanged)}"))
 
@@ -234,11 +237,12 @@ def export(fmt: str, output: str | None, active_only: bool) -> None:
     from pathlib import Path
 
     from ..services import patient_io
+    from .progress import bar
 
     buffer = io.StringIO()
-    with operation() as ctx:
+    with bar(data_to_stdout=not output) as progress, operation() as ctx:
         if fmt == "csv":
-            count = patient_io.export_csv(ctx, buffer, include_inactive=not active_only)
+            count = patient_io.export_csv(ctx, buffer, include_inactive=not active_only, progress=progress)
         else:
             bundle = patient_io.export_fhir(ctx, include_inactive=not active_only)
             buffer.write(json.dumps(bundle, indent=2) + "\n")

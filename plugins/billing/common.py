@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
@@ -60,29 +59,15 @@ class Fields:
 
 
 def csv_rows(handle: TextIO, columns: tuple[str, ...], required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    """``(line number, values)`` for each non-empty row of a CSV file with a header line.
+    """``(line number, values)`` for each non-empty row of a CSV file with a header line:
+    :func:`medoffice.core.csvio.rows`, errors naming a ``row``.
 
     Raises:
-        ValidationError: an empty file, an unknown or missing column, or a row with more
-            values than columns.
+        ValidationError: as :func:`medoffice.core.csvio.rows`.
     """
-    reader = csv.DictReader(handle)
-    if reader.fieldnames is None:
-        raise ValidationError("the CSV file is empty")
-    names = [(c or "").strip().lower() for c in reader.fieldnames]
-    unknown = [c for c in names if c and c not in columns]
-    if unknown:
-        raise ValidationError(f"unknown column(s): {', '.join(unknown)} (known: {', '.join(columns)})")
-    missing = [c for c in required if c not in names]
-    if missing:
-        raise ValidationError(f"the CSV file lacks the column(s): {', '.join(missing)}")
-    reader.fieldnames = names
-    for row in reader:
-        if None in row:
-            raise ValidationError(f"row {reader.line_num}: more values than columns")
-        values = {k: (v or "").strip() for k, v in row.items() if k}
-        if any(values.values()):
-            yield reader.line_num, values
+    from medoffice.core import csvio
+
+    return csvio.rows(handle, columns, required=required, label="row")
 
 
 def refuse_rows(errors: list[str], *, verb: str = "imported") -> None:

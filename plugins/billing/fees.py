@@ -2,28 +2,33 @@
 
 medoffice ships no CPT descriptions (they are the AMA's copyright): a practice may type its
 own. An import checks every row before writing any, names each bad row by its line number,
-and changes nothing when the same file is imported twice.
+and changes nothing when the same file is imported twice. The file carries each code's state
+(``active``: yes, or no for a removed code), so ``export --all`` then ``import`` keeps removed
+codes removed. Cells go through :mod:`medoffice.core.csvio` (formulas escaped on the way out,
+read back exactly on the way in).
 """
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 from typing import TextIO
 
 import attrs
 from sqlalchemy import select
 
-from medoffice.core import Context, NotFound
+from medoffice.core import Context, NotFound, ValidationError, csvio
+from medoffice.core.progress import SILENT, Progress
 
 from .codes import parse_procedure_code
-from .common import Fields, csv_rows, refuse_rows
+from .common import Fields, refuse_rows
 from .models import Fee
 from .money import parse_money
 from .permissions import MANAGE, READ
 
-CSV_COLUMNS = ("code", "fee", "description")
+CSV_COLUMNS = ("code", "fee", "description", "active")
 MAX_DESCRIPTION = 200
+_YES = frozenset({"yes", "y", "true", "1"})
+_NO = frozenset({"no", "n", "false", "0"})
 
 
 @attrs.frozen
@@ -56,6 +61,16 @@ def _description(value: str | None, *, field: str = "description") -> str | None
     return optional_text(value, field=field, max_length=MAX_DESCRIPTION)
 
 
+def _parse_active(value: str | None, *, field: str = "active") -> bool | None:
+    """``yes`` (billable) or ``no`` (removed); blank: as on file (a new code is active)."""
+    text = (value or "").strip().lower()
+    if not text:
+        return None
+    if text in _YES or text in _NO:
+        return text in _YES
+    raise ValidationError(f"active must be yes or no, got {value!r}", field=field)
+
+
 def fee_row(ctx: Context, code: str) -> Fee:
     """The fee schedule's row for ``code`` (active or not)."""
     code = parse_procedure_code(code)
@@ -78,27 +93,38 @@ def set_fee(ctx: Context, code: str, fee: Decimal | str, *, description: str | N
     amount = fields.parse("fee", parse_money, fee)
     text = fields.parse("description", _description, description)
     fields.done()
-    row, change = _apply(ctx, code, amount, text)
+    row, change = _apply(ctx, _existing(ctx, (code,)).get(code), code, amount, text, active=True)
+    ctx.session.flush()
     if change != "unchanged":
         ctx.audit(f"billing.fee.{change}", "billing_fee", row.id, summary={"code": code, "fee": str(amount)})
     return to_record(row)
 
 
-def _apply(ctx: Context, code: str, fee: Decimal, description: str | None) -> tuple[Fee, str]:
-    row = ctx.session.execute(select(Fee).where(Fee.code == code)).scalar_one_or_none()
+def _existing(ctx: Context, codes: tuple[str, ...]) -> dict[str, Fee]:
+    """The fee schedule's rows for ``codes``, a few hundred per query."""
+    found: dict[str, Fee] = {}
+    for start in range(0, len(codes), 500):
+        query = select(Fee).where(Fee.code.in_(codes[start:start + 500]))
+        found.update((row.code, row) for row in ctx.session.execute(query).scalars())
+    return found
+
+
+def _apply(ctx: Context, row: Fee | None, code: str, fee: Decimal, description: str | None, *,
+           active: bool | None) -> tuple[Fee, str]:
+    """Add or change one code (``active`` None: keep its state; a new code is active).
+    The caller flushes."""
     if row is None:
-        row = Fee(code=code, fee=fee, description=description, active=True, updated_at=ctx.now())
+        row = Fee(code=code, fee=fee, description=description, active=active is not False, updated_at=ctx.now())
         ctx.session.add(row)
-        ctx.session.flush()
         return row, "added"
-    if row.fee == fee and row.active and (description is None or row.description == description):
+    state = row.active if active is None else active
+    if row.fee == fee and row.active == state and (description is None or row.description == description):
         return row, "unchanged"
     row.fee = fee
-    row.active = True
+    row.active = state
     if description is not None:
         row.description = description
     row.updated_at = ctx.now()
-    ctx.session.flush()
     return row, "updated"
 
 
@@ -123,50 +149,68 @@ def list_fees(ctx: Context, *, include_inactive: bool = False) -> list[FeeRecord
     return [to_record(r) for r in ctx.session.execute(query).scalars()]
 
 
-def import_csv(ctx: Context, handle: TextIO) -> FeeImport:
+def import_csv(ctx: Context, handle: TextIO, *, progress: Progress = SILENT) -> FeeImport:
     """Import a fee schedule from CSV with the columns ``code``, ``fee`` and optionally
-    ``description`` (an empty description leaves the one on file).
+    ``description`` (an empty one leaves the one on file) and ``active`` (``yes``, or ``no``
+    for a removed code; empty, or no such column: a code on file keeps its state, a new code
+    is active).
 
     Every row is checked before any is written; with one bad row nothing is written.
 
     Raises:
         PermissionDenied: without ``billing.manage``.
-        ValidationError: an unknown column, or bad rows, each named by its line number
+        ValidationError: a file that cannot be read (:func:`medoffice.core.csvio.rows`), an
+            unknown column, or bad rows, each named by its line number
             (``row 3: fee must not be negative, got -5.00``).
+
+    .. versionchanged:: 1 the ``active`` column; ``progress``.
     """
     ctx.require(MANAGE)
-    parsed: list[tuple[str, Decimal, str | None]] = []
+    found = list(csvio.rows(handle, CSV_COLUMNS, required=("code", "fee"), label="row"))
+    progress.step("checking fees", len(found))
+    parsed: list[tuple[str, Decimal, str | None, bool | None]] = []
     errors: list[str] = []
     seen: dict[str, int] = {}
-    for line, values in csv_rows(handle, CSV_COLUMNS, required=("code", "fee")):
+    for line, values in found:
         fields = Fields()
         code = fields.parse("code", parse_procedure_code, values.get("code"))
         fee = fields.parse("fee", parse_money, values.get("fee"))
         description = fields.parse("description", _description, values.get("description"))
+        active = fields.parse("active", _parse_active, values.get("active"))
         if code in seen:
             fields.add("code", f"{code} is already on row {seen[code]}")
         if fields.errors:
             errors.append(f"row {line}: " + "; ".join(fields.errors.values()))
             continue
         seen[code] = line
-        parsed.append((code, fee, description))
+        parsed.append((code, fee, description, active))
+    progress.advance(len(found))
     refuse_rows(errors)
+    progress.step("writing fees", len(parsed))
+    on_file = _existing(ctx, tuple(seen))
     result: dict[str, list[str]] = {"added": [], "updated": [], "unchanged": []}
-    for code, fee, description in parsed:
-        _row, change = _apply(ctx, code, fee, description)
+    for code, fee, description, active in parsed:
+        _row, change = _apply(ctx, on_file.get(code), code, fee, description, active=active)
         result[change].append(code)
+        progress.advance()
+    ctx.session.flush()
     ctx.audit("billing.fees.imported", "billing_fee", None, summary={k: len(v) for k, v in result.items()})
     return FeeImport(tuple(result["added"]), tuple(result["updated"]), tuple(result["unchanged"]))
 
 
-def export_csv(ctx: Context, out: TextIO, *, include_inactive: bool = False) -> int:
-    """Write the fee schedule as CSV (the columns :func:`import_csv` reads); return the rows."""
+def export_csv(ctx: Context, out: TextIO, *, include_inactive: bool = False, progress: Progress = SILENT) -> int:
+    """Write the fee schedule as CSV (the columns :func:`import_csv` reads, ``active`` among
+    them); return the rows.
+
+    .. versionchanged:: 1 the ``active`` column; cells escaped (:mod:`medoffice.core.csvio`).
+    """
     rows = list_fees(ctx, include_inactive=include_inactive)
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    progress.step("exporting fees", len(rows))
+    writer = csvio.Writer(out, CSV_COLUMNS)
     for fee in rows:
-        writer.writerow([fee.code, f"{fee.fee:.2f}", fee.description or ""])
-    return len(rows)
+        writer.row((fee.code, f"{fee.fee:.2f}", fee.description, fee.active))
+    progress.advance(len(rows))
+    return writer.rows
 
 
 # -- what payers allow -----------------------------------------------------------------------

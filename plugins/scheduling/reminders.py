@@ -15,14 +15,12 @@ out, so the office sees that nobody was simply forgotten.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 import attrs
 from sqlalchemy import select
 
-from medoffice.core import Conflict, Context
+from medoffice.core import Conflict, Context, csvio
 from medoffice.core.records import Reminder
 from medoffice.core.services import patients, staff
 from medoffice.core.validation import parse_date
@@ -120,13 +118,13 @@ def rows(ctx: Context, reminders: ReminderList) -> list[dict[str, object]]:
 
 
 def to_csv(ctx: Context, reminders: ReminderList) -> str:
-    """The reminders as CSV with a header (:data:`CSV_COLUMNS`); empty fields for no value."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in rows(ctx, reminders):
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
-    return out.getvalue()
+    """The reminders as CSV with a header (:data:`CSV_COLUMNS`); empty fields for no value,
+    and cells a spreadsheet would evaluate escaped (:mod:`medoffice.core.csvio`: a phone
+    ``+1 555 0100`` is written ``'+1 555 0100``; a program should read ``--format json``).
+
+    .. versionchanged:: 1 cells escaped.
+    """
+    return csvio.text(CSV_COLUMNS, ([row[c] for c in CSV_COLUMNS] for row in rows(ctx, reminders)))
 
 
 def listed(ctx: Context, day: str | dt.date | None = None, *, fmt: str = "csv") -> ReminderList:

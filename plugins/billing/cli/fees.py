@@ -56,13 +56,17 @@ def list_(include_inactive: bool, as_json: bool) -> None:
 
 
 @fees_group.command("import")
-@click.argument("path", type=click.File("r", encoding="utf-8-sig"))
+@click.argument("path", type=click.File("rb"))
 @json_option
 def import_(path, as_json: bool) -> None:
-    """Import a fee schedule from a CSV file with the columns code, fee[, description]
+    """Import a fee schedule from a CSV file with the columns code, fee[, description][, active]
     (all rows or none; safe to run twice)."""
-    with operation() as ctx:
-        result = fees.import_csv(ctx, path)
+    from medoffice.core import csvio
+    from medoffice.core.cli.progress import bar
+
+    text = csvio.read_file(path)
+    with bar(as_json=as_json) as progress, operation() as ctx:
+        result = fees.import_csv(ctx, text, progress=progress)
     emit(result, as_json=as_json, human=lambda r: click.echo(
         f"added {len(r.added)}, updated {len(r.updated)}, unchanged {len(r.unchanged)}"))
 
@@ -70,11 +74,13 @@ def import_(path, as_json: bool) -> None:
 @fees_group.command("export")
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
               help="File (else standard output).")
-@click.option("--all", "include_inactive", is_flag=True, help="Removed codes too.")
+@click.option("--all", "include_inactive", is_flag=True, help="Removed codes too (active: no).")
 def export(output, include_inactive: bool) -> None:
-    """Write the fee schedule as CSV (the columns 'fees import' reads)."""
-    with operation(write=False) as ctx:
-        fees.export_csv(ctx, output, include_inactive=include_inactive)
+    """Write the fee schedule as CSV (the columns 'fees import' reads, with each code's state)."""
+    from medoffice.core.cli.progress import bar
+
+    with bar(data_to_stdout=output.name == "<stdout>") as progress, operation(write=False) as ctx:
+        fees.export_csv(ctx, output, include_inactive=include_inactive, progress=progress)
 
 
 @fees_group.command("allow")

@@ -90,7 +90,7 @@ class TestCsv:
 
     @pytest.mark.parametrize(("text", "message"), [
         ("", "the CSV file is empty"),
-        ("code,price\n99213,1\n", "unknown column(s): price (known: code, fee, description)"),
+        ("code,price\n99213,1\n", "unknown column(s): price (known: code, fee, description, active)"),
         ("code,description\n99213,x\n", "the CSV file lacks the column(s): fee"),
     ])
     def test_a_file_of_the_wrong_shape_is_refused(self, medoffice_practice, text, message):
@@ -103,8 +103,8 @@ class TestCsv:
             fees.import_csv(ctx, io.StringIO(GOOD_CSV))
             out = io.StringIO()
             assert fees.export_csv(ctx, out) == 3
-        assert out.getvalue() == ("code,fee,description\n36415,12.50,\n99213,95.00,Office visit est. 15 min\n"
-                                  "J3420,1200.00,B12 shot\n")
+        assert out.getvalue() == ("code,fee,description,active\r\n36415,12.50,,yes\r\n"
+                                  "99213,95.00,Office visit est. 15 min,yes\r\nJ3420,1200.00,B12 shot,yes\r\n")
         with medoffice_practice.operation("billing") as ctx:
             again = fees.import_csv(ctx, io.StringIO(out.getvalue()))
         assert again.unchanged == ("36415", "99213", "J3420")
@@ -121,7 +121,8 @@ class TestFromTheShell:
         listed = medoffice_cli("billing", "fees", "list", "--json", user="frontdesk").json()
         assert [(f["code"], f["fee"]) for f in listed] == [("36415", "12.50"), ("99213", "95.00")]
         exported = medoffice_cli("billing", "fees", "export", user="billing")
-        assert exported.stdout == "code,fee,description\n36415,12.50,\n99213,95.00,Visit\n"
+        # (click's test runner shows the file's CRLF line ends as \n)
+        assert exported.stdout == "code,fee,description,active\n36415,12.50,,yes\n99213,95.00,Visit,yes\n"
 
     def test_a_negative_fee_is_one_line_exit_1(self, medoffice_cli, tmp_path):
         path = tmp_path / "fees.csv"
@@ -129,4 +130,65 @@ class TestFromTheShell:
         result = medoffice_cli("billing", "fees", "import", str(path), user="billing")
         assert (result.exit_code, result.stdout) == (1, "")
         assert result.stderr == "error: nothing imported; 1 bad row(s): row 3: fee must not be negative, got -3.00\n"
+        assert medoffice_cli("billing", "fees", "list", "--json").json() == []
+
+
+class TestStateAndFormulasInTheFile:
+    """An export carries each code's state and escapes what a spreadsheet would run."""
+
+    def test_export_all_then_import_keeps_a_removed_code_removed(self, medoffice_practice):
+        with medoffice_practice.operation("billing") as ctx:
+            fees.import_csv(ctx, io.StringIO(GOOD_CSV))
+            fees.remove_fee(ctx, "36415")
+            out = io.StringIO()
+            fees.export_csv(ctx, out, include_inactive=True)
+        assert "36415,12.50,,no\r\n" in out.getvalue()
+        with medoffice_practice.operation("billing") as ctx:
+            again = fees.import_csv(ctx, io.StringIO(out.getvalue()))
+            listed = fees.list_fees(ctx, include_inactive=True)
+        assert again.unchanged == ("36415", "99213", "J3420")
+        assert [(f.code, f.active) for f in listed] == [("36415", False), ("99213", True), ("J3420", True)]
+
+    def test_the_active_column_removes_and_restores_and_a_blank_keeps_the_state(self, medoffice_practice):
+        with medoffice_practice.operation("billing") as ctx:
+            fees.import_csv(ctx, io.StringIO(GOOD_CSV))
+            fees.remove_fee(ctx, "J3420")
+            result = fees.import_csv(ctx, io.StringIO("code,fee,active\n99213,95.00,no\nJ3420,1200,yes\n"
+                                                      "36415,12.50,\n0001F,0,N\n"))
+            listed = {f.code: f.active for f in fees.list_fees(ctx, include_inactive=True)}
+        assert (result.added, result.updated, result.unchanged) == (("0001F",), ("99213", "J3420"), ("36415",))
+        assert listed == {"0001F": False, "36415": True, "99213": False, "J3420": True}
+
+    def test_a_state_that_is_not_yes_or_no_is_named_by_row(self, medoffice_practice):
+        with pytest.raises(ValidationError, match=r"^nothing imported; 1 bad row\(s\): row 2: active must be yes or no"):
+            with medoffice_practice.operation("billing") as ctx:
+                fees.import_csv(ctx, io.StringIO("code,fee,active\n99213,95,removed?\n"))
+
+    def test_a_description_that_is_a_formula_leaves_as_text_and_comes_back(self, medoffice_practice):
+        with medoffice_practice.operation("billing") as ctx:
+            fees.set_fee(ctx, "99213", "95", description="=HYPERLINK(\"http://x\",\"pay\")")
+            fees.set_fee(ctx, "36415", "12.50", description="-shot")
+            out = io.StringIO()
+            fees.export_csv(ctx, out)
+        assert out.getvalue() == ('code,fee,description,active\r\n36415,12.50,\'-shot,yes\r\n'
+                                  '99213,95.00,"\'=HYPERLINK(""http://x"",""pay"")",yes\r\n')
+        with medoffice_practice.operation("billing") as ctx:
+            assert fees.import_csv(ctx, io.StringIO(out.getvalue())).unchanged == ("36415", "99213")
+            assert fees.fee_row(ctx, "99213").description == '=HYPERLINK("http://x","pay")'
+
+    @pytest.mark.parametrize("cell", ["-12.50", "'-12.50"])
+    def test_a_negative_fee_reads_back_exactly_escaped_or_not(self, medoffice_practice, cell):
+        """A plain negative number is never escaped (it cannot run), and an escaped one from a
+        spreadsheet reads the same: either way the amount in the error is the file's."""
+        with pytest.raises(ValidationError, match="row 2: fee must not be negative, got -12.50"):
+            with medoffice_practice.operation("billing") as ctx:
+                fees.import_csv(ctx, io.StringIO(f"code,fee\n99213,{cell}\n"))
+
+    def test_a_file_that_is_not_utf8_is_one_line_exit_1(self, medoffice_cli, tmp_path):
+        path = tmp_path / "fees.csv"
+        path.write_bytes(b"code,fee,description\n99213,95,Visite m\xe9dicale\n")
+        result = medoffice_cli("billing", "fees", "import", str(path), user="billing")
+        assert (result.exit_code, result.stdout) == (1, "")
+        assert result.stderr.startswith("error: line 2: the file is not UTF-8 text (byte 0xE9)")
+        assert result.stderr.count("\n") == 1
         assert medoffice_cli("billing", "fees", "list", "--json").json() == []

@@ -198,3 +198,17 @@ class TestWithoutDeliveryPlugins:
         with pytest.raises(Conflict, match="no enabled plugin delivers reminders"):
             with medoffice_practice.operation("frontdesk") as ctx:
                 reminders.send(ctx)
+
+
+def test_a_name_or_phone_a_spreadsheet_would_run_is_written_as_text(medoffice_practice, world, tuesday):
+    """The list goes to a mail merge as often as to a program: a cell that starts a formula
+    gets an apostrophe (the JSON list is left as it is)."""
+    ann, _bo = tuesday
+    with medoffice_practice.operation("frontdesk") as ctx:
+        patients.update(ctx, world.ann, {"first_name": "=HYPERLINK(\"http://x\")", "phone": "+1 617 555 0101"})
+        found = reminders.listed(ctx)
+        text = reminders.to_csv(ctx, found)
+        as_json = reminders.rows(ctx, found)
+    first = list(csv.reader(io.StringIO(text, newline="")))[1]
+    assert first[2:5] == ["'=HYPERLINK(\"http://x\")", "Lee", "'+1 617 555 0101"]
+    assert (as_json[0]["first_name"], as_json[0]["phone"]) == ("=HYPERLINK(\"http://x\")", "+1 617 555 0101")

@@ -1,0 +1,189 @@
+"""How fast is a CSV import of patients, against reading the file and inserting its rows raw?
+
+Makes a new practice (the real migrations and ``init_practice``, with the billing and
+scheduling plugins loaded as the command line loads them) on SQLite or PostgreSQL, writes a
+CSV file of ``--patients`` patients (seed 1: names drawn as ``bench/scheduling_data.py``
+draws them, a phone, an e-mail and an address each; every other row carries an MRN, as a
+file from another system would, the others get the practice's next MRN), then measures,
+each as one service operation as the administrator:
+
+- **import**: ``patient_io.import_csv`` of the file into the empty practice (every row created);
+- **import again**: the same file once more (every row unchanged: the idempotence check);
+- **export**: ``patient_io.export_csv`` of every patient;
+- **import changes**: that export with every phone number changed (every row updated);
+- **raw insert**, the floor: ``csv.DictReader`` over the same file and one multi-row
+  ``INSERT`` of its patients (search keys computed, no checks, no audit, no search terms),
+  rolled back.
+
+Each service step is reported in seconds and as a ratio to the raw insert measured in the
+same run, on the same database.
+
+    .venv/bin/python bench/patient_import.py sqlite:////tmp/medoffice-bench/import.sqlite
+    .venv/bin/python bench/patient_import.py postgresql+psycopg://postgres@127.0.0.1:5432/medoffice_import_bench
+
+The database is made anew on every run: a SQLite file is deleted, a PostgreSQL database is
+dropped and created (the server must let the user do so). The audit key and config go in
+``--home`` (default ``/tmp/medoffice-bench/import-home``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from scheduling_data import plugin_candidates  # noqa: E402
+
+PASSWORD = "bench-password"
+NOW = dt.datetime(2026, 1, 5, 15, 0, tzinfo=dt.timezone.utc)
+COLUMNS = ("mrn", "first_name", "last_name", "date_of_birth", "sex", "phone", "email", "address_line1", "city",
+           "state", "postal_code", "preferred_language")
+
+
+def _settings(url: str, home: Path):
+    from medoffice.core.config import Settings
+
+    home.mkdir(parents=True, exist_ok=True)
+    name = url.rsplit("/", 1)[-1].replace(".", "-")
+    return Settings(database_url=url, config_dir=home / "config", audit_key_file_given=home / f"{name}.audit-key")
+
+
+def _fresh_database(url: str) -> None:
+    """Delete the SQLite file, or drop and create the PostgreSQL database, named by ``url``."""
+    if url.startswith("sqlite"):
+        path = Path(url.split(":///", 1)[1])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        return
+    import psycopg
+
+    from medoffice.testing._backends import libpq_url
+
+    server, _, name = libpq_url(url).rpartition("/")
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def patients_csv(count: int) -> str:
+    """``count`` patients as the CSV an office would bring from its old system."""
+    from faker.providers.person.en_US import Provider as Names
+
+    rng = random.Random(1)
+    female, male, last = list(Names.first_names_female), list(Names.first_names_male), list(Names.last_names)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for number in range(1, count + 1):
+        sex = "female" if rng.random() < 0.52 else "male"
+        first = rng.choice(female if sex == "female" else male)
+        surname = rng.choice(last)
+        phone = f"555{rng.randrange(10**7):07d}"
+        born = dt.date(2025, 1, 1) - dt.timedelta(days=rng.randrange(0, 95 * 365))
+        writer.writerow([f"OLD-{number:06d}" if number % 2 else "", first, surname, born.isoformat(), sex,
+                         f"({phone[:3]}) {phone[3:6]}-{phone[6:]}", f"{first}.{surname}{number}@example.org".lower(),
+                         f"{rng.randrange(1, 999)} Oak St", "Springfield", "IL", "62701", "English"])
+    return out.getvalue()
+
+
+def changed_phones(text: str) -> str:
+    """An export with every patient's phone number changed."""
+    rows = list(csv.reader(io.StringIO(text)))
+    column = rows[0].index("phone")
+    for number, row in enumerate(rows[1:], start=1):
+        row[column] = f"(555) 9{number // 10000 % 10}{number // 1000 % 10}-{number % 1000:04d}"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+def raw_insert(runtime: Any, text: str) -> float:
+    """The floor: parse the file and insert its patients in one statement, then roll back."""
+    from sqlalchemy import insert
+
+    from medoffice.core.services.patients import search_key
+    from medoffice.core.storage.models import Patient
+
+    started = time.perf_counter()
+    rows = []
+    for number, row in enumerate(csv.DictReader(io.StringIO(text)), start=1):
+        rows.append({"mrn": f"RAW-{number:06d}", "first_name": row["first_name"],
+                     "last_name": row["last_name"], "date_of_birth": dt.date.fromisoformat(row["date_of_birth"]),
+                     "sex": row["sex"], "phone": row["phone"], "email": row["email"],
+                     "address_line1": row["address_line1"], "city": row["city"], "state": row["state"],
+                     "postal_code": row["postal_code"], "preferred_language": row["preferred_language"],
+                     "country": "US", "active": True, "reminders": True, "search_last": search_key(row["last_name"]),
+                     "search_first": search_key(row["first_name"]), "created_at": NOW, "updated_at": NOW})
+    conn = runtime.engine.connect()
+    transaction = conn.begin()
+    conn.execute(insert(Patient.__table__), rows)
+    elapsed = time.perf_counter() - started
+    transaction.rollback()
+    conn.close()
+    return elapsed
+
+
+def run(url: str, count: int, home: Path) -> dict[str, Any]:
+    from medoffice.core.runtime import open_runtime
+    from medoffice.core.services import patient_io
+    from medoffice.core.setup import init_practice
+
+    _fresh_database(url)
+    for stale in home.glob("*.audit-key"):
+        stale.unlink()
+    runtime = open_runtime(url, settings=_settings(url, home), candidates=plugin_candidates(("billing", "scheduling")),
+                           clock=lambda: NOW)
+    _practice, admin = init_practice(runtime, {"name": "Import Benchmark Practice", "timezone": "America/New_York"},
+                                     admin_username="admin", admin_password=PASSWORD)
+    text = patients_csv(count)
+    results: dict[str, Any] = {"database": url.split(":", 1)[0], "patients": count}
+
+    def timed(name: str, action) -> Any:
+        mark = time.perf_counter()
+        with runtime.operation(admin) as ctx:
+            outcome = action(ctx)
+        results[f"{name}_s"] = round(time.perf_counter() - mark, 2)
+        return outcome
+
+    results["raw_insert_s"] = round(raw_insert(runtime, text), 3)
+    first = timed("import", lambda ctx: patient_io.import_csv(ctx, io.StringIO(text)))
+    results["import_created"] = len(first.created)
+    again = timed("import_again", lambda ctx: patient_io.import_csv(ctx, io.StringIO(text)))
+    results["import_again_unchanged"] = len(again.unchanged)
+    exported = io.StringIO()
+    results["export_rows"] = timed("export", lambda ctx: patient_io.export_csv(ctx, exported))
+    changes = timed("import_changes", lambda ctx: patient_io.import_csv(ctx, io.StringIO(changed_phones(
+        exported.getvalue()))))
+    results["import_changes_updated"] = len(changes.updated)
+    for name in ("import", "import_again", "export", "import_changes"):
+        results[f"{name}_over_raw"] = round(results[f"{name}_s"] / max(results["raw_insert_s"], 1e-6), 1)
+    runtime.close()
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("url", help="sqlite:///FILE or postgresql+psycopg://USER@HOST/DBNAME (made anew)")
+    parser.add_argument("--patients", type=int, default=5_000)
+    parser.add_argument("--home", type=Path, default=Path("/tmp/medoffice-bench/import-home"))
+    parser.add_argument("--json-out", type=Path, help="also write the results as JSON here")
+    args = parser.parse_args(argv)
+    results = run(args.url, args.patients, args.home)
+    width = max(map(len, results))
+    for key, value in results.items():
+        print(f"{key:<{width}}  {value}")
+    if args.json_out:
+        args.json_out.write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
