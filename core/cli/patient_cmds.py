@@ -212,9 +212,14 @@ def merge(keep: str, absorb: str, dry_run: bool, yes: bool, fill_blanks: bool, a
 
 @patients.command("import")
 @click.argument("path", type=click.File("rb"))
+@click.option("--format", "fmt", type=click.Choice(["csv", "fhir"]), default="csv", show_default=True,
+              help="csv: our columns; fhir: a FHIR R4 Bundle (Patient, and Coverage with billing).")
 @json_option
-def import_(path: Any, as_json: bool) -> None:
-    """Import patients from a CSV file (all rows or none; safe to run twice)."""
+def import_(path: Any, fmt: str, as_json: bool) -> None:
+    """Import patients from a CSV file or a FHIR Bundle (all or none; safe to run twice)."""
+    if fmt == "fhir":
+        _import_fhir(path, as_json)
+        return
     from .. import csvio
     from ..services import patient_io
     from .progress import bar
@@ -226,6 +231,22 @@ def import_(path: Any, as_json: bool) -> None:
         f"created {len(r.created)}, updated {len(r.updated)}, unchanged {len(r.unchanged)}"))
 
 
+def _import_fhir(handle: Any, as_json: bool) -> None:
+    from ..services import patient_fhir
+
+    with operation() as ctx:
+        result = patient_fhir.import_bundle(ctx, handle)
+
+    def human(r: Any) -> None:
+        click.echo(f"patients: created {len(r.created)}, updated {len(r.updated)}, unchanged {len(r.unchanged)}")
+        for part in r.parts:
+            click.echo(f"{part.what}: created {part.created}, updated {part.updated}, unchanged {part.unchanged}")
+        if r.ignored:
+            click.echo(f"left alone: {r.ignored} other resources", err=True)
+
+    emit(result, as_json=as_json, human=human)
+
+
 @patients.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "fhir"]), default="csv", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="File (else standard output).")
@@ -233,9 +254,9 @@ def import_(path: Any, as_json: bool) -> None:
 def export(fmt: str, output: str | None, active_only: bool) -> None:
     """Export every patient as CSV or as a FHIR R4 Bundle of Patient resources."""
     import io
-    import json
     from pathlib import Path
 
+    from .. import fhir
     from ..services import patient_io
     from .progress import bar
 
@@ -245,8 +266,8 @@ def export(fmt: str, output: str | None, active_only: bool) -> None:
             count = patient_io.export_csv(ctx, buffer, include_inactive=not active_only, progress=progress)
         else:
             bundle = patient_io.export_fhir(ctx, include_inactive=not active_only)
-            buffer.write(json.dumps(bundle, indent=2) + "\n")
-            count = bundle["total"]
+            buffer.write(fhir.to_json(bundle) + "\n")
+            count = sum(e["resource"]["resourceType"] == "Patient" for e in bundle.get("entry", []))
     if output:
         Path(output).write_text(buffer.getvalue(), encoding="utf-8")
         click.echo(f"exported {count} patients to {output}", err=True)

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
         DashboardCard,
         EncounterRecord,
         ExpenseRecord,
+        FhirIds,
+        FhirImport,
+        FhirImported,
         MergePreview,
         MovedRow,
         PanelContribution,
@@ -175,6 +178,22 @@ class Hooks:
     def patient_merge(self, ctx: Context, merge: PatientMerge) -> list[tuple[str, list[MovedRow]]]:
         """Have each plugin move its rows; each plugin's id with the rows it says it moved."""
         return self.collect("medoffice_patient_merge", ctx=ctx, merge=merge)
+
+    # -- FHIR exchange of patients -----------------------------------------------------------
+
+    def fhir_patient_resources(self, ctx: Context, patients: tuple[PatientRecord, ...],
+                               ids: FhirIds) -> list[tuple[str, dict[str, Any]]]:
+        """Every plugin's resources about ``patients``, each with the plugin's id."""
+        return self._flat("medoffice_fhir_patient_resources", ctx=ctx, patients=patients, ids=ids)
+
+    def fhir_import_check(self, ctx: Context, bundle: FhirImport) -> list[tuple[str, str]]:
+        """Every problem any plugin finds in the bundle, with the plugin's id."""
+        return [(plugin, line) for plugin, line in
+                self._flat("medoffice_fhir_import_check", ctx=ctx, bundle=bundle) if line]
+
+    def fhir_import(self, ctx: Context, bundle: FhirImport) -> list[tuple[str, FhirImported]]:
+        """Have each plugin import its entries; each plugin's id with what it did."""
+        return self.collect("medoffice_fhir_import", ctx=ctx, bundle=bundle)
 
     # -- domains -----------------------------------------------------------------------------
 

@@ -26,6 +26,10 @@ _HOME = {
     "EncounterRecord": "billing",
     "ExpenseDraft": "domains",
     "ExpenseRecord": "domains",
+    "FhirEntry": "fhir",
+    "FhirIds": "fhir",
+    "FhirImport": "fhir",
+    "FhirImported": "fhir",
     "LocationRecord": "shared",
     "MergePreview": "merge",
     "MovedRow": "merge",
@@ -53,6 +57,7 @@ _HOME = {
 
 if TYPE_CHECKING:
     from .billing import ChargeDraft, ChargeLineRecord, EncounterRecord
+    from .fhir import FhirEntry, FhirIds, FhirImport, FhirImported
     from .merge import MergePreview, MovedRow, PatientMerge
     from .domains import (
         APPOINTMENT_CHANGES,
@@ -123,6 +128,10 @@ __all__ = [
     "EncounterRecord",
     "ExpenseDraft",
     "ExpenseRecord",
+    "FhirEntry",
+    "FhirIds",
+    "FhirImport",
+    "FhirImported",
     "LocationRecord",
     "MergePreview",
     "MovedRow",

@@ -129,5 +129,30 @@ def medoffice_palette_actions():
     ]
 
 
+@hookimpl
+def medoffice_fhir_patient_resources(ctx, patients, ids):
+    """Each active policy of the exported patients as ``Coverage``, with its payer as
+    ``Organization`` and a subscriber other than the patient as ``RelatedPerson``."""
+    from .fhir import patients_resources
+
+    return patients_resources(ctx, patients, ids)
+
+
+@hookimpl
+def medoffice_fhir_import_check(ctx, bundle):
+    """Check each active ``Coverage`` of an imported bundle as a policy typed at the desk."""
+    from .fhir_import import check
+
+    return check(ctx, bundle)
+
+
+@hookimpl
+def medoffice_fhir_import(ctx, bundle):
+    """Add a policy for each active ``Coverage`` not already on file; see docs/billing.md."""
+    from .fhir_import import import_coverages
+
+    return import_coverages(ctx, bundle)
+
+
 from .merge import medoffice_patient_merge, medoffice_patient_merge_preview  # noqa: E402, F401 (merging patients)
 from .visit_undo import medoffice_appointment_changed  # noqa: E402, F401 (refuses to undo a visit with charges)

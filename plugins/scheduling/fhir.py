@@ -1,21 +1,24 @@
 """The schedule as FHIR R4 JSON: Schedule, Slot and Appointment resources in a Bundle.
 
 The Bundle (type ``collection``, made by the core's :func:`medoffice.core.fhir.bundle`)
-holds, for each provider:
+holds the practice as ``Organization``, each of its sites as a ``Location`` it manages, and,
+for each provider:
 
 - a ``Practitioner`` (the core's :func:`~medoffice.core.fhir.practitioner_resource`);
-- a ``Schedule`` (id: the staff id) whose actor is the practitioner and whose
-  ``planningHorizon`` is the exported range;
-- ``Slot`` resources: ``busy`` ones for the appointments that hold their slot (id
-  ``appointment-<id>``) and ``free`` ones from :func:`.slots.find_slots` for one appointment
-  type (id ``free-<provider>-<UTC start>``);
+- a ``Schedule`` whose actor is the practitioner and whose ``planningHorizon`` is the
+  exported range;
+- ``Slot`` resources: ``busy`` ones for the appointments that hold their slot and ``free``
+  ones from :func:`.slots.find_slots` for one appointment type;
 - ``Appointment`` resources for every appointment of the range, cancelled ones and no-shows
-  included, with their status mapped to FHIR's.
+  included, with their status mapped to FHIR's and the appointment's number as identifier.
 
-References are relative (``Practitioner/3``, ``Patient/12``), with the ids the core's own
-exports use, so the Patient resources of ``medoffice patients export --format fhir`` resolve
-them. Patients are referenced, never copied in: the schedule export carries no demographics,
-and the appointment's note stays in the practice. Times are UTC instants.
+Every id is the practice's UUID for the record (:class:`~medoffice.core.records.FhirIds`):
+the same Practitioner has the same id here and in a claim's bundle, and exporting a week again
+gives the same ids. References between the bundle's resources are their ``urn:uuid:``.
+Patients are referenced, never copied in: the schedule export carries no demographics, so an
+appointment names its patient by MRN (a logical reference, ``identifier`` with the MRN
+system), which the Patient resources of ``medoffice patients export --format fhir`` carry.
+The appointment's note stays in the practice. Times are UTC instants.
 """
 
 from __future__ import annotations
@@ -23,10 +26,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import select
+
 from medoffice.core import Context
 from medoffice.core import fhir as core_fhir
-from medoffice.core.records import StaffRecord
+from medoffice.core.records import FhirIds, StaffRecord
 from medoffice.core.services import staff
+from medoffice.core.storage.models import Patient
 
 from . import catalogue, slots
 from .exports import READ, date_range, location_text, provider_record, range_appointments, utc_bounds, utc_text
@@ -85,18 +91,31 @@ def export_bundle(ctx: Context, first: str | dt.date | None, last: str | dt.date
                                  provider_id=chosen.id if chosen and chosen.active else None)
         free = [s for s in found if s.provider_id in wanted]
 
-    resources: list[dict[str, Any]] = [core_fhir.practitioner_resource(p) for p in providers]
-    resources += [schedule_resource(p, horizon_start, horizon_end) for p in providers]
-    slot_resources = [busy_slot_resource(row, name) for row, name in rows if row.status in ACTIVE_STATUSES]
-    slot_resources += [free_slot_resource(s) for s in free]
-    resources += sorted(slot_resources, key=lambda r: (r["start"], r["id"]))
-    resources += [appointment_resource(ctx, row, name) for row, name in rows]
-    bundle = core_fhir.bundle(resources)
-    bundle["timestamp"] = utc_text(ctx.now())
+    ids = core_fhir.ids_for(ctx)
+    practice = ctx.practice
+    mrns = _mrns(ctx, {row.patient_id for row, _ in rows})
+    resources: list[dict[str, Any]] = [core_fhir.organization_resource(practice, ids)]
+    resources += [core_fhir.location_resource(location, practice, ids) for location in practice.locations]
+    resources += [core_fhir.practitioner_resource(p, ids) for p in providers]
+    resources += [schedule_resource(p, ids, horizon_start, horizon_end) for p in providers]
+    slot_resources = [busy_slot_resource(row, ids, name) for row, name in rows if row.status in ACTIVE_STATUSES]
+    slot_resources += [free_slot_resource(s, ids) for s in free]
+    resources += sorted(slot_resources, key=lambda r: (r["start"], r["status"], r["id"]))
+    resources += [appointment_resource(ctx, row, ids, name, mrns[row.patient_id]) for row, name in rows]
+    bundle = core_fhir.bundle(resources, timestamp=utc_text(ctx.now()))
     ctx.audit("schedule.exported", "provider", chosen.id if chosen else None,
               summary={"format": "fhir", "from": start_day.isoformat(), "to": end_day.isoformat(),
                        "appointments": len(rows), "free_slots": len(free)})
     return bundle
+
+
+def _mrns(ctx: Context, patient_ids: set[int]) -> dict[int, str]:
+    ordered = sorted(patient_ids)
+    found: dict[int, str] = {}
+    for index in range(0, len(ordered), 500):
+        query = select(Patient.id, Patient.mrn).where(Patient.id.in_(ordered[index:index + 500]))
+        found.update({pid: mrn for pid, mrn in ctx.session.execute(query)})
+    return found
 
 
 def _shortest_type(ctx: Context):
@@ -106,23 +125,23 @@ def _shortest_type(ctx: Context):
     return min(types, key=lambda t: (t.duration_minutes, t.name.lower()))
 
 
-def schedule_resource(provider: StaffRecord, start: dt.datetime, end: dt.datetime) -> dict[str, Any]:
+def schedule_resource(provider: StaffRecord, ids: FhirIds, start: dt.datetime, end: dt.datetime) -> dict[str, Any]:
     """One provider's ``Schedule``: its actor is their ``Practitioner``, its horizon the range."""
     return {
         "resourceType": "Schedule",
-        "id": str(provider.id),
+        "id": ids.id("Schedule", provider.id),
         "active": provider.active,
-        "actor": [{"reference": f"Practitioner/{provider.id}", "display": provider.name}],
+        "actor": [ids.reference("Practitioner", provider.id, provider.name)],
         "planningHorizon": {"start": utc_text(start), "end": utc_text(end)},
     }
 
 
-def busy_slot_resource(row: Appointment, type_name: str) -> dict[str, Any]:
-    """The ``busy`` Slot an appointment holds (id ``appointment-<id>``)."""
+def busy_slot_resource(row: Appointment, ids: FhirIds, type_name: str) -> dict[str, Any]:
+    """The ``busy`` Slot an appointment holds (key ``appointment-<id>``)."""
     return {
         "resourceType": "Slot",
-        "id": f"appointment-{row.id}",
-        "schedule": {"reference": f"Schedule/{row.provider_id}"},
+        "id": ids.id("Slot", f"appointment-{row.id}"),
+        "schedule": ids.reference("Schedule", row.provider_id),
         "appointmentType": {"text": type_name},
         "status": "busy",
         "start": utc_text(row.starts_at),
@@ -131,12 +150,15 @@ def busy_slot_resource(row: Appointment, type_name: str) -> dict[str, Any]:
     }
 
 
-def free_slot_resource(slot: slots.Slot) -> dict[str, Any]:
-    """A ``free`` Slot found by the slot finder, for its appointment type."""
+def free_slot_resource(slot: slots.Slot, ids: FhirIds) -> dict[str, Any]:
+    """A ``free`` Slot found by the slot finder, for its appointment type (key
+    ``free-<provider>-<UTC start>-<minutes>``)."""
+    minutes = int((slot.end - slot.start).total_seconds() // 60)
     return {
         "resourceType": "Slot",
-        "id": f"free-{slot.provider_id}-{slot.start.astimezone(dt.timezone.utc):%Y%m%dT%H%MZ}".lower(),
-        "schedule": {"reference": f"Schedule/{slot.provider_id}"},
+        "id": ids.id("Slot", f"free-{slot.provider_id}-{slot.start.astimezone(dt.timezone.utc):%Y%m%dT%H%MZ}"
+                             f"-{minutes}".lower()),
+        "schedule": ids.reference("Schedule", slot.provider_id),
         "appointmentType": {"text": slot.appointment_type},
         "status": "free",
         "start": utc_text(slot.start),
@@ -144,20 +166,26 @@ def free_slot_resource(slot: slots.Slot) -> dict[str, Any]:
     }
 
 
-def appointment_resource(ctx: Context, row: Appointment, type_name: str) -> dict[str, Any]:
-    """An ``Appointment``: status mapped to FHIR's, patient and practitioner as participants."""
+APPOINTMENT_SYSTEM = "urn:medoffice:appointment"
+
+
+def appointment_resource(ctx: Context, row: Appointment, ids: FhirIds, type_name: str, mrn: str) -> dict[str, Any]:
+    """An ``Appointment``: status mapped to FHIR's, patient (by MRN), practitioner and place as
+    participants."""
     minutes = int((row.ends_at - row.starts_at).total_seconds() // 60)
     place = location_text(ctx, row.location_id, row.room_id)
     participants = [
-        {"actor": {"reference": f"Patient/{row.patient_id}"}, "required": "required", "status": "accepted"},
-        {"actor": {"reference": f"Practitioner/{row.provider_id}"}, "required": "required", "status": "accepted"},
+        {"actor": {"type": "Patient", "identifier": core_fhir.mrn_identifier(mrn)}, "required": "required",
+         "status": "accepted"},
+        {"actor": ids.reference("Practitioner", row.provider_id), "required": "required", "status": "accepted"},
     ]
     if row.location_id is not None:
-        participants.append({"actor": {"reference": f"Location/{row.location_id}", "display": place},
+        participants.append({"actor": ids.reference("Location", row.location_id, place),
                              "required": "required", "status": "accepted"})
     resource: dict[str, Any] = {
         "resourceType": "Appointment",
-        "id": str(row.id),
+        "id": ids.id("Appointment", row.id),
+        "identifier": [{"system": APPOINTMENT_SYSTEM, "value": str(row.id)}],
         "status": STATUS[row.status],
         "serviceType": [{"text": type_name}],
         "appointmentType": {"text": type_name},
@@ -168,7 +196,7 @@ def appointment_resource(ctx: Context, row: Appointment, type_name: str) -> dict
         "participant": participants,
     }
     if row.status in ACTIVE_STATUSES:
-        resource["slot"] = [{"reference": f"Slot/appointment-{row.id}"}]
+        resource["slot"] = [ids.reference("Slot", f"appointment-{row.id}")]
     if row.status == "cancelled" and row.cancel_reason:
         resource["cancelationReason"] = {"text": row.cancel_reason}
     return resource

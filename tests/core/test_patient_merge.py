@@ -379,6 +379,7 @@ def test_a_fhir_export_links_the_merged_records_as_fhir_says(medoffice_practice,
     merge(medoffice_practice)
     with medoffice_practice.operation("admin") as ctx:
         bundle = patient_io.export_fhir(ctx)
-    links = {e["resource"]["id"]: e["resource"].get("link") for e in bundle["entry"]}
-    assert links[str(second.id)] == [{"other": {"reference": f"Patient/{first.id}"}, "type": "replaced-by"}]
-    assert links[str(first.id)] == [{"other": {"reference": f"Patient/{second.id}"}, "type": "replaces"}]
+    links = {e["resource"]["identifier"][0]["value"]: e["resource"].get("link") for e in bundle["entry"]}
+    url = {e["resource"]["identifier"][0]["value"]: e["fullUrl"] for e in bundle["entry"]}
+    assert links[second.mrn] == [{"other": {"reference": url[first.mrn]}, "type": "replaced-by"}]
+    assert links[first.mrn] == [{"other": {"reference": url[second.mrn]}, "type": "replaces"}]

@@ -71,9 +71,9 @@ def export_fhir(provider_id, first, last, slot_type, output, as_json) -> None:
     with operation() as ctx:
         bundle = fhir.export_bundle(ctx, first, last, provider_id=provider_id, slot_type=slot_type)
     kinds: dict[str, int] = {}
-    for entry in bundle["entry"]:
+    for entry in bundle.get("entry", []):
         kind = entry["resource"]["resourceType"]
         kinds[kind] = kinds.get(kind, 0) + 1
     summary = {"format": "fhir", "from": first, "to": last, "resources": kinds}
     _deliver(json.dumps(bundle, indent=2) + "\n", output, summary, as_json=as_json,
-             what=f"{bundle['total']} resources", text_is_json=True)
+             what=f"{sum(kinds.values())} resources", text_is_json=True)

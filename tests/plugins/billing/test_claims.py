@@ -247,8 +247,10 @@ class TestFhir:
             found = fhir.claim_bundle(ctx, built.id)
         document = json.loads(fhir.to_json(found))
         Bundle.model_validate(document)
-        by_type = {e["resource"]["resourceType"]: e["resource"] for e in document["entry"]}
-        assert sorted(by_type) == ["Claim", "Coverage", "Invoice", "Organization", "Patient", "Practitioner"]
+        by_type = {e["resource"]["resourceType"]: e["resource"] for e in document["entry"]
+                   if e["resource"].get("name") != "Acme Health"}  # the payer is the other Organization
+        assert sorted(e["resource"]["resourceType"] for e in document["entry"]) == [
+            "Claim", "Coverage", "Invoice", "Organization", "Organization", "Patient", "Practitioner"]
         claim = by_type["Claim"]
         assert (claim["status"], claim["use"], claim["type"]["coding"][0]["code"], claim["total"]) == (
             "draft", "claim", "professional", {"value": 120.0, "currency": "USD"})
@@ -256,7 +258,9 @@ class TestFhir:
         assert [(i["productOrService"]["coding"][0]["code"], i["diagnosisSequence"], i["net"]["value"])
                 for i in claim["item"]] == [("99213", [1, 2], 95.0), ("36415", [1], 25.0)]
         assert claim["item"][0]["modifier"][0]["coding"][0]["code"] == "25"
-        assert claim["insurance"][0]["coverage"]["reference"] == f"Coverage/{by_type['Coverage']['id']}"
+        assert claim["insurance"][0]["coverage"]["reference"] == f"urn:uuid:{by_type['Coverage']['id']}"
+        payer = next(e["resource"] for e in document["entry"] if e["resource"].get("name") == "Acme Health")
+        assert claim["insurer"] == {"reference": f"urn:uuid:{payer['id']}", "display": "Acme Health"}
         invoice = by_type["Invoice"]
         assert (invoice["status"], invoice["totalGross"]["value"], len(invoice["lineItem"])) == ("draft", 120.0, 2)
         assert [i["value"] for i in by_type["Organization"]["identifier"]] == [PRACTICE_NPI, "123456789"]

@@ -56,6 +56,20 @@ def resources(found: dict, kind: str) -> list[dict]:
     return [e["resource"] for e in found["entry"] if e["resource"]["resourceType"] == kind]
 
 
+def uuid_of(medoffice_practice, kind: str, key) -> str:
+    """The id the practice gives the record's resource (the same in every export)."""
+    from medoffice.core import fhir as core_fhir
+
+    with medoffice_practice.operation("admin", write=False) as ctx:
+        return core_fhir.ids_for(ctx).id(kind, key)
+
+
+def appointment_number(resource: dict) -> str:
+    (identifier,) = resource["identifier"]
+    assert identifier["system"] == "urn:medoffice:appointment"
+    return identifier["value"]
+
+
 class TestICalendar:
     def test_a_providers_week_parses_back_with_one_event_per_booking(self, medoffice_practice, world):
         """Ann Lee's check-up in Exam 1 and Bo Lee's long visit; Dr Baker's patient is not in Dr Adams's file."""
@@ -163,14 +177,15 @@ class TestFhir:
             booking.cancel(ctx, ids["cancelled"], "patient called")
             day_flow.no_show(ctx, ids["no_show"])
         found = bundle(medoffice_practice, "2026-03-03", "2026-03-03", provider_id=world.adams)
-        by_id = {a["id"]: a for a in resources(found, "Appointment")}
+        by_id = {appointment_number(a): a for a in resources(found, "Appointment")}
         assert {status: by_id[str(i)]["status"] for status, i in ids.items()} == {
             "booked": "booked", "arrived": "arrived", "in_room": "checked-in", "completed": "fulfilled",
             "cancelled": "cancelled", "no_show": "noshow"}
         assert by_id[str(ids["cancelled"])]["cancelationReason"] == {"text": "patient called"}
         assert "cancelationReason" not in by_id[str(ids["no_show"])]
         busy = {s["id"] for s in resources(found, "Slot") if s["status"] == "busy"}
-        assert busy == {f"appointment-{ids[s]}" for s in ("booked", "arrived", "in_room", "completed")}
+        assert busy == {uuid_of(medoffice_practice, "Slot", f"appointment-{ids[s]}")
+                        for s in ("booked", "arrived", "in_room", "completed")}
 
     def test_an_appointment_in_detail(self, medoffice_practice, world):
         record = book(medoffice_practice, world.ann, world.adams, "2026-03-08 01:00", kind="Long", room="Exam 1",
@@ -178,20 +193,24 @@ class TestFhir:
         found = bundle(medoffice_practice, "2026-03-08", "2026-03-08", provider_id=world.adams)
         (appointment,) = resources(found, "Appointment")
         with medoffice_practice.operation("admin", write=False) as ctx:
-            patient_id = booking.patient_rows(ctx, record.patient_id)[0][0].patient_id
             main = next(loc.id for loc in ctx.practice.locations if loc.name == "Main")
+        url = {kind: f"urn:uuid:{uuid_of(medoffice_practice, kind, key)}" for kind, key in (
+            ("Practitioner", world.adams), ("Location", main), ("Slot", f"appointment-{record.id}"))}
         assert appointment == {
-            "resourceType": "Appointment", "id": str(record.id), "status": "booked",
+            "resourceType": "Appointment", "id": uuid_of(medoffice_practice, "Appointment", record.id),
+            "identifier": [{"system": "urn:medoffice:appointment", "value": str(record.id)}], "status": "booked",
             "serviceType": [{"text": "Long"}], "appointmentType": {"text": "Long"},
             "start": "2026-03-08T06:00:00Z", "end": "2026-03-08T08:00:00Z", "minutesDuration": 120,
             "created": "2026-01-05T12:00:00Z",
             "participant": [
-                {"actor": {"reference": f"Patient/{patient_id}"}, "required": "required", "status": "accepted"},
-                {"actor": {"reference": f"Practitioner/{world.adams}"}, "required": "required",
-                 "status": "accepted"},
-                {"actor": {"reference": f"Location/{main}", "display": "Main, Exam 1"}, "required": "required",
+                {"actor": {"type": "Patient", "identifier": {
+                    "use": "usual", "system": "urn:medoffice:mrn", "value": world.ann,
+                    "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "MR"}]}}},
+                 "required": "required", "status": "accepted"},
+                {"actor": {"reference": url["Practitioner"]}, "required": "required", "status": "accepted"},
+                {"actor": {"reference": url["Location"], "display": "Main, Exam 1"}, "required": "required",
                  "status": "accepted"}],
-            "slot": [{"reference": f"Slot/appointment-{record.id}"}],
+            "slot": [{"reference": url["Slot"]}],
         }
         assert "not for export" not in json.dumps(found)
 
@@ -199,28 +218,32 @@ class TestFhir:
         found = bundle(medoffice_practice, "2026-03-02", "2026-03-08")
         assert found["resourceType"] == "Bundle" and found["type"] == "collection"
         schedules = {s["id"]: s for s in resources(found, "Schedule")}
-        assert set(schedules) == {str(world.adams), str(world.baker)}
-        assert schedules[str(world.adams)] == {
-            "resourceType": "Schedule", "id": str(world.adams), "active": True,
-            "actor": [{"reference": f"Practitioner/{world.adams}", "display": "Dr Adams"}],
+        ids = {who: uuid_of(medoffice_practice, "Schedule", who) for who in (world.adams, world.baker)}
+        assert set(schedules) == set(ids.values())
+        assert schedules[ids[world.adams]] == {
+            "resourceType": "Schedule", "id": ids[world.adams], "active": True,
+            "actor": [{"reference": f"urn:uuid:{uuid_of(medoffice_practice, 'Practitioner', world.adams)}",
+                       "display": "Dr Adams"}],
             "planningHorizon": {"start": "2026-03-02T05:00:00Z", "end": "2026-03-09T04:00:00Z"}}
         practitioners = {p["id"]: p for p in resources(found, "Practitioner")}
-        assert practitioners[str(world.baker)]["identifier"] == [
+        assert practitioners[uuid_of(medoffice_practice, "Practitioner", world.baker)]["identifier"] == [
             {"system": "http://hl7.org/fhir/sid/us-npi", "value": make_npi(2)}]
-        assert str(world.clerk) not in practitioners  # staff who is not a provider has no schedule
+        # staff who is not a provider has no schedule
+        assert uuid_of(medoffice_practice, "Practitioner", world.clerk) not in practitioners
 
     def test_free_and_busy_slots_of_one_morning(self, medoffice_practice, world):
         """Dr Baker, Wednesday 08:00-10:00 at North: 08:30 is booked, three half hours are free."""
         taken = book(medoffice_practice, world.ann, world.baker, "2026-01-07 08:30")
         found = bundle(medoffice_practice, "2026-01-07", "2026-01-07", provider_id=world.baker, slot_type="check-up")
+        schedule = f"urn:uuid:{uuid_of(medoffice_practice, 'Schedule', world.baker)}"
         assert [(s["status"], s["start"], s["end"], s["appointmentType"]["text"], s["schedule"]["reference"])
                 for s in resources(found, "Slot")] == [
-            ("free", "2026-01-07T13:00:00Z", "2026-01-07T13:30:00Z", "Check-up", f"Schedule/{world.baker}"),
-            ("busy", "2026-01-07T13:30:00Z", "2026-01-07T14:00:00Z", "Check-up", f"Schedule/{world.baker}"),
-            ("free", "2026-01-07T14:00:00Z", "2026-01-07T14:30:00Z", "Check-up", f"Schedule/{world.baker}"),
-            ("free", "2026-01-07T14:30:00Z", "2026-01-07T15:00:00Z", "Check-up", f"Schedule/{world.baker}"),
+            ("free", "2026-01-07T13:00:00Z", "2026-01-07T13:30:00Z", "Check-up", schedule),
+            ("busy", "2026-01-07T13:30:00Z", "2026-01-07T14:00:00Z", "Check-up", schedule),
+            ("free", "2026-01-07T14:00:00Z", "2026-01-07T14:30:00Z", "Check-up", schedule),
+            ("free", "2026-01-07T14:30:00Z", "2026-01-07T15:00:00Z", "Check-up", schedule),
         ]
-        assert resources(found, "Slot")[1]["id"] == f"appointment-{taken.id}"
+        assert resources(found, "Slot")[1]["id"] == uuid_of(medoffice_practice, "Slot", f"appointment-{taken.id}")
 
     def test_free_slots_default_to_the_shortest_type(self, medoffice_practice, world):
         found = bundle(medoffice_practice, "2026-01-07", "2026-01-07", provider_id=world.baker)
@@ -233,7 +256,7 @@ class TestFhir:
         book(medoffice_practice, world.ann, world.adams, "2026-01-06 09:00")
         found = bundle(medoffice_practice, "2026-01-05", "2026-01-11")
         urls = [e["fullUrl"] for e in found["entry"]]
-        assert len(urls) == len(set(urls)) == found["total"]
+        assert len(urls) == len(set(urls)) and "total" not in found
         with medoffice_practice.operation("admin", write=False) as ctx:
             (entry,) = iter_entries(ctx.session, action="schedule.exported")
         assert (entry.username, entry.summary["format"], entry.summary["appointments"]) == ("billing", "fhir", 1)
@@ -314,7 +337,7 @@ class TestCommands:
         found = result.json()
         Bundle.model_validate(found)
         assert [a["start"] for a in resources(found, "Appointment")] == ["2030-03-13T12:00:00Z"]
-        assert {s["id"] for s in resources(found, "Schedule")} == {str(w.adams), str(w.baker)}
+        assert {s["actor"][0]["display"] for s in resources(found, "Schedule")} == {"Dr Adams", "Dr Baker"}
 
     def test_json_tells_a_script_what_was_written(self, medoffice_cli, cli_world, tmp_path):
         w = cli_world
@@ -325,8 +348,9 @@ class TestCommands:
                                 "--to", "2030-03-13", "--slot-type", "Check-up", "--output", str(target), "--json",
                                 user="billing").json()
         assert summary == {"format": "fhir", "from": "2030-03-13", "to": "2030-03-13", "output": str(target),
-                           "resources": {"Practitioner": 1, "Schedule": 1, "Slot": 4, "Appointment": 1}}
-        assert json.loads(target.read_text())["total"] == 7
+                           "resources": {"Organization": 1, "Location": 2, "Practitioner": 1, "Schedule": 1,
+                                         "Slot": 4, "Appointment": 1}}
+        assert len(json.loads(target.read_text())["entry"]) == 10
         inline = medoffice_cli("schedule", "export-ics", "--provider", str(w.baker), "--from", "2030-03-13",
                                "--to", "2030-03-13", "--json", user="frontdesk").json()
         assert inline["events"] == 1
