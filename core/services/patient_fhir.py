@@ -151,6 +151,7 @@ def _no_constant(name: str) -> Any:
 def bundle_entries(document: Mapping[str, Any]) -> tuple[list[FhirEntry], list[str]]:
     """The entries that hold a resource, and one line per malformed entry."""
     entries, problems = [], []
+    seen: dict[str, int] = {}
     for number, raw in enumerate(document.get("entry", []), start=1):
         if not isinstance(raw, dict):
             problems.append(f"entry {number}: not a JSON object")
@@ -165,6 +166,11 @@ def bundle_entries(document: Mapping[str, Any]) -> tuple[list[FhirEntry], list[s
         if full_url is not None and not isinstance(full_url, str):
             problems.append(f"entry {number}: its fullUrl is not text")
             continue
+        if full_url in seen:  # bdl-7: references to it could not tell the two apart
+            problems.append(f"entry {number}: its fullUrl {clip(full_url, 80)} is also entry {seen[full_url]}'s")
+            continue
+        if full_url:
+            seen[full_url] = number
         entries.append(FhirEntry(number, full_url, resource))
     return entries, problems
 

@@ -234,9 +234,12 @@ class TestHostileInput:
          "Patient of this bundle"),
         (json.dumps({"resourceType": "Bundle", "type": "collection", "entry": ["text", {"resource": {"a": 1}}]}),
          "nothing imported; 2 bad entries: entry 1: not a JSON object; entry 2: its resource has no resourceType"),
+        (json.dumps({"type": "collection", **bundle_of(patient(), patient(name=[{"family": "Kim", "given": ["Bo"]}]),
+                                                        urls=[ONE, ONE])}),
+         f"nothing imported; 1 bad entry: entry 2: its fullUrl {ONE} is also entry 1's"),
     ], ids=["not-json", "not-utf8", "json-list", "a-patient", "entry-object", "deep-nesting", "nan",
             "no-birth-date", "gender-code", "partial-date", "huge-name", "huge-mrn", "coverage-no-patient",
-            "bad-entries"])
+            "bad-entries", "same-full-url"])
     def test_a_bad_file_is_one_line_exit_1_and_nothing_written(self, medoffice_practice, tmp_path, content,
                                                                message):
         with medoffice_practice.operation("admin") as ctx:
