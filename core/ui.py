@@ -23,6 +23,14 @@ class Watch(Protocol):
     def stop(self) -> None:
         """Stop calling back (idempotent; the app stops it too when its owner is removed)."""
 
+    def caught_up(self) -> None:
+        """Say that the owner has just read its data again by itself (in ``on_screen_resume``,
+        after its own step): a change held for it while it was covered is dropped instead of
+        calling back once more when it is shown.
+
+        .. versionadded:: 1 (hook API version 1)
+        """
+
 
 @runtime_checkable
 class ScreenHost(Protocol):

@@ -56,7 +56,6 @@ class LiveWatch:
 
     Attributes:
         topics: what it watches.
-        pending: a change concerned it and it has not been called back yet.
     """
 
     def __init__(self, poller: ChangePoller, owner: Any, topics: frozenset[str], callback: Callable[[], object]):
@@ -64,9 +63,30 @@ class LiveWatch:
         self.owner = owner
         self.topics = topics
         self.callback = callback
-        self.pending = False
+        self._pending = False
         self.stopped = False
         self._seen_attached = False
+
+    @property
+    def pending(self) -> bool:
+        """A change concerned it and it has not been called back yet."""
+        return self._pending
+
+    def hold(self) -> None:
+        """A change concerned it: call back once its owner is shown (the poller's tick)."""
+        self._pending = True
+
+    def caught_up(self) -> None:
+        """The owner has just read its data again by itself (shown again, after its own
+        step): a change held for it while it was covered needs no call back."""
+        self._pending = False
+
+    def deliver(self, app: App[Any]) -> None:
+        """Call back now, in the owner's message queue, if a change is held and the owner is
+        shown."""
+        if self._pending and self.shown(app):
+            self._pending = False
+            self.owner.call_later(self.callback)
 
     def stop(self) -> None:
         """Stop calling back; the poller stops with its last watch."""
@@ -149,10 +169,8 @@ class ChangePoller:
                 watch.stop()
                 continue
             if heard and matches(watch.topics, heard):
-                watch.pending = True
-            if watch.pending and watch.shown(self._app):
-                watch.pending = False
-                watch.owner.call_later(watch.callback)
+                watch.hold()
+            watch.deliver(self._app)
 
     def _home_loaded(self) -> bool:
         """Whether the thread may start: a watching screen has been up with nothing loading

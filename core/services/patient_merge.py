@@ -254,6 +254,7 @@ def merge(ctx: Context, keep: str, absorb: str, *, fill_blanks: bool = False) ->
                "rows_moved": moved, "filled": list(filled)}
     ctx.audit("patient.merged", "patient", kept.mrn, patient_id=kept.id, summary=details)
     ctx.audit("patient.absorbed", "patient", absorbed.mrn, patient_id=absorbed.id, summary=details)
+    ctx.changed(patients.CHANGED)
     ctx.hooks.patient_updated(ctx, plan.absorb, absorb_after)
     return MergeResult(record.id, keep_after, absorb_after, plan.parts, moved, filled)
 
@@ -283,6 +284,7 @@ def deactivate(ctx: Context, mrn: str, reason: str) -> PatientRecord:
     ctx.session.flush()
     after = patients.to_record(row)
     ctx.audit("patient.deactivated", "patient", after.mrn, patient_id=after.id, summary={"reason": why})
+    ctx.changed(patients.CHANGED)
     ctx.hooks.patient_updated(ctx, before, after)
     return after
 
@@ -318,6 +320,7 @@ def reactivate(ctx: Context, mrn: str) -> PatientRecord:
     after = patients.to_record(row)
     ctx.audit("patient.activated", "patient", after.mrn, patient_id=after.id,
               summary={"was_inactive_because": before.inactive_reason})
+    ctx.changed(patients.CHANGED)
     ctx.hooks.patient_updated(ctx, before, after)
     return after
 

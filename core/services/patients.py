@@ -40,6 +40,11 @@ FIELDS = (
 )
 """The fields a form, a CSV row or ``patients edit --set`` may carry."""
 
+CHANGED = "core.patients"
+"""The change topic of patients' records (``ctx.changed``): announced when a patient is
+registered, edited, deactivated, reactivated or merged, so that other terminals' searches and
+cards read them again."""
+
 _YES = frozenset({"yes", "y", "true", "t", "1"})
 _NO = frozenset({"no", "n", "false", "f", "0"})
 
@@ -202,6 +207,7 @@ def register(ctx: Context, data: Mapping[str, Any]) -> Registration:
     patient = to_record(row)
     ctx.audit("patient.registered", "patient", patient.mrn, patient_id=patient.id,
               summary={"mrn": patient.mrn, "possible_duplicates": [d.mrn for d in duplicates]})
+    ctx.changed(CHANGED)
     ctx.hooks.patient_registered(ctx, patient)
     return Registration(patient, tuple(duplicates))
 
@@ -263,6 +269,7 @@ def update(ctx: Context, mrn: str, changes: Mapping[str, Any]) -> PatientRecord:
     ctx.session.flush()
     after = to_record(row)
     ctx.audit("patient.updated", "patient", after.mrn, patient_id=after.id, summary={"changed": diff})
+    ctx.changed(CHANGED)
     ctx.hooks.patient_updated(ctx, before, after)
     return after
 
@@ -283,6 +290,7 @@ def set_active(ctx: Context, mrn: str, active: bool) -> PatientRecord:
     ctx.session.flush()
     after = to_record(row)
     ctx.audit("patient.activated" if active else "patient.deactivated", "patient", after.mrn, patient_id=after.id)
+    ctx.changed(CHANGED)
     ctx.hooks.patient_updated(ctx, before, after)
     return after
 
@@ -316,6 +324,6 @@ def iter_all(ctx: Context, *, include_inactive: bool = True, batch: int = 1000):
 
 
 __all__ = [
-    "FIELDS", "Registration", "count", "find", "get", "get_by_id", "iter_all", "likely_duplicates",
+    "CHANGED", "FIELDS", "Registration", "count", "find", "get", "get_by_id", "iter_all", "likely_duplicates",
     "open_record", "parse_patient_fields", "record_fields", "register", "search_key", "set_active", "update",
 ]

@@ -4,6 +4,11 @@ Opening the card calls ``patients.open_record``, which writes the ``patient.open
 entry: every look at a record is accounted for. Refreshing after an edit uses
 ``patients.get`` instead, since the user has not opened anything new. Plugin panels are
 imported and built here, each behind its own error boundary.
+
+The card is live: when any terminal edits, deactivates, reactivates or merges the patient
+(the core announces ``core.patients``, :data:`medoffice.core.services.patients.CHANGED`),
+the card reads the record again (``patients.get``) and shows it, rebuilding the panels only
+when the record differs; under a dialog or another screen it waits until it is shown again.
 """
 
 from __future__ import annotations
@@ -116,7 +121,30 @@ class PatientCardScreen(PanelKeys, Screen[None]):
         duplicates.display = bool(self._duplicates)
         if self._duplicates:
             duplicates.update(duplicates_warning(self._duplicates))
+        self._live = self._host.watch(self, [patients.CHANGED], self._refresh)
         self._load()
+
+    def on_unmount(self) -> None:
+        self._live.stop()
+
+    @work(thread=True, exclusive=True, group="patient-card-refresh", exit_on_error=False)
+    def _refresh(self) -> None:
+        """Another terminal (or this one) changed patients: read this one again, unaudited."""
+        if self.patient is None:
+            return  # still opening, or it failed: the opening shows what there is
+        mrn = self.patient.mrn
+        try:
+            patient = self._host.call(patients.get, mrn, write=False)
+        except Exception as exc:  # the card keeps what it shows; the next change tries again
+            if not isinstance(exc, MedofficeError):
+                log.exception("reading patient %s again failed", mrn)
+            return
+        self.app.call_from_thread(self._refreshed, patient)
+
+    async def _refreshed(self, patient: PatientRecord) -> None:
+        if self.is_attached and self.patient is not None and patient.mrn == self.patient.mrn \
+                and patient != self.patient:
+            await self.show_patient(patient)
 
     @work(thread=True, exclusive=True, group="patient-card", exit_on_error=False)
     def _load(self) -> None:

@@ -4,6 +4,9 @@ The search runs as the receptionist types, debounced so a fast typist does not s
 per key, in a thread worker so the screen never freezes, and exclusively so only the latest
 query's results are shown. It asks the core's ``patients.find`` for at most
 :data:`SEARCH_LIMIT` hits: the screen never loads the whole patient list.
+
+The results are live: when any terminal registers, edits, deactivates or merges a patient
+(``core.patients``), the query shown is run again, the cursor staying on its patient.
 """
 
 from __future__ import annotations
@@ -75,6 +78,18 @@ class PatientSearchScreen(Screen[None]):
         """The query whose results the table shows (None before the first search)."""
         return self._shown_query
 
+    def on_mount(self) -> None:
+        self._live = self._host.watch(self, [patients.CHANGED], self._search_again)
+
+    def on_unmount(self) -> None:
+        self._live.stop()
+
+    def _search_again(self) -> None:
+        """Patients changed on some terminal: run the query shown again (not one being typed)."""
+        text = self._shown_query
+        if text and text == self.query_text and self._open_when_shown is None:
+            self._search(text)
+
     def has_unsaved_changes(self) -> bool:
         """Never: what is typed here is a search, not work to keep (:mod:`medoffice.tui.unsaved`)."""
         return False
@@ -119,6 +134,7 @@ class PatientSearchScreen(Screen[None]):
             return  # the receptionist has typed on; a newer search is coming
         status = self.query_one("#search-status", Static)
         table = self.query_one("#results", DataTable)
+        keep = self._highlighted() if text == self._shown_query else None  # the same query read again
         table.clear()
         self._shown_query = text
         self._shown = {}
@@ -130,6 +146,8 @@ class PatientSearchScreen(Screen[None]):
             self._shown[p.mrn] = p
             table.add_row(p.mrn, p.display_name, p.date_of_birth.isoformat(), p.phone or "", match.reason,
                           key=p.mrn)
+        if keep in self._shown:
+            table.move_cursor(row=table.get_row_index(keep), animate=False)
         if not text:
             status.update(HINT)
         elif not found:
@@ -162,6 +180,14 @@ class PatientSearchScreen(Screen[None]):
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
             self._open(event.row_key.value)
+
+    def _highlighted(self) -> str | None:
+        """The MRN of the row under the cursor, if any."""
+        table = self.query_one("#results", DataTable)
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return row_key.value
 
     def _open_highlighted(self) -> None:
         table = self.query_one("#results", DataTable)

@@ -5,6 +5,11 @@ The card builds it as ``AppointmentsPanel(host, patient)``. It loads in a worker
 upcoming visits soonest first and then the past ones newest first, and, once loaded, takes
 the keyboard focus when nothing more specific has it, so that ``b`` works straight after the
 card opens: the receptionist's "find, open, book" needs no extra key.
+
+The panel is live: it watches ``scheduling.appointments`` (``host.watch``), so a booking,
+cancellation or step of the day made for this patient on any terminal shows within about a
+second, the cursor staying on its appointment; under a dialog or another screen it waits
+until the card is shown again.
 """
 
 from __future__ import annotations
@@ -89,7 +94,11 @@ class AppointmentsPanel(Vertical):
         yield DataTable(id="visits", cursor_type="row", zebra_stripes=True, show_header=False)
 
     def on_mount(self) -> None:
+        self._live = self.host.watch(self, ["scheduling.appointments"], self.load)
         self.load()
+
+    def on_unmount(self) -> None:
+        self._live.stop()
 
     @work(thread=True, exclusive=True, group="scheduling-visits", exit_on_error=False)
     def load(self) -> None:
@@ -114,11 +123,16 @@ class AppointmentsPanel(Vertical):
             return
         self.visits = visits
         table = self.query_one("#visits", DataTable)
+        keep = None
+        if table.row_count:  # the same appointment stays selected when the rows come back
+            keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         table.clear(columns=True)
         table.add_columns("When", "Type", "Provider", "Status")
         for view in (*visits.upcoming, *visits.past):
             table.add_row(when(view.start), type_text(view.appointment_type, visits.colours.get(view.appointment_type)),
                           view.provider, status_text(view.status), key=str(view.id))
+        if keep is not None and any(str(v.id) == keep for v in (*visits.upcoming, *visits.past)):
+            table.move_cursor(row=table.get_row_index(keep), animate=False)
         more = visits.past_total - len(visits.past)
         past = f"{visits.past_total} past" + (f" ({more} not shown)" if more else "")
         parts = [f"{len(visits.upcoming)} coming", past]
@@ -146,6 +160,7 @@ class AppointmentsPanel(Vertical):
     def _booked(self, record: Any) -> None:
         if record is not None:
             self.load()
+            self._live.caught_up()  # this read covers the booking the feed holds for us
 
 
 __all__ = ["AppointmentsPanel", "PatientVisits", "patient_visits"]

@@ -252,7 +252,7 @@ class DayBoardScreen(Screen[None]):
             self.load()
             live = getattr(self, "_live", None)
             if live is not None:  # this read covers a change the feed still holds for us
-                live.pending = False
+                live.caught_up()
 
     # -- loading -----------------------------------------------------------------------------
 

@@ -296,7 +296,7 @@ class WaitlistScreen(Screen[None]):
             self.load()
             live = getattr(self, "_live", None)
             if live is not None:  # this read covers a change the feed still holds for us
-                live.pending = False
+                live.caught_up()
 
     def selected(self) -> Any | None:
         """The entry under the cursor, or None."""
