@@ -135,3 +135,16 @@ def test_hook_fhir_import_gets_the_saved_patients_and_says_what_it_did(medoffice
         patient_fhir.import_bundle(ctx, io.StringIO(json.dumps(bundle)))
     with medoffice_practice.operation("admin") as ctx:
         assert [p.last_name for p in patients.iter_all(ctx)] == ["Lee"]
+
+
+def test_without_billing_a_coverage_is_left_alone(medoffice_practice, alerts):
+    """The core imports no insurance itself: with no plugin taking Coverage, the patient is
+    registered and the Coverage counted among the resources left alone."""
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "fixtures" / "synthea-with-coverage.json").read_text(encoding="utf-8")
+    result = medoffice_practice.cli("patients", "import", "--format", "fhir", "-", "--json", user="manager",
+                                    input=text)
+    assert result.exit_code == 0, result.stderr
+    assert (len(result.json()["created"]), result.json()["parts"]) == (1, [])
+    assert result.json()["ignored"] == len(json.loads(text)["entry"]) - 1
