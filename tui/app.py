@@ -27,7 +27,7 @@ from medoffice.core.records import ActionContribution, PatientRecord, UserRecord
 from medoffice.core.runtime import Runtime
 from medoffice.core.services.patients import Registration
 
-from .commands import MedofficeCommands
+from .commands import DeskCommandPalette, MedofficeCommands
 from . import data_table, footer
 from .contributions import Contributions, import_object, may_see
 from .host import AppScreenHost
@@ -264,7 +264,7 @@ class MedofficeApp(PluginBoundary, App[None]):
         closing, self._passing_closed = self._passing_closed, []
         for closed in closing:
             await closed  # a palette closed just now may still be leaving the app
-        self.push_screen(CommandPalette(id="--command-palette"))
+        self.push_screen(DeskCommandPalette(id="--command-palette"))
 
     def pop_screen(self) -> AwaitComplete:
         """Close the current screen; closing the first screen of a section goes home.

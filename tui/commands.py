@@ -21,7 +21,9 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 import attrs
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual import work
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from .contributions import may_see
@@ -137,3 +139,31 @@ class MedofficeCommands(Provider):
             score = matcher.match(entry.title)
             if score > 0:
                 yield Hit(score, matcher.highlight(entry.title), entry.run, text=entry.title, help=entry.help)
+
+
+class DeskCommandPalette(CommandPalette):
+    """Textual's palette, safe to close while it is still searching.
+
+    Each letter typed starts a search worker that fills the palette's list. Typed fast, and
+    then Escape or a section key, the palette can be closed (its list removed) before the
+    last search starts; Textual's search then fails to find the list, and a failed worker
+    ends the app. Here a search that finds its palette closing simply stops: there is no
+    list left to fill. Any other error still ends the search as loudly as before.
+    """
+
+    @work(exclusive=True, group=CommandPalette._GATHER_COMMANDS_GROUP)
+    async def _gather_commands(self, search_value: str) -> None:
+        if not self._still_open():
+            return
+        try:
+            await _TEXTUAL_GATHER(self, search_value)
+        except NoMatches:
+            if self._still_open():
+                raise
+
+    def _still_open(self) -> bool:
+        return self.is_attached and bool(self.query(CommandList))
+
+
+_TEXTUAL_GATHER = CommandPalette._gather_commands.__wrapped__
+"""The search of the pinned Textual, without its worker decorator."""

@@ -8,7 +8,7 @@ must belong to the screen under it, never be left behind on another section's st
 from __future__ import annotations
 
 import pytest
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 
 from medoffice.testing import wait_for
 
@@ -36,3 +36,20 @@ class TestThePaletteAndTheSections:
             await pilot.pause()
             assert app.is_running
             assert palettes(app) == []
+
+    async def test_a_search_that_starts_as_the_palette_closes_stops_quietly(self, medoffice_practice):
+        """The race the bursts above can hit, made certain: the palette's list is already gone
+        when a search for the last letter typed starts. The search stops; the app stays up."""
+        async with medoffice_practice.pilot("admin", size=(80, 24)) as pilot:
+            app = pilot.app
+            await wait_for(pilot, lambda: app.home is not None and app.screen is app.home)
+            await pilot.press("ctrl+p")
+            await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+            palette = app.screen
+            await palette.query_one(CommandList).remove()
+            palette._gather_commands("day")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.is_running and app.return_code is None
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: app.screen is app.home)
