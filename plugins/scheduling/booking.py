@@ -176,31 +176,54 @@ def _check_patient_kind(ctx: Context, kind: AppointmentType, patient_id: int, st
         raise ValidationError(f"{kind.name!r} is for established patients, and this patient is new", field="type")
 
 
+def span_words(ctx: Context, begins: dt.datetime, ends: dt.datetime, near: dt.datetime) -> str:
+    """``09:00-09:30`` in the practice's zone, with the day (``Mon 2026-01-05 23:30-00:30``)
+    when it starts on another local day than ``near``."""
+    first = ctx.local(begins)
+    day = f"{first:%a %Y-%m-%d} " if first.date() != ctx.local(near).date() else ""
+    return f"{day}{first:%H:%M}-{ctx.local(ends):%H:%M}"
+
+
 def conflicts(ctx: Context, *, provider_id: int | None, patient_id: int | None, room_id: int | None,
               start: dt.datetime, end: dt.datetime, exclude: int | None = None) -> list[str]:
-    """What already holds the provider, the patient or the room (those given) during [start, end);
-    a visit done holds its provider and patient, not its room."""
+    """What already holds the provider, the patient or the room (those given) during [start, end),
+    one line per appointment, as the desk says it: whose visit and when, in the practice's
+    zone (``Ann Lee already has a Check-up 09:00-09:30 with Dr Adams``, ``Dr Adams is booked
+    09:00-09:30 for Ann Lee's Check-up``, ``Exam 1 is taken 09:00-09:30 by Ann Lee's
+    Check-up``); never an appointment id. A visit done holds its provider and patient, not
+    its room.
+
+    .. versionchanged:: 0.4 names the patient, the type and the provider or room instead of
+       ``the provider is already booked 09:00-09:30 (appointment 12)``.
+    """
     who = [column == value for column, value in ((Appointment.provider_id, provider_id),
                                                  (Appointment.patient_id, patient_id)) if value is not None]
     if room_id is not None:  # a visit done has left its room (sch0004)
         who.append(and_(Appointment.room_id == room_id, Appointment.status != "completed"))
-    query = select(Appointment).where(
-        Appointment.status.in_(ACTIVE_STATUSES), Appointment.overbooked.is_(False),
-        Appointment.starts_at < end, Appointment.ends_at > start, or_(*who),
-        # An appointment lasts at most a day: this bound turns the look-up into short index
-        # ranges instead of a walk through the provider's whole history.
-        Appointment.starts_at >= start - LONGEST)
+    query = (select(Appointment.provider_id, Appointment.patient_id, Appointment.room_id, Appointment.status,
+                    Appointment.starts_at, Appointment.ends_at, Patient.first_name, Patient.last_name,
+                    Staff.name, AppointmentType.name, Room.name)
+             .join(Patient, Patient.id == Appointment.patient_id).join(Staff, Staff.id == Appointment.provider_id)
+             .join(AppointmentType, AppointmentType.id == Appointment.type_id)
+             .outerjoin(Room, Room.id == Appointment.room_id)
+             .where(Appointment.status.in_(ACTIVE_STATUSES), Appointment.overbooked.is_(False),
+                    Appointment.starts_at < end, Appointment.ends_at > start, or_(*who),
+                    # An appointment lasts at most a day: this bound turns the look-up into short index
+                    # ranges instead of a walk through the provider's whole history.
+                    Appointment.starts_at >= start - LONGEST))
     if exclude is not None:
         query = query.where(Appointment.id != exclude)
     found = []
-    for row in ctx.session.execute(query.order_by(Appointment.starts_at)).scalars():
-        span = f"{ctx.local(row.starts_at):%H:%M}-{ctx.local(row.ends_at):%H:%M}"
-        for what, same in (("the provider", provider_id is not None and row.provider_id == provider_id),
-                           ("the patient", patient_id is not None and row.patient_id == patient_id),
-                           ("the room", room_id is not None and row.room_id == room_id
-                            and row.status != "completed")):
-            if same:
-                found.append(f"{what} is already booked {span} (appointment {row.id})")
+    for (provider, patient, room, status, begins, ends, first, last, provider_name, type_name,
+         room_name) in ctx.session.execute(query.order_by(Appointment.starts_at, Appointment.id)):
+        span = span_words(ctx, begins, ends, start)
+        name = day_flow.person(first, last)
+        if patient_id is not None and patient == patient_id:
+            found.append(f"{name} already has a {type_name} {span} with {provider_name}")
+        elif provider_id is not None and provider == provider_id:
+            found.append(f"{provider_name} is booked {span} for {name}'s {type_name}")
+        elif room_id is not None and room == room_id and status != "completed":
+            found.append(f"{room_name} is taken {span} by {name}'s {type_name}")
     return found
 
 
@@ -408,7 +431,8 @@ def move(ctx: Context, appointment_id: int, start: str | dt.datetime, *, provide
     starts_at = parse_local(start, ctx.timezone)
     row = _appointment(ctx, appointment_id)
     if row.status != "booked":
-        raise Conflict(f"appointment {row.id} is {row.status.replace('_', ' ')}; only a booked one can be moved")
+        raise Conflict(f"{day_flow._who(ctx, row)} is {day_flow.STATUS_WORDS.get(row.status, row.status)}: "
+                       "only a booked appointment can be moved")
     before = _record(ctx, row)
     who = catalogue.provider(ctx, provider_id if provider_id is not None else row.provider_id)
     kind = ctx.session.get(AppointmentType, row.type_id)

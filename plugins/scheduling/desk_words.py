@@ -1,11 +1,11 @@
 """What the booking flow tells the front desk, in the desk's words.
 
-The services speak to scripts as well as people, so their refusals name appointments by id
-(``slot taken: the patient is already booked 09:00-09:30 (appointment 33)``, ``appointment
-38 is no show``): a script can act on an id. The desk cannot. These read functions look up
-what the desk needs to hear instead (the patient's name, the time, the provider) from the
-data, not by taking the service's message apart, and say whether a type suits the patient
-before the desk chooses it.
+The services' refusals already name whose visit holds a time and when (``slot taken: Dr
+Adams is booked 09:00-09:30 for Ann Lee's Check-up``), never an appointment id. When the
+booking flow is refused because another desk booked the slot meanwhile, these read functions
+say it as the desk would (``was just booked … for another patient``) from the data, not by
+taking the service's message apart, and say whether a type suits the patient before the desk
+chooses it.
 """
 
 from __future__ import annotations

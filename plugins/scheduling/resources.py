@@ -23,6 +23,7 @@ from sqlalchemy import delete, select, update
 
 from medoffice.core import Conflict, Context, NotFound, ValidationError
 from medoffice.core.services import staff
+from medoffice.core.storage.models import Patient
 from medoffice.core.validation import require_text
 
 from . import catalogue
@@ -229,7 +230,8 @@ def needs(ctx: Context, type_id: int) -> list[Resource]:
 
 def equipment_conflicts(ctx: Context, kind: AppointmentType, location_id: int, start: dt.datetime,
                         end: dt.datetime, *, exclude: int | None = None) -> list[str]:
-    """What already holds the equipment ``kind`` needs during [start, end) (as ``conflicts``).
+    """What already holds the equipment ``kind`` needs during [start, end), as ``booking.conflicts``
+    says it: ``the ECG is reserved 09:00-09:30 for Ann Lee's Check-up`` (whose, and when).
 
     Raises:
         ValidationError: a piece is out of service, or kept at another location.
@@ -245,15 +247,22 @@ def equipment_conflicts(ctx: Context, kind: AppointmentType, location_id: int, s
             there = catalogue.location_by_id(ctx, piece.location_id).name
             raise ValidationError(f"{kind.name!r} needs the {piece.name}, which is at {there}, not {here}",
                                   field="type")
+    from .booking import span_words
+    from .day_flow import person
+
     names = {p.id: p.name for p in needed}
-    query = select(Reservation.resource_id, Reservation.appointment_id, Reservation.starts_at,
-                   Reservation.ends_at).where(
-        Reservation.resource_id.in_(list(names)), Reservation.holds.is_(True), Reservation.starts_at < end,
-        Reservation.ends_at > start, Reservation.starts_at >= start - dt.timedelta(days=1))  # at most a day long
+    query = (select(Reservation.resource_id, Reservation.starts_at, Reservation.ends_at, Patient.first_name,
+                    Patient.last_name, AppointmentType.name)
+             .join(Appointment, Appointment.id == Reservation.appointment_id)
+             .join(Patient, Patient.id == Appointment.patient_id)
+             .join(AppointmentType, AppointmentType.id == Appointment.type_id)
+             .where(Reservation.resource_id.in_(list(names)), Reservation.holds.is_(True),
+                    Reservation.starts_at < end, Reservation.ends_at > start,
+                    Reservation.starts_at >= start - dt.timedelta(days=1)))  # at most a day long
     if exclude is not None:
         query = query.where(Reservation.appointment_id != exclude)
-    return [f"the {names[rid]} is already reserved {ctx.local(a):%H:%M}-{ctx.local(b):%H:%M} (appointment {aid})"
-            for rid, aid, a, b in ctx.session.execute(query.order_by(Reservation.starts_at))]
+    return [f"the {names[rid]} is reserved {span_words(ctx, a, b, start)} for {person(first, last)}'s {kind_name}"
+            for rid, a, b, first, last, kind_name in ctx.session.execute(query.order_by(Reservation.starts_at))]
 
 
 def reserve(ctx: Context, appointment: Appointment, *, holds: bool = True, new: bool = False) -> None:

@@ -97,11 +97,11 @@ class TestBooking:
 class TestNoDoubleBooking:
     def test_the_provider_room_and_patient_are_each_protected(self, medoffice_practice, world):
         book(medoffice_practice, world.ann, world.adams, "2026-01-06 09:00", room="Exam 1")
-        with pytest.raises(Conflict, match="slot taken: the provider is already booked 09:00-09:30"):
+        with pytest.raises(Conflict, match="^slot taken: Dr Adams is booked 09:00-09:30 for Ann Lee's Check-up$"):
             book(medoffice_practice, world.bo, world.adams, "2026-01-06 09:15")
-        with pytest.raises(Conflict, match="slot taken: the patient is already booked 09:00-09:30"):
+        with pytest.raises(Conflict, match="^slot taken: Ann Lee already has a Check-up 09:00-09:30 with Dr Adams$"):
             book(medoffice_practice, world.ann, world.baker, "2026-01-06 09:00")
-        with pytest.raises(Conflict, match="slot taken: the room is already booked 09:00-09:30"):
+        with pytest.raises(Conflict, match="^slot taken: Exam 1 is taken 09:00-09:30 by Ann Lee's Check-up$"):
             book(medoffice_practice, world.bo, world.baker, "2026-01-06 09:20", room="Exam 1")
         book(medoffice_practice, world.bo, world.baker, "2026-01-06 09:20", room="Exam 2")
         book(medoffice_practice, world.ann, world.baker, "2026-01-07 08:00")  # another day: fine
@@ -171,5 +171,6 @@ class TestMoving:
         first = book(medoffice_practice, world.ann, world.adams, "2026-01-06 09:00")
         practice_clock("2026-01-06 08:50")
         act(medoffice_practice, day_flow.check_in, first.id)
-        with pytest.raises(Conflict, match="is arrived; only a booked one can be moved"):
+        with pytest.raises(Conflict, match="^Ann Lee's 09:00 appointment is checked in: only a booked appointment "
+                                           "can be moved$"):
             act(medoffice_practice, booking.move, first.id, "2026-01-06 10:00")

@@ -75,7 +75,7 @@ def test_a_taken_slot_is_one_line_exit_1_and_a_manager_may_overbook(medoffice_cl
     taken = medoffice_cli("appointments", "book", w.bo, "--provider", str(w.adams), "--type", "Check-up",
                           "--at", "2030-03-12 09:15", user="frontdesk")
     assert (taken.exit_code, taken.stdout) == (1, "")
-    assert taken.stderr == "error: slot taken: the provider is already booked 09:00-09:30 (appointment 1)\n"
+    assert taken.stderr == "error: slot taken: Dr Adams is booked 09:00-09:30 for Ann Lee's Check-up\n"
     over = ok(medoffice_cli("appointments", "book", w.bo, "--provider", str(w.adams), "--type", "Check-up",
                             "--at", "2030-03-12 09:15", "--overbook", "urgent", "--json", user="manager"))
     assert over.json()["overbooked"] is True

@@ -79,14 +79,14 @@ def test_a_series_with_one_taken_week_writes_nothing_and_names_the_week(medoffic
     """Bo already has Dr Adams at 09:00 on the 20th: the whole series is refused, and the
     error names that occurrence and why."""
     with medoffice_practice.operation("frontdesk") as ctx:
-        taken = booking.book(ctx, world.bo, world.adams, "Check-up", "2026-01-20 09:00")
+        booking.book(ctx, world.bo, world.adams, "Check-up", "2026-01-20 09:00")
     before = counts(medoffice_practice)
     with pytest.raises(recurring.SeriesConflict) as refused:
         with medoffice_practice.operation("frontdesk") as ctx:
             recurring.book_series(ctx, world.ann, world.adams, "Check-up", "2026-01-06 09:00", every=1, count=4)
     assert str(refused.value) == (
-        "nothing booked: 1 of 4 occurrences cannot be booked: #3 Tue 2026-01-20 09:00: slot taken: the provider "
-        f"is already booked 09:00-09:30 (appointment {taken.id})")
+        "nothing booked: 1 of 4 occurrences cannot be booked: #3 Tue 2026-01-20 09:00: slot taken: Dr Adams "
+        "is booked 09:00-09:30 for Bo Lee's Check-up")
     assert [o.number for o in refused.value.occurrences if o.problem] == [3]
     assert counts(medoffice_practice) == before
     assert starts(medoffice_practice, world.ann) == []
