@@ -120,7 +120,7 @@ def day(day: str | None, provider_id: int | None, location: str | None, as_json:
 
 
 @appointments.command("slots")
-@click.option("--type", "type_name", required=True, help="The appointment type's name.")
+@click.option("--type", "type_name", help="The appointment type's name (with --moving: the appointment's own).")
 @click.option("--provider", "provider_id", type=int, help="Only this provider (staff id).")
 @click.option("--from", "first", help="First day: YYYY-MM-DD, or as the desk says it (2w, 'in 2 weeks', +14, "
               "12/17, tue); default today.")
@@ -130,15 +130,23 @@ def day(day: str | None, provider_id: int | None, location: str | None, as_json:
               "(default: the type's duration).")
 @click.option("--patient", "mrn", metavar="MRN", help="For this patient: leave out the times they are already "
               "booked (with any provider).")
+@click.option("--moving", "moving", type=click.IntRange(min=1, max=2**31 - 1), metavar="ID", help="Slots to move appointment ID "
+              "to: its own time, room and equipment count as free (its type and patient unless given).")
 @json_option
-def slots_(type_name, provider_id, first, last, limit, step_minutes, mrn, as_json) -> None:
-    """The earliest free slots for an appointment type."""
+def slots_(type_name, provider_id, first, last, limit, step_minutes, mrn, moving, as_json) -> None:
+    """The earliest free slots for an appointment type (or for moving an appointment)."""
     from ..day_jump import first_day
 
+    if type_name is None and moving is None:
+        raise click.UsageError("give --type, or --moving with the appointment to move")
     with operation(write=False) as ctx:
+        if moving is not None:
+            moved = booking.view(ctx, moving)
+            type_name, mrn = type_name or moved.appointment_type, mrn or moved.mrn
         today = ctx.local(ctx.now()).date()
         found = slots.find_slots(ctx, type_name, first_day(first, today) if first else today, last,
-                                 provider_id=provider_id, limit=limit, step_minutes=step_minutes, patient=mrn)
+                                 provider_id=provider_id, limit=limit, step_minutes=step_minutes, patient=mrn,
+                                 moving=moving)
     emit(found, as_json=as_json, human=lambda rows: table(
         [(f"{s.start:%a %Y-%m-%d %H:%M}", f"{s.end:%H:%M}", s.provider, s.provider_id, s.location) for s in rows],
         ("start", "end", "provider", "provider id", "location")))

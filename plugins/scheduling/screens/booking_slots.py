@@ -1,6 +1,7 @@
 """The booking flow's slot step: the slot finder's earliest free slots for the patient, paged
 with ``]`` and ``[``, and the day typed in the jump field (``2w``, ``12/17``, ``tue``; see
-:mod:`..day_jump`) that they start from.
+:mod:`..day_jump`) that they start from. When rescheduling, the appointment being moved
+holds nothing against its own move and slots start every quarter of an hour.
 
 Kept apart from the flow's other steps because it has its own state: the days searched from,
 the search on its way (an older search's answer is never shown once another day was typed),
@@ -23,6 +24,11 @@ if TYPE_CHECKING:
 
 SLOT_LIMIT = 30
 """The most slots listed at once; ``]`` lists later ones."""
+
+MOVE_STEP_MINUTES = 15
+"""When rescheduling, slots start this often (or every type's length, when shorter), so a
+visit can be moved a quarter of an hour later; a new booking's slots follow the type's
+length."""
 
 JUMP_DELAY = 0.15
 """Seconds of typing pause before the slots follow the day typed."""
@@ -124,13 +130,19 @@ class SlotStep:
         search, type_name, mrn = self._search, flow.type_name or "", flow.mrn
         provider_id = flow.provider[0] if flow.provider else None
         first = self.first_day()
+        moving = flow.reschedule.id if flow.reschedule is not None else None
 
         def work() -> None:
+            from .. import catalogue
             from ..slots import find_slots
 
             def slots_for(ctx: Context) -> list[Any]:
                 day = first or ctx.local(ctx.now()).date()
-                return find_slots(ctx, type_name, day, provider_id=provider_id, limit=SLOT_LIMIT, patient=mrn)
+                step = None
+                if moving is not None:  # its own time is free to it; a quarter of an hour later is offered
+                    step = min(MOVE_STEP_MINUTES, catalogue.type_by_name(ctx, type_name).duration_minutes)
+                return find_slots(ctx, type_name, day, provider_id=provider_id, limit=SLOT_LIMIT, patient=mrn,
+                                  step_minutes=step, moving=moving)
 
             worker = get_current_worker()
             try:

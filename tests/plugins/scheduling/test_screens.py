@@ -544,8 +544,10 @@ class TestBookingFlow:
             assert pilot.app.screen is flow
 
     async def test_m_on_the_board_reschedules_through_the_slot_finder(self, medoffice_practice, world):
-        """The flow opens on the free slots of the same type with the same provider."""
-        ann = book(medoffice_practice, world.ann, world.adams, f"{TODAY} 09:00")
+        """The flow opens on the free slots of the same type with the same provider, every
+        quarter of an hour: Ann's 09:00-09:30 may go to 09:15, which overlaps only itself, in
+        the room it was booked in (09:00, where it is, is not offered)."""
+        ann = book(medoffice_practice, world.ann, world.adams, f"{TODAY} 09:00", room="Exam 1")
         async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
             board = await open_board(pilot)
             await select(pilot, board, ann)
@@ -554,14 +556,14 @@ class TestBookingFlow:
             flow = pilot.app.screen
             await wait_for_step(pilot, flow, "slot")
             assert {s.provider for s in flow.slots} == {"Dr Adams"}
-            assert flow.slots[0].start.strftime("%H:%M") == "09:30"  # 09:00 is Ann's own
-            await pilot.press("down", "enter")
+            assert [f"{s.start:%H:%M}" for s in flow.slots[:3]] == ["09:15", "09:30", "09:45"]
+            await pilot.press("enter")
             await wait_for_step(pilot, flow, "confirm")
             await pilot.press("enter")
             await wait_for(pilot, lambda: pilot.app.screen is board and board.shown
-                           and f"{board.shown[0].start:%H:%M}" == "10:00")
+                           and f"{board.shown[0].start:%H:%M}" == "09:15")
         (view,) = appointments_of(medoffice_practice, world.ann)
-        assert (view.id, f"{view.start:%H:%M}", view.status) == (ann, "10:00", "booked")
+        assert (view.id, f"{view.start:%H:%M}", view.room, view.status) == (ann, "09:15", "Exam 1", "booked")
 
 
 class TestKeystrokeBudget:
