@@ -376,3 +376,36 @@ class TestUndoOfDoneInBilling:
         medoffice_practice.command_clock = medoffice_practice.runtime.clock
         result = medoffice_cli("appointments", "undo", str(done.id), user="frontdesk")
         assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"error: {CHARGED}\n")
+
+
+class TestTheDayBoard:
+    async def test_u_on_the_board_takes_a_moved_patient_back_to_the_earlier_room(self, medoffice_practice,
+                                                                                 three_rooms, practice_clock):
+        """Ann was put in Exam 2, then moved to Exam 3; u on her row puts her back in Exam 2,
+        and u again sends her back to the waiting room, in no room."""
+        from textual.widgets import DataTable
+
+        from medoffice.plugins.scheduling.screens.day_board import DayBoardScreen
+        from medoffice.testing import wait_for
+
+        world = three_rooms
+        ann = arrived(medoffice_practice, world, practice_clock)
+        act(medoffice_practice, day_flow.room, ann.id, "Exam 2")
+        act(medoffice_practice, day_flow.room, ann.id, "Exam 3")
+        async with medoffice_practice.pilot("frontdesk", size=(80, 24)) as pilot:
+            app = pilot.app
+            await wait_for(pilot, lambda: app.home is not None and app.screen is app.home)
+            app.open_plugin_screen("scheduling.day")
+            await wait_for(pilot, lambda: isinstance(app.screen, DayBoardScreen) and app.screen.data is not None)
+            board = app.screen
+            board.query_one("#board", DataTable).move_cursor(row=0)
+            await pilot.pause()
+            assert (board.selected().id, board.selected().room) == (ann.id, "Exam 3")
+            await pilot.press("u")
+            await wait_for(pilot, lambda: board.selected() is not None and board.selected().room == "Exam 2")
+            assert board.selected().status == "in_room"
+            await pilot.press("u")
+            await wait_for(pilot, lambda: board.selected() is not None and board.selected().status == "arrived")
+            assert board.selected().room is None
+        assert (shown(medoffice_practice, world.ann).status, shown(medoffice_practice, world.ann).room) == (
+            "arrived", None)
