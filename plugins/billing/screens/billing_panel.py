@@ -86,8 +86,7 @@ class BillingPanel(Vertical):
         padding: 0 1;
     }
     BillingPanel > DataTable {
-        height: auto;
-        max-height: 8;
+        height: 0;  /* the rows shown, set by show_ledger */
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -141,7 +140,10 @@ class BillingPanel(Vertical):
                           Text(money(entry.credit) if entry.credit else "", justify="right"),
                           Text(money(entry.balance) if entry.balance >= 0 else f"{money(-entry.balance)} cr",
                                justify="right"))
-        table.refresh(layout=True)  # height auto: the card makes room for the rows just added
+        # As tall as its rows (LAST_LINES at most), set here rather than left to height auto:
+        # the card laid out before the table had measured the rows added in the same frame,
+        # and on a busy machine the line stayed hidden until something else moved.
+        table.styles.height = table.row_count
         balance = found.balance
         text = Text()
         text.append("Balance ", style="bold")

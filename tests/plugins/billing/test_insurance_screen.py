@@ -150,7 +150,7 @@ class TestCorrectingAndEnding:
 
 @pytest.mark.medoffice_backends("sqlite")  # the look does not depend on the database
 class TestSnapshots:
-    @pytest.mark.parametrize("size", [(80, 24)])  # 120x40: the ledger's line comes and goes (issue 10's note)
+    @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
     def test_the_cards_billing_panel_with_a_prepayment_held(self, snap_compare, medoffice_practice, world, size):
         """Ann's card after a 25.00 copay taken at check-in: the credit, and p and i."""
         from medoffice.plugins.billing import ledger
