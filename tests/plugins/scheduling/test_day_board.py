@@ -338,6 +338,9 @@ class TestWaitlistScreen:
             def stop(self) -> None:
                 pass
 
+            def caught_up(self) -> None:
+                pass
+
         monkeypatch.setattr(AppScreenHost, "watch", lambda self, owner, topics, callback: Deaf())
         book(medoffice_practice, world.ann, world.adams, "2026-01-05 09:00")
         act(medoffice_practice, waitlist.add, world.cy, "Check-up")
