@@ -1,6 +1,7 @@
 """The demo practice: realistic, reproducible (``--seed``), made with Faker.
 
-It has two locations with rooms, providers with valid NPIs, front-office staff, the users
+It has two locations with rooms (Main Street at the practice's address, Northside across
+town), providers with valid NPIs, front-office staff, the users
 ``admin``, ``manager``, ``frontdesk`` and ``billing`` (password ``demo``: a demo practice is
 the only place a default password exists), and a few hundred patients. Installed plugins add
 their own demo data through ``medoffice_populate_demo``.
@@ -21,6 +22,11 @@ from .setup import init_practice
 from .validation import luhn_check_digit
 
 LANGUAGES = ["English"] * 8 + ["Spanish", "Vietnamese", "Mandarin", "Haitian Creole"]
+PRACTICE_ADDRESS = {"address_line1": "120 River Street", "city": "Riverside", "state": "NY", "postal_code": "12801"}
+LOCATIONS = (("Main Street", ("Exam 1", "Exam 2", "Exam 3", "Procedure"), PRACTICE_ADDRESS),
+             ("Northside", ("Exam A", "Exam B"), {"address_line1": "45 North Avenue", "address_line2": "Suite 2",
+                                                  "city": "Riverside", "state": "NY", "postal_code": "12804-2210"}))
+"""The demo's locations, their rooms and addresses (claims name where a visit took place)."""
 
 
 def fake_npi(rng: random.Random) -> str:
@@ -42,10 +48,7 @@ def make_demo(runtime: Runtime, *, seed: int = 1, patient_count: int = 200) -> P
             "npi": fake_npi(rng),
             "tax_id": f"{rng.randrange(10, 99)}-{rng.randrange(1_000_000, 9_999_999)}",
             "phone": "(555) 010-2000",
-            "address_line1": "120 River Street",
-            "city": "Riverside",
-            "state": "NY",
-            "postal_code": "12801",
+            **PRACTICE_ADDRESS,
         },
         admin_username="admin",
         admin_password=DEMO_PASSWORD,
@@ -59,9 +62,8 @@ def make_demo(runtime: Runtime, *, seed: int = 1, patient_count: int = 200) -> P
 def _populate(ctx: Context, rng: random.Random, fake: Faker, seed: int, patient_count: int) -> None:
     for username, name, roles in DEMO_USERS[1:]:
         users.add_user(ctx, username, name, DEMO_PASSWORD, roles)
-    for location, rooms in (("Main Street", ("Exam 1", "Exam 2", "Exam 3", "Procedure")),
-                            ("Northside", ("Exam A", "Exam B"))):
-        practice.add_location(ctx, location, phone=fake.numerify("(555) 01#-####"))
+    for location, rooms, address in LOCATIONS:
+        practice.add_location(ctx, location, phone=fake.numerify("(555) 01#-####"), **address)
         for room in rooms:
             practice.add_room(ctx, location, room)
     for title in ("MD", "MD", "DO", "NP"):
@@ -71,6 +73,8 @@ def _populate(ctx: Context, rng: random.Random, fake: Faker, seed: int, patient_
         staff.add(ctx, {"name": fake.name(), "role": role})
     for _ in range(patient_count):
         sex = rng.choice(("female", "male"))
+        # A state an 837P accepts (not Palau's PW, which Faker also draws) and a ZIP code of that state.
+        state = fake.state_abbr(include_territories=False, include_freely_associated_states=False)
         first = fake.first_name_female() if sex == "female" else fake.first_name_male()
         patients.register(ctx, {
             "first_name": first,
@@ -81,8 +85,8 @@ def _populate(ctx: Context, rng: random.Random, fake: Faker, seed: int, patient_
             "email": fake.email() if rng.random() < 0.7 else "",
             "address_line1": fake.street_address(),
             "city": fake.city(),
-            "state": fake.state_abbr(),
-            "postal_code": fake.zipcode(),
+            "state": state,
+            "postal_code": fake.zipcode_in_state(state),
             "preferred_language": rng.choice(LANGUAGES),
             "emergency_name": fake.name() if rng.random() < 0.6 else "",
             "emergency_phone": fake.numerify("(555) ###-####") if rng.random() < 0.6 else "",

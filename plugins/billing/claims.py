@@ -37,6 +37,7 @@ from medoffice.core.services import patients, staff
 from medoffice.core.storage.models import Patient
 from medoffice.core.validation import optional_text
 
+from . import drugs
 from .common import parse_id
 from .models import (
     MAX_TEXT,
@@ -51,10 +52,12 @@ from .models import (
 )
 from .permissions import CLAIMS
 from .policies import subscriber_of
-from .scrubber import Problem, scrub_claim, scrub_practice
+from .scrubber import Problem, notes, scrub_claim, scrub_practice
+from .settings import read as read_settings
 from .x12.p837 import (
     BillingProvider,
     ClaimData,
+    FacilityData,
     LineData,
     PayerData,
     Person,
@@ -124,12 +127,15 @@ class BuildResult:
 
 @attrs.frozen
 class ScrubResult:
-    """One claim's problems (none: it is ready) and its status after scrubbing."""
+    """One claim's problems (none: it is ready) and its status after scrubbing; ``notes``
+    are what a payer may want that does not stop the claim (a practice without its
+    taxonomy code, a visit at a location without an address of its own)."""
 
     claim_id: int
     claim_number: str
     status: str
     problems: tuple[str, ...]
+    notes: tuple[str, ...] = ()
 
 
 # -- small helpers ---------------------------------------------------------------------------
@@ -197,9 +203,17 @@ def change_status(ctx: Context, row: Claim, status: str, note: str | None = None
 
 
 def billing_provider(ctx: Context) -> BillingProvider:
-    """The practice as the 837P's billing provider."""
+    """The practice as the 837P's billing provider, with its taxonomy code when set."""
     practice = ctx.practice
-    return BillingProvider(practice.name, practice.npi, practice.tax_id, practice.address, practice.phone)
+    return BillingProvider(practice.name, practice.npi, practice.tax_id, practice.address, practice.phone,
+                           read_settings(ctx).taxonomy)
+
+
+def _location(ctx: Context, location_id: int | None) -> FacilityData | None:
+    """The location of a visit, with its address (the 837P decides whether it is a service
+    facility of its own, 2310C)."""
+    location = next((loc for loc in ctx.practice.locations if loc.id == location_id), None)
+    return FacilityData(location.name, location.address) if location is not None else None
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -262,16 +276,18 @@ def claim_data(ctx: Context, rows: Sequence[Claim]) -> list[ClaimData]:
     if not rows:
         return []
     claim_ids = [r.id for r in rows]
+    ndcs = drugs.read(ctx)
     lines: dict[int, list[LineData]] = defaultdict(list)
     for line, charge in fetch_rows(ctx, lambda chunk: select(ClaimLine, Charge)
                                    .join(Charge, Charge.id == ClaimLine.charge_id)
                                    .where(ClaimLine.claim_id.in_(chunk)), claim_ids):
+        drug = ndcs.get(charge.code)
         lines[line.claim_id].append(LineData(
             line.line_number, charge.code,
             tuple(m for m in (charge.modifier1, charge.modifier2, charge.modifier3, charge.modifier4) if m),
             charge.units, line.amount,
             tuple(p for p in (charge.pointer1, charge.pointer2, charge.pointer3, charge.pointer4) if p),
-            charge.date_of_service))
+            charge.date_of_service, *((drug.ndc, drug.quantity * charge.units, drug.unit) if drug else ())))
     encounters = {e.id: e for (e,) in fetch_rows(ctx, lambda chunk: select(Encounter)
                                                  .where(Encounter.id.in_(chunk)), {r.encounter_id for r in rows})}
     diagnoses: dict[int, list[str]] = defaultdict(list)
@@ -302,7 +318,10 @@ def claim_data(ctx: Context, rows: Sequence[Claim]) -> list[ClaimData]:
             PayerData(payer.name, payer.payer_code, payer.claim_filing_code,
                       Address(payer.address_line1, payer.address_line2, payer.city, payer.state, payer.postal_code)),
             ProviderData(provider.name if provider else "?", provider.npi if provider else None),
-            tuple(diagnoses.get(encounter.id, ())), tuple(lines.get(row.id, ())), patient.mrn))
+            tuple(diagnoses.get(encounter.id, ())), tuple(lines.get(row.id, ())), patient.mrn,
+            _location(ctx, encounter.location_id),
+            ProviderData(encounter.referring_name or "", encounter.referring_npi)
+            if encounter.referring_name or encounter.referring_npi else None))
     return found
 
 
@@ -374,10 +393,15 @@ def build_claims(ctx: Context, encounter_ids: Sequence[int] | None = None, *,
                                encounter_ids_):
         existing[claim.encounter_id].append(claim)
     policies: dict[int, list[Policy]] = defaultdict(list)
+    primaries: dict[int, list[Policy]] = defaultdict(list)
+    ranks = ("primary", sequence)
     for (policy,) in fetch_rows(ctx, lambda chunk: select(Policy).where(Policy.patient_id.in_(chunk),
-                                                                        Policy.rank == sequence),
+                                                                        Policy.rank.in_(ranks)),
                                 {e.patient_id for e in candidates}):
-        policies[policy.patient_id].append(policy)
+        if policy.rank == sequence:
+            policies[policy.patient_id].append(policy)
+        if policy.rank == "primary":
+            primaries[policy.patient_id].append(policy)
     charges: dict[int, list[Charge]] = defaultdict(list)
     for (charge,) in fetch_rows(ctx, lambda chunk: select(Charge).where(Charge.encounter_id.in_(chunk),
                                                                         Charge.voided_at.is_(None))
@@ -393,6 +417,11 @@ def build_claims(ctx: Context, encounter_ids: Sequence[int] | None = None, *,
             continue
         if any(c.sequence == sequence for c in existing[encounter.id]):
             refusals.append(f"{at} already has a {sequence} claim")
+            continue
+        if sequence == "secondary" and not any(c.sequence == "primary" for c in existing[encounter.id]) and \
+                not any(_in_effect(p, encounter.date_of_service) for p in primaries[encounter.patient_id]):
+            refusals.append(f"{at} has no primary claim: the patient had no primary policy in effect on "
+                            f"{encounter.date_of_service} (self-pay), so no secondary payer can be billed")
             continue
         if sequence == "secondary" and not any(c.sequence == "primary" and c.status in ("paid", "denied")
                                                for c in existing[encounter.id]):
@@ -454,9 +483,13 @@ def resubmit(ctx: Context, claim_id: int, payer_claim_number: str, *, note: str 
 # -- scrubbing and status --------------------------------------------------------------------
 
 
-def _problems(ctx: Context, rows: Sequence[Claim]) -> dict[int, list[Problem]]:
-    practice = scrub_practice(billing_provider(ctx))
-    return {data.id: practice + scrub_claim(data) for data in claim_data(ctx, rows)}
+def _problems(ctx: Context, rows: Sequence[Claim]) -> dict[int, tuple[list[Problem], list[Problem]]]:
+    """Each claim's problems and notes."""
+    billing = billing_provider(ctx)
+    practice = scrub_practice(billing)
+    several = len(ctx.practice.locations) > 1
+    return {data.id: (practice + scrub_claim(data, billing), notes(data, billing, several_locations=several))
+            for data in claim_data(ctx, rows)}
 
 
 def scrub_claims(ctx: Context, claim_ids: Sequence[int] | None = None) -> list[ScrubResult]:
@@ -475,12 +508,13 @@ def scrub_claims(ctx: Context, claim_ids: Sequence[int] | None = None) -> list[S
     problems = _problems(ctx, rows)
     results = []
     for row in rows:
-        found_problems = problems[row.id]
+        found_problems, found_notes = problems[row.id]
         if row.status == "draft" and not found_problems:
             change_status(ctx, row, "ready", action="billing.claim.ready")
         elif row.status == "ready" and found_problems:
             change_status(ctx, row, "draft", f"scrubber: {found_problems[0]}", action="billing.claim.held")
-        results.append(ScrubResult(row.id, row.claim_number, row.status, tuple(str(p) for p in found_problems)))
+        results.append(ScrubResult(row.id, row.claim_number, row.status, tuple(str(p) for p in found_problems),
+                                   tuple(str(n) for n in found_notes)))
     ctx.session.flush()
     return results
 

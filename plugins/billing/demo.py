@@ -30,7 +30,7 @@ from medoffice.core.context import Context
 from medoffice.core.records import PatientRecord, StaffRecord
 from medoffice.core.services import patients, practice, staff
 
-from . import claims, encounters, fees, ledger, payers, policies
+from . import claims, drugs, encounters, fees, ledger, payers, policies, settings
 from .common import today as practice_today
 from .money import CENT
 from .x12 import batches
@@ -92,6 +92,10 @@ PAYERS_PAY_AFTER = 21
 RECEIVER = {"receiver_id": "DEMOCLEARING", "receiver_name": "DEMO CLEARINGHOUSE"}
 DEMO_ZIP4 = "0001"
 """Added to a five-digit practice ZIP code: an 837P's billing provider needs ZIP+4."""
+TAXONOMY = "207Q00000X"
+"""Family medicine (NUCC), the demo practice's specialty on its claims (PRV*BI)."""
+NDCS = (("J3420", "99999-0342-01", "ML", "1"),)
+"""The demo's drug and its NDC (a made-up labeler, 99999): 1 mL of B12 per unit (837P 2410)."""
 
 
 def populate(ctx: Context, seed: int) -> None:
@@ -102,6 +106,9 @@ def populate(ctx: Context, seed: int) -> None:
     for data in PAYERS:
         payers.add_payer(ctx, data)
     _zip_plus_four(ctx)
+    settings.set_taxonomy(ctx, TAXONOMY)
+    for code, ndc, unit, quantity in NDCS:
+        drugs.set_ndc(ctx, code, ndc, unit=unit, quantity=quantity)
     providers = staff.list_staff(ctx, providers_only=True)
     people = list(patients.iter_all(ctx, include_inactive=False))
     if not providers or not people:

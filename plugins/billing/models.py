@@ -562,3 +562,36 @@ class Expense(Base):
     source: Mapped[str | None] = mapped_column(String(MAX_CATEGORY))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     recorded_by: Mapped[str] = mapped_column(String(MAX_USERNAME))
+
+
+# -- settings --------------------------------------------------------------------------------
+
+
+class Setting(Base):
+    """One of the practice's billing settings, by name (``taxonomy``: the practice's NUCC
+    provider taxonomy code, 837P 2000A PRV*BI). Read and written by :mod:`..settings`."""
+
+    __tablename__ = "billing_setting"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_by: Mapped[str] = mapped_column(String(MAX_USERNAME))
+
+
+class DrugCode(Base):
+    """The National Drug Code the practice bills with a drug's HCPCS code (837P loop 2410:
+    LIN*N4 and CTP): the NDC in its eleven-digit 5-4-2 form, the unit of measure (``F2``
+    international unit, ``GR`` gram, ``ME`` milligram, ``ML`` millilitre, ``UN`` unit) and
+    the quantity of it in one unit of the HCPCS code (an X12 decimal as text, ``1``, ``0.5``).
+    Read and written by :mod:`..drugs`."""
+
+    __tablename__ = "billing_drug_code"
+    __table_args__ = (CheckConstraint("unit IN ('F2', 'GR', 'ME', 'ML', 'UN')", name="unit"),)
+
+    code: Mapped[str] = mapped_column(String(MAX_CODE), primary_key=True)
+    ndc: Mapped[str] = mapped_column(String(11))
+    unit: Mapped[str] = mapped_column(String(2))
+    quantity: Mapped[str] = mapped_column(String(15))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_by: Mapped[str] = mapped_column(String(MAX_USERNAME))

@@ -1,4 +1,5 @@
-"""``medoffice billing claims …``: build, scrub, list, show, export (837P), status, resubmit."""
+"""``medoffice billing claims …``: build, scrub, list, show, export (837P), status, resubmit,
+settings (the practice's taxonomy code), ndc (drugs' National Drug Codes)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ from pathlib import Path
 import click
 
 from medoffice.core.cli import emit, json_option, operation, table
+from medoffice.core.files import write_private
 
 from ._lazy import on_first_use
 from ._root import billing
 
 claims = on_first_use("claims")
 claim_batches = on_first_use("x12.batches")
+billing_settings = on_first_use("settings")
+drugs = on_first_use("drugs")
 
 
 def show_claim(c) -> None:
@@ -61,7 +65,11 @@ def build(encounter_ids, secondary, as_json) -> None:
 @click.argument("claim_ids", nargs=-1, type=int)
 @json_option
 def scrub(claim_ids, as_json) -> None:
-    """Check CLAIM_IDS (or every draft); a claim with no problem becomes ready."""
+    """Check CLAIM_IDS (or every draft); a claim with no problem becomes ready.
+
+    Exits 1 when a claim named has a problem (it stays a draft), so that a script can stop
+    there; without claim ids it reports every draft and exits 0.
+    """
     with operation() as ctx:
         results = claims.scrub_claims(ctx, list(claim_ids) or None)
 
@@ -73,7 +81,11 @@ def scrub(claim_ids, as_json) -> None:
                        + ("" if r.problems else ", no problem found"))
             for problem in r.problems:
                 click.echo(f"  - {problem}")
+            for note in r.notes:
+                click.echo(f"  note: {note}")
     emit(results, as_json=as_json, human=human)
+    if claim_ids and any(r.problems for r in results):
+        raise click.exceptions.Exit(1)
 
 
 @claims_group.command("list")
@@ -136,7 +148,7 @@ def export(claim_ids, out, batch_id, receiver_id, receiver_name, submitter_id, t
         with operation(write=False) as ctx:
             result = claim_batches.batch_file(ctx, batch_id)
         if out is not None:
-            out.write_text(result.text, encoding="ascii")
+            write_private(out, result.text, encoding="ascii")
         _export_result(result, out, as_json)
         return
     partial = out.with_name(out.name + ".partial") if out is not None else None
@@ -147,7 +159,7 @@ def export(claim_ids, out, batch_id, receiver_id, receiver_name, submitter_id, t
                                                 usage="T" if test_file else "P",
                                                 file_name=out.name if out else None)
             if partial is not None:
-                partial.write_text(result.text, encoding="ascii")
+                write_private(partial, result.text, encoding="ascii")
         if partial is not None:
             os.replace(partial, out)
     finally:
@@ -178,6 +190,60 @@ def resubmit(claim_id, payer_claim_number, note, as_json) -> None:
     with operation() as ctx:
         found = claims.resubmit(ctx, claim_id, payer_claim_number, note=note)
     emit(found, as_json=as_json, human=show_claim)
+
+
+@claims_group.command("settings")
+@click.option("--taxonomy", help="The practice's provider taxonomy code (NUCC, e.g. 207Q00000X); '' clears it.")
+@json_option
+def settings(taxonomy, as_json) -> None:
+    """What claims say of the practice beyond its details: its taxonomy code (PRV*BI).
+
+    Without an option, shows the settings.
+    """
+    if taxonomy is None:
+        with operation(write=False) as ctx:
+            found = billing_settings.get(ctx)
+    else:
+        with operation() as ctx:
+            found = billing_settings.set_taxonomy(ctx, taxonomy)
+    emit(found, as_json=as_json, human=lambda s: click.echo(f"taxonomy: {s.taxonomy or '(none)'}"))
+
+
+@claims_group.command("ndc")
+@click.argument("code", required=False)
+@click.argument("ndc", required=False)
+@click.option("--unit", default="UN", show_default=True,
+              help="Unit of the quantity: F2 international unit, GR gram, ME milligram, ML millilitre, UN unit.")
+@click.option("--quantity", default="1", show_default=True, help="How much of it one unit of CODE is.")
+@click.option("--remove", is_flag=True, help="Forget the NDC of CODE.")
+@json_option
+def ndc(code, ndc, unit, quantity, remove, as_json) -> None:
+    """The NDC a drug's claim lines carry (837P loop 2410): set CODE's, or list them all.
+
+    \b
+    medoffice billing claims ndc J3420 0409-1234-01 --unit ML --quantity 1
+    """
+    if code is None:
+        with operation(write=False) as ctx:
+            found = drugs.list_ndcs(ctx)
+        emit(found, as_json=as_json, human=lambda rows: table(
+            [(d.code, d.ndc_display, f"{d.quantity:f}", d.unit) for d in rows], ("code", "NDC", "quantity", "unit"))
+            if rows else click.echo("no NDC recorded"))
+        return
+    if remove:
+        if ndc is not None:
+            raise click.UsageError("--remove takes a code alone")
+        with operation() as ctx:
+            drugs.remove_ndc(ctx, code)
+        emit({"code": code.strip().upper(), "removed": True}, as_json=as_json,
+             human=lambda r: click.echo(f"{r['code']}: NDC forgotten"))
+        return
+    if ndc is None:
+        raise click.UsageError("give the NDC after the code (or --remove)")
+    with operation() as ctx:
+        found = drugs.set_ndc(ctx, code, ndc, unit=unit, quantity=quantity)
+    emit(found, as_json=as_json, human=lambda d: click.echo(
+        f"{d.code}: NDC {d.ndc_display}, {d.quantity:f} {d.unit} per unit"))
 
 
 @claims_group.command("batches")

@@ -120,8 +120,9 @@ def export_batch(ctx: Context, claim_ids: Sequence[int] | None = None, *, receiv
         if sent:
             raise Conflict(f"nothing exported; already sent: {', '.join(sent)} (replace one with 'claims resubmit')")
     data = claim_data(ctx, rows)
-    practice_problems = [str(p) for p in scrub_practice(billing_provider(ctx))]
-    claim_problems = [str(p) for d in data for p in scrub_claim(d)]
+    billing = billing_provider(ctx)
+    practice_problems = [str(p) for p in scrub_practice(billing)]
+    claim_problems = [str(p) for d in data for p in scrub_claim(d, billing)]
     payers = {(d.payer.name, d.payer.payer_code) for d in data}
     if receiver_id is None and receiver_name is None and len(payers) == 1:
         receiver_name, receiver_id = next(iter(payers))
@@ -145,7 +146,7 @@ def export_batch(ctx: Context, claim_ids: Sequence[int] | None = None, *, receiv
     batch.transaction_control_number = f"{batch.group_control_number:04d}"[-9:]
     ctx.session.add(batch)
     ctx.session.flush()
-    text = build_837p(_envelope(ctx, batch), billing_provider(ctx), data)
+    text = build_837p(_envelope(ctx, batch), billing, data)
     batch.content_sha256 = hashlib.sha256(text.encode("ascii")).hexdigest()
     now = ctx.now()
     for row in rows:

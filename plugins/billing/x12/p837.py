@@ -2,10 +2,17 @@
 
 One file holds one interchange (ISA/IEA) with one functional group (GS/GE) and one
 transaction (ST/SE). Inside it: the submitter (1000A) and receiver (1000B), then one
-billing provider (2000A/2010AA, the practice) and, for each claim, a subscriber level
-(2000B/2010BA/2010BB), the patient level (2000C/2010CA) when the patient is not the
-subscriber, the claim (2300 with CLM, REF, HI), its rendering provider (2310B) when it is
-not the billing provider, and its service lines (2400: LX, SV1, DTP*472).
+billing provider (2000A with its taxonomy PRV*BI when the practice has one, 2010AA, the
+practice) and, for each claim, a subscriber level (2000B/2010BA/2010BB), the patient level
+(2000C/2010CA) when the patient is not the subscriber, the claim (2300 with CLM, REF, HI),
+its referring provider (2310A) when the encounter names one, its rendering provider (2310B)
+when it is not the billing provider, its service facility (2310C) when the visit was at a
+location whose address is not the billing provider's, and its service lines (2400: LX,
+SV1, DTP*472, and for a drug its NDC and quantity in 2410: LIN, CTP).
+
+People are named in NM1 by their parts: last (NM103), first (NM104), middle (NM105) and
+suffix (NM107). Providers are kept as one text ("Mary Reynolds, MD"), split by
+:func:`.names.split_person_name`: the title and the credentials never reach the file.
 
 The records are checked by :mod:`medoffice.plugins.billing.scrubber` before this module
 formats them; :func:`build_837p` trusts them.
@@ -21,13 +28,13 @@ import attrs
 
 from medoffice.core.records import Address
 
+from .names import split_person_name
 from .writer import COMPONENT, REPETITION, Segments, amount
 
 VERSION = "005010X222A1"
 SEX_CODES = {"female": "F", "male": "M"}
 RELATIONSHIP_CODES = {"self": "18", "spouse": "01", "child": "19", "other": "G8"}
 SEQUENCE_CODES = {"primary": "P", "secondary": "S"}
-TITLES = {"dr", "dr.", "doctor", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "prof", "prof."}
 
 
 @attrs.frozen
@@ -41,13 +48,15 @@ class Party:
 @attrs.frozen
 class BillingProvider:
     """The practice as the billing provider (2010AA): organisation name, NPI, EIN (nine
-    digits, without the dash) and address (ZIP+4 in 5010)."""
+    digits, without the dash), address (ZIP+4 in 5010) and its provider taxonomy code
+    (2000A PRV03, the NUCC code such as ``207Q00000X``, family medicine), when set."""
 
     name: str
     npi: str | None
     tax_id: str | None
     address: Address
     phone: str | None = None
+    taxonomy: str | None = None
 
 
 @attrs.frozen
@@ -72,7 +81,7 @@ class Envelope:
 
 @attrs.frozen
 class Person:
-    """A person as X12 names them (NM1 last, first, middle; N3/N4; DMG)."""
+    """A person as X12 names them (NM1 last, first, middle, suffix; N3/N4; DMG)."""
 
     last_name: str
     first_name: str | None
@@ -80,6 +89,7 @@ class Person:
     date_of_birth: dt.date | None = None
     sex: str | None = None
     address: Address = attrs.field(factory=Address)
+    suffix: str | None = None
 
 
 @attrs.frozen
@@ -106,19 +116,45 @@ class PayerData:
 
 @attrs.frozen
 class ProviderData:
-    """The rendering provider (2310B): a person with an NPI."""
+    """A provider named by one text, as staff are kept (``Mary Reynolds, MD``), with an
+    NPI: the rendering provider (2310B) or the referring provider (2310A)."""
 
     name: str
     npi: str | None
 
     def person(self) -> Person:
-        last, first = split_name(self.name)
-        return Person(last, first)
+        """The name's parts for NM1, without title or credentials."""
+        parts = split_person_name(self.name)
+        return Person(parts.last, parts.first, parts.middle, suffix=parts.suffix)
+
+
+@attrs.frozen
+class FacilityData:
+    """Where the service was given: a location of the practice and its address. The claim
+    names it as its service facility (2310C) when :func:`service_facility` says so."""
+
+    name: str
+    address: Address
+
+    @property
+    def has_address(self) -> bool:
+        a = self.address
+        return any((a.line1, a.line2, a.city, a.state, a.postal_code))
+
+
+def same_place(one: Address, other: Address) -> bool:
+    """Whether two addresses are the same place: street, second line, city and state read
+    without case or extra spaces, and the first five digits of the ZIP code."""
+    def key(a: Address) -> tuple[str, ...]:
+        return (*(" ".join((v or "").lower().split()) for v in (a.line1, a.line2, a.city, a.state)),
+                digits(a.postal_code)[:5])
+    return key(one) == key(other)
 
 
 @attrs.frozen
 class LineData:
-    """A service line (2400): SV1 and DTP*472."""
+    """A service line (2400): SV1 and DTP*472; for a drug, its NDC (eleven digits), the
+    quantity given and its unit (2410: LIN*N4, CTP04 and CTP05)."""
 
     line_number: int
     code: str
@@ -127,6 +163,9 @@ class LineData:
     amount: Decimal
     pointers: tuple[int, ...]
     date_of_service: dt.date
+    ndc: str | None = None
+    ndc_quantity: Decimal | None = None
+    ndc_unit: str | None = None
 
 
 @attrs.frozen
@@ -150,14 +189,20 @@ class ClaimData:
     diagnoses: tuple[str, ...]
     lines: tuple[LineData, ...]
     mrn: str = ""
+    facility: FacilityData | None = None
+    """The encounter's location, if it names one (see :func:`service_facility`)."""
+    referring: ProviderData | None = None
+    """The referring provider the encounter names (2310A)."""
 
 
-def split_name(name: str) -> tuple[str, str | None]:
-    """``Dr Ada Adams`` -> (``Adams``, ``Ada``): a title is dropped, the last word is the last name."""
-    words = [w for w in name.replace(",", " ").split() if w.lower() not in TITLES]
-    if not words:
-        return name.strip(), None
-    return words[-1], " ".join(words[:-1]) or None
+def service_facility(claim: ClaimData, billing: BillingProvider) -> FacilityData | None:
+    """The claim's service facility (2310C): the visit's location, unless it has no address
+    of its own (a location without one is taken to be at the practice's address) or its
+    address is the billing provider's."""
+    found = claim.facility
+    if found is None or not found.has_address or same_place(found.address, billing.address):
+        return None
+    return found
 
 
 def digits(value: str | None) -> str:
@@ -174,7 +219,7 @@ def _isa_id(value: str) -> str:
 
 def _name(segments: Segments, entity: str, person: Person, qualifier: str | None = None,
           identifier: str | None = None) -> None:
-    segments.add("NM1", entity, "1", person.last_name, person.first_name, person.middle_name, None, None,
+    segments.add("NM1", entity, "1", person.last_name, person.first_name, person.middle_name, None, person.suffix,
                  qualifier if identifier else None, identifier)
 
 
@@ -219,14 +264,24 @@ def claim_segments(segments: Segments, claim: ClaimData, billing: BillingProvide
     if claim.prior_authorization:
         segments.add("REF", "G1", claim.prior_authorization)
     segments.add("HI", *((("ABK" if n == 0 else "ABF"), code) for n, code in enumerate(claim.diagnoses)))
+    if claim.referring is not None:
+        _name(segments, "DN", claim.referring.person(), "XX", claim.referring.npi)
     rendering = claim.rendering
     if rendering.npi and rendering.npi != billing.npi:
         _name(segments, "82", rendering.person(), "XX", rendering.npi)
+    facility = service_facility(claim, billing)
+    if facility is not None:
+        segments.add("NM1", "77", "2", facility.name)
+        _address(segments, facility.address)
     for line in claim.lines:
         segments.add("LX", str(line.line_number))
         segments.add("SV1", ("HC", line.code, *line.modifiers), amount(line.amount), "UN", str(line.units),
                      None, None, tuple(str(p) for p in line.pointers))
         segments.add("DTP", "472", "D8", _d8(line.date_of_service))
+        if line.ndc:
+            segments.add("LIN", None, "N4", line.ndc)
+            segments.add("CTP", None, None, None, amount(line.ndc_quantity or Decimal(line.units)),
+                         (line.ndc_unit or "UN",))
     return hl
 
 
@@ -241,6 +296,8 @@ def build_837p(envelope: Envelope, billing: BillingProvider, claims: list[ClaimD
     segments.add("PER", "IC", envelope.contact_name, "TE", digits(envelope.contact_phone))
     segments.add("NM1", "40", "2", envelope.receiver.name, None, None, None, None, "46", envelope.receiver.id)
     segments.add("HL", "1", None, "20", "1")
+    if billing.taxonomy:
+        segments.add("PRV", "BI", "PXC", billing.taxonomy)
     segments.add("NM1", "85", "2", billing.name, None, None, None, None, "XX", billing.npi)
     segments.add("N3", billing.address.line1, billing.address.line2)
     segments.add("N4", billing.address.city, billing.address.state, digits(billing.address.postal_code))

@@ -1,7 +1,8 @@
 """The billing world made billable for claims: the practice's identity for the 837P, the
 patients' addresses, and closed encounters with their diagnoses and charge lines.
 
-Practice: NPI ``npi(90)``, EIN 12-3456789, 1 Clinic Way, New York NY 10001-1234, phone.
+Practice: NPI ``npi(90)``, EIN 12-3456789, 1 Clinic Way, New York NY 10001-1234, phone,
+taxonomy 207Q00000X (family medicine).
 Ann lives at 2 Oak St; Cy (child on her father Dan's Blue Plan) at 3 Elm St.
 """
 
@@ -14,11 +15,12 @@ import pyx12.x12n_document
 
 from medoffice.core.services import patients
 from medoffice.core.services import practice as practice_service
-from medoffice.plugins.billing import encounters
+from medoffice.plugins.billing import encounters, settings
 
 from .conftest import npi
 
 PRACTICE_NPI = npi(90)
+TAXONOMY = "207Q00000X"
 IDENTITY = {"npi": PRACTICE_NPI, "tax_id": "12-3456789", "phone": "212-555-0100", "address_line1": "1 Clinic Way",
             "city": "New York", "state": "NY", "postal_code": "10001-1234"}
 
@@ -30,15 +32,19 @@ def make_billable(practice, world) -> None:
                                          "postal_code": "10002"})
         patients.update(ctx, world.cy, {"address_line1": "3 Elm St", "city": "New York", "state": "NY",
                                         "postal_code": "10003"})
+    with practice.operation("billing") as ctx:
+        settings.set_taxonomy(ctx, TAXONOMY)
 
 
 def encounter(practice, world, mrn, *, diagnoses=("J06.9", "R05.9"), lines=(("99213", (1, 2), ("25",), 1),
                                                                              ("36415", (1,), (), 2)),
-              close=True, day=None) -> int:
-    """A closed encounter with Dr Adams: by default an office visit (95.00) and two blood
-    draws (2 x 12.50), 120.00 in all."""
+              close=True, day=None, provider=None, location=None) -> int:
+    """A closed encounter with Dr Adams (or ``provider``, a staff id), at no location (or
+    ``location``, by name): by default an office visit (95.00) and two blood draws
+    (2 x 12.50), 120.00 in all."""
     with practice.operation("billing") as ctx:
-        found = encounters.open_encounter(ctx, mrn, world.adams, date_of_service=day)
+        found = encounters.open_encounter(ctx, mrn, provider or world.adams, date_of_service=day,
+                                          location=location)
         number = found.encounter.id
         if diagnoses:
             encounters.add_diagnoses(ctx, number, list(diagnoses))

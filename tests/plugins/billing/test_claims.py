@@ -207,7 +207,7 @@ class TestCommandLine:
         assert claim["status"] == "draft" and claim["total"] == "120.00"
         scrubbed = p.cli("billing", "claims", "scrub", "--json", user="billing")
         assert scrubbed.json() == [{"claim_id": claim["id"], "claim_number": f"{number}-P", "status": "ready",
-                                    "problems": []}]
+                                    "problems": [], "notes": []}]
         listed = p.cli("billing", "claims", "list", "--status", "ready", user="billing")
         assert f"{number}-P" in listed.output and "Acme Health" in listed.output
         out = tmp_path / "batch.837"
