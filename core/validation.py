@@ -13,6 +13,7 @@ import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ValidationError
+from .text import check_text
 
 _NPI_PREFIX = "80840"
 SEXES = ("female", "male", "other", "unknown")
@@ -100,7 +101,7 @@ def phone_digits(value: str) -> str:
 
 def parse_phone(value: str | None, *, field: str = "phone") -> str | None:
     """A phone number, kept as typed but checked to hold 7 to 15 digits."""
-    text = (value or "").strip()
+    text = check_text((value or "").strip(), field=field)
     if not text:
         return None
     if re.search(r"[^\d\s()+.\-x]", text):
@@ -112,7 +113,7 @@ def parse_phone(value: str | None, *, field: str = "phone") -> str | None:
 
 
 def parse_email(value: str | None, *, field: str = "email") -> str | None:
-    text = (value or "").strip()
+    text = check_text((value or "").strip(), field=field)
     if not text:
         return None
     if not _EMAIL.match(text):
@@ -128,17 +129,29 @@ def parse_timezone(value: str, *, field: str = "timezone") -> str:
     return value
 
 
-def require_text(value: str | None, *, field: str, max_length: int = 200) -> str:
+def require_text(value: str | None, *, field: str, max_length: int = 200, multiline: bool = False) -> str:
+    """Text that must be given: a name, a reason, a description.
+
+    Args:
+        multiline: free text that may run over lines (a note): it keeps newlines and tabs.
+            Otherwise, and always, control and invisible formatting characters are refused
+            (see :mod:`medoffice.core.text`).
+
+    .. versionchanged:: 1
+        Refuses control characters, bidirectional overrides and other invisible formatting
+        characters; ``multiline`` added.
+    """
     text = (value or "").strip()
     if not text:
         raise ValidationError(f"{field.replace('_', ' ')} is required", field=field)
     if len(text) > max_length:
         raise ValidationError(f"{field.replace('_', ' ')} is longer than {max_length} characters", field=field)
-    return text
+    return check_text(text, field=field, multiline=multiline)
 
 
-def optional_text(value: str | None, *, field: str, max_length: int = 200) -> str | None:
+def optional_text(value: str | None, *, field: str, max_length: int = 200, multiline: bool = False) -> str | None:
+    """Text that may be left blank (None); otherwise as :func:`require_text`."""
     text = (value or "").strip()
     if not text:
         return None
-    return require_text(text, field=field, max_length=max_length)
+    return require_text(text, field=field, max_length=max_length, multiline=multiline)

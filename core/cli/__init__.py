@@ -28,8 +28,10 @@ from ._app import (
     InternalError,
     emit,
     json_option,
+    one_line_message,
     operation,
     parse_assignments,
+    say,
     state,
     table,
 )
@@ -79,7 +81,7 @@ def plugin_commands(database_url: str, candidates: list[Any] | None = None) -> d
     errors: list[Any] = []
     contributed = plugins.hooks.cli_commands(errors)
     for error in errors:
-        click.echo(f"warning: {error} (its commands are unavailable)", err=True)
+        say(f"warning: {error} (its commands are unavailable)", err=True)
     for plugin_id, command in contributed:
         if command.name in CORE_COMMANDS or command.name in commands:
             continue  # never shadow the core; the conformance check reports the clash
@@ -99,7 +101,7 @@ class MedofficeGroup(click.Group):
                 extra = app.candidates if isinstance(app, AppState) else None
                 meta["medoffice.plugin_commands"] = plugin_commands(_database_url(ctx), extra)
             except Exception as exc:  # a broken plugin must not take the whole CLI down
-                click.echo(f"warning: plugin commands unavailable: {exc}", err=True)
+                say(f"warning: plugin commands unavailable: {exc}", err=True)
                 meta["medoffice.plugin_commands"] = {}
         return meta["medoffice.plugin_commands"]
 
@@ -112,12 +114,26 @@ class MedofficeGroup(click.Group):
         found = self._plugins(ctx).get(name)
         return found[1] if found else None
 
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.ClickException as error:  # a bad global option: its message quotes what was typed
+            one_line_message(error)
+            raise
+
     def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; every error leaves as a :class:`click.ClickException` whose
+        message is one line (see :class:`DomainError`), a bug as an :class:`InternalError`
+        (exit 3) unless ``--debug`` wants its traceback."""
         from ..errors import MedofficeError
 
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
+        except click.ClickException as error:  # usage errors quote what was typed, newlines and all
+            one_line_message(error)
+            raise
+        except (click.exceptions.Exit, click.Abort):
             raise
         except MedofficeError as exc:
             raise DomainError(exc.message) from exc
@@ -205,6 +221,7 @@ __all__ = [
     "main",
     "operation",
     "parse_assignments",
+    "say",
     "state",
     "table",
 ]

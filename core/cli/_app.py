@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import click
 
+from ..text import is_control, one_line, printable
+
 if TYPE_CHECKING:
     from ..context import Context
     from ..records import UserRecord
@@ -31,12 +33,20 @@ EXIT_OK, EXIT_DOMAIN, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 class DomainError(click.ClickException):
     """A :class:`~medoffice.core.errors.MedofficeError` on its way to the terminal: one line on
-    stderr, exit code 1."""
+    stderr, exit code 1. Whatever the message holds (a value typed with a newline, a name
+    with an escape sequence), it is printed as one line, the characters of
+    :mod:`medoffice.core.text` escaped (``\\n``, ``\\x1b``)."""
 
     exit_code = EXIT_DOMAIN
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"error: {self.message}", err=True)
+        click.echo(f"error: {one_line(self.message)}", err=True)
+
+
+def one_line_message(error: click.ClickException) -> click.ClickException:
+    """``error`` with its message made one line (click's usage errors quote what was typed)."""
+    error.message = one_line(error.message)
+    return error
 
 
 class InternalError(DomainError):
@@ -145,8 +155,22 @@ def _default_or(value: Any) -> Any:
         return value
 
 
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
 def to_json(data: Any) -> str:
-    return json.dumps(data, default=_default, indent=2, sort_keys=False, ensure_ascii=False)
+    """``data`` as indented JSON, non-ASCII letters as they are. ``json.dumps`` escapes C0
+    controls only; DEL, C1 controls, bidirectional overrides and the other characters of
+    :mod:`medoffice.core.text` are written as ``\\uXXXX`` escapes too, so printing the JSON
+    on a terminal cannot act on it (the decoded values are unchanged)."""
+    text = json.dumps(data, default=_default, indent=2, sort_keys=False, ensure_ascii=False)
+    return "\n".join(line if line.isprintable() else "".join(_json_escape(c) if is_control(c) else c for c in line)
+                     for line in text.split("\n"))
 
 
 def emit(data: Any, *, as_json: bool, human: Callable[[Any], None] | None = None) -> None:
@@ -160,12 +184,19 @@ def emit(data: Any, *, as_json: bool, human: Callable[[Any], None] | None = None
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 
 
+def say(text: Any, *, err: bool = False) -> None:
+    """Print one line for people, the characters of :mod:`medoffice.core.text` escaped
+    (a name holding a newline or ``ESC`` shows as ``\\n`` or ``\\x1b``)."""
+    click.echo(one_line(text), err=err)
+
+
 def table(rows: list[tuple[Any, ...]], headers: tuple[str, ...]) -> None:
-    """A plain aligned table for people (scripts use --json)."""
+    """A plain aligned table for people (scripts use --json). Each cell is one line, with
+    control and invisible formatting characters escaped (``\\x1b``, ``\\n``, ``\\u202e``)."""
     if not rows:
         click.echo("(none)")
         return
-    cells = [tuple("" if c is None else str(c) for c in row) for row in rows]
+    cells = [tuple(printable(c) for c in row) for row in rows]
     widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers)]
     click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
     for row in cells:

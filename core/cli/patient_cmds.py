@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from ._app import emit, json_option, operation, parse_assignments, table
+from ._app import emit, json_option, operation, parse_assignments, say, table
 
 _FIELD_HELP = "FIELD=VALUE; fields: " + ", ".join(
     ("mrn first_name middle_name last_name date_of_birth sex phone email address_line1 address_line2 city state "
@@ -25,7 +25,7 @@ def _show(patient: Any) -> None:
         ("Reminders", "yes" if patient.reminders else "no"),
     ]
     for label, value in rows:
-        click.echo(f"{label:<10} {value or '-'}")
+        say(f"{label:<10} {value or '-'}")
 
 
 @click.group()
@@ -53,10 +53,10 @@ def add(first_name: str, last_name: str, date_of_birth: str, sex: str, mrn: str,
     with operation() as ctx:
         result = service.register(ctx, data)
     for twin in result.possible_duplicates:
-        click.echo(f"warning: possible duplicate of {twin.mrn} {twin.display_name}, born {twin.date_of_birth} "
-                   f"(if one person: medoffice patients merge {twin.mrn} {result.patient.mrn} --dry-run)", err=True)
+        say(f"warning: possible duplicate of {twin.mrn} {twin.display_name}, born {twin.date_of_birth} "
+            f"(if one person: medoffice patients merge {twin.mrn} {result.patient.mrn} --dry-run)", err=True)
     emit({"patient": result.patient, "possible_duplicates": [t.mrn for t in result.possible_duplicates]},
-         as_json=as_json, human=lambda _d: click.echo(f"registered {result.patient.mrn} {result.patient.display_name}"))
+         as_json=as_json, human=lambda _d: say(f"registered {result.patient.mrn} {result.patient.display_name}"))
 
 
 @patients.command("find")
@@ -106,7 +106,7 @@ def edit(mrn: str, changes: tuple[str, ...], as_json: bool) -> None:
 
     with operation() as ctx:
         patient = service.update(ctx, mrn, parse_assignments(changes))
-    emit(patient, as_json=as_json, human=lambda p: click.echo(f"updated {p.mrn} {p.display_name}"))
+    emit(patient, as_json=as_json, human=lambda p: say(f"updated {p.mrn} {p.display_name}"))
 
 
 @patients.command("deactivate")
@@ -123,7 +123,7 @@ def deactivate(mrn: str, reason: str, as_json: bool) -> None:
     if upcoming:
         click.echo(f"warning: {upcoming} upcoming appointment{'s' if upcoming > 1 else ''} of {patient.mrn} "
                    f"{'stay' if upcoming > 1 else 'stays'} booked: cancel those the patient will not keep", err=True)
-    emit(patient, as_json=as_json, human=lambda p: click.echo(f"deactivated {p.mrn} ({p.inactive_reason})"))
+    emit(patient, as_json=as_json, human=lambda p: say(f"deactivated {p.mrn} ({p.inactive_reason})"))
 
 
 def _reactivate(mrn: str, as_json: bool) -> None:
@@ -188,8 +188,12 @@ def merge(keep: str, absorb: str, dry_run: bool, yes: bool, fill_blanks: bool, a
 
     with operation(write=False) as ctx:
         plan = service.preview(ctx, keep, absorb)
+    def human(_data: Any) -> None:
+        for line in _plan_lines(plan):
+            say(line)
+
     if dry_run or not as_json:
-        emit(_plan_data(plan), as_json=as_json, human=lambda _d: click.echo("\n".join(_plan_lines(plan))))
+        emit(_plan_data(plan), as_json=as_json, human=human)
     if not plan.allowed:
         raise Conflict(f"cannot merge {plan.absorb.mrn} into {plan.keep.mrn}: " + "; ".join(plan.refusals))
     if dry_run:
@@ -254,9 +258,9 @@ def _import_fhir(handle: Any, as_json: bool) -> None:
 def export(fmt: str, output: str | None, active_only: bool) -> None:
     """Export every patient as CSV or as a FHIR R4 Bundle of Patient resources."""
     import io
-    from pathlib import Path
 
     from .. import fhir
+    from ..files import write_private
     from ..services import patient_io
     from .progress import bar
 
@@ -269,7 +273,7 @@ def export(fmt: str, output: str | None, active_only: bool) -> None:
             buffer.write(fhir.to_json(bundle) + "\n")
             count = sum(e["resource"]["resourceType"] == "Patient" for e in bundle.get("entry", []))
     if output:
-        Path(output).write_text(buffer.getvalue(), encoding="utf-8")
+        write_private(output, buffer.getvalue())
         click.echo(f"exported {count} patients to {output}", err=True)
     else:
         click.echo(buffer.getvalue(), nl=False)

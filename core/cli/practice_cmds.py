@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ._app import emit, json_option, operation, parse_assignments, table
+from ._app import emit, json_option, operation, parse_assignments, say, table
 
 
 @click.group()
@@ -21,11 +21,11 @@ def show(as_json: bool) -> None:
         record = ctx.practice
 
     def human(p: object) -> None:
-        click.echo(f"{record.name}  NPI {record.npi or '-'}  tax id {record.tax_id or '-'}  ({record.timezone})")
+        say(f"{record.name}  NPI {record.npi or '-'}  tax id {record.tax_id or '-'}  ({record.timezone})")
         if record.address.one_line():
-            click.echo(record.address.one_line())
+            say(record.address.one_line())
         for loc in record.locations:
-            click.echo(f"  {loc.name}: {', '.join(r.name for r in loc.rooms) or 'no rooms'}")
+            say(f"  {loc.name}: {', '.join(r.name for r in loc.rooms) or 'no rooms'}")
 
     emit(record, as_json=as_json, human=human)
 
@@ -39,7 +39,7 @@ def edit(changes: tuple[str, ...]) -> None:
 
     with operation() as ctx:
         record = service.update(ctx, parse_assignments(changes))
-    click.echo(f"updated {record.name}")
+    say(f"updated {record.name}")
 
 
 @practice.command("add-location")
@@ -51,7 +51,7 @@ def add_location(name: str, phone: str) -> None:
 
     with operation() as ctx:
         service.add_location(ctx, name, phone=phone)
-    click.echo(f"added location {name}")
+    say(f"added location {name}")
 
 
 @practice.command("add-room")
@@ -63,7 +63,7 @@ def add_room(location: str, name: str) -> None:
 
     with operation() as ctx:
         service.add_room(ctx, location, name)
-    click.echo(f"added room {name} to {location}")
+    say(f"added room {name} to {location}")
 
 
 @click.group()
@@ -83,7 +83,7 @@ def add_staff(name: str, role: str, is_provider: bool, npi: str, as_json: bool) 
 
     with operation() as ctx:
         record = service.add(ctx, {"name": name, "role": role, "is_provider": is_provider, "npi": npi})
-    emit(record, as_json=as_json, human=lambda r: click.echo(f"added staff #{r.id} {r.name}"))
+    emit(record, as_json=as_json, human=lambda r: say(f"added staff #{r.id} {r.name}"))
 
 
 @staff.command("list")
@@ -111,4 +111,4 @@ def edit_staff(staff_id: int, changes: tuple[str, ...]) -> None:
 
     with operation() as ctx:
         record = service.update(ctx, staff_id, parse_assignments(changes))
-    click.echo(f"updated staff #{record.id} {record.name}")
+    say(f"updated staff #{record.id} {record.name}")
