@@ -6,9 +6,14 @@ describe (a failed operation leaves no entry; a failed sign-in is recorded on it
 
 Each row carries ``hash = HMAC(key, prev_hash + row)``. The key lives outside the database
 (:mod:`medoffice.core.config`), so whoever edits the database cannot forge a consistent chain.
-:func:`verify` walks the chain and names the first row that was altered, inserted, reordered
-or deleted; checkpoints of the head, kept outside the database and written at each backup,
-reveal rows cut off the end.
+:func:`verify` walks the chain up to its head and names the first row that was altered,
+inserted, reordered or deleted. Checkpoints of the head, kept outside the database in the
+data folder and named by the database's own id (:func:`database_id`), reveal rows cut off the
+end with the head rewritten, or a log wiped and begun again: every terminal writes them as
+it works (:class:`AutoCheckpoints`), and each backup does.
+
+A refused unit of work (:class:`~medoffice.core.errors.PermissionDenied`) is appended as
+``permission.denied`` in a transaction of its own (:func:`refusals_recorded`).
 
 Before a connection appends its first entry, :func:`append` checks that the key signs the
 chain already there (the newest row's MAC, or the first row's when the newest was altered):
@@ -24,18 +29,27 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import attrs
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .errors import ConfigurationError
+from .errors import ConfigurationError, MedofficeError, PermissionDenied
 from .records import AuditEntry
-from .storage.models import AuditHead, AuditRow
+from .storage.models import AuditHead, AuditRow, DatabaseIdentity, Practice
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .records import UserRecord
+    from .runtime import Runtime
 
 GENESIS = "0" * 64
 _SECRET_KEY = re.compile(r"pass(word)?|secret|token|card|cvv|pin\b", re.IGNORECASE)
@@ -78,6 +92,9 @@ class WrongAuditKey(ConfigurationError):
 
 _KEY_CHECKED = "medoffice.audit_key_checked"
 """Where a connection notes (a digest of) the key it has seen sign the chain."""
+
+_APPENDED = "medoffice.audit_appended"
+"""Where a session notes the (seq, hash) of the last entry it appended, for checkpoints."""
 
 
 def key_signs_chain(session: Session, key: bytes, head_seq: int) -> bool:
@@ -151,6 +168,7 @@ def append(
     session.add(row)
     head.seq, head.hash = row.seq, row.hash
     session.flush()
+    session.info[_APPENDED] = (row.seq, row.hash)
     return row
 
 
@@ -205,6 +223,7 @@ def append_many(
         rows.append(row)
     session.add_all(rows)
     session.flush()
+    session.info[_APPENDED] = (head.seq, head.hash)
     return rows
 
 
@@ -222,51 +241,135 @@ def _checkpoint_mac(key: bytes, seq: int, hash_: str, at: str, restored: bool) -
     return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
 
 
+CHECKPOINT_EVERY = 1000
+"""A terminal checkpoints the chain after every this many entries (and at its first write of
+each day in the practice's time zone)."""
+
+
+def database_id(session: Session) -> str | None:
+    """This database's own identity (``core_database``, core migration c0005), which names its
+    checkpoint file; None for a database made before it (or whose identity was removed)."""
+    from sqlalchemy import inspect
+
+    if not inspect(session.connection()).has_table(DatabaseIdentity.__tablename__):
+        return None
+    return session.execute(select(DatabaseIdentity.uid).where(DatabaseIdentity.id == 1)).scalar_one_or_none()
+
+
+def checkpoint_path(folder: Path, database_id: str) -> Path:
+    """The checkpoint file of the database ``database_id`` in ``folder``."""
+    return folder / f"checkpoints-{database_id}.jsonl"
+
+
+def _append_point(path: Path, key: bytes, seq: int, hash_: str, now: dt.datetime, restored: bool) -> Checkpoint:
+    """Append one checkpoint line to ``path``: the file mode 0600, its folder 0700."""
+    at = now.isoformat()
+    point = Checkpoint(seq, hash_, at, _checkpoint_mac(key, seq, hash_, at, restored), restored)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        if os.fstat(fd).st_mode & 0o077:  # made by an older medoffice, or loosened by hand
+            os.fchmod(fd, 0o600)
+        os.write(fd, (json.dumps(attrs.asdict(point)) + "\n").encode())
+    finally:
+        os.close(fd)
+    return point
+
+
 def write_checkpoint(session: Session, key: bytes, path: Path, now: dt.datetime, *,
                      restored: bool = False) -> Checkpoint | None:
-    """Record the chain's head in ``path`` (JSON lines, outside the database). ``restored``
-    starts a new series (after a restore from backup)."""
+    """Record the chain's head outside the database, in the database's own checkpoint file in
+    ``path``'s folder (:func:`checkpoint_path`; ``path`` itself for a database without an
+    identity). ``restored`` starts a new series (after a restore from backup).
+
+    ``path`` is :attr:`Settings.checkpoint_file <medoffice.core.config.Settings.checkpoint_file>`.
+
+    .. versionchanged:: 1 the file is named by the database's identity; mode 0600.
+    """
     head = session.get(AuditHead, 1)
     if head is None:
         return None
-    at = now.isoformat()
-    point = Checkpoint(head.seq, head.hash, at, _checkpoint_mac(key, head.seq, head.hash, at, restored), restored)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(attrs.asdict(point)) + "\n")
-    return point
+    uid = database_id(session)
+    target = checkpoint_path(path.parent, uid) if uid else path
+    return _append_point(target, key, head.seq, head.hash, now, restored)
+
+
+def _parse(line: str, key: bytes) -> Checkpoint | None:
+    try:
+        point = Checkpoint(**json.loads(line))
+        good = hmac.compare_digest(point.mac, _checkpoint_mac(key, point.seq, point.hash, point.at, point.restored))
+    except (ValueError, TypeError):
+        return None
+    return point if good else None
 
 
 def read_checkpoints(path: Path, key: bytes) -> list[Checkpoint]:
     """The checkpoints in ``path`` whose MAC is good (a forged line is ignored), from the last
     restore on: a restored backup legitimately ends before checkpoints taken after it."""
-    if not path.exists():
+    return _series(_points_in(path, key))
+
+
+def _points_in(path: Path, key: bytes) -> list[Checkpoint]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
         return []
-    points: list[Checkpoint] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            point = Checkpoint(**json.loads(line))
-        except (ValueError, TypeError):
-            continue
-        if hmac.compare_digest(point.mac, _checkpoint_mac(key, point.seq, point.hash, point.at, point.restored)):
-            points = [point] if point.restored else [*points, point]
-    return points
+    return [p for p in map(lambda line: _parse(line, key), text.splitlines()) if p is not None]
+
+
+def _series(points: Iterable[Checkpoint]) -> list[Checkpoint]:
+    series: list[Checkpoint] = []
+    for point in points:
+        series = [point] if point.restored else [*series, point]
+    return series
+
+
+def practice_checkpoints(settings: Settings, key: bytes, database_id: str | None) -> list[Checkpoint]:
+    """The checkpoints that bind this database: those in its own file (by its identity), after
+    those of the older file named by the URL (kept before the identity existed), from the last
+    restore on."""
+    older = _points_in(settings.legacy_checkpoint_file, key)
+    own = _points_in(checkpoint_path(settings.checkpoint_dir, database_id), key) if database_id else []
+    return _series([*older, *own])
 
 
 @attrs.frozen
 class VerifyReport:
-    """The outcome of :func:`verify`: ``ok``, how many rows were checked, and the first problem."""
+    """The outcome of :func:`verify`: ``ok``, how many rows were checked, and the first problem.
+
+    ``checkpoints``: how many checkpoints the log was checked against (none: a cut at the end
+    of the log, or a wiped log, could not be told).
+
+    .. versionchanged:: 1 ``checkpoints``.
+    """
 
     ok: bool
     rows: int
     first_bad_seq: int | None = None
     problem: str | None = None
+    checkpoints: int = 0
 
 
-def verify(session: Session, key: bytes, checkpoints: list[Checkpoint] = ()) -> VerifyReport:
-    """Walk the whole chain in order and report the first row that does not hold."""
+def verify(session: Session, key: bytes, checkpoints: Iterable[Checkpoint] = ()) -> VerifyReport:
+    """Walk the chain in order up to its head and report the first row that does not hold.
+
+    The head is read first: every row up to it was committed before it, so other terminals
+    appending meanwhile (PostgreSQL reads each statement anew) are never mistaken for rows
+    removed from the end; what they add after the head is left for the next verify. Read the
+    ``checkpoints`` before the session's transaction starts, for the same reason.
+
+    .. versionchanged:: 1 stops at the head as first read; a missing head or an empty log is
+       reported.
+    """
+    checkpoints = list(checkpoints)
+    head = session.get(AuditHead, 1)
+    wanted = {point.seq for point in checkpoints}
+    seen: dict[int, str] = {}
     expected_seq, prev_hash, checked, last = 1, GENESIS, 0, None
-    rows = session.execute(select(AuditRow).order_by(AuditRow.seq).execution_options(yield_per=2000)).scalars()
+    query = select(AuditRow).order_by(AuditRow.seq)
+    if head is not None:
+        query = query.where(AuditRow.seq <= head.seq)
+    rows = session.execute(query.execution_options(yield_per=2000)).scalars()
     for row in rows:
         if row.seq > expected_seq:
             missing = f"row {expected_seq}" if row.seq == expected_seq + 1 else f"rows {expected_seq} to {row.seq - 1}"
@@ -276,22 +379,194 @@ def verify(session: Session, key: bytes, checkpoints: list[Checkpoint] = ()) -> 
                                 f"row {row.seq} does not follow row {row.seq - 1}: a row was deleted, inserted or reordered")
         if not hmac.compare_digest(row.hash, row_hash(key, prev_hash, row)):
             return VerifyReport(False, checked, row.seq, f"row {row.seq} was altered or inserted without the key")
+        if row.seq in wanted:
+            seen[row.seq] = row.hash
         expected_seq, prev_hash, last = row.seq + 1, row.hash, row
         checked += 1
-    head = session.get(AuditHead, 1)
     last_seq = last.seq if last else 0
-    if head is not None and (head.seq, head.hash) != (last_seq, last.hash if last else GENESIS):
+    if head is None:
+        if last is not None:
+            return VerifyReport(False, checked, None, "the log's head is missing: it was deleted")
+        return VerifyReport(False, 0, None, "the log is empty: every row and its head were deleted")
+    if (head.seq, head.hash) != (last_seq, last.hash if last else GENESIS):
+        if head.seq == last_seq:
+            return VerifyReport(False, checked, last_seq, f"the log's head does not match row {last_seq}: it was rewritten")
         return VerifyReport(False, checked, last_seq + 1,
                             f"the log ends at row {last_seq} but its head says row {head.seq}: rows were removed from the end")
+    if last is None:
+        return VerifyReport(False, 0, None, "the log is empty: every row was deleted and its head reset")
+    beyond = session.execute(select(func.min(AuditRow.seq)).where(AuditRow.seq > head.seq)).scalar()
+    if beyond is not None:  # appended since the head was read, or put there by hand: read the head again
+        now_at = session.execute(select(AuditHead.seq).where(AuditHead.id == 1)).scalar()
+        if now_at is None or now_at < beyond:
+            return VerifyReport(False, checked, beyond,
+                                f"row {beyond} lies beyond the log's head (row {head.seq}): it was inserted by hand")
     for point in checkpoints:
         if point.seq > last_seq:
             return VerifyReport(False, checked, last_seq + 1,
                                 f"the log ends at row {last_seq} but the checkpoint of {point.at} saw row {point.seq}: "
-                                "rows were removed from the end")
-        row = session.get(AuditRow, point.seq)
-        if row is None or row.hash != point.hash:
-            return VerifyReport(False, checked, point.seq, f"row {point.seq} differs from the checkpoint of {point.at}")
-    return VerifyReport(True, checked)
+                                "rows were removed from the end, or the log was wiped and begun again")
+        if seen.get(point.seq) != point.hash:
+            return VerifyReport(False, checked, point.seq,
+                                f"row {point.seq} differs from the checkpoint of {point.at}: the log was cut and "
+                                "written again, or wiped and begun again")
+    return VerifyReport(True, checked, checkpoints=len(checkpoints))
+
+
+def verify_practice(runtime: Runtime, user: UserRecord | None = None) -> VerifyReport:
+    """``audit verify``: the chain against this database's checkpoints, as ``user``.
+
+    The checkpoints are read before the snapshot that is verified, so one written meanwhile
+    by another terminal is never ahead of it.
+
+    Raises:
+        PermissionDenied: without ``audit.read``.
+
+    .. versionadded:: 1
+    """
+    with runtime.operation(user, write=False) as ctx:
+        ctx.require("audit.read")
+        uid = database_id(ctx.session)
+    key = runtime.audit_key()
+    points = practice_checkpoints(runtime.settings, key, uid)
+    with runtime.operation(user, write=False) as ctx:
+        return verify(ctx.session, key, points)
+
+
+@attrs.define
+class _Due:
+    path: Path
+    seq: int
+    hash: str
+    day: dt.date
+
+
+class AutoCheckpoints:
+    """A terminal's own checkpoints: after a unit of work that appended to the log commits, the
+    head it left is written to the database's checkpoint file when this terminal has none of
+    the practice's day yet, or :data:`CHECKPOINT_EVERY` entries were appended since its last.
+
+    The cost is in the unit of work that is due: one line appended to a file (and, once per
+    process, the database's identity and the file's last line are read).
+
+    .. versionadded:: 1
+    """
+
+    def __init__(self, folder: Path, every: int = CHECKPOINT_EVERY) -> None:
+        self.folder = folder
+        self.every = every
+        self._lock = threading.Lock()
+        self._identity: tuple[str, ZoneInfo] | None = None
+        self._last: dict[str, tuple[int, dt.date]] = {}
+
+    def due(self, session: Session, key: Callable[[], bytes], clock: Callable[[], dt.datetime]) -> _Due | None:
+        """Whether the unit of work in ``session`` (about to commit) calls for a checkpoint;
+        ``key`` and ``clock`` are asked only when it appended to the log."""
+        appended = session.info.pop(_APPENDED, None)
+        if appended is None:
+            return None
+        key, now = key(), clock()
+        if self._identity is None:
+            uid = database_id(session)
+            if uid is None:
+                return None
+            zone = session.execute(select(Practice.timezone).where(Practice.id == 1)).scalar_one_or_none()
+            self._identity = (uid, ZoneInfo(zone or "UTC"))
+        uid, zone = self._identity
+        seq, hash_ = appended
+        today = now.astimezone(zone).date()
+        path = checkpoint_path(self.folder, uid)
+        with self._lock:
+            last = self._last.get(uid)
+            if last is None or seq < last[0]:
+                last = self._last_in(path, key, zone)
+                if last is not None:
+                    self._last[uid] = last
+        if last is None or last[1] < today or seq - last[0] >= self.every:
+            return _Due(path, seq, hash_, today)
+        return None
+
+    def write(self, due: _Due, key: bytes, now: dt.datetime) -> None:
+        """Write the checkpoint, once the unit of work has committed. A file that cannot be
+        written costs the checkpoint, never the work already done."""
+        with self._lock:
+            try:
+                _append_point(due.path, key, due.seq, due.hash, now, False)
+            except OSError:
+                return
+            self._last[due.path.stem.removeprefix("checkpoints-")] = (due.seq, due.day)
+
+    @staticmethod
+    def _last_in(path: Path, key: bytes, zone: ZoneInfo) -> tuple[int, dt.date] | None:
+        try:
+            with path.open("rb") as handle:
+                size = handle.seek(0, os.SEEK_END)
+                handle.seek(max(0, size - 8192))
+                tail = handle.read().decode("utf-8", "replace")
+        except FileNotFoundError:
+            return None
+        for line in reversed(tail.splitlines()):
+            point = _parse(line, key)
+            if point is not None:
+                try:
+                    return point.seq, dt.datetime.fromisoformat(point.at).astimezone(zone).date()
+                except ValueError:
+                    return None
+        return None
+
+
+def _command() -> str | None:
+    """The command being run (``audit show``), when it is the CLI that runs it."""
+    try:
+        import click
+    except ImportError:  # pragma: no cover - click is a dependency
+        return None
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return None
+    names = []
+    while context is not None:
+        names.append(context.info_name or "")
+        context = context.parent
+    return " ".join(reversed(names[:-1])) or None
+
+
+_NESTING = threading.local()
+
+
+@contextmanager
+def refusals_recorded(runtime: Runtime, user: UserRecord | None) -> Iterator[None]:
+    """Around a unit of work: a :class:`PermissionDenied` that ends it is recorded as
+    ``permission.denied`` (who, which permission, which command) in a short transaction of its
+    own, once the refused unit of work has rolled back, so a refusal in a read-only command is
+    recorded too. Only the outermost unit of work of a thread records, and each refusal once.
+    A refusal that cannot be recorded (the database refuses the write) is still raised.
+    """
+    depth = getattr(_NESTING, "depth", 0)
+    _NESTING.depth = depth + 1
+    try:
+        yield
+    except PermissionDenied as refused:
+        if depth == 0 and not getattr(refused, "_medoffice_recorded", False):
+            refused._medoffice_recorded = True
+            _record_refusal(runtime, user, refused)
+        raise
+    finally:
+        _NESTING.depth = depth
+
+
+def _record_refusal(runtime: Runtime, user: UserRecord | None, refused: PermissionDenied) -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    summary = {"permission": refused.permission}
+    command = _command()
+    if command:
+        summary["command"] = command
+    try:
+        with runtime.operation(user) as ctx:
+            ctx.audit("permission.denied", "permission", refused.permission, summary=summary)
+    except (MedofficeError, SQLAlchemyError, OSError):
+        pass
 
 
 def to_entry(row: AuditRow) -> AuditEntry:
@@ -320,6 +595,7 @@ def iter_entries(
     if until is not None:
         query = query.where(AuditRow.at < until)
     if action is not None:
-        query = query.where(AuditRow.action.like(action.replace("*", "%")))
+        pattern = action.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").replace("*", "%")
+        query = query.where(AuditRow.action.like(pattern, escape="\\"))
     for row in session.execute(query).scalars():
         yield to_entry(row)

@@ -79,6 +79,8 @@ class Settings:
     audit_key_env: bytes | None = attrs.field(default=None, repr=False)
     config_file: Path | None = None
     options: Mapping[str, Any] = attrs.field(factory=dict)
+    data_dir: Path | None = None
+    """The user's data folder (None: ``data`` beside the config folder, as under ``MEDOFFICE_HOME``)."""
 
     @classmethod
     def resolve(cls, database_url: str | None = None, env: Mapping[str, str] | None = None) -> Settings:
@@ -94,6 +96,7 @@ class Settings:
             audit_key_env=key_env.encode() if key_env else None,
             config_file=config_path,
             options=options,
+            data_dir=home_dirs(env)[1],
         )
 
     @property
@@ -104,9 +107,26 @@ class Settings:
         return self.config_dir / "keys" / f"audit-{database_digest(self.database_url)}.key"
 
     @property
+    def checkpoint_dir(self) -> Path:
+        """The folder of the audit checkpoints, outside the database: ``audit`` in the data
+        folder. Each database's are in ``checkpoints-<its identity>.jsonl`` there
+        (:func:`medoffice.core.audit.checkpoint_path`), whatever its URL's spelling."""
+        return (self.data_dir if self.data_dir is not None else self.config_dir.parent / "data") / "audit"
+
+    @property
     def checkpoint_file(self) -> Path:
-        """Where this database's audit checkpoints are kept: beside the key, outside the
-        database, one file per database even when several share a key."""
+        """What to hand :func:`medoffice.core.audit.write_checkpoint`: a name in
+        :attr:`checkpoint_dir`, which it replaces with the database's own checkpoint file.
+
+        .. versionchanged:: 1 in the data folder, named by the database's identity (was beside
+           the key, named by the URL's spelling: :attr:`legacy_checkpoint_file`).
+        """
+        return self.checkpoint_dir / "checkpoints.jsonl"
+
+    @property
+    def legacy_checkpoint_file(self) -> Path:
+        """Where checkpoints were kept before the database had an identity: beside the key,
+        named by the URL. ``audit verify`` still reads it."""
         return self.audit_key_file.parent / f"checkpoints-{database_digest(self.database_url)}.jsonl"
 
     @property

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session
 
+from . import audit
 from .config import Settings
 from .context import SYSTEM_USER, Context
 from .errors import ConfigurationError
@@ -59,6 +60,7 @@ class Runtime:
         self.clock = clock
         self._sources = sources
         self._audit_key: bytes | None = None
+        self.checkpoints = audit.AutoCheckpoints(settings.checkpoint_dir)
 
     def audit_key(self) -> bytes:
         if self._audit_key is None:
@@ -74,12 +76,17 @@ class Runtime:
         """A unit of work acting as ``user`` (the system user when None).
 
         Commits when the block ends normally; rolls everything back, audit entries and
-        plugins' writes included, when it raises.
+        plugins' writes included, when it raises. A refusal (``PermissionDenied``) is then
+        audited on its own; a unit of work that appended to the audit log may checkpoint it
+        once committed (:class:`~medoffice.core.audit.AutoCheckpoints`).
         """
         bind = self.engine if write else self.engine.execution_options(**{WRITE_OPTION: False})
-        with Session(bind, expire_on_commit=False, autoflush=True) as session:
+        with audit.refusals_recorded(self, user), Session(bind, expire_on_commit=False, autoflush=True) as session:
             with session.begin():
                 yield Context(self, session, user or SYSTEM_USER, write=write)
+                due = self.checkpoints.due(session, self.audit_key, self.clock)
+            if due is not None:
+                self.checkpoints.write(due, self.audit_key(), self.clock())
 
     def build_plugins(self, choices: Mapping[str, StoredChoice] | None, *, require_migrated: bool = True) -> PluginSet:
         """A fresh plugin set of this runtime's installed plugins for the given choices (the

@@ -17,21 +17,29 @@ def audit() -> None:
 @audit.command("verify")
 @json_option
 def verify(as_json: bool) -> None:
-    """Check the whole chain; exit 1 naming the first altered, inserted, reordered or deleted row."""
+    """Check the whole chain and its checkpoints; exit 1 naming the first altered, inserted,
+    reordered or deleted row, or the end cut off."""
     from .. import audit as audit_log
     from ..errors import MedofficeError
 
-    runtime = state().runtime()
-    with operation(write=False) as ctx:
-        ctx.require("audit.read")
-        key = runtime.audit_key()
-        report = audit_log.verify(ctx.session, key, audit_log.read_checkpoints(runtime.settings.checkpoint_file, key))
+    app = state()
+    report = audit_log.verify_practice(app.runtime(), app.user())
     with operation() as ctx:
-        ctx.audit("audit.verified", "audit", None, summary={"ok": report.ok, "rows": report.rows})
-    emit(report, as_json=as_json, human=lambda r: click.echo(f"audit log intact: {r.rows} rows verified")
-         if r.ok else None)
+        ctx.audit("audit.verified", "audit", None,
+                  summary={"ok": report.ok, "rows": report.rows, "checkpoints": report.checkpoints})
+    emit(report, as_json=as_json, human=_intact)
     if not report.ok:
         raise MedofficeError(f"audit log tampered: {report.problem}")
+
+
+def _intact(report: object) -> None:
+    if not report.ok:
+        return
+    if report.checkpoints:
+        click.echo(f"audit log intact: {report.rows} rows verified, and {report.checkpoints} checkpoints")
+    else:
+        click.echo(f"audit log intact: {report.rows} rows verified (no checkpoint of this database here yet: "
+                   "rows cut off the end could not be told)")
 
 
 def _day_start(value: dt.date | None, tz: object) -> dt.datetime | None:
@@ -45,7 +53,7 @@ def _day_start(value: dt.date | None, tz: object) -> dt.datetime | None:
 @click.option("--user", "username", help="Entries by this user.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From this day (practice time).")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Up to and including this day.")
-@click.option("--action", help="Action, '*' as wildcard: 'patient.*'.")
+@click.option("--action", help="Action, '*' as wildcard: 'patient.*' ('_' and '%' are plain characters).")
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
 @json_option
 def show(mrn: str | None, username: str | None, since: dt.datetime | None, until: dt.datetime | None,
@@ -75,7 +83,7 @@ def _summary(summary: dict) -> str:
 
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+@click.option("--force", is_flag=True, help="Replace PATH if it is an existing regular file.")
 @json_option
 def backup_command(path: str, force: bool, as_json: bool) -> None:
     """Back up the practice (SQLite) to PATH and checkpoint the audit log."""
@@ -85,7 +93,8 @@ def backup_command(path: str, force: bool, as_json: bool) -> None:
 
     app = state()
     result = backup.backup(app.runtime(), app.user(), Path(path), overwrite=force)
-    emit(result, as_json=as_json, human=lambda r: click.echo(f"backed up {r.bytes} bytes to {r.path}"))
+    emit(result, as_json=as_json, human=lambda r: click.echo(
+        f"backed up {r.bytes} bytes to {r.path}" + (" (it replaced the file that was there)" if r.replaced else "")))
 
 
 @click.command("restore")

@@ -241,6 +241,18 @@ class AuditRow(CoreBase):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class DatabaseIdentity(CoreBase):
+    """This database's own identity (one row, id 1): a random id made when the schema is
+    (core migration c0005). It names the file of the audit checkpoints outside the database,
+    so that however the database's URL is spelled, and wherever the file is moved, ``audit
+    verify`` finds the checkpoints of this database. A copy of the database shares it."""
+
+    __tablename__ = "core_database"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(String(32))
+
+
 class AuditHead(CoreBase):
     """The chain's head (one row). Writers lock it, which orders appends across terminals."""
 

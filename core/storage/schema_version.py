@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
-CORE_HEAD = "c0004"
+CORE_HEAD = "c0005"
 """The newest revision of the core's migration history (tests/core/test_migrations.py
 checks it is Alembic's head)."""
 
