@@ -3,7 +3,8 @@
 SQLite gets WAL (readers never wait for the writer), foreign keys, a busy timeout, and
 transactions that say up front whether they will write: a write operation starts with
 ``BEGIN IMMEDIATE`` so it takes the write lock before it reads; a deferred ``BEGIN`` that later
-writes fails at once with "database is locked" when another terminal got there first.
+writes fails at once with "database is locked" when another terminal got there first. A new
+database file is created with mode 0600 (:mod:`medoffice.core.files`), whatever the umask.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+
+from ..files import create_private_empty
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 WRITE_OPTION = "medoffice_write"
@@ -51,7 +54,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if backend == "sqlite":
         database = make_url(url).database
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            path = Path(database).expanduser()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            create_private_empty(path)  # SQLite keeps its mode (0600) for the -wal and -shm files
         kwargs.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
     elif backend == "postgresql":
         kwargs.setdefault("pool_pre_ping", True)

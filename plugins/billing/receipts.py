@@ -32,6 +32,7 @@ from sqlalchemy import func, or_, select
 
 from medoffice.core import Context, NotFound, ValidationError
 from medoffice.core.config import home_dirs
+from medoffice.core.files import write_private
 from medoffice.core.services import patients
 from medoffice.core.storage.models import User
 
@@ -158,7 +159,7 @@ def save_receipt(ctx: Context, payment_id: int, folder: str | Path | None = None
     path = (where / f"receipt-{parse_id(payment_id, what='a payment')}.txt").absolute()
     try:
         where.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_private(path, text)
     except OSError as error:
         raise ValidationError(f"cannot save the receipt in {where}: {error.strerror or error}",
                               field="folder") from None

@@ -29,6 +29,7 @@ import attrs
 from sqlalchemy import func, select
 
 from medoffice.core import Conflict, Context, ValidationError
+from medoffice.core.files import write_private
 from medoffice.core.records import Address, PracticeRecord
 from medoffice.core.services import patients
 
@@ -288,7 +289,7 @@ def write_pdfs(ctx: Context, documents: Sequence[StatementDoc], folder: Path) ->
     written = []
     for doc in documents:
         path = folder / pdf_name(doc)
-        path.write_bytes(render_pdf(doc, ctx.practice))
+        write_private(path, render_pdf(doc, ctx.practice))
         if doc.id is not None:
             record_file(ctx, doc.id, path.name)
         written.append(path)

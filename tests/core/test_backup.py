@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import stat
+
 import pytest
 
 from medoffice.core import audit, backup
 from medoffice.core.config import Settings
-from medoffice.core.errors import ConfigurationError, Conflict
+from medoffice.core.errors import ConfigurationError, Conflict, ValidationError
 from medoffice.core.runtime import open_runtime
 from medoffice.core.services import patients, users
 
@@ -91,3 +94,84 @@ def test_postgresql_points_at_pg_dump(medoffice_practice):
     assert result.exit_code == 1 and "pg_dump" in result.stderr
     with pytest.raises(ConfigurationError, match="pg_dump"):
         backup.backup(medoffice_practice.runtime, medoffice_practice.user("admin"), "/tmp/x.sqlite")
+
+
+class TestWhereABackupMayGo:
+    """A backup writes a new file of its own and replaces only a regular file, never a device,
+    a pipe, a folder or what a symbolic link points at (``backup --force /dev/null`` once
+    replaced the system's /dev/null with the practice's data)."""
+
+    @pytest.fixture
+    def folder(self, tmp_path):
+        """The backups' folder (the practice's database is in ``tmp_path``)."""
+        made = tmp_path / "backups"
+        made.mkdir()
+        return made
+
+    def test_the_backup_is_private_to_its_owner_whatever_the_umask(self, sqlite_only, folder, umask_022):
+        target = folder / "b.sqlite"
+        assert sqlite_only.cli("backup", str(target), user="manager").exit_code == 0
+        assert oct(target.stat().st_mode & 0o777) == oct(0o600)
+
+    def test_force_replaces_a_regular_file_and_says_so(self, sqlite_only, folder):
+        target = folder / "b.sqlite"
+        target.write_text("last week's")
+        result = sqlite_only.cli("backup", str(target), "--force", "--json")
+        assert result.exit_code == 0, result.stderr
+        assert result.json()["replaced"] is True
+        backup._check_backup(target)
+        human = sqlite_only.cli("backup", str(target), "--force")
+        assert "replaced the file that was there" in human.stdout
+
+    def test_dev_null_is_refused_and_left_alone(self, sqlite_only):
+        before = os.stat("/dev/null")
+        result = sqlite_only.cli("backup", "/dev/null")
+        assert result.exit_code == 1 and "/dev/null" in result.stderr
+        after = os.stat("/dev/null")
+        assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+        assert not [name for name in os.listdir("/dev") if name.endswith(".partial")]
+
+    @pytest.mark.parametrize("force", [False, True])
+    def test_a_named_pipe_is_refused_even_with_force(self, sqlite_only, folder, force):
+        pipe = folder / "pipe"
+        os.mkfifo(pipe)
+        result = sqlite_only.cli("backup", str(pipe), *(["--force"] if force else []))
+        assert result.exit_code == 1 and "is a named pipe" in result.stderr
+        assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+        assert sorted(os.listdir(folder)) == ["pipe"]
+
+    @pytest.mark.parametrize("force", [False, True])
+    def test_a_symbolic_link_is_refused_and_its_target_untouched(self, sqlite_only, folder, force):
+        precious = folder / "precious.txt"
+        precious.write_text("not yours")
+        link = folder / "b.sqlite"
+        link.symlink_to(precious)
+        result = sqlite_only.cli("backup", str(link), *(["--force"] if force else []))
+        assert result.exit_code == 1 and "symbolic link" in result.stderr
+        assert link.is_symlink() and precious.read_text() == "not yours"
+        assert sorted(os.listdir(folder)) == ["b.sqlite", "precious.txt"]
+
+    def test_a_folder_is_refused(self, sqlite_only, folder):
+        (folder / "b.sqlite").mkdir()
+        with pytest.raises(ValidationError, match="is a folder"):
+            backup.backup(sqlite_only.runtime, sqlite_only.user("admin"), folder / "b.sqlite", overwrite=True)
+        assert os.listdir(folder / "b.sqlite") == [] and sorted(os.listdir(folder)) == ["b.sqlite"]
+
+    def test_a_planted_partial_symlink_is_not_followed(self, sqlite_only, folder):
+        elsewhere = folder / "attacker" / "loot.sqlite"
+        elsewhere.parent.mkdir()
+        (folder / "b.sqlite.partial").symlink_to(elsewhere)
+        result = sqlite_only.cli("backup", str(folder / "b.sqlite"))
+        assert result.exit_code == 0, result.stderr
+        assert not elsewhere.exists()
+        assert (folder / "b.sqlite.partial").is_symlink()
+        backup._check_backup(folder / "b.sqlite")
+
+    def test_a_planted_partial_file_is_left_alone(self, sqlite_only, folder):
+        planted = folder / "b.sqlite.partial"
+        planted.write_text("junk, not a database")
+        result = sqlite_only.cli("backup", str(folder / "b.sqlite"))
+        assert result.exit_code == 0, result.stderr
+        assert planted.read_text() == "junk, not a database"
+        assert sorted(os.listdir(folder)) == ["b.sqlite", "b.sqlite.partial"]
+        backup._check_backup(folder / "b.sqlite")

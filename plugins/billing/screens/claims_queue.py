@@ -23,6 +23,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from medoffice.core import Context
+from medoffice.core.files import write_private
 from medoffice.core.ui import ScreenHost
 
 from ._shared import CLAIMS, may, message_of, money, run_call
@@ -325,7 +326,7 @@ class ClaimsQueueScreen(Screen[None]):
         def done(export: Any) -> None:
             batch = export.batch
             try:
-                target.write_text(export.text, encoding="ascii")
+                write_private(target, export.text, encoding="ascii")
             except OSError as error:
                 self.say(f"Batch {batch.id} recorded but not written to {target}: {error.strerror or error}; "
                          f"write it again with 'medoffice billing claims export --batch {batch.id}'.")

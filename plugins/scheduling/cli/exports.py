@@ -7,11 +7,10 @@ of work.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from medoffice.core.cli import emit, json_option, operation
+from medoffice.core.files import write_private
 
 from ._lazy import on_first_use
 from .booking import schedule
@@ -28,7 +27,7 @@ _last = click.option("--to", "last", required=True, help="Last local day, YYYY-M
 def _deliver(text: str, output: str | None, summary: dict, *, as_json: bool, what: str,
              text_is_json: bool = False) -> None:
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        write_private(output, text)
         summary = {**summary, "output": output}
         if as_json:
             emit(summary, as_json=True)

@@ -10,11 +10,11 @@ reminders, for the sender's parser).
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
 from medoffice.core.cli import emit, json_option, operation
+from medoffice.core.files import write_private
 
 from ._lazy import on_first_use
 from .booking import appointments
@@ -46,7 +46,7 @@ def reminders(day, fmt, output, send, as_json) -> None:
                 json.dumps({"day": found.day.isoformat(), "refused": found.refused,
                             "reminders": reminders_service.rows(ctx, found)}, indent=2, ensure_ascii=False) + "\n")
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        write_private(output, text)
         click.echo(f"wrote {len(found.reminders)} reminders for {found.day} to {output}{_refused_note(found.refused)}",
                    err=True)
     else:
