@@ -121,6 +121,32 @@ def _check_key(session: Session, key: bytes, head: AuditHead, key_name: str | No
     info[_KEY_CHECKED] = mark
 
 
+class AuditLogDamaged(ConfigurationError):
+    """The audit log's head was deleted or reset while rows remain: appending would collide
+    with them. Nothing is written until the database is restored.
+
+    .. versionadded:: 1
+    """
+
+
+def _locked_head(session: Session, key: bytes, key_name: str | None) -> AuditHead:
+    """The chain's head, locked; made for a new practice; the key checked against the chain."""
+    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
+    if head is None or head.seq == 0:  # a new practice's log, or one whose head was removed
+        rows = session.execute(select(func.count()).select_from(AuditRow)).scalar()
+        if rows:
+            raise AuditLogDamaged(
+                f"the audit log was tampered with: its head ({AuditHead.__tablename__}) was "
+                f"{'deleted' if head is None else 'reset'} while {rows} rows remain; nothing was written. "
+                "Restore the database from a backup")
+    if head is None:
+        head = AuditHead(id=1, seq=0, hash=GENESIS)
+        session.add(head)
+    elif head.seq > 0:
+        _check_key(session, key, head, key_name)
+    return head
+
+
 def append(
     session: Session,
     key: bytes,
@@ -142,15 +168,11 @@ def append(
 
     Raises:
         WrongAuditKey: the key did not sign the chain; nothing is written.
+        AuditLogDamaged: the chain's head was deleted or reset while rows remain.
 
-    .. versionchanged:: 1 checks the key against the chain; ``key_name``.
+    .. versionchanged:: 1 checks the key against the chain; ``key_name``; ``AuditLogDamaged``.
     """
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
-    elif head.seq > 0:
-        _check_key(session, key, head, key_name)
+    head = _locked_head(session, key, key_name)
     row = AuditRow(
         seq=head.seq + 1,
         at=at,
@@ -196,12 +218,7 @@ def append_many(
     entries = list(entries)
     if not entries:
         return []
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
-    elif head.seq > 0:
-        _check_key(session, key, head, key_name)
+    head = _locked_head(session, key, key_name)
     rows = []
     for entry in entries:
         entity_id = entry.get("entity_id")

@@ -36,7 +36,8 @@ def _intact(report: object) -> None:
     if not report.ok:
         return
     if report.checkpoints:
-        click.echo(f"audit log intact: {report.rows} rows verified, and {report.checkpoints} checkpoints")
+        points = f"{report.checkpoints} checkpoint{'s' if report.checkpoints != 1 else ''}"
+        click.echo(f"audit log intact: {report.rows} rows verified, and {points}")
     else:
         click.echo(f"audit log intact: {report.rows} rows verified (no checkpoint of this database here yet: "
                    "rows cut off the end could not be told)")

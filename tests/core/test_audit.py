@@ -28,8 +28,8 @@ def tamper(practice, *statements):
     engine = practice.runtime.engine
     with engine.begin() as conn:
         if engine.dialect.name == "sqlite":
-            conn.exec_driver_sql("DROP TRIGGER core_audit_no_update")
-            conn.exec_driver_sql("DROP TRIGGER core_audit_no_delete")
+            conn.exec_driver_sql("DROP TRIGGER IF EXISTS core_audit_no_update")
+            conn.exec_driver_sql("DROP TRIGGER IF EXISTS core_audit_no_delete")
         else:
             conn.exec_driver_sql("ALTER TABLE core_audit DISABLE TRIGGER USER")
         for statement in statements:
@@ -126,6 +126,18 @@ class TestVerify:
         report = verify(medoffice_practice)
         assert not report.ok
         assert "removed from the end" in report.problem
+
+    def test_a_deleted_head_is_named_and_nothing_more_is_written(self, medoffice_practice):
+        register(medoffice_practice)
+        tamper(medoffice_practice, "DELETE FROM core_audit_head")
+        report = verify(medoffice_practice)
+        assert (report.ok, report.problem) == (False, "the log's head is missing: it was deleted")
+        result = medoffice_practice.cli("audit", "verify")  # its sign-in would collide with row 1
+        assert result.exit_code == 1
+        assert result.stderr.startswith("error: the audit log was tampered with: its head (core_audit_head) was "
+                                        "deleted while ")
+        tamper(medoffice_practice, f"INSERT INTO core_audit_head (id, seq, hash) VALUES (1, 0, '{audit.GENESIS}')")
+        assert "was reset while" in medoffice_practice.cli("audit", "verify").stderr
 
     def test_the_cli_exits_1_naming_the_row(self, medoffice_practice):
         register(medoffice_practice)
