@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ._app import emit, json_option, state, table
+from .passwords import new_password, password_stdin_first_option, refuse_password_argument
 
 
 def _sqlite_file(url: str) -> Path | None:
@@ -56,12 +57,16 @@ def _is_demo_or_empty(path: Path) -> bool:
 @click.option("--phone", default="", help="Main phone number.")
 @click.option("--admin-user", default="admin", show_default=True, help="The first administrator's user name.")
 @click.option("--admin-name", default="Administrator", show_default=True)
-@click.option("--admin-password", prompt=True, hide_input=True, confirmation_prompt=True,
-              envvar="MEDOFFICE_ADMIN_PASSWORD", help="Else MEDOFFICE_ADMIN_PASSWORD or a prompt.")
+@password_stdin_first_option
+@click.option("--admin-password", hidden=True, expose_value=False, is_eager=True, callback=refuse_password_argument)
 @json_option
 def init_command(name: str, timezone: str, npi: str, tax_id: str, phone: str, admin_user: str,
-                 admin_name: str, admin_password: str, as_json: bool) -> None:
-    """Create a new practice in an empty database, with its first administrator."""
+                 admin_name: str, password_stdin: str | bool, as_json: bool) -> None:
+    """Create a new practice in an empty database, with its first administrator.
+
+    The administrator's password is asked for twice at a hidden prompt; --password-stdin
+    reads it from standard input instead, and scripts may set MEDOFFICE_ADMIN_PASSWORD.
+    """
     from ..setup import init_practice
 
     app = state()
@@ -70,7 +75,9 @@ def init_command(name: str, timezone: str, npi: str, tax_id: str, phone: str, ad
         practice, admin = init_practice(
             runtime,
             {"name": name, "timezone": timezone, "npi": npi, "tax_id": tax_id, "phone": phone},
-            admin_username=admin_user, admin_password=admin_password, admin_name=admin_name,
+            admin_username=admin_user, admin_name=admin_name,
+            admin_password=new_password(f"password for the administrator {admin_user}",
+                                        variable="MEDOFFICE_ADMIN_PASSWORD", from_stdin=password_stdin),
         )
     url = runtime.engine.url.render_as_string(hide_password=True)
     emit({"practice": practice, "admin": admin.username, "database": url}, as_json=as_json,

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
-
 import click
 
-from ._app import emit, json_option, operation, table
+from ._app import emit, json_option, operation, state, table
+from .passwords import new_password, password_stdin_option
 
 
-def _password(prompt: str) -> str:
-    password = os.environ.get("MEDOFFICE_NEW_PASSWORD")
-    if password is None:
-        password = click.prompt(prompt, hide_input=True, confirmation_prompt=True)
-    return password
+def _password(prompt: str, from_stdin: bool) -> str:
+    return new_password(prompt, variable="MEDOFFICE_NEW_PASSWORD", from_stdin=from_stdin)
 
 
 @click.group()
@@ -25,14 +21,16 @@ def users() -> None:
 @click.argument("username")
 @click.option("--name", "full_name", required=True, help="Full name.")
 @click.option("--role", "roles", multiple=True, required=True, help="front_desk, billing, manager or admin (repeatable).")
+@password_stdin_option
 @json_option
-def add(username: str, full_name: str, roles: tuple[str, ...], as_json: bool) -> None:
-    """Add a user; the password comes from a prompt (or MEDOFFICE_NEW_PASSWORD)."""
+def add(username: str, full_name: str, roles: tuple[str, ...], password_stdin: bool, as_json: bool) -> None:
+    """Add a user; the password comes from a prompt (or --password-stdin, or MEDOFFICE_NEW_PASSWORD)."""
     from ..services import users as service
 
     with operation() as ctx:
         ctx.require("users.manage")  # before asking for a password nobody may set
-        user = service.add_user(ctx, username, full_name, _password(f"password for {username}"), list(roles))
+        password = _password(f"password for {username}", password_stdin)
+        user = service.add_user(ctx, username, full_name, password, list(roles))
     emit(user, as_json=as_json, human=lambda u: click.echo(f"added {u.username} ({', '.join(sorted(u.roles))})"))
 
 
@@ -52,7 +50,8 @@ def list_users(as_json: bool) -> None:
 
 @users.command("passwd")
 @click.argument("username", required=False)
-def passwd(username: str | None) -> None:
+@password_stdin_option
+def passwd(username: str | None, password_stdin: bool) -> None:
     """Set a password (your own, or anyone's as an admin)."""
     from ..services import users as service
 
@@ -60,8 +59,41 @@ def passwd(username: str | None) -> None:
         target = username or ctx.user.username
         if target.lower() != ctx.user.username:
             ctx.require("users.manage")
-        service.set_password(ctx, target, _password(f"new password for {target}"))
+        service.set_password(ctx, target, _password(f"new password for {target}", password_stdin))
     click.echo(f"password changed for {target}")
+
+
+@users.command("unlock")
+@click.argument("username")
+def unlock(username: str) -> None:
+    """End a lock-out after too many wrong passwords, before its fifteen minutes are up."""
+    from ..services import users as service
+
+    with operation() as ctx:
+        was_locked = service.unlock(ctx, username)
+    click.echo(f"unlocked {username}" if was_locked else f"{username} was not locked")
+
+
+@users.command("recover-admin")
+@click.argument("username")
+@password_stdin_option
+def recover_admin(username: str, password_stdin: bool) -> None:
+    """Give USERNAME a new password and the admin role, with no sign-in: for a practice whose
+    only administrator is locked out. Needs the practice's database and its audit key."""
+    import getpass
+    import socket
+
+    from ..services import users as service
+
+    runtime = state().runtime()
+    service.require_practice_key(runtime)  # before a password is asked for
+    password = _password(f"new password for {username}", password_stdin)
+    try:
+        account = getpass.getuser()
+    except (KeyError, OSError):
+        account = "?"
+    user = service.recover_admin(runtime, username, password, by=f"{account}@{socket.gethostname()}")
+    click.echo(f"recovered {user.username}: roles {', '.join(sorted(user.roles))}; sign in with the new password")
 
 
 @users.command("roles")

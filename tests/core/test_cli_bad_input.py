@@ -38,6 +38,8 @@ CASES = {
     "users roles": (["users", "roles", "billing", "--role", "wizard"], 1, "unknown role(s): wizard"),
     "users deactivate": (["users", "deactivate", "ghost"], 1, "no user named 'ghost'"),
     "users activate": (["users", "activate", "ghost"], 1, "no user named 'ghost'"),
+    "users unlock": (["users", "unlock", "ghost"], 1, "no user named 'ghost'"),
+    "users recover-admin": (["users", "recover-admin", "ghost"], 1, "no user named 'ghost'"),
     "roles list": (["roles", "list", "--bogus"], 2, "No such option"),
     "roles grant": (["roles", "grant", "billing", "nope.nope"], 1, "no permission named"),
     "roles revoke": (["roles", "revoke", "wizard", "patients.read"], 1, "unknown role(s): wizard"),
