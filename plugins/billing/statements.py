@@ -37,7 +37,7 @@ from . import aging, ledger
 from .common import parse_day
 from .models import Statement
 from .money import show
-from .permissions import CLAIMS
+from .permissions import CLAIMS, READ
 
 WIDTH = 64
 DESCRIPTION = 28
@@ -109,12 +109,13 @@ def make_statements(ctx: Context, *, on: str | dt.date | None = None, since: str
     (a preview). A patient already sent a statement that day is left out.
 
     Raises:
-        PermissionDenied: without ``billing.claims``.
+        PermissionDenied: without ``billing.claims`` (``billing.read`` for a preview, which
+            reads the ledgers and balances and records nothing).
         ValidationError: bad dates, ``since`` after ``on``.
         NotFound: an unknown MRN.
         Conflict: a named patient who owes nothing.
     """
-    ctx.require(CLAIMS)
+    ctx.require(CLAIMS if record else READ)
     day = parse_day(on, ctx, field="on")
     start = parse_day(since, ctx, field="since") if since else None
     if start is not None and start > day:
