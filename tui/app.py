@@ -26,6 +26,7 @@ from textual.binding import Binding, BindingType
 from medoffice.core.records import ActionContribution, PatientRecord, UserRecord
 from medoffice.core.runtime import Runtime
 from medoffice.core.services.patients import Registration
+from medoffice.core.text import printable
 
 from .commands import DeskCommandPalette, MedofficeCommands
 from . import data_table, footer
@@ -411,7 +412,7 @@ class MedofficeApp(PluginBoundary, App[None]):
         if not isinstance(registration, Registration):
             return
         patient = registration.patient
-        self.notify(f"Registered {patient.display_name}, MRN {patient.mrn}.", markup=False)
+        self.notify(f"Registered {printable(patient.display_name)}, MRN {patient.mrn}.", markup=False)
         if registration.possible_duplicates:
             self.notify("This patient may already be registered: see the card.", severity="warning",
                         markup=False)

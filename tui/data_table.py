@@ -21,8 +21,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from rich.text import Text
+from rich.text import Span, Text
 from textual.widgets import DataTable, _data_table
+
+from medoffice.core.text import has_control, is_control, printable
 from textual.widgets.data_table import RowKey
 
 _textual_update_dimensions = DataTable._update_dimensions
@@ -42,10 +44,32 @@ def _update_dimensions(self: DataTable[Any], new_rows: Iterable[RowKey]) -> None
         self.refresh()
 
 
+def safe_text(text: Text) -> Text:
+    """``text`` with each control or invisible formatting character shown as its escape
+    (``\\x1b``): Rich drops only a few control codes, and Textual writes the rest to the
+    terminal as they are, where ``ESC [ 2 J`` clears the screen."""
+    if not has_control(text.plain):
+        return text
+    offsets = sorted({i for i, c in enumerate(text.plain) if is_control(c)}
+                     | {i + 1 for i, c in enumerate(text.plain) if is_control(c)})
+    parts = []
+    for part in text.divide(offsets):
+        if part.plain and is_control(part.plain[0]):  # one character: its escape, in its style
+            shown = printable(part.plain)
+            part = Text(shown, style=part.style, spans=[Span(0, len(shown), span.style) for span in part.spans])
+        parts.append(part)
+    return Text("", style=text.style, end=text.end, no_wrap=text.no_wrap, justify=text.justify,
+                overflow=text.overflow).join(parts)
+
+
 def literal_cell(obj: object, wrap: bool = True, height: int = 0) -> Any:
-    """A cell as Textual's formatter makes it, except that a string is shown as it is."""
+    """A cell as Textual's formatter makes it, except that a string is shown as it is, its
+    control and invisible formatting characters escaped (a name stored with ``ESC`` shows
+    ``\\x1b``), as in a ``rich.text.Text``."""
     if isinstance(obj, str):
-        return Text(obj, no_wrap=not wrap, end="")
+        return Text(printable(obj), no_wrap=not wrap, end="")
+    if isinstance(obj, Text):
+        return _textual_cell_formatter(safe_text(obj), wrap, height)
     return _textual_cell_formatter(obj, wrap, height)
 
 

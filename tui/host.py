@@ -15,6 +15,7 @@ from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from medoffice.core.errors import AuthenticationError, MedofficeError, PluginError
+from medoffice.core.text import printable
 
 if TYPE_CHECKING:
     from medoffice.core.records import PatientRecord, UserRecord
@@ -66,7 +67,7 @@ def one_line(error: BaseException, plugin_id: str | None = None, *, failed: bool
     names_itself = isinstance(error, PluginError) and error.plugin_id == plugin_id
     if plugin_id and not names_itself and (failed or not domain):
         text = f"plugin {plugin_id!r}: {text}"
-    text = " ".join(text.split())
+    text = printable(" ".join(text.split()))  # a name in a message cannot act on the terminal
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
 
 

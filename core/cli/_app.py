@@ -134,6 +134,95 @@ def operation(*, write: bool = True, sign_in: bool = True) -> Iterator[Context]:
         yield ctx
 
 
+class OutputFile:
+    """A file a command writes for the user (``--output FILE``), complete before its
+    operation commits and in place only once it has.
+
+    The data goes to a new temporary file beside ``path`` (mode 0600, like every file that
+    holds patients' data) while the operation is open, so a file that cannot be written
+    raises there and rolls back the operation's audit entry ("exported" is never recorded
+    for an export that failed). :func:`export_operation` moves it over ``path`` once the
+    operation committed, or removes it when anything failed. A ``path`` that exists and is
+    not a regular file (a pipe, ``/dev/stdout``) is written to directly.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.fspath(path)
+        self._temp: str | None = None
+
+    def write(self, data: str | bytes, *, encoding: str = "utf-8") -> None:
+        """Write the whole file (call once, inside the operation).
+
+        Raises:
+            MedofficeError: the file or its folder cannot be written; one line naming it.
+        """
+        import stat
+        import tempfile
+
+        from ..errors import MedofficeError
+
+        payload = data.encode(encoding) if isinstance(data, str) else data
+        try:
+            try:
+                special = not stat.S_ISREG(os.stat(self.path).st_mode)
+            except FileNotFoundError:
+                special = False
+            if special:
+                with open(self.path, "wb") as handle:
+                    handle.write(payload)
+                return
+            folder, name = os.path.split(os.path.abspath(self.path))
+            fd, self._temp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".partial")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as error:
+            self.discard()
+            raise MedofficeError(f"cannot write {self.path}: {error.strerror or error}") from None
+
+    def publish(self) -> None:
+        """Put the written file in place (after the operation committed)."""
+        from ..errors import MedofficeError
+
+        if self._temp is None:
+            return
+        try:
+            os.replace(self._temp, self.path)
+        except OSError as error:
+            self.discard()
+            raise MedofficeError(f"cannot write {self.path}: {error.strerror or error}") from None
+        self._temp = None
+
+    def discard(self) -> None:
+        """Remove the temporary file, if one was made (the operation failed)."""
+        if self._temp is not None:
+            try:
+                os.unlink(self._temp)
+            except OSError:
+                pass
+            self._temp = None
+
+
+@contextmanager
+def export_operation(output: str | os.PathLike[str] | None, *, write: bool = True) -> Iterator[
+        tuple[Context, OutputFile | None]]:
+    """:func:`operation` for a command that writes ``--output FILE``: yields the context and
+    an :class:`OutputFile` (None without ``output``). Write the file inside the block, after
+    the service made the data and its audit entry; the entry is committed only with a
+    complete file, and the file appears only once the entry is committed."""
+    target = OutputFile(output) if output else None
+    try:
+        with operation(write=write) as ctx:
+            yield ctx, target
+    except BaseException:
+        if target is not None:
+            target.discard()
+        raise
+    if target is not None:
+        target.publish()
+
+
 def _default(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)

@@ -260,20 +260,21 @@ def export(fmt: str, output: str | None, active_only: bool) -> None:
     import io
 
     from .. import fhir
-    from ..files import write_private
     from ..services import patient_io
+    from ._app import export_operation
     from .progress import bar
 
     buffer = io.StringIO()
-    with bar(data_to_stdout=not output) as progress, operation() as ctx:
+    with bar(data_to_stdout=not output) as progress, export_operation(output) as (ctx, target):
         if fmt == "csv":
             count = patient_io.export_csv(ctx, buffer, include_inactive=not active_only, progress=progress)
         else:
             bundle = patient_io.export_fhir(ctx, include_inactive=not active_only)
             buffer.write(fhir.to_json(bundle) + "\n")
             count = sum(e["resource"]["resourceType"] == "Patient" for e in bundle.get("entry", []))
+        if target is not None:  # complete (mode 0600) before the audit entry commits; in place after
+            target.write(buffer.getvalue())
     if output:
-        write_private(output, buffer.getvalue())
-        click.echo(f"exported {count} patients to {output}", err=True)
+        say(f"exported {count} patients to {output}", err=True)
     else:
         click.echo(buffer.getvalue(), nl=False)

@@ -31,6 +31,7 @@ from medoffice.core.context import Context
 from medoffice.core.errors import MedofficeError
 from medoffice.core.records import PanelContribution, PatientRecord
 from medoffice.core.services import patients
+from medoffice.core.text import printable
 
 from ..contributions import may_see
 from ..host import AppScreenHost, one_line
@@ -47,27 +48,29 @@ def _open(ctx: Context, mrn: str) -> tuple[PatientRecord, dt.date]:
 
 
 def demographics(patient: PatientRecord, today: dt.date) -> Text:
-    """The card's summary of a patient, a few short lines that fit 80 columns."""
+    """The card's summary of a patient, a few short lines that fit 80 columns (what people
+    typed escaped: a name stored with ``ESC`` shows ``\\x1b``)."""
     text = Text()
-    text.append(patient.display_name, style="bold")
+    text.append(printable(patient.display_name), style="bold")
     text.append(f"   MRN {patient.mrn}")
     if not patient.active:
         text.append("   INACTIVE", style="bold red")
         if patient.inactive_reason:
-            text.append(f" ({patient.inactive_reason})", style="bold red")
+            text.append(f" ({printable(patient.inactive_reason)})", style="bold red")
     text.append(f"\nBorn {patient.date_of_birth.isoformat()} (age {patient.age_on(today)}), {patient.sex}")
-    contact = [f"Phone {patient.phone}" if patient.phone else "", f"Email {patient.email}" if patient.email else ""]
+    contact = [f"Phone {printable(patient.phone)}" if patient.phone else "",
+               f"Email {printable(patient.email)}" if patient.email else ""]
     if any(contact):
         text.append("\n" + "   ".join(c for c in contact if c))
     if patient.address.one_line():
-        text.append(f"\n{patient.address.one_line()}")
+        text.append(f"\n{printable(patient.address.one_line())}")
     if patient.preferred_language:
-        text.append(f"\nPreferred language: {patient.preferred_language}")
+        text.append(f"\nPreferred language: {printable(patient.preferred_language)}")
     emergency = patient.emergency_contact
     if emergency.name or emergency.phone:
         who = " ".join(p for p in (emergency.name, f"({emergency.relationship})" if emergency.relationship else None,
                                    emergency.phone) if p)
-        text.append(f"\nEmergency contact: {who}")
+        text.append(f"\nEmergency contact: {printable(who)}")
     if not patient.reminders:  # the exception is worth a line; consent, the rule, is not
         text.append("\nNo appointment reminders (the patient refused them)", style="bold")
     return text
@@ -75,7 +78,7 @@ def demographics(patient: PatientRecord, today: dt.date) -> Text:
 
 def duplicates_warning(duplicates: Sequence[PatientRecord]) -> str:
     """The warning shown after registering someone who looks like an existing patient."""
-    names = "; ".join(f"{d.mrn} {d.display_name} (born {d.date_of_birth.isoformat()})" for d in duplicates)
+    names = "; ".join(f"{d.mrn} {printable(d.display_name)} (born {d.date_of_birth.isoformat()})" for d in duplicates)
     return f"Possible duplicate of: {names}. Check before booking; merge if they are the same person (M)."
 
 
@@ -164,7 +167,7 @@ class PatientCardScreen(PanelKeys, Screen[None]):
         """Show ``patient`` and (re)build the plugin panels for them."""
         self.patient = patient
         self._today = today or self._today or dt.date.today()
-        self.sub_title = f"{patient.display_name}  {patient.mrn}"
+        self.sub_title = f"{printable(patient.display_name)}  {patient.mrn}"
         self.query_one("#demographics", Static).update(demographics(patient, self._today))
         container = self.query_one("#panels", Vertical)
         await container.remove_children()

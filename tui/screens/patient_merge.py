@@ -32,6 +32,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from medoffice.core.errors import MedofficeError
 from medoffice.core.records import PatientRecord
 from medoffice.core.services import patient_merge, patients
+from medoffice.core.text import printable
 
 from ..host import AppScreenHost, one_line
 from .patient_form import LABELS
@@ -53,10 +54,10 @@ def side(title: str, patient: PatientRecord) -> Text:
     """One record of the pair, as the side-by-side preview shows it."""
     text = Text()
     text.append(f"{title}\n", style="bold")
-    text.append(f"{patient.display_name}\nMRN {patient.mrn}   born {patient.date_of_birth.isoformat()}")
+    text.append(f"{printable(patient.display_name)}\nMRN {patient.mrn}   born {patient.date_of_birth.isoformat()}")
     for value in (patient.phone, patient.email, patient.address.one_line()):
         if value:
-            text.append(f"\n{value}")
+            text.append(f"\n{printable(value)}")
     return text
 
 
@@ -140,7 +141,7 @@ class PatientMergeScreen(Screen[PatientRecord | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"Merge into {self.keep.display_name}  {self.keep.mrn}"
+        self.sub_title = f"Merge into {printable(self.keep.display_name)}  {self.keep.mrn}"
         self._fill(self._candidates)
         self.query_one("#plan", Static).display = False
         if self._candidates:
@@ -299,7 +300,7 @@ class PatientMergeScreen(Screen[PatientRecord | None]):
         """Keep the other record instead (and absorb the card's patient)."""
         if self.other is not None:
             self.keep, self.other = self.other, self.keep
-            self.sub_title = f"Merge into {self.keep.display_name}  {self.keep.mrn}"
+            self.sub_title = f"Merge into {printable(self.keep.display_name)}  {self.keep.mrn}"
             self._show_pair()
 
     def action_merge(self) -> None:
@@ -359,11 +360,11 @@ class DeactivateDialog(ModalScreen[PatientRecord | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="deactivate"):
             if self.patient.active:
-                yield Static(f"Deactivate {self.patient.display_name} ({self.patient.mrn})? The record stays, "
+                yield Static(f"Deactivate {printable(self.patient.display_name)} ({self.patient.mrn})? The record stays, "
                              "out of searches and bookings. Why (Enter saves, Escape cancels):", markup=False)
                 yield Input(id="reason", placeholder="moved away, registered by mistake…", max_length=200)
             else:
-                yield Static(f"Reactivate {self.patient.display_name} ({self.patient.mrn})? Enter reactivates, "
+                yield Static(f"Reactivate {printable(self.patient.display_name)} ({self.patient.mrn})? Enter reactivates, "
                              "Escape cancels.", markup=False)
                 yield Input(id="reason", placeholder="Enter to confirm")
             yield Static("", id="deactivate-error", markup=False)
