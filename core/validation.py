@@ -60,16 +60,27 @@ def parse_tax_id(value: str, *, field: str = "tax_id") -> str:
     return f"{digits[:2]}-{digits[2:]}"
 
 
+FIRST_DAY = dt.date(1800, 1, 1)
+LAST_DAY = dt.date(2999, 12, 31)
+"""The days a typed date may name. Past them there is nothing to record, and a day near the
+calendar's end (9999-12-31) has no next day or week to compute with."""
+
+
 def parse_date(value: str | dt.date, *, field: str = "date") -> dt.date:
-    """A calendar date as ``YYYY-MM-DD`` (or ``MM/DD/YYYY``, as US forms write it)."""
+    """A calendar date as ``YYYY-MM-DD`` (or ``MM/DD/YYYY``, as US forms write it), from
+    :data:`FIRST_DAY` to :data:`LAST_DAY`."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     text = (value or "").strip()
     for fmt in ("%Y-%m-%d", "%m/%d/%Y"):
         try:
-            return dt.datetime.strptime(text, fmt).date()
+            day = dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise ValidationError(f"{field.replace('_', ' ')} must be a date from {FIRST_DAY} to {LAST_DAY}, "
+                                  f"got {text!r}", field=field)
+        return day
     raise ValidationError(f"{field.replace('_', ' ')} must be a real date as YYYY-MM-DD, got {text!r}", field=field)
 
 

@@ -124,6 +124,12 @@ class MedofficeGroup(click.Group):
             one_line_message(error)
             raise
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        from .params import check_text_arguments
+
+        check_text_arguments(args)  # every command's arguments, before any of them is used
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; every error leaves as a :class:`click.ClickException` whose
         message is one line (see :class:`DomainError`), a bug as an :class:`InternalError`
@@ -158,7 +164,16 @@ def _silence_stdout() -> None:
 
 
 def _describe(exc: Exception) -> DomainError:
-    """Database trouble is the user's to fix (one line, exit 1); anything else is a bug (3)."""
+    """Database and file trouble is the user's to fix (one line, exit 1); anything else is a bug (3)."""
+    import sqlite3
+
+    if isinstance(exc, OSError) and exc.filename is not None:  # a file the command reads or writes
+        name = os.fsdecode(exc.filename) if isinstance(exc.filename, str | bytes) else str(exc.filename)
+        name = name.encode("utf-8", "backslashreplace").decode("utf-8")
+        return DomainError(f"{name}: {exc.strerror or exc}")
+    if isinstance(exc, sqlite3.Error):  # the sqlite3 module's own (a backup's, a restore's file)
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        return DomainError(f"the SQLite file was refused: {reason}")
     try:
         from sqlalchemy.exc import DBAPIError, OperationalError
     except ImportError:  # pragma: no cover - SQLAlchemy is a dependency

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from ._app import emit, json_option, operation, parse_assignments, say, table
+from .params import FileToWrite
 
 _FIELD_HELP = "FIELD=VALUE; fields: " + ", ".join(
     ("mrn first_name middle_name last_name date_of_birth sex phone email address_line1 address_line2 city state "
@@ -253,7 +254,7 @@ def _import_fhir(handle: Any, as_json: bool) -> None:
 
 @patients.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "fhir"]), default="csv", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="File (else standard output).")
+@click.option("--output", "-o", type=FileToWrite(), help="File (else standard output).")
 @click.option("--active-only", is_flag=True)
 def export(fmt: str, output: str | None, active_only: bool) -> None:
     """Export every patient as CSV or as a FHIR R4 Bundle of Patient resources."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ._app import emit, json_option, operation, parse_assignments, say, table
+from .params import RECORD_ID
 
 
 @click.group()
@@ -102,7 +103,7 @@ def list_staff(providers: bool, include_inactive: bool, as_json: bool) -> None:
 
 
 @staff.command("edit")
-@click.argument("staff_id", type=int)
+@click.argument("staff_id", type=RECORD_ID)
 @click.option("--set", "changes", multiple=True, required=True, metavar="FIELD=VALUE",
               help="name, role, is_provider, npi, active, user (the user name they sign in with)")
 def edit_staff(staff_id: int, changes: tuple[str, ...]) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from medoffice.core import Context, ValidationError
 from medoffice.core.records import ExpenseDraft, ExpenseRecord
-from medoffice.core.validation import optional_text, parse_date, require_text
+from medoffice.core.validation import FIRST_DAY, LAST_DAY, optional_text, parse_date, require_text
 
 from .common import Fields
 from .models import MAX_CATEGORY, MAX_NAME, MAX_REFERENCE, MAX_TEXT, BudgetLine, Expense
@@ -61,13 +61,24 @@ def _category(value: str | None, *, field: str = "category") -> str:
     return require_text(value, field=field, max_length=MAX_CATEGORY).lower()
 
 
-def _month(value: str, *, field: str = "month") -> tuple[int, int]:
+BUDGET_YEARS = (2000, 2999)
+"""The years a budget line may be planned for (the table's check says the same)."""
+
+
+def _month(value: str, *, field: str = "month", years: tuple[int, int] = (FIRST_DAY.year, LAST_DAY.year)
+           ) -> tuple[int, int]:
     text = (value or "").strip()
     try:
         day = dt.datetime.strptime(text, "%Y-%m").date()
     except ValueError:
-        raise ValidationError(f"month must be YYYY-MM, got {value!r}", field=field) from None
+        raise ValidationError(f"{field} must be YYYY-MM, got {value!r}", field=field) from None
+    _year_in(day.year, years, text, field)
     return day.year, day.month
+
+
+def _year_in(year: int, years: tuple[int, int], text: str, field: str) -> None:
+    if not years[0] <= year <= years[1]:
+        raise ValidationError(f"{field} must be in the years {years[0]} to {years[1]}, got {text!r}", field=field)
 
 
 def set_budget(ctx: Context, category: str, month: str, amount: Decimal | str, *,
@@ -76,7 +87,7 @@ def set_budget(ctx: Context, category: str, month: str, amount: Decimal | str, *
     ctx.require(BUDGET)
     fields = Fields()
     name = fields.parse("category", _category, category)
-    when = fields.parse("month", _month, month)
+    when = fields.parse("month", _month, month, years=BUDGET_YEARS)
     value = fields.parse("amount", parse_money, amount)
     text = fields.parse("note", optional_text, note, max_length=MAX_TEXT)
     fields.done()
@@ -159,6 +170,7 @@ def budget_vs_actual(ctx: Context, period: str) -> BudgetReport:
     text = (period or "").strip()
     if len(text) == 4 and text.isdigit():
         year, month = int(text), None
+        _year_in(year, (FIRST_DAY.year, LAST_DAY.year), text, "period")
         first, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
     else:
         year, month = _month(text, field="period")

@@ -47,7 +47,7 @@ def parse_money(value: Any, *, field: str = "amount", positive: bool = False,
             raise ValidationError(f"{label} must be an amount like 12.50, got {value!r}", field=field) from None
     if not amount.is_finite():
         raise ValidationError(f"{label} must be an amount like 12.50, got {value!r}", field=field)
-    if abs(amount) > MAX_AMOUNT:  # before quantize, which cannot hold 1e30 to the cent
+    if amount.copy_abs() > MAX_AMOUNT:  # before quantize, which cannot hold 1e30 to the cent (nor abs() 1e999999999)
         raise ValidationError(f"{label} is larger than {MAX_AMOUNT:,}", field=field)
     if amount != amount.quantize(CENT):
         raise ValidationError(f"{label} has more than two decimals: {value}", field=field)

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from medoffice.core.cli import emit, json_option, operation, table
+from medoffice.core.cli.params import RECORD_ID, FileToWrite
 from medoffice.core.files import write_private
 
 from ._lazy import on_first_use
@@ -45,7 +46,7 @@ def claims_group() -> None:
 
 
 @claims_group.command("build")
-@click.argument("encounter_ids", nargs=-1, type=int)
+@click.argument("encounter_ids", nargs=-1, type=RECORD_ID)
 @click.option("--secondary", is_flag=True, help="Build the secondary claims (after the primary is paid or denied).")
 @json_option
 def build(encounter_ids, secondary, as_json) -> None:
@@ -62,7 +63,7 @@ def build(encounter_ids, secondary, as_json) -> None:
 
 
 @claims_group.command("scrub")
-@click.argument("claim_ids", nargs=-1, type=int)
+@click.argument("claim_ids", nargs=-1, type=RECORD_ID)
 @json_option
 def scrub(claim_ids, as_json) -> None:
     """Check CLAIM_IDS (or every draft); a claim with no problem becomes ready.
@@ -91,7 +92,7 @@ def scrub(claim_ids, as_json) -> None:
 @claims_group.command("list")
 @click.option("--status", type=click.Choice(["draft", "ready", "submitted", "paid", "denied"]))
 @click.option("--patient", "mrn", help="Only the patient with this MRN.")
-@click.option("--batch", "batch_id", type=int, help="Only the claims of this batch.")
+@click.option("--batch", "batch_id", type=RECORD_ID, help="Only the claims of this batch.")
 @json_option
 def list_(status, mrn, batch_id, as_json) -> None:
     """Claims, newest first."""
@@ -101,7 +102,7 @@ def list_(status, mrn, batch_id, as_json) -> None:
 
 
 @claims_group.command("show")
-@click.argument("claim_id", type=int)
+@click.argument("claim_id", type=RECORD_ID)
 @json_option
 def show(claim_id, as_json) -> None:
     """One claim with its lines and its history."""
@@ -128,10 +129,10 @@ def _export_result(export, out: Path | None, as_json: bool) -> None:
 
 
 @claims_group.command("export")
-@click.argument("claim_ids", nargs=-1, type=int)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+@click.argument("claim_ids", nargs=-1, type=RECORD_ID)
+@click.option("--out", type=FileToWrite(path_type=Path),
               help="Write the 837P file here (default: standard output).")
-@click.option("--batch", "batch_id", type=int, help="Write an exported batch's file again (no claim changes).")
+@click.option("--batch", "batch_id", type=RECORD_ID, help="Write an exported batch's file again (no claim changes).")
 @click.option("--receiver-id", help="The clearinghouse's id (default: the payer's id when every claim has one payer).")
 @click.option("--receiver-name", help="The clearinghouse's name.")
 @click.option("--submitter-id", help="The practice's id at the clearinghouse (default: its tax id).")
@@ -169,7 +170,7 @@ def export(claim_ids, out, batch_id, receiver_id, receiver_name, submitter_id, t
 
 
 @claims_group.command("status")
-@click.argument("claim_id", type=int)
+@click.argument("claim_id", type=RECORD_ID)
 @click.argument("status", type=click.Choice(["paid", "denied", "draft"]))
 @click.option("--note", help="Why (required for a denial).")
 @json_option
@@ -181,7 +182,7 @@ def status(claim_id, status, note, as_json) -> None:
 
 
 @claims_group.command("resubmit")
-@click.argument("claim_id", type=int)
+@click.argument("claim_id", type=RECORD_ID)
 @click.option("--payer-claim-number", required=True, help="The payer's number of the claim replaced (REF*F8).")
 @click.option("--note")
 @json_option
@@ -259,7 +260,7 @@ def batches(as_json) -> None:
 
 
 @claims_group.command("fhir")
-@click.argument("claim_id", type=int)
+@click.argument("claim_id", type=RECORD_ID)
 def fhir_(claim_id) -> None:
     """The claim as FHIR R4 JSON: a Bundle of its Claim and Invoice with the Patient,
     Practitioner, Organization and Coverage they refer to."""

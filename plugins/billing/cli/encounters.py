@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from medoffice.core.cli import emit, json_option, operation, table
+from medoffice.core.cli.params import RECORD_ID
 
 from ._lazy import on_first_use
 from ._root import billing
@@ -30,7 +31,7 @@ def encounters_group() -> None:
 
 @encounters_group.command("open")
 @click.argument("mrn")
-@click.option("--provider", "provider_id", type=int, required=True, help="The rendering provider's staff id.")
+@click.option("--provider", "provider_id", type=RECORD_ID, required=True, help="The rendering provider's staff id.")
 @click.option("--date", "date_of_service", help="Date of service, YYYY-MM-DD (default today).")
 @click.option("--location", help="Where the service was given (a location's name).")
 @click.option("--note")
@@ -59,7 +60,7 @@ def list_(mrn, status, day, as_json) -> None:
 
 
 @encounters_group.command("show")
-@click.argument("encounter_id", type=int)
+@click.argument("encounter_id", type=RECORD_ID)
 @json_option
 def show(encounter_id, as_json) -> None:
     """One encounter with its diagnoses and charge lines."""
@@ -69,7 +70,7 @@ def show(encounter_id, as_json) -> None:
 
 
 @encounters_group.command("diagnose")
-@click.argument("encounter_id", type=int)
+@click.argument("encounter_id", type=RECORD_ID)
 @click.argument("codes", nargs=-1, required=True)
 @json_option
 def diagnose(encounter_id, codes, as_json) -> None:
@@ -80,7 +81,7 @@ def diagnose(encounter_id, codes, as_json) -> None:
 
 
 @encounters_group.command("charge")
-@click.argument("encounter_id", type=int)
+@click.argument("encounter_id", type=RECORD_ID)
 @click.argument("code")
 @click.option("--units", default="1", show_default=True)
 @click.option("--modifier", "modifiers", multiple=True, help="A modifier such as 25 (up to four).")
@@ -96,7 +97,7 @@ def charge(encounter_id, code, units, modifiers, pointers, fee, as_json) -> None
 
 
 @encounters_group.command("void")
-@click.argument("charge_id", type=int)
+@click.argument("charge_id", type=RECORD_ID)
 @click.option("--reason", required=True)
 @json_option
 def void(charge_id, reason, as_json) -> None:
@@ -107,7 +108,7 @@ def void(charge_id, reason, as_json) -> None:
 
 
 @encounters_group.command("close")
-@click.argument("encounter_id", type=int)
+@click.argument("encounter_id", type=RECORD_ID)
 @json_option
 def close(encounter_id, as_json) -> None:
     """Charge entry is done (other plugins may add lines, or refuse with a reason)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from medoffice.core.cli import emit, json_option, operation, table
+from medoffice.core.cli.params import FileToWrite
 
 from ._lazy import on_first_use
 from ._root import billing
@@ -72,15 +73,15 @@ def import_(path, as_json: bool) -> None:
 
 
 @fees_group.command("export")
-@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
-              help="File (else standard output).")
+@click.option("--output", "-o", type=FileToWrite(allow_dash=True), default="-", help="File (else standard output).")
 @click.option("--all", "include_inactive", is_flag=True, help="Removed codes too (active: no).")
 def export(output, include_inactive: bool) -> None:
     """Write the fee schedule as CSV (the columns 'fees import' reads, with each code's state)."""
     from medoffice.core.cli.progress import bar
 
-    with bar(data_to_stdout=output.name == "<stdout>") as progress, operation(write=False) as ctx:
-        fees.export_csv(ctx, output, include_inactive=include_inactive, progress=progress)
+    with (click.open_file(output, "w", encoding="utf-8") as handle,
+          bar(data_to_stdout=output == "-") as progress, operation(write=False) as ctx):
+        fees.export_csv(ctx, handle, include_inactive=include_inactive, progress=progress)
 
 
 @fees_group.command("allow")

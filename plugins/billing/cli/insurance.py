@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from medoffice.core.cli import emit, json_option, operation, table
+from medoffice.core.cli.params import RECORD_ID
 
 from ..vocabulary import CLAIM_FILING_CODES, POLICY_RANKS, RELATIONSHIPS
 from ._lazy import on_first_use
@@ -128,7 +129,7 @@ def policies_list(mrn: str, include_inactive: bool, as_json: bool) -> None:
 
 
 @policies_group.command("end")
-@click.argument("policy_id", type=int)
+@click.argument("policy_id", type=RECORD_ID)
 @click.option("--on", help="The last day covered, YYYY-MM-DD (default today).")
 @json_option
 def policies_end(policy_id: int, on: str | None, as_json: bool) -> None:
@@ -139,7 +140,7 @@ def policies_end(policy_id: int, on: str | None, as_json: bool) -> None:
 
 
 @policies_group.command("edit")
-@click.argument("policy_id", type=int)
+@click.argument("policy_id", type=RECORD_ID)
 @click.option("--payer", help="Another payer: its name, or enough of it to name one payer.")
 @policy_options(adding=False)
 @json_option

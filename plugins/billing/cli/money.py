@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from medoffice.core.cli import emit, json_option, operation, table
+from medoffice.core.cli.params import RECORD_ID, FolderToWrite
 
 from ..vocabulary import ADJUSTMENT_REASONS, INSURANCE_METHODS, PATIENT_METHODS, REFUND_METHODS
 from ._lazy import on_first_use
@@ -54,7 +55,7 @@ def take(mrn, amount, method, reference, received_on, prepay, print_receipt, as_
 @click.option("--payer", required=True, help="The payer's name.")
 @click.option("--reference", required=True, help="The check number or EFT trace number.")
 @click.option("--method", type=click.Choice(INSURANCE_METHODS), default="check", show_default=True)
-@click.option("--line", "charge_ids", multiple=True, type=int, help="A charge line to apply it to (repeat).")
+@click.option("--line", "charge_ids", multiple=True, type=RECORD_ID, help="A charge line to apply it to (repeat).")
 @click.option("--on", "received_on", help="YYYY-MM-DD (default today).")
 @json_option
 def insurance(mrn, amount, payer, reference, method, charge_ids, received_on, as_json) -> None:
@@ -68,9 +69,9 @@ def insurance(mrn, amount, payer, reference, method, charge_ids, received_on, as
 
 
 @payments_group.command("receipt")
-@click.argument("payment_id", type=int)
+@click.argument("payment_id", type=RECORD_ID)
 @click.option("--save", is_flag=True, help="Save it as receipt-PAYMENT_ID.txt in the receipts folder and say where.")
-@click.option("--to", "folder", type=click.Path(file_okay=False), help="With --save: this folder instead.")
+@click.option("--to", "folder", type=FolderToWrite(), help="With --save: this folder instead.")
 @json_option
 def receipt(payment_id, save, folder, as_json) -> None:
     """Print (or save) the receipt of the payment PAYMENT_ID."""
@@ -93,7 +94,7 @@ def adjustments_group() -> None:
 @click.argument("mrn")
 @click.argument("amount")
 @click.option("--reason", type=click.Choice(ADJUSTMENT_REASONS), required=True)
-@click.option("--line", "charge_id", type=int, help="The charge line it is against.")
+@click.option("--line", "charge_id", type=RECORD_ID, help="The charge line it is against.")
 @click.option("--code", "reason_code", help="The payer's adjustment reason code, such as CO-45.")
 @click.option("--payer", help="The payer whose contract it is.")
 @click.option("--note")
@@ -118,7 +119,7 @@ def refunds_group() -> None:
 @click.option("--method", type=click.Choice(REFUND_METHODS), required=True)
 @click.option("--reason", required=True)
 @click.option("--reference", help="Check number or card reference.")
-@click.option("--payment", "payment_id", type=int, help="The payment refunded.")
+@click.option("--payment", "payment_id", type=RECORD_ID, help="The payment refunded.")
 @json_option
 def refund(mrn, amount, method, reason, reference, payment_id, as_json) -> None:
     """Refund AMOUNT to the patient with MRN (needs billing.refund)."""

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from medoffice.core.cli import emit, json_option, operation
+from medoffice.core.cli.params import FolderToWrite
 
 from ._lazy import on_first_use
 from ._root import billing
@@ -18,7 +19,7 @@ statements = on_first_use("statements")
 @click.option("--on", "on", help="The statement date, YYYY-MM-DD (default today).")
 @click.option("--since", help="Show activity after this day (default: since each patient's last statement).")
 @click.option("--patient", "mrns", multiple=True, help="Only this patient (MRN); may be repeated.")
-@click.option("--pdf", "pdf_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--pdf", "pdf_dir", type=FolderToWrite(path_type=Path),
               help="Also write each statement as a PDF into this folder.")
 @click.option("--preview", is_flag=True, help="Show the statements without recording them.")
 @json_option

@@ -12,6 +12,7 @@ import datetime as dt
 import click
 
 from medoffice.core.cli import emit, json_option, operation, table
+from medoffice.core.cli.params import RECORD_ID
 
 from ..vocabulary import EXCEPTION_KINDS
 from ._lazy import on_first_use
@@ -57,7 +58,7 @@ def exceptions() -> None:
 
 
 @exceptions.command("add")
-@click.option("--provider", "provider_id", type=int, required=True, help="The provider's staff id.")
+@click.option("--provider", "provider_id", type=RECORD_ID, required=True, help="The provider's staff id.")
 @click.option("--kind", required=True, help=f"One of {', '.join(EXCEPTION_KINDS)}.")
 @click.option("--from", "start", required=True, help=WHEN_HELP)
 @click.option("--to", "end", help=WHEN_HELP + " A day means its end (default: the end of --from's day).")
@@ -77,7 +78,7 @@ def exceptions_add(provider_id, kind, start, end, reason, as_json) -> None:
 
 
 @exceptions.command("list")
-@click.option("--provider", "provider_id", type=int, help="Only this provider (staff id).")
+@click.option("--provider", "provider_id", type=RECORD_ID, help="Only this provider (staff id).")
 @click.option("--from", "first", help="First local day, YYYY-MM-DD (default today).")
 @click.option("--to", "last", help="Last local day, YYYY-MM-DD (default: no end).")
 @json_option
@@ -91,7 +92,7 @@ def exceptions_list(provider_id, first, last, as_json) -> None:
 
 
 @exceptions.command("remove")
-@click.argument("exception_id", type=int)
+@click.argument("exception_id", type=RECORD_ID)
 @json_option
 def exceptions_remove(exception_id, as_json) -> None:
     """Remove the exception EXCEPTION_ID: the template applies again."""
@@ -143,7 +144,7 @@ def closures_list(first, last, location, as_json) -> None:
 
 
 @closures.command("remove")
-@click.argument("closure_id", type=int)
+@click.argument("closure_id", type=RECORD_ID)
 @json_option
 def closures_remove(closure_id, as_json) -> None:
     """Remove the closure CLOSURE_ID: those days are open again."""

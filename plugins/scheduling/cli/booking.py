@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from medoffice.core.cli import emit, json_option, operation, table
+from medoffice.core.cli.params import RECORD_ID
 
 from ..vocabulary import PATIENT_KINDS, WEEKDAYS
 from ._lazy import on_first_use
@@ -51,7 +52,7 @@ def appointments() -> None:
 
 @appointments.command("book")
 @click.argument("mrn")
-@click.option("--provider", "provider_id", type=int, required=True, help="The provider's staff id.")
+@click.option("--provider", "provider_id", type=RECORD_ID, required=True, help="The provider's staff id.")
 @click.option("--type", "type_name", required=True, help="The appointment type's name.")
 @click.option("--at", "start", required=True, help=AT_HELP)
 @click.option("--room", help="A room at the location where the provider is available then.")
@@ -69,9 +70,9 @@ def book(mrn, provider_id, type_name, start, room, note, overbook_reason, as_jso
 
 
 @appointments.command("move")
-@click.argument("appointment_id", type=int)
+@click.argument("appointment_id", type=RECORD_ID)
 @click.option("--at", "start", required=True, help=AT_HELP)
-@click.option("--provider", "provider_id", type=int, help="Move to another provider (staff id).")
+@click.option("--provider", "provider_id", type=RECORD_ID, help="Move to another provider (staff id).")
 @click.option("--room", help="A room at the new location.")
 @click.option("--overbook", "overbook_reason", metavar="REASON", help="Move even over a taken slot, for this reason.")
 @json_option
@@ -85,7 +86,7 @@ def move(appointment_id, start, provider_id, room, overbook_reason, as_json) -> 
 
 
 @appointments.command("cancel")
-@click.argument("appointment_id", type=int)
+@click.argument("appointment_id", type=RECORD_ID)
 @click.option("--reason", required=True, help="Why (kept with the appointment and audited).")
 @json_option
 def cancel(appointment_id: int, reason: str, as_json: bool) -> None:
@@ -108,7 +109,7 @@ def list_(mrn: str, as_json: bool) -> None:
 
 @appointments.command("day")
 @click.argument("day", required=False)
-@click.option("--provider", "provider_id", type=int, help="Only this provider (staff id).")
+@click.option("--provider", "provider_id", type=RECORD_ID, help="Only this provider (staff id).")
 @click.option("--location", help="Only this location.")
 @json_option
 def day(day: str | None, provider_id: int | None, location: str | None, as_json: bool) -> None:
@@ -121,7 +122,7 @@ def day(day: str | None, provider_id: int | None, location: str | None, as_json:
 
 @appointments.command("slots")
 @click.option("--type", "type_name", help="The appointment type's name (with --moving: the appointment's own).")
-@click.option("--provider", "provider_id", type=int, help="Only this provider (staff id).")
+@click.option("--provider", "provider_id", type=RECORD_ID, help="Only this provider (staff id).")
 @click.option("--from", "first", help="First day: YYYY-MM-DD, or as the desk says it (2w, 'in 2 weeks', +14, "
               "12/17, tue); default today.")
 @click.option("--to", "last", help="Last day, YYYY-MM-DD (default 30 days after the first).")
@@ -130,7 +131,7 @@ def day(day: str | None, provider_id: int | None, location: str | None, as_json:
               "(default: the type's duration).")
 @click.option("--patient", "mrn", metavar="MRN", help="For this patient: leave out the times they are already "
               "booked (with any provider).")
-@click.option("--moving", "moving", type=click.IntRange(min=1, max=2**31 - 1), metavar="ID", help="Slots to move appointment ID "
+@click.option("--moving", "moving", type=RECORD_ID, metavar="ID", help="Slots to move appointment ID "
               "to: its own time, room and equipment count as free (its type and patient unless given).")
 @json_option
 def slots_(type_name, provider_id, first, last, limit, step_minutes, mrn, moving, as_json) -> None:
@@ -204,7 +205,7 @@ def templates() -> None:
 
 
 @templates.command("add")
-@click.option("--provider", "provider_id", type=int, required=True, help="The provider's staff id.")
+@click.option("--provider", "provider_id", type=RECORD_ID, required=True, help="The provider's staff id.")
 @click.option("--weekday", required=True, help=f"One of {', '.join(WEEKDAYS)}.")
 @click.option("--start", required=True, help="Local time, HH:MM.")
 @click.option("--end", required=True, help="Local time, HH:MM (after the start).")
@@ -219,7 +220,7 @@ def templates_add(provider_id, weekday, start, end, location, as_json) -> None:
 
 
 @templates.command("list")
-@click.option("--provider", "provider_id", type=int, help="Only this provider (staff id).")
+@click.option("--provider", "provider_id", type=RECORD_ID, help="Only this provider (staff id).")
 @json_option
 def templates_list(provider_id, as_json) -> None:
     """Providers' weekly availability."""

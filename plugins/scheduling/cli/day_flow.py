@@ -12,6 +12,7 @@ from __future__ import annotations
 import click
 
 from medoffice.core.cli import emit, json_option, operation
+from medoffice.core.cli.params import RECORD_ID
 
 from ._lazy import on_first_use
 from .booking import _one, _show, appointments, schedule
@@ -22,7 +23,7 @@ day_flow = on_first_use("day_flow")
 def _step(name: str, verb: str, doc: str):
     """``medoffice appointments NAME APPOINTMENT_ID``: take one step of the day."""
 
-    @click.argument("appointment_id", type=int)
+    @click.argument("appointment_id", type=RECORD_ID)
     @json_option
     def command(appointment_id: int, as_json: bool) -> None:
         with operation() as ctx:
@@ -40,7 +41,7 @@ _step("no-show", "no-show for", "The patient of APPOINTMENT_ID did not come (aft
 
 
 @appointments.command("room")
-@click.argument("appointment_id", type=int)
+@click.argument("appointment_id", type=RECORD_ID)
 @click.option("--room", help="The room at the appointment's location (default: the one it was booked in).")
 @click.option("--share", "share_reason", metavar="REASON",
               help="Put the patient in even though someone is in the room, for this reason "
@@ -57,7 +58,7 @@ def room(appointment_id: int, room: str | None, share_reason: str | None, as_jso
 
 
 @appointments.command("undo")
-@click.argument("appointment_id", type=int)
+@click.argument("appointment_id", type=RECORD_ID)
 @json_option
 def undo(appointment_id: int, as_json: bool) -> None:
     """Take back the last step of APPOINTMENT_ID: check-in, room, complete or no-show."""

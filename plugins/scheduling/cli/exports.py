@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from medoffice.core.cli import emit, json_option, operation
+from medoffice.core.cli.params import RECORD_ID, FileToWrite
 from medoffice.core.files import write_private
 
 from ._lazy import on_first_use
@@ -18,7 +19,7 @@ from .booking import schedule
 exports = on_first_use("exports")
 fhir = on_first_use("fhir")
 
-_output = click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+_output = click.option("--output", "-o", type=FileToWrite(),
                        help="Write to FILE (default: standard output).")
 _first = click.option("--from", "first", required=True, help="First local day, YYYY-MM-DD.")
 _last = click.option("--to", "last", required=True, help="Last local day, YYYY-MM-DD (at most a year after --from).")
@@ -40,7 +41,7 @@ def _deliver(text: str, output: str | None, summary: dict, *, as_json: bool, wha
 
 
 @schedule.command("export-ics")
-@click.option("--provider", "provider_id", type=int, required=True, help="The provider's staff id.")
+@click.option("--provider", "provider_id", type=RECORD_ID, required=True, help="The provider's staff id.")
 @_first
 @_last
 @click.option("--include-cancelled", is_flag=True,
@@ -57,7 +58,7 @@ def export_ics(provider_id, first, last, include_cancelled, output, as_json) -> 
 
 
 @schedule.command("export-fhir")
-@click.option("--provider", "provider_id", type=int, help="Only this provider (staff id); default every provider.")
+@click.option("--provider", "provider_id", type=RECORD_ID, help="Only this provider (staff id); default every provider.")
 @_first
 @_last
 @click.option("--slot-type", help="The appointment type whose free slots are listed (default: the shortest).")

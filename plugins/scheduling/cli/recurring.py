@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from medoffice.core.cli import emit, json_option, operation, table
+from medoffice.core.cli.params import RECORD_ID
 
 from ._lazy import on_first_use
 from .booking import AT_HELP, appointments
@@ -32,7 +33,7 @@ def _series(result) -> None:
 
 @appointments.command("book-series")
 @click.argument("mrn")
-@click.option("--provider", "provider_id", type=int, required=True, help="The provider's staff id.")
+@click.option("--provider", "provider_id", type=RECORD_ID, required=True, help="The provider's staff id.")
 @click.option("--type", "type_name", required=True, help="The appointment type's name.")
 @click.option("--at", "start", required=True, help="The first occurrence. " + AT_HELP)
 @click.option("--every", default="1", show_default=True, help="Every N weeks (or months).")
@@ -58,7 +59,7 @@ def book_series(mrn, provider_id, type_name, start, every, weekly, count, until,
 
 
 @appointments.command("cancel-series")
-@click.argument("series_id", type=int)
+@click.argument("series_id", type=RECORD_ID)
 @click.option("--from", "from_day", help="The first local day to cancel, YYYY-MM-DD (default today).")
 @click.option("--reason", required=True, help="Why (kept with each appointment and audited).")
 @json_option

@@ -14,6 +14,7 @@ import json
 import click
 
 from medoffice.core.cli import emit, json_option, operation
+from medoffice.core.cli.params import FileToWrite
 from medoffice.core.files import write_private
 
 from ._lazy import on_first_use
@@ -26,7 +27,7 @@ reminders_service = on_first_use("reminders")
 @click.option("--day", help="The local day, YYYY-MM-DD (default: tomorrow in the practice's zone).")
 @click.option("--format", "fmt", type=click.Choice(("csv", "json")), default="csv", show_default=True,
               help="The list's format (--json is --format json).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+@click.option("--output", "-o", type=FileToWrite(),
               help="Write the list to FILE (default: standard output).")
 @click.option("--send", is_flag=True, help="Hand the reminders to the delivery plugins instead.")
 @json_option

@@ -12,6 +12,7 @@ import datetime as dt
 import click
 
 from medoffice.core.cli import emit, json_option, operation, table
+from medoffice.core.cli.params import RECORD_ID
 
 from ..vocabulary import TIME_OFF_STATUSES
 from ._lazy import on_first_use
@@ -45,7 +46,7 @@ def shifts() -> None:
 
 
 @shifts.command("add")
-@click.option("--staff", "staff_id", type=int, required=True, help="The staff member's id (not a provider).")
+@click.option("--staff", "staff_id", type=RECORD_ID, required=True, help="The staff member's id (not a provider).")
 @click.option("--location", required=True, help="The location's name.")
 @click.option("--day", required=True, help=f"{DAY_HELP} The day the shift starts.")
 @click.option("--start", required=True, help="Local time, HH:MM.")
@@ -69,7 +70,7 @@ def shifts_add(staff_id, location, day, start, end, overnight, role, note, as_js
 @click.option("--from", "first", help=f"{DAY_HELP} First day of a range (with --to).")
 @click.option("--to", "last", help=f"{DAY_HELP} Last day of a range.")
 @click.option("--location", help="Only this location.")
-@click.option("--staff", "staff_id", type=int, help="Only this staff member (id).")
+@click.option("--staff", "staff_id", type=RECORD_ID, help="Only this staff member (id).")
 @json_option
 def shifts_list(week, day, first, last, location, staff_id, as_json) -> None:
     """Shifts by start time: a week, a day or a range."""
@@ -88,7 +89,7 @@ def shifts_list(week, day, first, last, location, staff_id, as_json) -> None:
 
 
 @shifts.command("remove")
-@click.argument("shift_id", type=int)
+@click.argument("shift_id", type=RECORD_ID)
 @json_option
 def shifts_remove(shift_id, as_json) -> None:
     """Take the shift SHIFT_ID off the rota."""
@@ -139,7 +140,7 @@ def time_off_group() -> None:
 @time_off_group.command("request")
 @click.option("--first", "first_day", required=True, help=f"{DAY_HELP} The first day off.")
 @click.option("--last", "last_day", help=f"{DAY_HELP} The last day off (default: the first).")
-@click.option("--staff", "staff_id", type=int,
+@click.option("--staff", "staff_id", type=RECORD_ID,
               help="For this staff member (needs scheduling.rota; default: your own staff record).")
 @click.option("--reason", help="Why (holiday, course, …).")
 @json_option
@@ -151,7 +152,7 @@ def time_off_request(first_day, last_day, staff_id, reason, as_json) -> None:
 
 
 @time_off_group.command("approve")
-@click.argument("time_off_id", type=int)
+@click.argument("time_off_id", type=RECORD_ID)
 @click.option("--note", help="A note to the requester.")
 @json_option
 def time_off_approve(time_off_id, note, as_json) -> None:
@@ -174,7 +175,7 @@ def time_off_approve(time_off_id, note, as_json) -> None:
 
 
 @time_off_group.command("decline")
-@click.argument("time_off_id", type=int)
+@click.argument("time_off_id", type=RECORD_ID)
 @click.option("--note", required=True, help="Why it is declined.")
 @json_option
 def time_off_decline(time_off_id, note, as_json) -> None:
@@ -185,7 +186,7 @@ def time_off_decline(time_off_id, note, as_json) -> None:
 
 
 @time_off_group.command("cancel")
-@click.argument("time_off_id", type=int)
+@click.argument("time_off_id", type=RECORD_ID)
 @click.option("--reason", help="Why it is withdrawn.")
 @json_option
 def time_off_cancel(time_off_id, reason, as_json) -> None:
@@ -196,7 +197,7 @@ def time_off_cancel(time_off_id, reason, as_json) -> None:
 
 
 @time_off_group.command("list")
-@click.option("--staff", "staff_id", type=int, help="Only this staff member (id).")
+@click.option("--staff", "staff_id", type=RECORD_ID, help="Only this staff member (id).")
 @click.option("--status", help=f"Only this status: {', '.join(TIME_OFF_STATUSES)}.")
 @click.option("--from", "first", help=f"{DAY_HELP} Only requests touching this day or later.")
 @click.option("--to", "last", help=f"{DAY_HELP} Only requests touching this day or earlier.")

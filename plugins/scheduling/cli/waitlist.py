@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from medoffice.core.cli import emit, json_option, operation, table
+from medoffice.core.cli.params import RECORD_ID
 
 from ._lazy import on_first_use
 
@@ -40,7 +41,7 @@ def waitlist() -> None:
 @waitlist.command("add")
 @click.argument("mrn")
 @click.option("--type", "type_name", required=True, help="The appointment type's name.")
-@click.option("--provider", "provider_id", type=int, help="Only this provider (staff id); default any.")
+@click.option("--provider", "provider_id", type=RECORD_ID, help="Only this provider (staff id); default any.")
 @click.option("--location", help="Only this location; default any.")
 @click.option("--from", "earliest", help="First local day the patient can come, YYYY-MM-DD (default today).")
 @click.option("--to", "latest", help="Last local day worth offering, YYYY-MM-DD (default: no end).")
@@ -58,7 +59,7 @@ def add(mrn, type_name, provider_id, location, earliest, latest, note, as_json) 
 @click.option("--status", type=click.Choice(STATUSES), default="open", show_default=True,
               help="open is waiting and offered.")
 @click.option("--type", "type_name", help="Only entries for this appointment type.")
-@click.option("--provider", "provider_id", type=int, help="Only entries for this provider or any provider.")
+@click.option("--provider", "provider_id", type=RECORD_ID, help="Only entries for this provider or any provider.")
 @json_option
 def list_(status, type_name, provider_id, as_json) -> None:
     """The waitlist, oldest entry first."""
@@ -85,7 +86,7 @@ def offers(as_json) -> None:
 
 
 @waitlist.command("remove")
-@click.argument("entry_id", type=int)
+@click.argument("entry_id", type=RECORD_ID)
 @click.option("--reason", required=True, help="Why (kept with the entry and audited).")
 @json_option
 def remove(entry_id, reason, as_json) -> None:
@@ -96,9 +97,9 @@ def remove(entry_id, reason, as_json) -> None:
 
 
 @waitlist.command("book")
-@click.argument("entry_id", type=int)
+@click.argument("entry_id", type=RECORD_ID)
 @click.option("--at", "start", required=True, help="Local date and time, YYYY-MM-DD HH:MM.")
-@click.option("--provider", "provider_id", type=int, help="The provider (staff id); default the entry's.")
+@click.option("--provider", "provider_id", type=RECORD_ID, help="The provider (staff id); default the entry's.")
 @click.option("--room", help="A room at the location where the provider is available then.")
 @click.option("--note", help="Why the patient comes (default the entry's note).")
 @json_option

@@ -14,6 +14,7 @@ from __future__ import annotations
 import click
 
 from medoffice.core.cli import emit, json_option, operation, table
+from medoffice.core.cli.params import RECORD_ID
 
 
 @click.group()
@@ -54,7 +55,7 @@ def list_(mrn: str, include_resolved: bool, as_json: bool) -> None:
 
 
 @alerts.command("resolve")
-@click.argument("alert_id", type=int)
+@click.argument("alert_id", type=RECORD_ID)
 def resolve(alert_id: int) -> None:
     """Mark the alert ALERT_ID resolved (it stays in the patient's history)."""
     from . import service

@@ -77,7 +77,7 @@ def test_resolve_moves_the_alert_out_of_the_active_list(medoffice_cli, mrn):
 
 def test_resolve_needs_a_number(medoffice_cli):
     result = medoffice_cli("alerts", "resolve", "first")
-    assert result.exit_code == 2 and "is not a valid integer" in result.stderr
+    assert result.exit_code == 2 and "is not an id" in result.stderr
 
 
 def test_the_group_is_listed_in_help(medoffice_cli):
