@@ -10,11 +10,13 @@ rolls back. Records, never ORM objects, leave a service.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from . import audit
@@ -40,6 +42,12 @@ class Context:
         self.user = user
         self.write = write
         self._changed: set[str] = set()
+        self._begun = False
+        event.listen(session, "after_begin", self._note_begun, once=True)
+
+    def _note_begun(self, _session: Session, _transaction: Any, _connection: Any) -> None:
+        """The unit of work touched the database: on SQLite a write now holds the write lock."""
+        self._begun = True
 
     @property
     def hooks(self) -> Hooks:
@@ -71,6 +79,27 @@ class Context:
     def local(self, moment: dt.datetime) -> dt.datetime:
         """A UTC time shown in the practice's time zone."""
         return moment.astimezone(self.timezone)
+
+    @contextmanager
+    def reading(self) -> Iterator[Context]:
+        """A read-only unit of work beside this one, as the same user: where a long write (an
+        import) parses, looks up and checks everything before it writes, so that it holds the
+        write lock (SQLite's, PostgreSQL's row locks) only for its short final writes, and other
+        desks sign in, write and back up meanwhile. Readers never wait for the writer.
+
+        What is read there may change before this unit of work writes: read again here, in the
+        write, what the plan depends on, and plan again when it changed.
+
+        When this unit of work is read-only, or has already read or written (it holds the lock
+        anyway, and its reads must see its own writes), it is this context itself.
+
+        .. versionadded:: 1
+        """
+        if not self.write or self._begun or _in_memory(self.runtime):
+            yield self
+            return
+        with self.runtime.operation(self.user, write=False) as reader:
+            yield reader
 
     def can(self, permission: str) -> bool:
         return self.user.can(permission)
@@ -147,3 +176,10 @@ class Context:
             user_id=self.user.id or None,
             username=self.user.username,
         )
+
+
+def _in_memory(runtime: Runtime) -> bool:
+    """A SQLite database in memory: one connection, so no unit of work beside another."""
+    url = runtime.engine.url
+    return url.get_backend_name() == "sqlite" and (url.database in (None, "", ":memory:")
+                                                   or "mode=memory" in (url.database or ""))

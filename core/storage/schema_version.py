@@ -13,15 +13,19 @@ from __future__ import annotations
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
+from .engine import WRITE_OPTION
+
 CORE_HEAD = "c0005"
 """The newest revision of the core's migration history (tests/core/test_migrations.py
 checks it is Alembic's head)."""
 
 
 def core_revision(engine: Engine) -> str | None:
-    """The core's revision in the database; None when it has none (no practice yet)."""
+    """The core's revision in the database; None when it has none (no practice yet).
+
+    Read in a read-only transaction: it never waits for another terminal's write."""
     try:
-        with engine.connect() as connection:
+        with engine.execution_options(**{WRITE_OPTION: False}).connect() as connection:
             return connection.execute(text("SELECT version_num FROM core_alembic_version")).scalar()
     except DBAPIError:  # no version table: nothing was ever set up here
         return None
