@@ -7,6 +7,7 @@ import datetime as dt
 import click
 
 from ._app import emit, json_option, operation, state, table
+from .params import DAY
 
 
 @click.group()
@@ -52,12 +53,12 @@ def _day_start(value: dt.date | None, tz: object) -> dt.datetime | None:
 @audit.command("show")
 @click.option("--patient", "mrn", help="Entries about this patient (MRN).")
 @click.option("--user", "username", help="Entries by this user.")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From this day (practice time).")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Up to and including this day.")
+@click.option("--since", type=DAY, help="From this day, YYYY-MM-DD (practice time).")
+@click.option("--until", type=DAY, help="Up to and including this day, YYYY-MM-DD.")
 @click.option("--action", help="Action, '*' as wildcard: 'patient.*' ('_' and '%' are plain characters).")
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
 @json_option
-def show(mrn: str | None, username: str | None, since: dt.datetime | None, until: dt.datetime | None,
+def show(mrn: str | None, username: str | None, since: dt.date | None, until: dt.date | None,
          action: str | None, limit: int, as_json: bool) -> None:
     """Audit entries, newest first."""
     from .. import audit as audit_log
@@ -69,8 +70,8 @@ def show(mrn: str | None, username: str | None, since: dt.datetime | None, until
         tz = ctx.timezone
         entries = list(audit_log.iter_entries(
             ctx.session, patient_id=patient_id, username=username.lower() if username else None,
-            since=_day_start(since.date() if since else None, tz),
-            until=_day_start(until.date() + dt.timedelta(days=1) if until else None, tz),
+            since=_day_start(since, tz),
+            until=_day_start(until + dt.timedelta(days=1) if until else None, tz),
             action=action, limit=limit))
         rows = [(e.seq, ctx.local(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.username, e.action,
                  f"{e.entity}:{e.entity_id}" if e.entity_id else e.entity, _summary(e.summary)) for e in entries]

@@ -1,4 +1,4 @@
-"""The parameter types every command shares: record ids, files to read, files and folders to write.
+"""The parameter types every command shares: record ids, days, files to read, files and folders to write.
 
 Each refuses a bad value before the command opens the practice, with click's usage error
 (one ``Error: Invalid value for 'X': …`` line, exit code 2), so no command checks these
@@ -11,6 +11,7 @@ Plugins use them too: ``from medoffice.core.cli.params import RECORD_ID, FileToW
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,31 @@ class RecordId(click.ParamType):
 
 
 RECORD_ID = RecordId()
+
+
+class Day(click.ParamType):
+    """A day as ``YYYY-MM-DD`` (or ``MM/DD/YYYY``), from 1800-01-01 to 2999-12-31, as a
+    ``datetime.date``: :func:`medoffice.core.validation.parse_date`, refused as a usage error.
+
+    For the core's own options; the plugins' commands hand days to their services as text,
+    which parse them the same way (so the TUI refuses the same days in the same words).
+    """
+
+    name = "day"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        from ..errors import ValidationError
+        from ..validation import parse_date
+
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_date(str(value), field=param.name if param is not None and param.name else "day")
+        except ValidationError as error:
+            self.fail(error.message, param, ctx)
+
+
+DAY = Day()
 
 
 def _shown(value: Any) -> str:

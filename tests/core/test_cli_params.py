@@ -46,6 +46,12 @@ def test_a_day_at_the_calendars_end_is_refused_in_one_line(medoffice_cli, argv):
     refused(medoffice_cli(*argv), 1, "must be a date from 1800-01-01 to 2999-12-31")
 
 
+def test_audit_show_until_the_last_day_of_the_calendar_is_a_usage_error(medoffice_cli):
+    refused(medoffice_cli("audit", "show", "--until", "9999-12-31"), 2,
+            "until must be a date from 1800-01-01 to 2999-12-31, got '9999-12-31'")
+    assert medoffice_cli("audit", "show", "--until", "2999-12-31", "--json").exit_code == 0
+
+
 @pytest.mark.parametrize(("argv", "message"), [
     (["billing", "budget", "report", "9999-12"], "period must be in the years 1800 to 2999, got '9999-12'"),
     (["billing", "budget", "report", "9999"], "period must be in the years 1800 to 2999, got '9999'"),
