@@ -110,3 +110,8 @@ def test_a_folder_for_pdfs_that_is_a_file_is_a_usage_error(medoffice_cli, tmp_pa
     (tmp_path / "statements").write_text("not a folder")
     refused(medoffice_cli("billing", "statements", "--pdf", str(tmp_path / "statements")), 2, "is a file, not a folder")
     refused(medoffice_cli("billing", "statements", "--pdf", str(tmp_path / "no" / "pdfs")), 2, "does not exist")
+
+
+def test_a_slot_step_longer_than_a_day_is_a_usage_error(medoffice_cli):
+    refused(medoffice_cli("appointments", "slots", "--type", "Check-up", "--step", "99999999999999999999"), 2,
+            "is not in the range 1<=x<=1440")

@@ -127,7 +127,7 @@ def day(day: str | None, provider_id: int | None, location: str | None, as_json:
               "12/17, tue); default today.")
 @click.option("--to", "last", help="Last day, YYYY-MM-DD (default 30 days after the first).")
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True)
-@click.option("--step", "step_minutes", type=click.IntRange(min=1), help="Minutes between slot starts "
+@click.option("--step", "step_minutes", type=click.IntRange(1, 1440), help="Minutes between slot starts "
               "(default: the type's duration).")
 @click.option("--patient", "mrn", metavar="MRN", help="For this patient: leave out the times they are already "
               "booked (with any provider).")
