@@ -151,7 +151,21 @@ class MedofficeGroup(click.Group):
         except Exception as exc:
             if ctx.obj is not None and ctx.obj.debug:
                 raise
-            raise _describe(exc) from exc
+            described = _describe(exc)
+            owner = self._owner(ctx)
+            if owner is not None and type(described) is InternalError:  # a plugin's bug: name whom to call
+                plugin_id, command = owner
+                described = InternalError(f"plugin {plugin_id!r}: {command!r} raised {type(exc).__name__}: {exc} "
+                                          "(run with --debug for details)")
+            raise described from exc
+
+    def _owner(self, ctx: click.Context) -> tuple[str, str] | None:
+        """The plugin whose command this invocation ran, with the command's name; None for the core's."""
+        name = ctx.invoked_subcommand
+        if not name or name in CORE_COMMANDS:
+            return None
+        found = ctx.find_root().meta.get("medoffice.plugin_commands", {}).get(name)
+        return (found[0], name) if found else None
 
 
 def _silence_stdout() -> None:
