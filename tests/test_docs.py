@@ -219,3 +219,50 @@ def test_links_between_pages_resolve(page):
     assert not problems, f"docs/{page} has broken links: {problems}"
     if pending:
         pytest.skip(f"docs/{page} links to pages not written yet: {sorted(set(pending))}")
+
+
+def hookspec_functions() -> dict[str, object]:
+    return {name: value for module in SPEC_MODULES for name, value in vars(module).items()
+            if name.startswith("medoffice_") and callable(value)}
+
+
+def documented_arguments(hook: str) -> list[str] | None:
+    """The argument names the ``- **Arguments:**`` item of a hook's section lists, in order.
+
+    ``- **Arguments:** none.`` is an empty list; each argument is a sub-item at two spaces,
+    ``  - `name`: …`` (deeper items describe an argument's fields and are not counted). ``None``
+    when the section has no arguments item at all.
+    """
+    lines = prose_lines(HOOKS_MD.read_text(encoding="utf-8"))
+    start = lines.index(f"## {hook}") + 1
+    section = []
+    for line in lines[start:]:
+        if line.startswith("#"):
+            break
+        section.append(line)
+    for index, line in enumerate(section):
+        if line.startswith("- **Arguments:**"):
+            rest = line.removeprefix("- **Arguments:**").strip()
+            if rest:
+                return [] if rest == "none." else [f"unparsed: {rest}"]
+            names = []
+            for item in section[index + 1:]:
+                if item.startswith("- ") or not item.strip():
+                    break
+                if match := re.match(r"^  - `(\w+)`", item):
+                    names.append(match.group(1))
+            return names
+    return None
+
+
+@pytest.mark.parametrize("hook", HOOK_NAMES)
+def test_documented_hook_arguments_match_the_hookspec(hook):
+    """docs/hooks.md lists exactly the hookspec's parameters, in the hookspec's order."""
+    if hook not in hook_sections():
+        pytest.fail(f"docs/hooks.md has no '## {hook}' section")
+    documented = documented_arguments(hook)
+    actual = list(inspect.signature(hookspec_functions()[hook]).parameters)
+    assert documented is not None, f"'## {hook}' has no '- **Arguments:**' item"
+    assert documented == actual, (
+        f"docs/hooks.md documents {hook}({', '.join(documented)}) but the hookspec is {hook}({', '.join(actual)})"
+    )
