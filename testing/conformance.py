@@ -94,9 +94,11 @@ def check_plugin(practice: Any, plugin_id: str) -> None:
     """Check that the plugin ``plugin_id`` keeps the core's contract in ``practice``.
 
     Checks that it loaded (status ``enabled``: its hooks match their specifications); that
-    every table it declares starts with its table prefix; that a plugin with tables referring
-    to patients moves their rows in a merge (both merge hooks); that its migrations carry its
-    branch label, go down and up again, and leave the database exactly as its models say;
+    every table it declares starts with its table prefix; that every foreign key of its models
+    resolves within its own ``MetaData``, as the ORM resolves it on a write; that a plugin
+    with tables referring to patients moves their rows in a merge (both merge hooks); that
+    its migrations carry its branch label, go down and up again, and leave the database
+    exactly as its models say;
     that its commands are click groups whose names clash with neither the core's nor another
     plugin's; that its permissions are well formed and its own; that every screen, panel and
     palette action it names imports and is what it should be.
@@ -157,12 +159,65 @@ def _check_schema(runtime: Runtime, info: PluginInfo, hooks: _Hooks, problems: l
     for name in sorted(schema.metadata.tables):
         if not name.startswith(info.table_prefix):
             problems.append(f"table {name!r} does not start with the plugin's prefix {info.table_prefix!r}")
+    problems.extend(foreign_key_problems(schema.metadata))
     _check_merge_hooks(hooks, schema.metadata, problems)
     if not schema.versions_dir.is_dir():
         problems.append(f"its migrations folder {schema.versions_dir} does not exist")
         return
     if _check_revisions(info, schema.versions_dir, problems):
         _check_round_trip(runtime, info, schema.metadata, problems)
+
+
+def _model_names(metadata: Any) -> dict[str, str]:
+    """The mapped class of each table of ``metadata``, where one is mapped."""
+    from sqlalchemy.orm import mapperlib
+
+    names: dict[str, str] = {}
+    for registry in list(mapperlib._mapper_registries):
+        if registry.metadata is not metadata:
+            continue
+        for mapper in registry.mappers:
+            table = getattr(mapper, "local_table", None)
+            if table is not None and table.name in metadata.tables:
+                names.setdefault(table.name, mapper.class_.__name__)
+    return names
+
+
+def foreign_key_problems(metadata: Any) -> list[str]:
+    """Every foreign key of ``metadata`` that the ORM cannot resolve, one line each.
+
+    The ORM resolves a foreign key within its table's own ``MetaData`` when it orders a flush:
+    a string naming a table of another ``MetaData`` (``"core_patient.id"``), a table that does
+    not exist or a misspelt column passes the migrations yet fails the plugin's first write
+    with ``NoReferencedTableError``.
+    """
+    from sqlalchemy.exc import NoReferencedColumnError, NoReferencedTableError
+
+    from medoffice.core.storage.base import CoreBase
+
+    models = _model_names(metadata)
+    problems = []
+    for table in sorted(metadata.tables.values(), key=lambda t: t.name):
+        model = f"model {models[table.name]} (table {table.name!r})" if table.name in models else f"table {table.name!r}"
+        for fk in sorted(table.foreign_keys, key=lambda f: (f.parent.name, f.target_fullname)):
+            target = fk.target_fullname
+            try:
+                fk.column  # noqa: B018 - resolving it is the check
+                continue
+            except NoReferencedTableError:
+                referred = target.rsplit(".", 1)[0]
+                if referred in CoreBase.metadata.tables:
+                    why = (f"{referred!r} is the core's table, in another MetaData: name its column object "
+                           f"(ForeignKey(<Model>.__table__.c.{target.rsplit('.', 1)[-1]}))")
+                else:
+                    why = f"there is no table {referred!r}"
+            except NoReferencedColumnError:
+                why = f"table {target.rsplit('.', 1)[0]!r} has no column {target.rsplit('.', 1)[-1]!r}"
+            except Exception as exc:  # a malformed target string
+                why = _describe(exc)
+            problems.append(f"{model} column {fk.parent.name!r}: its foreign key to {target!r} does not resolve: "
+                            f"{why}")
+    return problems
 
 
 MERGE_HOOKS = ("medoffice_patient_merge_preview", "medoffice_patient_merge")
