@@ -248,11 +248,17 @@ class TestFromTheCommandLine:
 
     @pytest.mark.parametrize("typed, error", [
         ("x" * 300, "error: a search is at most 100 characters; this one has 300"),
-        ("\udcff\x00", "error: type part of a name, a date of birth, a phone number or an MRN"),
+        ("\x00", "error: type part of a name, a date of birth, a phone number or an MRN"),
     ])
     def test_hostile_text_is_one_line_and_exit_1(self, desk, typed, error):
         refused = desk.practice.cli("patients", "find", typed)
         assert (refused.exit_code, refused.stderr.strip()) == (1, error)
+
+    def test_bytes_that_are_not_utf8_are_a_usage_error_naming_them(self, desk):
+        refused = desk.practice.cli("patients", "find", "sm\udcff")  # the shell's b'sm\xff'
+        assert refused.exit_code == 2
+        assert refused.stderr.strip().splitlines()[-1] == (
+            "Error: the argument 'sm\\xff' is not UTF-8 text; type it again or fix the terminal's encoding")
 
     @pytest.mark.parametrize("typed", ["%", "_", "'", "/", "99/99/99", "0000000000000000"])
     def test_wildcards_and_impossible_dates_find_nobody_without_an_error(self, desk, typed):

@@ -209,7 +209,7 @@ class TestCli:
         assert (wrong.exit_code, wrong.stderr) == (1, "error: unknown user or wrong password\n")
 
     def test_input_reaches_the_command(self, medoffice_practice):
-        result = medoffice_practice.cli("users", "passwd", "admin", input="brand-new-pw\nbrand-new-pw\n")
+        result = medoffice_practice.cli("users", "passwd", "admin", "--password-stdin", input="brand-new-pw\n")
         assert result.exit_code == 0, result.stderr
         assert users.sign_in(medoffice_practice.runtime, "admin", "brand-new-pw")
 
