@@ -10,6 +10,7 @@ their own demo data through ``medoffice_populate_demo``.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 
 from faker import Faker
 
@@ -35,8 +36,9 @@ def fake_npi(rng: random.Random) -> str:
     return body + str(luhn_check_digit("80840" + body))
 
 
-def make_demo(runtime: Runtime, *, seed: int = 1, patient_count: int = 200) -> PracticeRecord:
-    """Create the demo practice in ``runtime``'s empty database."""
+def make_demo(runtime: Runtime, *, seed: int = 1, patient_count: int = 200,
+              disabled: Iterable[str] = ()) -> PracticeRecord:
+    """Create the demo practice in ``runtime``'s empty database, without the ``disabled`` plugins."""
     rng = random.Random(seed)
     fake = Faker("en_US")
     fake.seed_instance(seed)
@@ -55,6 +57,7 @@ def make_demo(runtime: Runtime, *, seed: int = 1, patient_count: int = 200) -> P
         admin_name="Alex Admin",
         is_demo=True,
         populate=lambda ctx: _populate(ctx, rng, fake, seed, patient_count),
+        disabled=disabled,
     )
     return record
 

@@ -87,6 +87,10 @@ class AppState:
             extra = {"clock": self.clock} if self.clock is not None else {}
             self._runtime = open_runtime(self.database_url, candidates=self.candidates, **extra)
             click.get_current_context().call_on_close(self._runtime.close)
+            if self._runtime.has_practice:  # on every command until the practice chooses
+                for line in self._runtime.plugins.conflict_lines(lambda p: f"'medoffice plugins disable {p}'"):
+                    say(f"warning: {line} (then 'medoffice db upgrade'); until then none of them is loaded",
+                        err=True)
         if need_practice and not self._runtime.has_practice:
             url = self._runtime.engine.url.render_as_string(hide_password=True)
             raise ConfigurationError(f"no practice in {url}: run 'medoffice init' (or 'medoffice demo') first")

@@ -49,6 +49,11 @@ def _is_demo_or_empty(path: Path) -> bool:
     return row is None or bool(row[0])
 
 
+_disable_option = click.option(
+    "--disable", "disabled", metavar="PLUGIN", multiple=True,
+    help="Start the practice without this installed plugin (repeatable); chooses between two providers of one role.")
+
+
 @click.command("init")
 @click.option("--name", prompt="Practice name", help="The practice's name.")
 @click.option("--timezone", prompt="Time zone (IANA, e.g. America/New_York)", help="Where the practice is.")
@@ -57,11 +62,12 @@ def _is_demo_or_empty(path: Path) -> bool:
 @click.option("--phone", default="", help="Main phone number.")
 @click.option("--admin-user", default="admin", show_default=True, help="The first administrator's user name.")
 @click.option("--admin-name", default="Administrator", show_default=True)
+@_disable_option
 @password_stdin_first_option
 @click.option("--admin-password", hidden=True, expose_value=False, is_eager=True, callback=refuse_password_argument)
 @json_option
 def init_command(name: str, timezone: str, npi: str, tax_id: str, phone: str, admin_user: str,
-                 admin_name: str, password_stdin: str | bool, as_json: bool) -> None:
+                 admin_name: str, disabled: tuple[str, ...], password_stdin: str | bool, as_json: bool) -> None:
     """Create a new practice in an empty database, with its first administrator.
 
     The administrator's password is asked for twice at a hidden prompt; --password-stdin
@@ -78,6 +84,7 @@ def init_command(name: str, timezone: str, npi: str, tax_id: str, phone: str, ad
             admin_username=admin_user, admin_name=admin_name,
             admin_password=new_password(f"password for the administrator {admin_user}",
                                         variable="MEDOFFICE_ADMIN_PASSWORD", from_stdin=password_stdin),
+            disabled=disabled,
         )
     url = runtime.engine.url.render_as_string(hide_password=True)
     emit({"practice": practice, "admin": admin.username, "database": url}, as_json=as_json,
@@ -115,8 +122,10 @@ def _upgraded(runtime: Any, url: str, candidates: Any) -> Any:
 @click.option("--patients", "patient_count", type=click.IntRange(0, 100_000), default=300, show_default=True)
 @click.option("--reset", is_flag=True, help="Throw away an existing demo database first (SQLite only).")
 @click.option("--tui", "open_tui", is_flag=True, help="Open the reception TUI on the demo afterwards.")
+@_disable_option
 @json_option
-def demo_command(seed: int, patient_count: int, reset: bool, open_tui: bool, as_json: bool) -> None:
+def demo_command(seed: int, patient_count: int, reset: bool, open_tui: bool, disabled: tuple[str, ...],
+                 as_json: bool) -> None:
     """Make (or reuse) a demo practice and print its users.
 
     Without --db it lives in its own SQLite file in your data folder, apart from any real
@@ -140,7 +149,7 @@ def demo_command(seed: int, patient_count: int, reset: bool, open_tui: bool, as_
     created = False
     if not runtime.has_practice:
         with _removed_if_failed(runtime):
-            make_demo(runtime, seed=seed, patient_count=patient_count)
+            make_demo(runtime, seed=seed, patient_count=patient_count, disabled=disabled)
         created = True
     elif _holds_the_demo(runtime):
         runtime = _upgraded(runtime, url, app.candidates)  # made by an older medoffice, maybe

@@ -9,7 +9,7 @@ providers of one domain role, a hook implementation that matches no specificatio
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -64,6 +64,18 @@ class PluginSet:
     hooks: Hooks
     statuses: list[PluginStatus]
     candidates: dict[str, Candidate]
+    conflicts: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+    """Each domain role that more than one enabled plugin provides, with their ids: all of
+    them are refused until the practice disables all but one."""
+
+    def conflict_lines(self, way_out: Callable[[str], str]) -> list[str]:
+        """One line per conflicting role: its plugins, then ``way_out(plugin id)`` for each."""
+        lines = []
+        for role, pids in sorted(self.conflicts.items()):
+            names = " and ".join(repr(p) for p in pids)
+            lines.append(f"plugins {names} both provide the {role} role and a practice uses one; "
+                         f"choose with {' or '.join(way_out(p) for p in pids)}")
+        return lines
 
     def status(self, plugin_id: str) -> PluginStatus | None:
         return next((s for s in self.statuses if s.id == plugin_id), None)
@@ -128,7 +140,8 @@ def _dependency_order(wanted: dict[str, Candidate], refused: dict[str, str]) -> 
     return ordered
 
 
-def _role_conflicts(wanted: dict[str, Candidate], refused: dict[str, str]) -> None:
+def _role_conflicts(wanted: dict[str, Candidate], refused: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    conflicts: dict[str, tuple[str, ...]] = {}
     by_role: dict[str, list[str]] = {}
     for pid, cand in wanted.items():
         if cand.info.provides:
@@ -136,9 +149,11 @@ def _role_conflicts(wanted: dict[str, Candidate], refused: dict[str, str]) -> No
     for role, pids in by_role.items():
         if len(pids) > 1:
             names = " and ".join(repr(p) for p in sorted(pids))
+            conflicts[role] = tuple(sorted(pids))
             for pid in pids:
                 refused[pid] = f"{names} both provide the {role} role; disable all but one"
                 del wanted[pid]
+    return conflicts
 
 
 def _unknown_hooks(pm: pluggy.PluginManager, name: str) -> list[str]:
@@ -211,12 +226,13 @@ def build_plugin_set(
             supported = ", ".join(str(v) for v in sorted(SUPPORTED_API_VERSIONS))
             statuses[pid] = status_of(cand, "incompatible",
                                       f"written for hook API {cand.info.api_version}; this core supports {supported}")
-        elif require_migrated and practice_exists and not choices.get(pid, StoredChoice(True)).migrated:
-            statuses[pid] = status_of(cand, "migration pending", "run 'medoffice db upgrade'")
         else:
             wanted[pid] = cand
 
-    _role_conflicts(wanted, refused)
+    conflicts = _role_conflicts(wanted, refused)  # before migrations: a conflict is what to fix first
+    for pid in list(wanted):
+        if require_migrated and practice_exists and not choices.get(pid, StoredChoice(True)).migrated:
+            statuses[pid] = status_of(wanted.pop(pid), "migration pending", "run 'medoffice db upgrade'")
     ordered = _dependency_order(wanted, refused)
 
     pm = new_plugin_manager()
@@ -232,5 +248,5 @@ def build_plugin_set(
 
     by_id = {c.info.id: c for c in candidates}
     plugin_set = PluginSet(pm=pm, hooks=Hooks(pm), statuses=sorted(statuses.values(), key=lambda s: s.id),
-                           candidates=by_id)
+                           candidates=by_id, conflicts=conflicts)
     return plugin_set
