@@ -349,8 +349,11 @@ def _check_round_trip(runtime: Runtime, info: PluginInfo, metadata: Any, problem
     except Exception as exc:
         problems.append(f"its migrations failed {step}: {_describe(exc)}")
         return
+    from medoffice.core.storage.autorevision import describe_difference
+
     for item in diff:
-        problems.append(f"its migrations and models differ: {item}")
+        for words in describe_difference(item):
+            problems.append(f"its migrations and models differ: {words}")
 
 
 # -- commands --------------------------------------------------------------------------------

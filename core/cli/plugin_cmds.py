@@ -9,7 +9,7 @@ from ._app import emit, json_option, operation, state, table
 
 @click.group()
 def plugins() -> None:
-    """List, enable and disable plugins (for every terminal of the practice)."""
+    """List, enable and disable plugins (for every terminal of the practice); write a plugin's next migration."""
 
 
 @plugins.command("list")
@@ -50,6 +50,40 @@ def disable_plugin(plugin_id: str) -> None:
     with operation() as ctx:
         plugin_admin.disable(runtime, ctx, plugin_id)
     click.echo(f"disabled {plugin_id} (its data is kept)")
+
+
+@plugins.command("revision")
+@click.argument("plugin_id")
+@click.option("-m", "--message", required=True, help="What the revision changes (its docstring and file name).")
+def plugin_revision(plugin_id: str, message: str) -> None:
+    """Write PLUGIN_ID's next migration from its models, into its migrations folder.
+
+    Compares the plugin's models with its migrations on a scratch SQLite database (never the
+    practice's); the practice's database must be at the plugin's head.
+    """
+    from ..errors import MedofficeError, NotFound
+    from ..storage import autorevision
+
+    text = autorevision.clean_message(message)
+    runtime = state().runtime(need_current_schema=False)
+    plugins = runtime.migration_plugins()
+    status = plugins.status(plugin_id)
+    if status is None:
+        installed = ", ".join(s.id for s in plugins.statuses) or "none"
+        raise NotFound(f"no plugin {plugin_id!r} is installed (installed: {installed})")
+    schemas = {pid: s for pid, s in plugins.hooks.schemas().items() if pid != "core"}
+    if plugin_id not in schemas:
+        raise MedofficeError(f"{plugin_id} has no tables of its own (no medoffice_schema), or is not enabled")
+    schema = schemas[plugin_id]
+    with operation(write=False) as ctx:
+        ctx.require("db.manage")
+        autorevision.check_folder(plugin_id, schema.versions_dir)
+        autorevision.check_at_head(ctx.session.connection(), plugin_id, schema)
+    info = plugins.candidates[plugin_id].info
+    path, changes = autorevision.generate(schemas, plugins.active_ids, plugin_id, info.table_prefix, text)
+    click.echo(f"wrote {path}")
+    for change in changes:
+        click.echo(f"  {change}")
 
 
 @click.group()
