@@ -80,10 +80,8 @@ NOT_RUN = {
     "medoffice appointments complete ID": "needs the id of a roomed appointment",
     "medoffice appointments undo ID": "needs the id of an appointment with a step to undo",
     "medoffice appointments slots --moving ID": "needs the id of an appointment that can move",
-    "medoffice schedule exceptions remove ID": "needs the id of the exception added above",
-    "medoffice schedule closures remove ID": "needs the id of the closure added above",
-    "medoffice waitlist book ENTRY_ID": "needs the id of an open waitlist entry",
-    "medoffice waitlist remove ENTRY_ID": "needs the id of an open waitlist entry",
+    "medoffice waitlist book ENTRY_ID": "the shortest 'waitlist add' is for any provider: booking needs --provider",
+    "medoffice waitlist remove ENTRY_ID": "needs a second open waitlist entry (the one above is booked)",
     "medoffice appointments book-series": "its synopsis has a required choice (--count | --until)",
     "medoffice appointments cancel-series SERIES_ID": "needs the id of the series booked above",
     "medoffice rota time-off request --first": "asks for one's own time off: needs a user linked to a staff record",
@@ -111,6 +109,13 @@ WORDS = {
     "000045": "000045",
 }
 """Whole words replaced by a value of the demo practice."""
+
+WORDS_IN = {
+    "medoffice schedule exceptions remove ID": {"ID": "1"},
+    "medoffice schedule closures remove ID": {"ID": "1"},
+}
+"""Words replaced in one command only (by the start of its text): the id of the record an
+earlier command on the page made in the demo, which has none of its own."""
 
 
 INPUT_FILES = {
@@ -202,7 +207,8 @@ def argv(command: DocCommand) -> list[str]:
     for old, new in SUBSTITUTIONS.items():
         text = text.replace(old, new)
     text = re.split(r"\s(?:\|\||>|<)\s", text)[0]  # `|| mail …`, `> file`: the shell's part
-    words = [WORDS.get(word, word) for word in shlex.split(text)]
+    words_here = next((words for start, words in WORDS_IN.items() if command.text.startswith(start)), {})
+    words = [words_here.get(word, WORDS.get(word, word)) for word in shlex.split(text)]
     assert words[0] == "medoffice", command
     return words[1:]
 
