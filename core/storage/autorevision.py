@@ -128,8 +128,8 @@ def clean_message(message: str) -> str:
     Raises:
         ValidationError: it is empty or longer than ``MESSAGE_MAX`` characters.
     """
-    text = " ".join(message.split()).replace("\\", "/").replace('"', "'")
-    text = "".join(ch for ch in text if ch.isprintable())
+    text = "".join(ch if ch.isprintable() else " " for ch in message)
+    text = " ".join(text.split()).replace("\\", "/").replace('"', "'")
     if not text:
         raise ValidationError("the revision's message (-m) is empty; say what the revision changes")
     if len(text) > MESSAGE_MAX:

@@ -152,12 +152,13 @@ def test_a_database_behind_the_plugins_head_is_refused(medoffice_practice, note_
 def test_a_dropped_column_and_a_new_table_are_found_and_a_hostile_message_is_tamed(medoffice_practice, note_kit):
     note_kit.without_text = True
     note_kit.tags = True
-    message = 'drop """text"""\\N{x}\n and add tags'
+    message = 'drop """text"""\\N{x}\n and\u202e\x07 add tags'
     result = medoffice_practice.cli("plugins", "revision", "note-kit", "-m", message)
     assert result.exit_code == 0, result.stderr
     (name,) = [n for n in files(note_kit.folder) if n.startswith("nk0002_")]
     text = (note_kit.folder / name).read_text(encoding="utf-8")
     compile(text, name, "exec")  # the message cannot break the file
+    assert text.startswith('"""drop \'\'\'text\'\'\'/N{x} and add tags\n')
     assert "op.drop_column('note_kit_note', 'text')" in text
     assert "op.create_table('note_kit_tag'" in text
     assert "sa.Column('fee', sa.BigInteger(), nullable=True)" in text
