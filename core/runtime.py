@@ -21,6 +21,7 @@ from .config import Settings
 from .context import SYSTEM_USER, Context
 from .errors import ConfigurationError
 from .loader import Candidate, LoadFailure, PluginSet, build_plugin_set, discover
+from .loader.failures import FailureLog, failure_log_path
 from .loader.manager import StoredChoice
 from .permissions import CorePermissions
 from .records import UserRecord
@@ -56,11 +57,23 @@ class Runtime:
     ) -> None:
         self.settings = settings
         self.engine = engine
-        self.plugins = plugins
         self.clock = clock
+        data_dir = settings.data_dir if settings.data_dir is not None else settings.config_dir.parent / "data"
+        self.plugin_failures = FailureLog(failure_log_path(data_dir, settings.database_url), lambda: self.clock())
+        self.plugins = plugins
         self._sources = sources
         self._audit_key: bytes | None = None
         self.checkpoints = audit.AutoCheckpoints(settings.checkpoint_dir)
+
+    @property
+    def plugins(self) -> PluginSet:
+        """The loaded plugins; their hooks' failures are kept in :attr:`plugin_failures`."""
+        return self._plugins
+
+    @plugins.setter
+    def plugins(self, value: PluginSet) -> None:
+        value.hooks.on_failure = self.plugin_failures.record
+        self._plugins = value
 
     def audit_key(self) -> bytes:
         if self._audit_key is None:
@@ -92,8 +105,10 @@ class Runtime:
         """A fresh plugin set of this runtime's installed plugins for the given choices (the
         stored ones, or ones an operation is about to store)."""
         candidates, failures = self._sources
-        return build_plugin_set(candidates, failures, choices, core_plugins=[CorePermissions()],
-                                require_migrated=require_migrated)
+        built = build_plugin_set(candidates, failures, choices, core_plugins=[CorePermissions()],
+                                 require_migrated=require_migrated)
+        built.hooks.on_failure = self.plugin_failures.record
+        return built
 
     def reload_plugins(self) -> PluginSet:
         """Rebuild the plugin manager after the practice's choices changed."""

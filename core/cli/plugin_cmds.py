@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ._app import emit, json_option, operation, state, table
+from ._app import emit, json_option, operation, say, state, table
 
 
 @click.group()
@@ -15,17 +15,37 @@ def plugins() -> None:
 @plugins.command("list")
 @json_option
 def list_plugins(as_json: bool) -> None:
-    """Every installed plugin with its version, role, status and hooks, broken ones included."""
+    """Every installed plugin with its version, role, status and hooks, broken ones included,
+    and the last failures of each plugin's hooks."""
+    import attrs
+
+    from ..loader import PluginStatus
+
+    runtime = state().runtime()
+    failures = runtime.plugin_failures.last()
     with operation(write=False) as ctx:
         ctx.require("plugins.read")
-    statuses = state().runtime().plugins.statuses
+        shown = {pid: [(ctx.local(f.at).strftime("%Y-%m-%d %H:%M"), f) for f in items]
+                 for pid, items in failures.items()}
+    statuses = runtime.plugins.statuses
+    rows = [{**attrs.asdict(s), "failures": [{"at": f.at, "hook": f.hook, "error": f.error}
+                                              for f in failures.get(s.id, [])]} for s in statuses]
 
-    def human(rows: list) -> None:
-        table([(s.id, s.version, s.distribution, s.api_version, s.provides or "-",
-                s.status + (f": {s.reason}" if s.reason else "")) for s in rows],
+    def human(_rows: list) -> None:
+        def status(s: PluginStatus) -> str:
+            text = s.status + (f": {s.reason}" if s.reason else "")
+            count = len(failures.get(s.id, []))
+            return text + (f" ({count} recent hook failure{'s' if count > 1 else ''}, below)" if count else "")
+
+        table([(s.id, s.version, s.distribution, s.api_version, s.provides or "-", status(s)) for s in statuses],
               ("id", "version", "distribution", "api", "role", "status"))
+        for s in statuses:
+            if shown.get(s.id):
+                say(f"{s.id}: last hook failures, newest first")
+                for when, f in shown[s.id]:
+                    say(f"  {when}  {f.hook}: {f.error}")
 
-    emit(statuses, as_json=as_json, human=human)
+    emit(rows, as_json=as_json, human=human)
 
 
 @plugins.command("enable")

@@ -10,6 +10,7 @@ and the hook; the operation around the call then rolls back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -67,6 +68,16 @@ class Hooks:
 
     def __init__(self, pm: pluggy.PluginManager) -> None:
         self._pm = pm
+        self.on_failure: Callable[[str, str, BaseException], None] | None = None
+        """Told of every hook that raised anything but a ``MedofficeError`` (the plugin's id,
+        the hook, the exception); the runtime keeps them for ``plugins list``."""
+
+    def _failed(self, plugin_id: str, hook: str, exc: BaseException) -> None:
+        if self.on_failure is not None and not isinstance(exc, MedofficeError):
+            try:
+                self.on_failure(plugin_id, hook, exc)
+            except Exception:  # keeping the record must never hide the failure itself
+                pass
 
     # -- machinery ---------------------------------------------------------------------------
 
@@ -74,6 +85,7 @@ class Hooks:
         if isinstance(exc, MedofficeError):
             return exc
         plugin = _raising_plugin(caller, exc.__traceback__) or "unknown"
+        self._failed(plugin, caller.name, exc)
         error = PluginError(plugin, f"{caller.name} raised {type(exc).__name__}: {exc}")
         error.__cause__ = exc
         return error
@@ -103,6 +115,7 @@ class Hooks:
             except Exception as exc:
                 if isinstance(exc, MedofficeError) and errors is None:
                     raise
+                self._failed(impl.plugin_name, name, exc)
                 error = PluginError(impl.plugin_name, f"{name} raised {type(exc).__name__}: {exc}")
                 error.__cause__ = exc
                 if errors is None:
