@@ -103,3 +103,25 @@ def test_every_command_names_the_conflict_and_the_way_out(medoffice_practice, in
     assert after.stderr == ""
     assert {p["id"]: p["status"] for p in json.loads(after.stdout)}["scheduling"] == "enabled"
     assert run("appointments", "--help").exit_code == 0
+
+
+def test_the_way_out_works_for_a_practice_made_with_neither_chosen(medoffice_practice, installed):
+    """As an older ``init`` left it: no stored choice for either provider, so both default on."""
+    from sqlalchemy import delete
+
+    with medoffice_practice.operation() as ctx:
+        ctx.session.execute(delete(PluginState).where(PluginState.plugin_id == "scheduling"))
+    url = medoffice_practice.url
+
+    def run(*args, user="admin"):
+        return run_cli(url, list(args), user=user, password=password_of(user), candidates=installed)
+
+    assert "'medoffice plugins disable rival-scheduling'" in run("plugins", "list").stderr
+    assert run("plugins", "disable", "rival-scheduling").exit_code == 0
+    assert "migration pending" in run("plugins", "list").stdout
+    upgraded = run("db", "upgrade")
+    assert (upgraded.exit_code, upgraded.stderr) == (0, "")
+    after = run("plugins", "list", "--json")
+    assert after.stderr == ""
+    assert {p["id"]: p["status"] for p in json.loads(after.stdout)}["scheduling"] == "enabled"
+    assert run("appointments", "--help").exit_code == 0
