@@ -19,6 +19,7 @@ CASES = {
     "plugins list": (["plugins", "list", "--bogus"], 2, "No such option"),
     "plugins enable": (["plugins", "enable", "teleport"], 1, "no plugin 'teleport'"),
     "plugins disable": (["plugins", "disable", "teleport"], 1, "no plugin 'teleport'"),
+    "plugins revision": (["plugins", "revision", "teleport", "-m", "a column"], 1, "teleport"),
     "db upgrade": (["db", "upgrade", "now"], 2, "unexpected extra argument"),
     "db status": (["db", "status", "--bogus"], 2, "No such option"),
     "patients add": (["patients", "add", "--first-name", "A", "--last-name", "B", "--dob", "1999-02-29",
