@@ -106,9 +106,9 @@ class LiveWatch:
         owner = self.owner
         try:
             screen = owner if isinstance(owner, Screen) else owner.screen
-        except Exception:  # noqa: BLE001 - a widget not mounted (yet, or any more) has no screen
-            return False
-        return screen is app.screen
+            return screen is app.screen
+        except Exception:  # noqa: BLE001 - a widget not mounted (yet, or any more) has no screen,
+            return False  # and between two sections (or signing out) the app shows none
 
 
 class ChangePoller:

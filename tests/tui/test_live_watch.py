@@ -82,3 +82,20 @@ async def test_a_change_under_a_dialog_costs_one_read_when_the_screen_reads_agai
         assert not watch.pending
         await asyncio.sleep(4 * TICK_SECONDS)
         assert screen.reads == before + 1, "the change was not handed over a second time"
+
+
+def test_between_two_sections_no_watching_screen_counts_as_shown():
+    """While the app switches sections (or signs out) its stack can be empty for a moment and
+    ``app.screen`` raises; the poller's tick asks then whether a watcher is shown, and must
+    hear "no" rather than end the app."""
+    from textual.app import ScreenStackError
+
+    from medoffice.tui.live import LiveWatch
+
+    class Switching:
+        @property
+        def screen(self):
+            raise ScreenStackError("No screens on stack")
+
+    watch = LiveWatch(poller=None, owner=Screen(), topics=frozenset({patients.CHANGED}), callback=lambda: None)
+    assert watch.shown(Switching()) is False
