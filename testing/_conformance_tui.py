@@ -16,14 +16,17 @@ SMALLEST = (80, 24)
 """The smallest terminal a practice may have; every screen is opened at this size."""
 
 
-async def _footer_overflow(app: Any, timeout: float) -> int:
+async def _footer_overflow(app: Any, timeout: float, screen_id: str) -> int:
     """How many columns of the current screen's footer scroll off (0 if it has none).
 
     The footer lays its keys out after it mounts, and fits and rebuilds them once more after
     a refresh; on a loaded machine that comes later than the screen's first quiet moment. So
-    the width is read once the drawn keys and widths have held still for 0.3 s."""
+    the width is read once the drawn keys and widths have held still for 0.3 s. A plugin
+    screen opened while the app's home was still loading (seen on PostgreSQL) can wait with
+    its keys not laid out until something asks for a layout: the check asks."""
     from textual.widgets import Footer
 
+    await _settle(lambda: getattr(app.screen, "medoffice_screen_id", None) == screen_id, timeout)
     footers = app.screen.query(Footer)
     if not footers:
         return 0
@@ -39,6 +42,8 @@ async def _footer_overflow(app: Any, timeout: float) -> int:
     deadline, last, steady_since = loop.time() + timeout, None, loop.time()
     while loop.time() < deadline:
         now = reading()
+        if now is None:
+            app.screen.refresh(layout=True)  # a screen opened under load may wait for a reason to lay out
         if now != last:
             last, steady_since = now, loop.time()
         elif now is not None and loop.time() - steady_since >= 0.3:
@@ -139,7 +144,7 @@ async def check_screens(practice: Any, plugin_id: str, *, timeout: float = 10.0)
                 failed = [app.screen.message] if isinstance(app.screen, PluginErrorScreen) else []
                 for message in dict.fromkeys(failed + new_errors(seen)):
                     problems.append(f"screen {screen.id!r} failed: {message}")
-                if not failed and (needed := await _footer_overflow(app, timeout)):
+                if not failed and (needed := await _footer_overflow(app, timeout, screen.id)):
                     problems.append(f"screen {screen.id!r}: its footer needs {needed} more columns than "
                                     f"{SMALLEST[0]}; shorten its key descriptions (docs/tui.md, \"Footer\")")
             if panels:
