@@ -128,8 +128,11 @@ def balance(ctx: Context, mrn: str) -> Decimal:
 def _lock_account(ctx: Context, patient_id: int) -> None:
     """Serialise postings to one account for the rest of the transaction."""
     if ctx.session.get_bind().dialect.name == "postgresql":
-        ctx.session.execute(text("SELECT pg_advisory_xact_lock(:kind, :patient)"),
-                            {"kind": ACCOUNT_LOCK, "patient": patient_id})
+        # Advisory locks are the server's, not the schema's: the key names the practice's
+        # schema too, so two practices on one server (or two test schemas) never share a lock
+        # and cannot deadlock each other by taking their own patients in another order.
+        ctx.session.execute(text("SELECT pg_advisory_xact_lock(:kind, hashtext(current_schema() || ':' || :patient))"),
+                            {"kind": ACCOUNT_LOCK, "patient": str(patient_id)})
     # SQLite: every write operation already holds the database's write lock (BEGIN IMMEDIATE).
 
 
