@@ -209,3 +209,35 @@ def test_take_a_copay_print_a_receipt_read_the_ledger_from_the_shell(medoffice_c
     assert medoffice_cli("billing", "budget", "set", "rent", "2026-01", "2100", user="manager").exit_code == 0
     report = medoffice_cli("billing", "budget", "report", "2026-01", "--json", user="manager").json()
     assert report["rows"] == [{"category": "rent", "budget": "2100.00", "actual": "2000.00"}]
+
+
+@pytest.mark.medoffice_backends("postgresql")
+def test_an_account_lock_on_postgresql_is_the_practices_own(medoffice_practice):
+    """PostgreSQL's advisory locks belong to the server: patient 1 of this practice, locked
+    for a posting, must not hold up patient 1 of another practice (another schema) on it."""
+    import uuid
+    from types import SimpleNamespace
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.orm import Session
+
+    from medoffice.testing._backends import postgres_url
+
+    other = f"mo_other_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(postgres_url().replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as setup:
+            setup.execute(text(f'CREATE SCHEMA "{other}"'))
+            setup.commit()
+        with Session(engine) as theirs:
+            with medoffice_practice.operation("billing") as ctx:
+                ledger._lock_account(ctx, 1)  # held until this unit of work ends
+                theirs.execute(text(f'SET search_path TO "{other}"'))
+                theirs.execute(text("SET lock_timeout = '2s'"))
+                ledger._lock_account(SimpleNamespace(session=theirs), 1)  # would wait, then fail
+                theirs.rollback()
+    finally:
+        with engine.connect() as cleanup:
+            cleanup.execute(text(f'DROP SCHEMA IF EXISTS "{other}" CASCADE'))
+            cleanup.commit()
+        engine.dispose()
