@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
-import json
 import resource
 import sys
 import tempfile
@@ -40,6 +39,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_report import report  # noqa: E402
 from scheduling_data import audit_key_file, plugin_candidates  # noqa: E402
 
 TODAY = dt.date(2026, 1, 5)
@@ -204,11 +204,7 @@ def main(argv: list[str] | None = None) -> None:
         folder = args.work_dir or Path(temporary)
         folder.mkdir(parents=True, exist_ok=True)
         results = run(args.claims, folder)
-    width = max(map(len, results))
-    for key, value in results.items():
-        print(f"{key:<{width}}  {value}")
-    if args.json_out:
-        args.json_out.write_text(json.dumps(results, indent=2) + "\n")
+    report(results, args.json_out)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import statistics
 import subprocess
@@ -40,6 +39,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_report import report  # noqa: E402
 from patient_import import NOW, PASSWORD, _fresh_database, _settings, patients_csv  # noqa: E402
 from scheduling_data import plugin_candidates  # noqa: E402
 
@@ -133,11 +133,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json-out", type=Path, help="also write the results as JSON here")
     args = parser.parse_args(argv)
     results = run(args.url, args.patients, args.home)
-    width = max(map(len, results))
-    for key, value in results.items():
-        print(f"{key:<{width}}  {value}")
-    if args.json_out:
-        args.json_out.write_text(json.dumps(results, indent=2) + "\n")
+    report(results, args.json_out)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,6 @@ import argparse
 import csv
 import datetime as dt
 import io
-import json
 import random
 import sys
 import time
@@ -41,6 +40,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_report import report  # noqa: E402
 from scheduling_data import plugin_candidates  # noqa: E402
 
 PASSWORD = "bench-password"
@@ -178,11 +178,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json-out", type=Path, help="also write the results as JSON here")
     args = parser.parse_args(argv)
     results = run(args.url, args.patients, args.home)
-    width = max(map(len, results))
-    for key, value in results.items():
-        print(f"{key:<{width}}  {value}")
-    if args.json_out:
-        args.json_out.write_text(json.dumps(results, indent=2) + "\n")
+    report(results, args.json_out)
 
 
 if __name__ == "__main__":
