@@ -43,7 +43,7 @@ def main() -> None:
         for name, argv in cases.items():
             samples[name].append(timed(argv))
     baseline = statistics.median(samples["python -c 'import click' (baseline)"])
-    print(f"| command | median (ms) | ratio to baseline |\n|---|---:|---:|")
+    print("| command | median (ms) | ratio to baseline |\n|---|---:|---:|")
     for name, values in samples.items():
         median = statistics.median(values)
         print(f"| {name} | {median * 1000:.0f} | {median / baseline:.2f}x |")

@@ -56,14 +56,14 @@ RAW_MRN = f"SELECT {KEYS} FROM core_patient WHERE active AND mrn = ? {BY_NAME}"
 RAW = (
     f"SELECT {KEYS} FROM core_patient WHERE active AND search_last = ? {BY_NAME}",
     f"SELECT {KEYS} FROM core_patient WHERE active AND search_last >= ? AND search_last < ? {BY_NAME}",
-    f"SELECT p.id, p.search_last, p.search_first, p.mrn, t.kind FROM core_patient p JOIN core_patient_search_term t "
+    "SELECT p.id, p.search_last, p.search_first, p.mrn, t.kind FROM core_patient p JOIN core_patient_search_term t "
     "ON t.patient_id = p.id WHERE p.active AND t.kind IN ('first', 'last') AND t.term >= ? AND t.term < ? "
     "ORDER BY t.kind DESC, t.term LIMIT ?",
     f"SELECT {KEYS} FROM core_patient WHERE active AND search_first >= ? AND search_first < ? "
     "ORDER BY search_first LIMIT ?",
 )
 RAW_PHONE_ENDING = (
-    f"SELECT p.id, p.search_last, p.search_first, p.mrn FROM core_patient p JOIN core_patient_search_term t "
+    "SELECT p.id, p.search_last, p.search_first, p.mrn FROM core_patient p JOIN core_patient_search_term t "
     "ON t.patient_id = p.id WHERE p.active AND t.kind = 'phone' AND t.term >= ? AND t.term < ? "
     "ORDER BY t.kind DESC, t.term LIMIT ?"
 )

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 import pytest
 
-from medoffice.core.cli import CORE_COMMANDS, _load_core, cli
+from medoffice.core.cli import CORE_COMMANDS, _load_core
 from medoffice.core.hookspecs import SPEC_MODULES
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -33,7 +33,6 @@ import datetime as dt
 import re
 import shlex
 import shutil
-import time
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -23,7 +23,7 @@ from medoffice.core.validation import optional_text, parse_birth_date, parse_dat
 from .common import Fields, parse_day, parse_id, today
 from .models import Payer, Policy
 from .money import parse_money
-from .payers import optional_x12_id, parse_address, parse_x12_id, payer_row
+from .payers import optional_x12_id, parse_address, parse_x12_id
 from .permissions import INSURANCE, READ
 from .vocabulary import POLICY_RANKS, RELATIONSHIPS, SUBSCRIBER_SEXES
 

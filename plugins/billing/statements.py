@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import textwrap
 import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal

@@ -305,7 +305,7 @@ def _who(ctx: Context, row: Appointment) -> str:
 def _retake_slot(ctx: Context, row: Appointment, who: str) -> None:
     """Hold again the slot a no-show freed (its time, room and equipment), or refuse naming
     what took it meanwhile."""
-    from . import booking, resources
+    from . import resources
 
     if not row.overbooked:
         kind = ctx.session.get(AppointmentType, row.type_id)

@@ -6,13 +6,12 @@ Each class is one story from issue 15.
 
 from __future__ import annotations
 
-import datetime as dt
 
 import pytest
 from sqlalchemy import select
 
 from medoffice.core import audit
-from medoffice.core.errors import AuthenticationError, Conflict, ValidationError
+from medoffice.core.errors import AuthenticationError
 from medoffice.core.services import users
 from medoffice.core.storage.models import User
 

@@ -15,7 +15,6 @@ from textual.widgets import Input
 
 from medoffice.testing import burst, password_of, wait_for
 from medoffice.tui.screens.patients import PatientSearchScreen
-from medoffice.tui.screens.signin import SignInScreen
 
 
 async def pressed(pilot, *keys: str) -> None:

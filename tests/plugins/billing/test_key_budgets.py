@@ -72,7 +72,7 @@ async def test_copay_at_check_in_in_five_keys(medoffice_practice, world):
         catalogue.add_type(ctx, "Check-up", 30)
         catalogue.add_template(ctx, world.adams, "mon", "09:00", "12:00", "Main")
     with medoffice_practice.operation("frontdesk") as ctx:
-        visit = booking.book(ctx, world.ann, world.adams, "Check-up", "2026-01-05 10:30")
+        booking.book(ctx, world.ann, world.adams, "Check-up", "2026-01-05 10:30")
     async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
         app = pilot.app
         await wait_for(pilot, lambda: isinstance(app.screen, DayBoardScreen) and app.screen.data is not None
