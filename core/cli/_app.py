@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -206,6 +206,52 @@ class OutputFile:
             except OSError:
                 pass
             self._temp = None
+
+
+class OutputFiles:
+    """The files one operation writes (statements' PDFs, an export): each is written beside
+    its place under a temporary name, and all are put in place together once the
+    operation committed, or all removed when it failed."""
+
+    def __init__(self) -> None:
+        self._files: list[OutputFile] = []
+
+    def write(self, path: str | os.PathLike[str], data: str | bytes, *, encoding: str = "utf-8") -> Path:
+        """Write ``path`` whole (published after the commit); returns it as a Path.
+
+        Raises:
+            MedofficeError: the file or its folder cannot be written; one line naming it.
+        """
+        target = OutputFile(path)
+        self._files.append(target)
+        target.write(data, encoding=encoding)
+        return Path(path)
+
+    def publish(self) -> None:
+        """Put every written file in place (after the operation committed)."""
+        for target in self._files:
+            target.publish()
+
+    def discard(self) -> None:
+        """Remove every temporary file (the operation failed)."""
+        for target in self._files:
+            target.discard()
+
+
+@contextmanager
+def files_operation(*, write: bool = True) -> Iterator[tuple[Context, OutputFiles]]:
+    """:func:`operation` for a command that writes files: yields the context and an
+    :class:`OutputFiles`. Write the files inside the block, after the service made the data
+    and its audit entry: the entry is committed only with complete files, and the files
+    appear only once the entry is committed; a failed operation leaves neither."""
+    files = OutputFiles()
+    try:
+        with operation(write=write) as ctx:
+            yield ctx, files
+    except BaseException:
+        files.discard()
+        raise
+    files.publish()
 
 
 @contextmanager

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -283,13 +283,24 @@ def pdf_name(doc: StatementDoc) -> str:
     return f"statement-{doc.mrn}-{doc.issued_on}.pdf"
 
 
-def write_pdfs(ctx: Context, documents: Sequence[StatementDoc], folder: Path) -> list[Path]:
-    """Write each statement's PDF into ``folder`` and note the file on its row."""
-    folder.mkdir(parents=True, exist_ok=True)
+def write_pdfs(ctx: Context, documents: Sequence[StatementDoc], folder: Path,
+               write: Callable[[Path, bytes], object] = write_private) -> list[Path]:
+    """Write each statement's PDF into ``folder`` and note the file on its row.
+
+    ``write`` writes one file (default :func:`~medoffice.core.files.write_private`); the CLI
+    passes its operation's, so the files appear only once the statements are recorded.
+
+    Raises:
+        ValidationError: the folder cannot be made.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ValidationError(f"cannot make {folder}: {error.strerror or error}", field="pdf") from None
     written = []
     for doc in documents:
         path = folder / pdf_name(doc)
-        write_private(path, render_pdf(doc, ctx.practice))
+        write(path, render_pdf(doc, ctx.practice))
         if doc.id is not None:
             record_file(ctx, doc.id, path.name)
         written.append(path)

@@ -3,14 +3,12 @@ settings (the practice's taxonomy code), ndc (drugs' National Drug Codes)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
-from medoffice.core.cli import emit, json_option, operation, table
+from medoffice.core.cli import emit, export_operation, json_option, operation, table
 from medoffice.core.cli.params import RECORD_ID, FileToWrite
-from medoffice.core.files import write_private
 
 from ._lazy import on_first_use
 from ._root import billing
@@ -146,26 +144,19 @@ def export(claim_ids, out, batch_id, receiver_id, receiver_name, submitter_id, t
     if batch_id is not None:
         if claim_ids:
             raise click.UsageError("--batch writes an exported batch again; give no claim ids with it")
-        with operation(write=False) as ctx:
+        with export_operation(out, write=False) as (ctx, target):
             result = claim_batches.batch_file(ctx, batch_id)
-        if out is not None:
-            write_private(out, result.text, encoding="ascii")
+            if target is not None:
+                target.write(result.text, encoding="ascii")
         _export_result(result, out, as_json)
         return
-    partial = out.with_name(out.name + ".partial") if out is not None else None
-    try:
-        with operation() as ctx:
-            result = claim_batches.export_batch(ctx, list(claim_ids) or None, receiver_id=receiver_id,
-                                                receiver_name=receiver_name, submitter_id=submitter_id,
-                                                usage="T" if test_file else "P",
-                                                file_name=out.name if out else None)
-            if partial is not None:
-                write_private(partial, result.text, encoding="ascii")
-        if partial is not None:
-            os.replace(partial, out)
-    finally:
-        if partial is not None and partial.exists():
-            partial.unlink()
+    with export_operation(out) as (ctx, target):  # the batch is recorded only with its file complete
+        result = claim_batches.export_batch(ctx, list(claim_ids) or None, receiver_id=receiver_id,
+                                            receiver_name=receiver_name, submitter_id=submitter_id,
+                                            usage="T" if test_file else "P",
+                                            file_name=out.name if out else None)
+        if target is not None:
+            target.write(result.text, encoding="ascii")
     _export_result(result, out, as_json)
 
 

@@ -77,11 +77,19 @@ def import_(path, as_json: bool) -> None:
 @click.option("--all", "include_inactive", is_flag=True, help="Removed codes too (active: no).")
 def export(output, include_inactive: bool) -> None:
     """Write the fee schedule as CSV (the columns 'fees import' reads, with each code's state)."""
+    import io
+
+    from medoffice.core.cli import export_operation
     from medoffice.core.cli.progress import bar
 
-    with (click.open_file(output, "w", encoding="utf-8") as handle,
-          bar(data_to_stdout=output == "-") as progress, operation(write=False) as ctx):
-        fees.export_csv(ctx, handle, include_inactive=include_inactive, progress=progress)
+    to_stdout = output == "-"
+    buffer = io.StringIO()
+    with bar(data_to_stdout=to_stdout) as progress, \
+            export_operation(None if to_stdout else output, write=False) as (ctx, target):
+        fees.export_csv(ctx, click.get_text_stream("stdout") if to_stdout else buffer,
+                        include_inactive=include_inactive, progress=progress)
+        if target is not None:  # private (0600), in place only once complete
+            target.write(buffer.getvalue())
 
 
 @fees_group.command("allow")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from medoffice.core.cli import emit, json_option, operation
+from medoffice.core.cli import emit, files_operation, json_option
 from medoffice.core.cli.params import FolderToWrite
 
 from ._lazy import on_first_use
@@ -29,9 +29,9 @@ def statements_command(on, since, mrns, pdf_dir, preview, as_json) -> None:
     Each is recorded, so the next one shows the activity since; a patient already sent one
     that day is left out.
     """
-    with operation(write=not preview) as ctx:
+    with files_operation(write=not preview) as (ctx, out):  # PDFs in place only once the statements are recorded
         documents = statements.make_statements(ctx, on=on, since=since, mrns=mrns, record=not preview)
-        files = statements.write_pdfs(ctx, documents, pdf_dir) if pdf_dir is not None else []
+        files = statements.write_pdfs(ctx, documents, pdf_dir, out.write) if pdf_dir is not None else []
         texts = [statements.render_text(doc, ctx.practice) for doc in documents]
     if as_json:
         emit([{"statement": doc, "aging": doc.aging_buckets, "file": str(path) if files else None, "text": text}

@@ -2,16 +2,16 @@
 
 The document goes to standard output, or to ``--output FILE`` with a one-line note on
 stderr; ``--json`` then prints what was written as JSON. Each export is one audited unit
-of work.
+of work: the file is written (mode 0600) before its ``schedule.exported`` entry commits and
+put in place after, so an export that could not be written is not audited as done.
 """
 
 from __future__ import annotations
 
 import click
 
-from medoffice.core.cli import emit, json_option, operation
+from medoffice.core.cli import emit, export_operation, json_option
 from medoffice.core.cli.params import RECORD_ID, FileToWrite
-from medoffice.core.files import write_private
 
 from ._lazy import on_first_use
 from .booking import schedule
@@ -28,7 +28,6 @@ _last = click.option("--to", "last", required=True, help="Last local day, YYYY-M
 def _deliver(text: str, output: str | None, summary: dict, *, as_json: bool, what: str,
              text_is_json: bool = False) -> None:
     if output:
-        write_private(output, text)
         summary = {**summary, "output": output}
         if as_json:
             emit(summary, as_json=True)
@@ -50,8 +49,10 @@ def _deliver(text: str, output: str | None, summary: dict, *, as_json: bool, wha
 @json_option
 def export_ics(provider_id, first, last, include_cancelled, output, as_json) -> None:
     """A provider's appointments as an iCalendar file (RFC 5545)."""
-    with operation() as ctx:
+    with export_operation(output) as (ctx, target):
         result = exports.calendar(ctx, provider_id, first, last, include_cancelled=include_cancelled)
+        if target is not None:
+            target.write(result.ics)
     summary = {"format": "ics", "provider_id": result.provider_id, "from": result.first.isoformat(),
                "to": result.last.isoformat(), "events": result.events}
     _deliver(result.ics, output, summary, as_json=as_json, what=f"{result.events} appointments of {result.provider}")
@@ -68,12 +69,15 @@ def export_fhir(provider_id, first, last, slot_type, output, as_json) -> None:
     """The schedule as a FHIR R4 Bundle of Schedule, Slot and Appointment resources."""
     import json
 
-    with operation() as ctx:
+    with export_operation(output) as (ctx, target):
         bundle = fhir.export_bundle(ctx, first, last, provider_id=provider_id, slot_type=slot_type)
+        document = json.dumps(bundle, indent=2) + "\n"
+        if target is not None:
+            target.write(document)
     kinds: dict[str, int] = {}
     for entry in bundle.get("entry", []):
         kind = entry["resource"]["resourceType"]
         kinds[kind] = kinds.get(kind, 0) + 1
     summary = {"format": "fhir", "from": first, "to": last, "resources": kinds}
-    _deliver(json.dumps(bundle, indent=2) + "\n", output, summary, as_json=as_json,
+    _deliver(document, output, summary, as_json=as_json,
              what=f"{sum(kinds.values())} resources", text_is_json=True)

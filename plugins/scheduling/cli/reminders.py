@@ -13,9 +13,8 @@ import json
 
 import click
 
-from medoffice.core.cli import emit, json_option, operation
+from medoffice.core.cli import emit, export_operation, json_option, operation
 from medoffice.core.cli.params import FileToWrite
-from medoffice.core.files import write_private
 
 from ._lazy import on_first_use
 from .booking import appointments
@@ -41,13 +40,14 @@ def reminders(day, fmt, output, send, as_json) -> None:
             + ", ".join(f"{plugin} {count}" for plugin, count in d.sent.items()) + _refused_note(d.refused)))
         return
     fmt = "json" if as_json else fmt
-    with operation() as ctx:
+    with export_operation(output) as (ctx, target):  # audited as listed only with the file complete
         found = reminders_service.listed(ctx, day, fmt=fmt)
         text = (reminders_service.to_csv(ctx, found) if fmt == "csv" else
                 json.dumps({"day": found.day.isoformat(), "refused": found.refused,
                             "reminders": reminders_service.rows(ctx, found)}, indent=2, ensure_ascii=False) + "\n")
+        if target is not None:
+            target.write(text)
     if output:
-        write_private(output, text)
         click.echo(f"wrote {len(found.reminders)} reminders for {found.day} to {output}{_refused_note(found.refused)}",
                    err=True)
     else:
