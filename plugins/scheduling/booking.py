@@ -349,6 +349,20 @@ def check(ctx: Context, patient_id: int, provider: Any, kind: AppointmentType, s
     return Checked(proposal, kind.id, overbooked, tuple(overridden), overbook_reason)
 
 
+def revised(ctx: Context, row: Appointment, *, calendar: bool) -> None:
+    """Note that ``row`` changed now (``LAST-MODIFIED`` of its calendar event) and, when a
+    calendar holding it must replace it (a move, or a change between holding its slot and
+    not), one more revision (its ``SEQUENCE``)."""
+    row.changed_at = ctx.now()
+    if calendar:
+        row.revision = (row.revision or 0) + 1
+
+
+def calendar_changed(status_before: str, status_after: str) -> bool:
+    """Whether the exported event changes: ``CONFIRMED`` to ``CANCELLED`` or back."""
+    return (status_before in ACTIVE_STATUSES) != (status_after in ACTIVE_STATUSES)
+
+
 def insert(ctx: Context, checked: Checked, *, note: str | None = None,
            series_id: int | None = None) -> AppointmentChange:
     """Write and audit a booking :func:`check` passed, and return its announcement unsent.
@@ -364,7 +378,8 @@ def insert(ctx: Context, checked: Checked, *, note: str | None = None,
     row = Appointment(patient_id=proposal.patient_id, provider_id=proposal.provider_id, type_id=checked.type_id,
                       location_id=proposal.location_id, room_id=proposal.room_id, starts_at=proposal.start,
                       ends_at=proposal.end, status="booked", overbooked=checked.overbooked, note=note,
-                      series_id=series_id, booked_at=ctx.now(), booked_by=ctx.user.username)
+                      series_id=series_id, booked_at=ctx.now(), booked_by=ctx.user.username,
+                      revision=0, changed_at=ctx.now())
     ctx.session.add(row)
     _flush(ctx)
     resources.reserve(ctx, row, holds=not checked.overbooked, new=True)
@@ -454,6 +469,7 @@ def move(ctx: Context, appointment_id: int, start: str | dt.datetime, *, provide
     overbooked = _claim(ctx, proposal, overbook_reason, kind=kind)
     row.provider_id, row.starts_at, row.ends_at = who.id, starts_at, ends_at
     row.location_id, row.room_id, row.overbooked = location_id, room_id, overbooked
+    revised(ctx, row, calendar=True)
     _flush(ctx)
     resources.reserve(ctx, row, holds=not overbooked)
     _flush(ctx)

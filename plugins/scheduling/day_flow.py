@@ -368,6 +368,7 @@ def advance(ctx: Context, appointment_id: int, kind: str, *, reason: str | None 
     if kind == "roomed":
         summary |= _put_in_room(ctx, row, room, override_reason)
     moved = kind == "roomed" and row.status == "in_room"
+    booking.revised(ctx, row, calendar=booking.calendar_changed(row.status, step.status))
     row.status = step.status
     if step.stamp and not moved:  # a move to another room keeps the time of the first rooming
         setattr(row, step.stamp, now)
@@ -558,6 +559,7 @@ def undo(ctx: Context, appointment_id: int) -> Undone:
     else:
         _undo_by_status(ctx, row, step, who)
     summary["status_after"] = row.status
+    booking.revised(ctx, row, calendar=booking.calendar_changed(before.status, row.status))
     booking._flush(ctx)
     ctx.audit("appointment.undone", "appointment", row.id, patient_id=row.patient_id, summary=summary)
     record = booking.to_record(row, type_name)

@@ -18,26 +18,27 @@ Choices, for the calendar that leaves the building:
   rules the client already has, and be wrong the day they change.
 - **Stable identities.** ``UID`` is ``appointment-<id>@<practice-slug>``: re-importing a newer
   export updates events instead of duplicating them. ``SEQUENCE`` counts the appointment's
-  significant revisions (moves, cancellation, no-show) as the audit log records them, so it
-  only ever grows; ``LAST-MODIFIED`` is the last audited change; ``DTSTAMP`` is the time of the
-  export (``METHOD:PUBLISH``).
+  revisions a calendar must see (moves, a cancellation or no-show, and the way back from
+  one), kept on the appointment (``revision``), so it only ever grows; ``LAST-MODIFIED`` is
+  its last change of any kind (``changed_at``); ``DTSTAMP`` is the time of the export
+  (``METHOD:PUBLISH``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import attrs
 from icalendar import Calendar, Event
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 
 from medoffice.core import Context, NotFound, ValidationError
 from medoffice.core import __version__ as medoffice_version
 from medoffice.core.records import StaffRecord
 from medoffice.core.services import staff
-from medoffice.core.storage.models import AuditRow, Patient
+from medoffice.core.storage.models import Patient
 
 from .models import ACTIVE_STATUSES, Appointment, AppointmentType
 from .timing import UTC, day_bounds, parse_date
@@ -48,9 +49,6 @@ MAX_DAYS = 366
 
 GONE_STATUSES = ("cancelled", "no_show")
 """Statuses exported as ``STATUS:CANCELLED`` when asked for."""
-
-REVISIONS = ("appointment.rescheduled", "appointment.cancelled", "appointment.no_show")
-"""Audited changes that move or remove an event in someone's calendar (``SEQUENCE``)."""
 
 _CHUNK = 500
 
@@ -141,26 +139,6 @@ def range_appointments(ctx: Context, first: dt.date, last: dt.date, *, provider_
     return [tuple(r) for r in ctx.session.execute(query.order_by(Appointment.starts_at, Appointment.id))]
 
 
-def revisions(ctx: Context, rows: Iterable[Appointment]) -> dict[int, tuple[int, dt.datetime | None]]:
-    """Appointment id -> (significant revisions, time of the last audited change).
-
-    Read from the audit log, which is append-only, so the count never goes down. The query
-    goes through the audit log's patient index, a chunk of appointments at a time.
-    """
-    found: dict[int, tuple[int, dt.datetime | None]] = {}
-    rows = list(rows)
-    for index in range(0, len(rows), _CHUNK):
-        chunk = rows[index:index + _CHUNK]
-        query = (select(AuditRow.entity_id,
-                        func.sum(case((AuditRow.action.in_(REVISIONS), 1), else_=0)), func.max(AuditRow.at))
-                 .where(AuditRow.patient_id.in_(sorted({r.patient_id for r in chunk})),
-                        AuditRow.entity == "appointment", AuditRow.entity_id.in_([str(r.id) for r in chunk]))
-                 .group_by(AuditRow.entity_id))
-        for entity_id, count, last in ctx.session.execute(query):
-            found[int(entity_id)] = (int(count or 0), last)  # max() keeps the column's type: aware UTC
-    return found
-
-
 def location_text(ctx: Context, location_id: int | None, room_id: int | None) -> str | None:
     """``Main, Exam 1, 1 Elm St, Springfield, MA 01101``: the place, the room, the address."""
     for location in ctx.practice.locations:
@@ -209,7 +187,6 @@ def calendar(ctx: Context, provider_id: int | str, first: str | dt.date | None, 
     statuses = ACTIVE_STATUSES + GONE_STATUSES if include_cancelled else ACTIVE_STATUSES
     rows = range_appointments(ctx, start_day, end_day, provider_id=who.id, statuses=statuses)
     names = _patient_names(ctx, {row.patient_id for row, _ in rows})
-    changes = revisions(ctx, (row for row, _ in rows))
     now = ctx.now()
     slug = practice_slug(ctx.practice.name)
 
@@ -220,7 +197,6 @@ def calendar(ctx: Context, provider_id: int | str, first: str | dt.date | None, 
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"{who.name} ({ctx.practice.name})")
     for row, type_name in rows:
-        sequence, modified = changes.get(row.id, (0, None))
         event = Event()
         event.add("uid", f"appointment-{row.id}@{slug}")
         event.add("dtstamp", now)
@@ -233,9 +209,9 @@ def calendar(ctx: Context, provider_id: int | str, first: str | dt.date | None, 
         gone = row.status in GONE_STATUSES
         event.add("status", "CANCELLED" if gone else "CONFIRMED")
         event.add("transp", "TRANSPARENT" if gone else "OPAQUE")
-        event.add("sequence", sequence)
+        event.add("sequence", row.revision or 0)
         event.add("created", row.booked_at)
-        event.add("last-modified", modified or row.booked_at)
+        event.add("last-modified", row.changed_at or row.booked_at)
         cal.add_component(event)
     text = cal.to_ical().decode("utf-8")
     ctx.audit("schedule.exported", "provider", who.id,

@@ -108,6 +108,12 @@ class Appointment(Base):
     completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     series_id: Mapped[int | None] = mapped_column(ForeignKey("scheduling_series.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """How often a calendar holding the appointment must replace it (moved, cancelled, missed, or
+    back from cancelled or missed): the iCalendar ``SEQUENCE``, which may only grow."""
+    changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    """The last change of any kind (booked, moved, a step of the day, an undo): ``LAST-MODIFIED``.
+    Kept here, not read back from the audit log, which is evidence, not storage."""
 
 
 class FlowStep(Base):
@@ -262,6 +268,29 @@ class WaitlistEntry(Base):
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey(Appointment.__table__.c.id))
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     closed_reason: Mapped[str | None] = mapped_column(String(MAX_REASON))
+
+
+class Offer(Base):
+    """A freed slot offered to a waitlist entry: which span, with whom, where, and why it
+    was free. One row per offer; the entry's newest is what the front desk calls about."""
+
+    __tablename__ = "scheduling_waitlist_offer"
+    __table_args__ = (
+        CheckConstraint("cause IN ('cancelled', 'rescheduled')", name="cause"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey(WaitlistEntry.__table__.c.id, ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    """The entry's how-manieth offer (1 for the first)."""
+    freed_appointment_id: Mapped[int | None] = mapped_column(ForeignKey(Appointment.__table__.c.id))
+    cause: Mapped[str] = mapped_column(String(12))
+    provider_id: Mapped[int] = mapped_column(ForeignKey(Staff.__table__.c.id))
+    location_id: Mapped[int | None] = mapped_column(ForeignKey(Location.__table__.c.id))
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    offered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class Series(Base):

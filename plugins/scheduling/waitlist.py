@@ -7,8 +7,9 @@ waited longest is offered first.
 When a cancellation, or a move away, frees a provider's time, :func:`offer_freed` (called
 from the plugin's own ``medoffice_appointment_changed``) finds the open entries that fit the
 free span and marks them ``offered``; each offer is announced through
-``medoffice_waitlist_offer`` for delivery plugins, and audited (``waitlist.offered``) with the
-span offered, which :func:`offers` reads back. An offer books nothing: the front desk books
+``medoffice_waitlist_offer`` for delivery plugins, kept (``scheduling_waitlist_offer``: the
+span offered, with whom, where) for :func:`offers` to read back, and audited
+(``waitlist.offered``) as evidence. An offer books nothing: the front desk books
 from the entry (:func:`book`) when the patient says yes.
 
 An entry is open while ``waiting`` or ``offered``; ``booked`` and ``removed`` close it.
@@ -24,14 +25,12 @@ import attrs
 from sqlalchemy import or_, select
 
 from medoffice.core import Conflict, Context, NotFound, ValidationError
-from medoffice.core.audit import to_entry
 from medoffice.core.records import AppointmentChange, AppointmentRecord, WaitlistOffer
 from medoffice.core.services import patient_merge, patients, staff
-from medoffice.core.storage.models import AuditRow
 from medoffice.core.validation import optional_text, parse_date, require_text
 
 from . import booking, catalogue
-from .models import ACTIVE_STATUSES, MAX_REASON, Appointment, AppointmentType, TypeProvider, WaitlistEntry
+from .models import ACTIVE_STATUSES, MAX_REASON, Appointment, AppointmentType, Offer, TypeProvider, WaitlistEntry
 
 READ = booking.READ
 BOOK = booking.BOOK
@@ -160,27 +159,26 @@ def list_entries(ctx: Context, *, status: str = "open", appointment_type: str | 
 
 def offers(ctx: Context) -> list[OfferView]:
     """The entries offered a slot and not yet booked or removed, oldest entry first, each
-    with the last slot offered (read from the audit log, ``waitlist.offered``)."""
+    with the last slot offered."""
     ctx.require(READ)
     entries = list_entries(ctx, status="offered")
     if not entries:
         return []
-    last: dict[int, dict[str, Any]] = {}
-    query = (select(AuditRow).where(AuditRow.patient_id.in_({e.patient_id for e in entries}),
-                                    AuditRow.entity == "waitlist", AuditRow.action == "waitlist.offered",
-                                    AuditRow.entity_id.in_([str(e.id) for e in entries]))
-             .order_by(AuditRow.seq))
+    last: dict[int, Offer] = {}
+    query = select(Offer).where(Offer.entry_id.in_([e.id for e in entries])).order_by(Offer.id)
     for row in ctx.session.execute(query).scalars():
-        last[int(row.entity_id)] = to_entry(row).summary
+        last[row.entry_id] = row
     names = {s.id: s.name for s in staff.list_staff(ctx, providers_only=True, include_inactive=True)}
     places = {loc.id: loc.name for loc in ctx.practice.locations}
     found = []
     for entry in entries:
-        offer = last.get(entry.id, {})
-        start, end = (ctx.local(dt.datetime.fromisoformat(offer[k])) if offer.get(k) else None for k in ("start", "end"))
-        found.append(OfferView(entry, start, end, offer.get("provider_id"), names.get(offer.get("provider_id")),
-                               places.get(offer.get("location_id")), offer.get("freed_appointment_id"),
-                               offer.get("cause")))
+        offer = last.get(entry.id)
+        if offer is None:  # offered before offers were kept, and not in the audit log either
+            found.append(OfferView(entry, None, None, None, None, None, None, None))
+            continue
+        found.append(OfferView(entry, ctx.local(offer.starts_at), ctx.local(offer.ends_at), offer.provider_id,
+                               names.get(offer.provider_id), places.get(offer.location_id),
+                               offer.freed_appointment_id, offer.cause))
     return found
 
 
@@ -370,6 +368,9 @@ def offer_freed(ctx: Context, change: AppointmentChange) -> list[WaitlistOffer]:
         offer = WaitlistOffer(entry.id, entry.patient_id, person.mrn, kind.name, kind.duration_minutes,
                               freed.provider_id, span[0], span[1], freed.location_id, freed.id, change.kind,
                               entry.offers, entry.note)
+        ctx.session.add(Offer(entry_id=entry.id, number=entry.offers, freed_appointment_id=freed.id,
+                              cause=change.kind, provider_id=freed.provider_id, location_id=freed.location_id,
+                              starts_at=span[0], ends_at=span[1], offered_at=now))
         ctx.changed("scheduling.waitlist")
         ctx.audit("waitlist.offered", "waitlist", entry.id, patient_id=entry.patient_id,
                   summary={"freed_appointment_id": freed.id, "cause": change.kind, "provider_id": freed.provider_id,
