@@ -43,6 +43,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .errors import ConfigurationError, MedofficeError, PermissionDenied
+from .files import private_folder
 from .records import AuditEntry
 from .storage.models import AuditHead, AuditRow, DatabaseIdentity, Practice
 
@@ -282,7 +283,7 @@ def _append_point(path: Path, key: bytes, seq: int, hash_: str, now: dt.datetime
     """Append one checkpoint line to ``path``: the file mode 0600, its folder 0700."""
     at = now.isoformat()
     point = Checkpoint(seq, hash_, at, _checkpoint_mac(key, seq, hash_, at, restored), restored)
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_folder(path.parent)
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
         if os.fstat(fd).st_mode & 0o077:  # made by an older medoffice, or loosened by hand

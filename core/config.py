@@ -145,7 +145,9 @@ class Settings:
             raise ConfigurationError(
                 f"the audit key {path} is missing; restore it, or set MEDOFFICE_AUDIT_KEY_FILE to where it is"
             )
-        path.parent.mkdir(parents=True, exist_ok=True)
+        from .files import private_folder
+
+        private_folder(path.parent, tighten=self.audit_key_file_given is None)
         key = secrets.token_hex(32).encode()
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as handle:

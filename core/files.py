@@ -70,3 +70,55 @@ def create_private_empty(path: str | os.PathLike[str]) -> bool:
         return False
     os.close(fd)
     return True
+
+
+PRIVATE_FOLDER_MODE = 0o700
+"""Read, write and enter for the owner; nothing for the group or others."""
+
+
+def private_folder(path: str | os.PathLike[str], *, tighten: bool = True) -> Path:
+    """Make ``path`` a folder only its owner may enter (0700), with any missing parents made
+    0700 too, whatever the umask. With ``tighten``, an existing folder (one of medoffice's
+    own: the audit checkpoints', the crash logs') loses its group's and others' permissions:
+    it may have been made by an older medoffice under the usual umask (0755); a folder the
+    user named (``tighten=False``) keeps its mode.
+
+    Raises:
+        OSError: the folder cannot be made (a file in the way, no permission).
+    """
+    folder = Path(path)
+    missing = []
+    here = folder
+    while not here.exists() and here != here.parent:
+        missing.append(here)
+        here = here.parent
+    for part in reversed(missing):
+        try:
+            os.mkdir(part, PRIVATE_FOLDER_MODE)
+        except FileExistsError:
+            pass
+        os.chmod(part, PRIVATE_FOLDER_MODE)  # mkdir's mode is cut by the umask
+    info = os.stat(folder)
+    if not stat.S_ISDIR(info.st_mode):
+        raise NotADirectoryError(20, "Not a directory", str(folder))
+    if tighten and stat.S_IMODE(info.st_mode) & 0o077:
+        try:
+            os.chmod(folder, stat.S_IMODE(info.st_mode) & ~0o077)
+        except PermissionError:  # another user's folder we may write into: leave its mode
+            pass
+    return folder
+
+
+def write_private_new(path: str | os.PathLike[str], data: str | bytes, *, encoding: str = "utf-8") -> Path:
+    """Write ``data`` to a new file ``path`` (mode 0600), refusing one already there and not
+    following a symlink planted at its name.
+
+    Raises:
+        FileExistsError: something is at ``path`` already.
+        OSError: the file cannot be written.
+    """
+    payload = data.encode(encoding) if isinstance(data, str) else data
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    with os.fdopen(os.open(path, flags, PRIVATE_MODE), "wb") as handle:
+        handle.write(payload)
+    return Path(path)

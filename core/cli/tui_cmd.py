@@ -56,14 +56,19 @@ def write_crash_log(error: BaseException, *, now: dt.datetime | None = None) -> 
         now: the time in the file's name (default: now, UTC).
     """
     from .. import __version__
+    from ..files import private_folder, write_private_new
 
     moment = now or dt.datetime.now(dt.timezone.utc)
-    folder = crash_log_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"tui-crash-{moment:%Y%m%d-%H%M%S-%f}.log"
+    folder = private_folder(crash_log_folder())  # a traceback may quote a patient's data: 0700, files 0600
     text = "".join(traceback.format_exception(error))
-    path.write_text(f"medoffice {__version__}, terminal UI, {moment.isoformat()}\n\n{text}", encoding="utf-8")
-    return path
+    body = f"medoffice {__version__}, terminal UI, {moment.isoformat()}\n\n{text}"
+    for extra in range(100):
+        path = folder / f"tui-crash-{moment:%Y%m%d-%H%M%S-%f}{f'-{extra}' if extra else ''}.log"
+        try:
+            return write_private_new(path, body)
+        except FileExistsError:
+            continue
+    raise FileExistsError(17, "File exists", str(path))
 
 
 def run_ui(runtime: Runtime) -> None:

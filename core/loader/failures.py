@@ -11,14 +11,17 @@ failure into another one.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import attrs
 
+from ..files import private_folder
 from ..text import one_line
 
 KEEP = 5
@@ -52,7 +55,7 @@ class FailureLog:
         line = json.dumps({"plugin": plugin_id, "at": self._clock().astimezone(dt.UTC).isoformat(),
                            "hook": hook, "error": error}, ensure_ascii=False) + "\n"
         try:
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            private_folder(self.path.parent)
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             with os.fdopen(fd, "a", encoding="utf-8") as handle:
                 handle.write(line)
@@ -91,13 +94,17 @@ class FailureLog:
     def _compact(self) -> None:
         assert self.path is not None
         kept = [(pid, f) for pid, items in self.last().items() for f in items]
-        temp = self.path.with_name(self.path.name + ".partial")
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            for pid, f in sorted(kept, key=lambda pair: pair[1].at):
-                handle.write(json.dumps({"plugin": pid, "at": f.at.isoformat(), "hook": f.hook, "error": f.error},
-                                        ensure_ascii=False) + "\n")
-        os.replace(temp, self.path)
+        fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".partial")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:  # mkstemp: 0600, a new random name
+                for pid, f in sorted(kept, key=lambda pair: pair[1].at):
+                    handle.write(json.dumps({"plugin": pid, "at": f.at.isoformat(), "hook": f.hook,
+                                             "error": f.error}, ensure_ascii=False) + "\n")
+            os.replace(temp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
 
 
 def failure_log_path(data_dir: Path, database_url: str) -> Path:

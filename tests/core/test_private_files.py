@@ -70,3 +70,72 @@ class TestWritePrivate:
         reader.join(timeout=5)
         assert received == [b"to whoever reads"]
         assert stat.S_ISFIFO(os.stat(pipe).st_mode) and mode(pipe) == oct(0o644)
+
+
+class TestTheDataFolder:
+    """Crash logs (a traceback may quote a patient's data), audit checkpoints and the plugins'
+    failure lists are the owner's only: files 0600, their folders 0700, whatever the umask."""
+
+    def test_a_crash_log_and_its_folder_are_private(self, tmp_path, monkeypatch, umask_022):
+        from medoffice.core.cli.tui_cmd import write_crash_log
+
+        monkeypatch.setenv("MEDOFFICE_HOME", str(tmp_path / "office"))
+        try:
+            raise RuntimeError("boom near Ann Lee's chart")
+        except RuntimeError as error:
+            log = write_crash_log(error)
+        assert "Ann Lee" in log.read_text()
+        assert (mode(log), mode(log.parent), mode(log.parent.parent)) == (PRIVATE, oct(0o700), oct(0o700))
+
+    def test_two_crashes_in_one_instant_get_two_logs_and_a_planted_link_is_not_followed(
+            self, tmp_path, monkeypatch):
+        import datetime as dt
+
+        from medoffice.core.cli.tui_cmd import crash_log_folder, write_crash_log
+
+        monkeypatch.setenv("MEDOFFICE_HOME", str(tmp_path / "office"))
+        moment = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.timezone.utc)
+        crash_log_folder().mkdir(parents=True)
+        victim = tmp_path / "victim"
+        victim.write_text("keep me\n")
+        (crash_log_folder() / f"tui-crash-{moment:%Y%m%d-%H%M%S-%f}.log").symlink_to(victim)
+        first = write_crash_log(RuntimeError("one"), now=moment)
+        second = write_crash_log(RuntimeError("two"), now=moment)
+        assert victim.read_text() == "keep me\n"
+        assert first != second and "one" in first.read_text() and "two" in second.read_text()
+
+    def test_an_older_loose_checkpoint_folder_is_tightened(self, medoffice_practice, umask_022):
+        from medoffice.core import audit
+
+        folder = medoffice_practice.runtime.settings.checkpoint_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(folder, 0o755)
+        with medoffice_practice.operation("admin") as ctx:
+            audit.write_checkpoint(ctx.session, ctx.runtime.audit_key(),
+                                   ctx.runtime.settings.checkpoint_file, ctx.now())
+        [point] = [p for p in folder.iterdir() if p.name.startswith("checkpoints-")]
+        assert (mode(point), mode(folder)) == (PRIVATE, oct(0o700))
+
+    def test_a_new_data_folder_for_checkpoints_is_made_private(self, tmp_path, medoffice_env, umask_022):
+        database = tmp_path / "clinic.sqlite"
+        data = tmp_path / "fresh" / "data"
+        result = CliRunner().invoke(cli, ["--db", f"sqlite:///{database}", "init", "--name", "Hill Clinic",
+                                          "--timezone", "America/Denver"],
+                                    env={"MEDOFFICE_ADMIN_PASSWORD": "long-enough-pw",
+                                         "MEDOFFICE_HOME": str(tmp_path / "fresh")})
+        assert result.exit_code == 0, result.output
+        points = list((data / "audit").glob("checkpoints-*.jsonl"))
+        assert len(points) == 1, sorted(map(str, tmp_path.rglob("*")))
+        assert (mode(points[0]), mode(data / "audit"), mode(data)) == (PRIVATE, oct(0o700), oct(0o700))
+
+    def test_the_plugins_failure_list_compacted_stays_private_and_leaves_nothing(self, tmp_path, umask_022):
+        import datetime as dt
+
+        from medoffice.core.loader import failures
+
+        path = tmp_path / "data" / "plugins" / "hook-failures-x.jsonl"
+        log = failures.FailureLog(path, clock=lambda: dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc))
+        for n in range(4000):
+            log.record("alerts", "medoffice_patient_card", RuntimeError(f"failure {n} " + "x" * 200))
+        assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+        assert (mode(path), mode(path.parent)) == (PRIVATE, oct(0o700))
