@@ -194,6 +194,11 @@ def _describe(exc: Exception) -> DomainError:
         from sqlalchemy.exc import DBAPIError, OperationalError
     except ImportError:  # pragma: no cover - SQLAlchemy is a dependency
         DBAPIError = OperationalError = ()  # type: ignore[assignment,misc]
+    if isinstance(exc, OperationalError) and getattr(getattr(exc, "orig", None), "sqlstate", None) == "55P03":
+        from ..storage.engine import POSTGRESQL_LOCK_TIMEOUT_MS
+
+        return DomainError(f"the database is busy: another terminal has held what this needs for "
+                           f"{POSTGRESQL_LOCK_TIMEOUT_MS / 1000:g} s; try again")
     if isinstance(exc, OperationalError):
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
         return DomainError(f"the database is not available: {reason}")

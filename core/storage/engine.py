@@ -5,6 +5,10 @@ transactions that say up front whether they will write: a write operation starts
 ``BEGIN IMMEDIATE`` so it takes the write lock before it reads; a deferred ``BEGIN`` that later
 writes fails at once with "database is locked" when another terminal got there first. A new
 database file is created with mode 0600 (:mod:`medoffice.core.files`), whatever the umask.
+
+PostgreSQL gets a ``lock_timeout`` of the same length on every connection: a command that
+waits that long for a lock another terminal holds (a stuck session, a long migration) gives
+up in one line ("the database is busy … try again") instead of hanging for ever.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from sqlalchemy.engine import make_url
 from ..files import create_private_empty
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+POSTGRESQL_LOCK_TIMEOUT_MS = 15_000
+"""How long a PostgreSQL statement waits for a row or table lock before it fails (SQLSTATE 55P03)."""
 WRITE_OPTION = "medoffice_write"
 
 
@@ -47,6 +53,18 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # outside a transaction, so that the pool's rollback on check-in does not undo it
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        try:
+            dbapi_connection.execute(f"SET lock_timeout = {int(POSTGRESQL_LOCK_TIMEOUT_MS)}")
+        finally:
+            dbapi_connection.autocommit = autocommit
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create the engine for ``url`` with the settings above."""
     url = normalise_url(url)
@@ -63,4 +81,6 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     engine = create_engine(url, **kwargs)
     if backend == "sqlite":
         _configure_sqlite(engine)
+    elif backend == "postgresql":
+        _configure_postgresql(engine)
     return engine

@@ -151,3 +151,31 @@ def test_a_command_waits_for_another_desks_write_lock_as_long_as_the_busy_timeou
     assert len(result.stderr.strip().splitlines()) == 1
     assert 3.0 <= waited < 5.0, waited
     assert medoffice_practice.cli("patients", "find", "lee", user="frontdesk").exit_code == 0
+
+
+@pytest.mark.parametrize("medoffice_backend", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("argv", [("patients", "find", "lee"), ("patients", "add", "--first-name", "Ann",
+                                                                 "--last-name", "Lee", "--dob", "1970-01-02",
+                                                                 "--sex", "f")])
+def test_a_lock_stuck_on_postgresql_is_a_one_line_busy_error_not_a_hang(medoffice_practice, monkeypatch, argv):
+    """A session left holding the audit chain's head (a psql left open in a transaction, a
+    terminal frozen mid-write) used to make every desk's command hang for ever: signing in
+    waits for that lock. Now it waits as long as the lock timeout, then says so."""
+    from sqlalchemy import create_engine, text
+
+    monkeypatch.setattr(engine_module, "POSTGRESQL_LOCK_TIMEOUT_MS", 2000)
+    holder = create_engine(medoffice_practice.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with holder.connect() as conn:
+            conn.execute(text("SELECT seq FROM core_audit_head WHERE id = 1 FOR UPDATE"))
+            started = time.monotonic()
+            result = medoffice_practice.cli(*argv, user="frontdesk")
+            waited = time.monotonic() - started
+            conn.rollback()
+    finally:
+        holder.dispose()
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == ("error: the database is busy: another terminal has held what this needs for 2 s; "
+                             "try again\n")
+    assert 2.0 <= waited < 6.0, waited
+    assert medoffice_practice.cli(*argv, user="frontdesk").exit_code == 0
