@@ -79,3 +79,31 @@ def test_users_may_change_their_own_password_but_not_anyone_elses(medoffice_prac
     with pytest.raises(PermissionDenied):
         with medoffice_practice.operation("frontdesk") as ctx:
             users.set_password(ctx, "billing", "hijacked-password")
+
+
+def test_guesses_raced_from_many_desks_get_no_more_than_five_checks(medoffice_practice):
+    """Twelve wrong guesses sent at once, as a script on several terminals would: the count
+    and the lock are decided in the transaction that checks each password (the user's row
+    locked), so exactly five guesses are checked before the account locks and the rest are
+    refused as locked, not checked."""
+    import threading
+
+    barrier = threading.Barrier(12)
+    outcomes: list[str] = []
+
+    def guess(n: int) -> None:
+        barrier.wait()
+        try:
+            users.sign_in(medoffice_practice.runtime, "billing", f"guess-{n}")
+        except AuthenticationError as error:
+            outcomes.append("locked" if "locked until" in str(error) else "wrong")
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["locked"] * 7 + ["wrong"] * 5
+    with medoffice_practice.operation("admin", write=False) as ctx:
+        failed = [e.summary for e in audit.iter_entries(ctx.session, username="billing", action="auth.sign_in_failed")]
+    assert sorted(s["attempt"] for s in failed) == [1, 2, 3, 4, 5]
