@@ -53,6 +53,12 @@ class Context:
     def hooks(self) -> Hooks:
         return self.runtime.plugins.hooks
 
+    def role_service(self, role: str) -> Any:
+        """The service of the domain ``role`` (``"scheduling"``…) from whichever enabled plugin
+        provides it, or None when none does: what the core, the TUI and other plugins ask a
+        domain through (see docs/architecture.md#roles). Same as ``ctx.hooks.scheduling(ctx)``."""
+        return self.hooks.role_service(role, self)
+
     def now(self) -> dt.datetime:
         """The current time, aware, in UTC (the runtime's clock, so tests can fix it)."""
         return self.runtime.clock()

@@ -64,6 +64,14 @@ class InventoryService(Protocol):
         """Names of stocked items at or below their reorder point."""
 
 
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "scheduling": ("scheduling.read",),
+    "billing": ("billing.read",),
+}
+"""Permissions a role's provider declares, whoever it is, because the core and other plugins
+check them: ``scheduling.read`` guards the patient card's appointments and the dashboard's
+day figures; ``billing.read`` a patient's balance."""
+
 DOMAIN_PROTOCOLS: dict[str, type] = {
     "staff": StaffService,
     "scheduling": SchedulingService,

@@ -9,12 +9,13 @@ default is never granted again behind the manager's back.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ._markers import hookimpl
-from .records import PermissionSpec
+from .records import DashboardCard, PermissionSpec, ReportSpec
 from .storage.models import KnownPermission, Role, RolePermission
 
 ROLES = {
@@ -44,16 +45,35 @@ CORE_PERMISSIONS = [
     PermissionSpec("db.manage", "Migrate the database", ("admin",)),
     PermissionSpec("audit.read", "Read and verify the audit log", ("manager", "admin")),
     PermissionSpec("backup.run", "Back up the database", ("manager", "admin")),
+    PermissionSpec("dashboard.read", "See the dashboard: every plugin's figures for the practice (each card also "
+                   "checks its own permission)", ("manager", "admin")),
     PermissionSpec("reports.run", "Run reports (each report also has its own permission)", EVERYONE),
 ]
 
 
 class CorePermissions:
-    """The core's own hook implementations, registered as the plugin ``core``."""
+    """The core's own hook implementations, registered as the plugin ``core``: its
+    permissions, and the report and dashboard card it makes from the scheduling role's
+    service (so they stay whoever provides scheduling)."""
 
     @hookimpl
     def medoffice_permissions(self) -> list[PermissionSpec]:
         return CORE_PERMISSIONS
+
+    @hookimpl
+    def medoffice_reports(self) -> list[ReportSpec]:
+        from .services import appointments
+
+        return [ReportSpec("core.appointments", "Appointments by day and status", appointments.report,
+                           appointments.READ, params=("from", "to"),
+                           description="each day's appointments by status, from the scheduling provider")]
+
+    @hookimpl
+    def medoffice_dashboard_cards(self, ctx: Any) -> list[DashboardCard]:
+        from .services import appointments
+
+        card = appointments.dashboard_card(ctx)
+        return [card] if card is not None else []
 
 
 def seed_roles(session: Session) -> None:

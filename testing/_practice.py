@@ -44,17 +44,33 @@ def as_candidates(plugins: Iterable[Any]) -> list[Candidate]:
 
 
 def with_requirements(wanted: Iterable[str], candidates: Sequence[Candidate]) -> set[str]:
-    """``wanted`` and, transitively, every installed plugin they require."""
+    """``wanted`` and, transitively, every installed plugin they require. A role requirement
+    (``role:scheduling``) is met by a wanted provider of the role, else by the installed one
+    enabled by default (the first by id)."""
+    from medoffice.core.records.plugin import required_role
+
     by_id = {c.info.id: c for c in candidates}
     found: set[str] = set()
     pending = list(wanted)
-    while pending:
+    roles: set[str] = set()
+    while pending or roles:
+        if not pending:  # every id is placed: meet the roles nobody wanted provides
+            role = roles.pop()
+            if not any(by_id[pid].info.provides == role for pid in found if pid in by_id):
+                providers = sorted((not c.info.enabled_by_default, c.info.id) for c in candidates
+                                   if c.info.provides == role)
+                pending.extend(pid for _, pid in providers[:1])
+            continue
         pid = pending.pop()
         if pid in found:
             continue
         found.add(pid)
-        if pid in by_id:
-            pending.extend(by_id[pid].info.requires)
+        for requirement in by_id[pid].info.requires if pid in by_id else ():
+            role = required_role(requirement)
+            if role is None:
+                pending.append(requirement)
+            else:
+                roles.add(role)
     return found
 
 

@@ -136,7 +136,51 @@ def plugin_problems(practice: Any, plugin_id: str) -> list[str]:
     _check_commands(hooks, problems)
     declared = _check_permissions(hooks, problems)
     _check_contributions(hooks, declared, problems)
+    _check_role(runtime, info, hooks, problems)
     return problems
+
+
+# -- roles -----------------------------------------------------------------------------------
+
+
+def _check_role(runtime: Runtime, info: PluginInfo, hooks: _Hooks, problems: list[str]) -> None:
+    """A plugin that needs a domain names the role, not today's provider; a provider keeps the
+    role's guarantee as far as it can be checked without using it: its service satisfies the
+    protocol and it declares the permission the rest of the product checks for the role."""
+    from medoffice.core.domains import DOMAIN_PROTOCOLS, ROLE_PERMISSIONS
+    from medoffice.core.records.plugin import ROLE_REQUIREMENT, required_role
+
+    candidates = runtime.plugins.candidates
+    for requirement in info.requires:
+        other = candidates.get(requirement) if required_role(requirement) is None else None
+        if other is not None and other.info.provides:
+            role = other.info.provides
+            problems.append(f"requires {requirement!r}, today's {role} provider; require "
+                            f"'{ROLE_REQUIREMENT}{role}' so the practice may swap providers")
+    role = info.provides
+    if role is None:
+        return
+    hook = f"medoffice_{role}_service"
+    if info.id not in runtime.plugins.hooks.implementers(hook):
+        problems.append(f"provides the {role} role but does not implement {hook}")
+        return
+    try:
+        with runtime.operation(write=False) as ctx:
+            service = ctx.role_service(role)
+    except Exception as exc:
+        problems.append(f"{hook} raised {_describe(exc)}")
+        return
+    if service is None:
+        problems.append(f"{hook} returned None: a {role} provider returns its service")
+    elif not isinstance(service, DOMAIN_PROTOCOLS[role]):
+        problems.append(f"{hook} returned {type(service).__name__}, which lacks part of "
+                        f"{DOMAIN_PROTOCOLS[role].__name__}")
+    own = hooks.own("medoffice_permissions", [])
+    declared = {getattr(spec, "name", None) for spec in (own if isinstance(own, list | tuple) else [own])}
+    for permission in ROLE_PERMISSIONS.get(role, ()):
+        if permission not in declared:
+            problems.append(f"provides the {role} role but does not declare the permission {permission!r}, "
+                            "which the core and other plugins check for it")
 
 
 # -- tables and migrations -------------------------------------------------------------------

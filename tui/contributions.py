@@ -21,6 +21,12 @@ from medoffice.core.loader import Hooks
 from medoffice.core.records import ActionContribution, PanelContribution, ScreenContribution, UserRecord
 
 
+MANAGER = "manager"
+"""The role whose home is the dashboard."""
+
+DASHBOARD_ID = "core.dashboard"
+
+
 def may_see(user: UserRecord | None, permission: str | None) -> bool:
     """Whether ``user`` may see something guarded by ``permission`` (None: everyone signed in).
 
@@ -61,6 +67,25 @@ def _gather(problems: list[str], fetch: Callable[..., list[tuple[str, Any]]]) ->
     return found
 
 
+def _with_dashboard(screens: tuple[tuple[str, Any], ...]) -> tuple[tuple[str, Any], ...]:
+    """The plugins' screens, then the core's dashboard (its own section, listed last)."""
+    from .screens.dashboard import SCREEN
+
+    return (*screens, ("core", SCREEN))
+
+
+def _with_role_panels(hooks: Hooks, panels: tuple[tuple[str, Any], ...]) -> tuple[tuple[str, Any], ...]:
+    """The panels, and the core's appointments panel when a scheduling provider is enabled
+    but contributes no patient panel of its own: the card shows appointments from whichever
+    plugin provides scheduling (docs/architecture.md#roles)."""
+    provider = hooks.role_provider("scheduling")
+    if provider is None or any(plugin == provider for plugin, _ in panels):
+        return panels
+    from .screens.role_appointments import PANEL
+
+    return tuple(sorted([*panels, ("core", PANEL)], key=lambda pair: (pair[1].order, pair[1].id)))
+
+
 @attrs.frozen
 class Contributions:
     """The screens, palette actions and patient panels of the enabled plugins.
@@ -83,10 +108,10 @@ class Contributions:
     def gather(cls, hooks: Hooks) -> Contributions:
         """Ask the plugins once; a raising hook becomes a problem, not an exception."""
         problems: list[str] = []
-        screens = _gather(problems, hooks.screens)
+        screens = _with_dashboard(_gather(problems, hooks.screens))
         actions = _gather(problems, hooks.palette_actions)
         panels = _gather(problems, hooks.patient_panels)
-        return cls(screens, actions, panels, tuple(problems))
+        return cls(screens, actions, _with_role_panels(hooks, panels), tuple(problems))
 
     def screens_for(self, user: UserRecord | None) -> list[tuple[str, ScreenContribution]]:
         """The plugin screens ``user`` may open, grouped by section then in load order."""
@@ -103,9 +128,15 @@ class Contributions:
         return [(p, panel) for p, panel in self.panels if may_see(user, panel.permission)]
 
     def home_for(self, user: UserRecord | None) -> tuple[str, ScreenContribution] | None:
-        """The "today" home screen ``user`` lands on after sign-in: the first screen marked
-        ``home`` that they may see, or None (the patient search is their home)."""
-        return next(((p, s) for p, s in self.screens_for(user) if s.home), None)
+        """The home screen ``user`` lands on after sign-in: the dashboard for a manager (a
+        user whose roles include ``manager``) who may see it; else the first screen marked
+        ``home`` (the "today" board) that they may see; else None (the patient search)."""
+        visible = self.screens_for(user)
+        if user is not None and MANAGER in user.roles:
+            dashboard = next(((p, s) for p, s in visible if s.id == DASHBOARD_ID), None)
+            if dashboard is not None:
+                return dashboard
+        return next(((p, s) for p, s in visible if s.home), None)
 
     def screen(self, screen_id: str) -> tuple[str, ScreenContribution] | None:
         """The plugin screen with id ``screen_id``, whoever may see it."""

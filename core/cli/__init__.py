@@ -55,6 +55,7 @@ CORE_COMMANDS: dict[str, str] = {
     "backup": "audit_cmds:backup_command",
     "restore": "audit_cmds:restore_command",
     "reports": "report_cmds:reports",
+    "dashboard": "dashboard_cmds:dashboard_command",
     "tui": "tui_cmd:tui_command",
 }
 

@@ -126,10 +126,13 @@ def medoffice_reports() -> list[ReportSpec]:
 
 @hookspec
 def medoffice_dashboard_cards(ctx: Context) -> list[DashboardCard]:
-    """Contribute figures to the home screen ("2 claims denied").
+    """Contribute figures to the dashboard ("2 claims denied").
 
-    Called in a read-only operation when the home screen refreshes, for the signed-in user.
-    Check the user's permissions (``ctx.user.can(...)``) and return nothing they may not see.
+    Called by :func:`medoffice.core.services.dashboard.load` in a read-only operation, for the
+    signed-in user, each time the dashboard is shown (``medoffice dashboard``, the TUI's
+    dashboard, a manager's home screen). Check the user's permissions (``ctx.can(...)``) and
+    return nothing they may not see. A raising implementation is left out and named; the
+    other plugins' cards are shown.
 
     Args:
         ctx: the operation's context.

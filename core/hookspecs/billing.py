@@ -17,7 +17,7 @@ def medoffice_billing_service(ctx: Context) -> BillingService | None:
     """Provide the billing domain.
 
     Implemented by the one enabled plugin whose ``provides`` is ``"billing"``. Other plugins
-    record expenses through it (``ctx.hooks.billing(ctx).record_expense(...)``).
+    record expenses through it (``ctx.role_service("billing").record_expense(...)``).
 
     Returns:
         An object satisfying :class:`~medoffice.core.domains.BillingService`.

@@ -25,7 +25,12 @@ def medoffice_inventory_service(ctx: Context) -> InventoryService | None:
 
 @hookspec
 def medoffice_order_received(ctx: Context, order: ReceivedOrder) -> None:
-    """A purchase order was received into stock; billing books it as an expense.
+    """A purchase order was received into stock: announced for plugins that react to it.
+
+    The inventory provider books the receipt's expense itself, once, through the billing
+    role's service (``ctx.role_service("billing").record_expense``) before announcing this;
+    billing does not listen, so the expense is booked through exactly one path. No plugin
+    that ships calls this yet (the planned inventory plugin will).
 
     Args:
         ctx: the receiving operation's context.

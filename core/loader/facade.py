@@ -160,7 +160,12 @@ class Hooks:
         return self._flat("medoffice_reports", errors=errors)
 
     def dashboard_cards(self, ctx: Context, errors: list[PluginError] | None = None) -> list[tuple[str, DashboardCard]]:
-        return self._flat("medoffice_dashboard_cards", errors=errors, ctx=ctx)
+        """Each plugin's cards, one ``(plugin id, card)`` pair per card. A result that is not
+        a list stays one item, for the caller (the dashboard service) to name as wrong."""
+        pairs: list[tuple[str, Any]] = []
+        for plugin, result in self.collect("medoffice_dashboard_cards", errors=errors, ctx=ctx):
+            pairs.extend((plugin, item) for item in (result if isinstance(result, list | tuple) else [result]))
+        return pairs
 
     def populate_demo(self, ctx: Context, seed: int) -> None:
         self._call("medoffice_populate_demo", ctx=ctx, seed=seed)
@@ -210,11 +215,18 @@ class Hooks:
 
     # -- domains -----------------------------------------------------------------------------
 
-    def _provider(self, role: str, ctx: Context) -> Any:
-        """The domain service of ``role``, checked against its protocol; None when no enabled
-        plugin provides the role."""
+    def role_service(self, role: str, ctx: Context) -> Any:
+        """The service of the domain ``role`` from whichever enabled plugin provides it,
+        checked against the role's protocol; None when no enabled plugin provides the role.
+
+        The one caller of the four provider hooks (``medoffice_<role>_service``): the core,
+        the TUI and plugins ask here (or through ``ctx.role_service(role)``), never a
+        provider's modules, so a practice may swap the provider.
+        """
         from ..domains import DOMAIN_PROTOCOLS
 
+        if role not in DOMAIN_PROTOCOLS:
+            raise ValueError(f"{role!r} is not a domain role ({', '.join(DOMAIN_PROTOCOLS)})")
         name = f"medoffice_{role}_service"
         service = self._call(name, ctx=ctx)
         if service is not None and not isinstance(service, DOMAIN_PROTOCOLS[role]):
@@ -223,17 +235,22 @@ class Hooks:
                                         f"{DOMAIN_PROTOCOLS[role].__name__} protocol")
         return service
 
+    def role_provider(self, role: str) -> str | None:
+        """The id of the enabled plugin that provides ``role``, or None (no call is made)."""
+        found = [p for p in self.implementers(f"medoffice_{role}_service") if p != "core"]
+        return found[-1] if found else None
+
     def staff(self, ctx: Context) -> StaffService | None:
-        return self._provider("staff", ctx)
+        return self.role_service("staff", ctx)
 
     def scheduling(self, ctx: Context) -> SchedulingService | None:
-        return self._provider("scheduling", ctx)
+        return self.role_service("scheduling", ctx)
 
     def billing(self, ctx: Context) -> BillingService | None:
-        return self._provider("billing", ctx)
+        return self.role_service("billing", ctx)
 
     def inventory(self, ctx: Context) -> InventoryService | None:
-        return self._provider("inventory", ctx)
+        return self.role_service("inventory", ctx)
 
     def validate_appointment(self, ctx: Context, proposal: AppointmentProposal) -> list[str]:
         """Every refusal reason any plugin gives, each prefixed with the plugin's id."""

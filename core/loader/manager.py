@@ -3,7 +3,8 @@
 :func:`build_plugin_set` is a factory: every runtime (and every test) gets its own
 ``pluggy.PluginManager``; there is no module-level manager. It takes the installed candidates
 and the practice's stored choices, and refuses, with a status naming them, the plugins that
-cannot load: an incompatible hook API version, a missing or circular requirement, two enabled
+cannot load: an incompatible hook API version, a missing or circular requirement (a plugin id,
+or ``role:<role>``: whichever enabled plugin provides the role), two enabled
 providers of one domain role, a hook implementation that matches no specification.
 """
 
@@ -17,6 +18,7 @@ import pluggy
 
 from .._markers import PROJECT_NAME, SUPPORTED_API_VERSIONS
 from ..hookspecs import SPEC_MODULES
+from ..records.plugin import required_role
 from .discovery import Candidate, LoadFailure
 from .facade import Hooks
 
@@ -111,24 +113,67 @@ def is_enabled(candidate: Candidate, choices: Mapping[str, StoredChoice], candid
     )
 
 
-def _dependency_order(wanted: dict[str, Candidate], refused: dict[str, str]) -> list[Candidate]:
-    """Order plugins so that each comes after what it requires; refuse cycles and missing ones."""
+def _missing_reason(requirement: str, refused: dict[str, str], providers: dict[str, list[str]]) -> str:
+    """Why ``requirement`` is not met, with the way out for a role nobody provides."""
+    role = required_role(requirement)
+    if role is None:
+        if requirement in refused:
+            return f"{requirement!r} ({refused[requirement]})"
+        return f"{requirement!r} (not installed or not enabled)"
+    installed = providers.get(role, [])
+    refused_ones = [f"{pid!r} is refused: {refused[pid]}" for pid in installed if pid in refused]
+    if refused_ones:
+        return f"a {role} provider ({'; '.join(refused_ones)})"
+    if not installed:
+        return f"a {role} provider (none is installed)"
+    ways = " or ".join(f"'medoffice plugins enable {pid}'" for pid in installed)
+    return f"a {role} provider (none is enabled; enable one with {ways})"
+
+
+def _resolve(cand: Candidate, wanted: dict[str, Candidate]) -> tuple[list[str], list[str]]:
+    """The loaded plugins ``cand`` must come after, and the requirements nothing meets.
+
+    A plugin id must itself be wanted; ``role:<role>`` is met by the wanted plugin that
+    provides the role (a provider requiring its own role needs nothing more).
+    """
+    after: list[str] = []
+    missing: list[str] = []
+    for requirement in cand.info.requires:
+        role = required_role(requirement)
+        if role is None:
+            (after if requirement in wanted else missing).append(requirement)
+            continue
+        provider = next((pid for pid, c in sorted(wanted.items()) if c.info.provides == role), None)
+        if provider is None:
+            missing.append(requirement)
+        elif provider != cand.info.id:
+            after.append(provider)
+    return after, missing
+
+
+def _dependency_order(wanted: dict[str, Candidate], refused: dict[str, str],
+                      providers: dict[str, list[str]] | None = None) -> list[Candidate]:
+    """Order plugins so that each comes after what it requires; refuse cycles and missing ones.
+
+    Args:
+        providers: each role's installed providers, to say which to enable when none is.
+    """
+    providers = providers or {}
     changed = True
     while changed:  # a plugin whose requirement is refused is refused too
         changed = False
         for pid, cand in list(wanted.items()):
-            missing = [r for r in cand.info.requires if r not in wanted]
+            missing = _resolve(cand, wanted)[1]
             if missing:
-                reasons = [f"{r!r} ({refused[r]})" if r in refused else f"{r!r} (not installed or not enabled)"
-                           for r in missing]
-                refused[pid] = "requires " + ", ".join(reasons)
+                refused[pid] = "requires " + ", ".join(_missing_reason(r, refused, providers) for r in missing)
                 del wanted[pid]
                 changed = True
+    after = {pid: _resolve(cand, wanted)[0] for pid, cand in wanted.items()}
     ordered: list[Candidate] = []
     placed: set[str] = set()
     pending = dict(sorted(wanted.items()))
     while pending:
-        ready = [pid for pid, c in pending.items() if all(r in placed for r in c.info.requires)]
+        ready = [pid for pid in pending if all(r in placed for r in after[pid])]
         if not ready:
             cycle = ", ".join(sorted(pending))
             for pid in pending:
@@ -233,7 +278,11 @@ def build_plugin_set(
     for pid in list(wanted):
         if require_migrated and practice_exists and not choices.get(pid, StoredChoice(True)).migrated:
             statuses[pid] = status_of(wanted.pop(pid), "migration pending", "run 'medoffice db upgrade'")
-    ordered = _dependency_order(wanted, refused)
+    providers: dict[str, list[str]] = {}
+    for cand in candidates:
+        if cand.info.provides:
+            providers.setdefault(cand.info.provides, []).append(cand.info.id)
+    ordered = _dependency_order(wanted, refused, providers)
 
     pm = new_plugin_manager()
     for core_plugin in core_plugins:

@@ -115,7 +115,8 @@ class ReceivedOrderLine:
 
 @attrs.frozen
 class ReceivedOrder:
-    """A purchase order that arrived; inventory announces it, billing books the expense."""
+    """A purchase order that arrived; inventory books its expense through the billing role
+    and announces it (``medoffice_order_received``)."""
 
     order_id: int
     vendor: str

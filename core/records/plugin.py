@@ -32,6 +32,32 @@ def _valid_import_path(instance: Any, attribute: attrs.Attribute, value: str) ->
         raise ValueError(f"{attribute.name} {value!r} must look like 'package.module:Name'")
 
 
+ROLE_REQUIREMENT = "role:"
+"""How ``requires`` names a role rather than a plugin: ``"role:scheduling"``."""
+
+
+def required_role(requirement: str) -> str | None:
+    """The role a ``requires`` entry names (``"role:scheduling"`` gives ``"scheduling"``), or
+    None when it names a plugin by id."""
+    return requirement[len(ROLE_REQUIREMENT):] if requirement.startswith(ROLE_REQUIREMENT) else None
+
+
+def describe_requirement(requirement: str) -> str:
+    """A requirement in words: ``"a scheduling provider"`` or ``"'patient-alerts'"``."""
+    role = required_role(requirement)
+    return f"a {role} provider" if role is not None else repr(requirement)
+
+
+def _valid_requires(instance: Any, attribute: attrs.Attribute, value: tuple[str, ...]) -> None:
+    for requirement in value:
+        role = required_role(requirement)
+        if role is not None and role not in DOMAIN_ROLES:
+            raise ValueError(f"requires {requirement!r} names no domain role ({', '.join(DOMAIN_ROLES)})")
+        if role is None and not _PLUGIN_ID.match(requirement):
+            raise ValueError(f"requires {requirement!r} is neither a plugin id nor 'role:<role>' "
+                             f"({', '.join(ROLE_REQUIREMENT + r for r in DOMAIN_ROLES)})")
+
+
 def _valid_role(instance: Any, attribute: attrs.Attribute, value: str | None) -> None:
     if value is not None and value not in DOMAIN_ROLES:
         raise ValueError(f"provides {value!r} is not a domain role ({', '.join(DOMAIN_ROLES)})")
@@ -46,7 +72,9 @@ class PluginInfo:
             underscores, the prefix of the plugin's tables and its Alembic branch label.
         title: a human name for lists and menus.
         api_version: the :data:`~medoffice.core.HOOK_API_VERSION` the plugin was written for.
-        requires: ids of plugins that must be enabled and load before this one.
+        requires: what must be enabled and load before this one: plugin ids, or a role
+            written ``"role:scheduling"`` ("needs a scheduling provider", whichever plugin
+            provides it; prefer this to naming a provider, so the practice may swap it).
         provides: the domain role it implements (``"scheduling"``…), or None.
         enabled_by_default: enable it in a practice that has not chosen, unless another
             enabled plugin already provides the same role.
@@ -56,7 +84,7 @@ class PluginInfo:
     id: str = attrs.field(validator=_valid_id)
     title: str
     api_version: int
-    requires: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    requires: tuple[str, ...] = attrs.field(default=(), converter=tuple, validator=_valid_requires)
     provides: str | None = attrs.field(default=None, validator=_valid_role)
     enabled_by_default: bool = True
     description: str = ""

@@ -294,7 +294,7 @@ def upcoming_bookings(ctx: Context, patient: PatientRecord) -> int:
     scheduling domain; 0 without one, or for a user who may not read appointments). A
     deactivation leaves them booked: the desk is told, and cancels those the patient will not
     keep."""
-    scheduling = ctx.hooks.scheduling(ctx)
+    scheduling = ctx.role_service("scheduling")
     if scheduling is None or not ctx.can("scheduling.read"):
         return 0
     now = ctx.now()

@@ -14,6 +14,7 @@ from ..errors import Conflict, NotFound, ValidationError
 from ..loader import PluginSet, PluginStatus
 from ..loader.manager import StoredChoice
 from ..permissions import seed_permissions
+from ..records.plugin import required_role
 from ..runtime import Runtime
 from ..storage import migrate
 from ..storage.models import PluginState
@@ -81,6 +82,15 @@ def enable(runtime: Runtime, ctx: Context, plugin_id: str) -> PluginStatus:
             raise Conflict(f"plugin {rivals[0]!r} already provides the {status.provides} role; "
                            f"disable it first ('medoffice plugins disable {rivals[0]}')")
     for required in status.requires:
+        role = required_role(required)
+        if role is not None:
+            if role != status.provides and not any(s.provides == role and s.active for s in runtime.plugins.statuses):
+                installed = [s.id for s in runtime.plugins.statuses if s.provides == role]
+                way = (" or ".join(f"'medoffice plugins enable {pid}'" for pid in installed) if installed
+                       else "none is installed")
+                raise ValidationError(f"plugin {plugin_id!r} requires a {role} provider and none is enabled; "
+                                      f"enable one first ({way})")
+            continue
         req = runtime.plugins.status(required)
         if req is None or not req.active:
             raise ValidationError(f"plugin {plugin_id!r} requires {required!r}; enable that first")
@@ -102,6 +112,8 @@ def disable(runtime: Runtime, ctx: Context, plugin_id: str) -> None:
     """Disable a plugin for the practice. Its tables and data stay."""
     ctx.require("plugins.manage")
     status = _installed(runtime, plugin_id)
+    # Requiring a role (``role:scheduling``) does not hold its provider: disabling it to swap
+    # in another is the point of a role; the dependants wait, refused, until one is enabled.
     dependants = [s.id for s in runtime.plugins.statuses if plugin_id in s.requires and s.active]
     if dependants:
         raise Conflict(f"plugin {plugin_id!r} is required by {', '.join(dependants)}; disable those first")

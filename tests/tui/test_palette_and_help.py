@@ -30,7 +30,7 @@ async def test_the_palette_lists_every_core_action_then_plugin_screens_and_actio
         titles = [e.title for e in palette_entries(app)]
         assert titles == [
             "Find a patient", "Register a patient", "Screens", "Lock the screen", "Sign out", "Help: keys", "Quit",
-            "Open Fake board", "Open Broken board", "Open Missing board", "Open Later board",
+            "Open Fake board", "Open Broken board", "Open Missing board", "Open Later board", "Open Dashboard",
             "Ping the fake", "Boom the fake", "Secret fake action",
         ]
 

@@ -26,7 +26,8 @@ async def test_navigation_lists_the_plugin_screens_and_opens_one(plugin_runtime,
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f4")
         await kit.wait_for(pilot, lambda: isinstance(app.screen, NavigationScreen))
-        assert _option_ids(app.screen) == ["fake.board", "fake.broken", "fake.missing", "fake.later"]
+        assert _option_ids(app.screen) == ["fake.board", "fake.broken", "fake.missing", "fake.later",
+                                           "core.dashboard"]
         await pilot.press("enter")  # the first screen is highlighted, below its section heading
         await kit.wait_for(pilot, lambda: isinstance(app.screen, fakes.BoardScreen))
         count = app.screen.query_one("#board-count", Static)
@@ -59,7 +60,7 @@ async def test_the_system_user_sees_every_screen(plugin_runtime):
 
     app = MedofficeApp(plugin_runtime, user=SYSTEM_USER)
     titles = [s.title for _, s in app.contributions.screens_for(SYSTEM_USER)]
-    assert titles == ["Fake board", "Broken board", "Missing board", "Later board"]
+    assert titles == ["Fake board", "Broken board", "Missing board", "Later board", "Dashboard"]
 
 
 async def test_a_plugin_key_opens_its_screen_from_anywhere(plugin_runtime, kit, fakes):
@@ -173,6 +174,6 @@ async def test_a_contribution_hook_that_raises_is_reported_and_the_app_starts(ma
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert kit.messages(app) == ["plugin 'exploding': medoffice_screens raised RuntimeError: no screens today"]
-        assert app.contributions.screens == ()
+        assert [s.id for _, s in app.contributions.screens] == ["core.dashboard"]  # the core's own
         await pilot.press("f3")
         await kit.wait_for(pilot, lambda: type(app.screen).__name__ == "PatientFormScreen")
