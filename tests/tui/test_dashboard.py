@@ -101,3 +101,31 @@ def test_the_front_desk_is_refused_in_one_line(medoffice_practice):
     result = medoffice_practice.cli("dashboard", user="frontdesk")
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and "dashboard.read" in result.stderr
+
+
+class Stock:
+    """Figures any manager may see, one a warning and one an error."""
+
+    plugin_info = PluginInfo(id="stock-figures", title="Stock figures", api_version=1)
+
+    @hookimpl
+    def medoffice_dashboard_cards(self, ctx):
+        return [DashboardCard("Items to reorder", "3", "gloves, gauze, swabs", severity="warning"),
+                DashboardCard("Expired vaccines", "1", "flu, lot 4411", severity="error"),
+                DashboardCard("Orders due", "0")]
+
+
+@pytest.mark.parametrize("size", [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")])
+def test_dashboard_screen(snap_compare, make_runtime, kit, size):
+    """A manager's home: three figures (a warning, an error) under the broken plugin's red line."""
+    from medoffice.tui.app import MedofficeApp
+
+    rt = make_runtime(Stock(), Broken())
+    manager = kit.add_user(rt, "mgr", ["manager"])
+    app = MedofficeApp(rt, user=manager)
+
+    async def shown(pilot):
+        await kit.wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen) and app.screen.shown is not None)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=shown)
