@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, cast
 import attrs
 from textual import work
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
 
@@ -130,7 +131,10 @@ class MedofficeCommands(Provider):
     async def discover(self) -> Hits:
         """Everything, in order, before the user types."""
         for entry in self._entries():
-            yield DiscoveryHit(entry.title, entry.run, help=entry.help)
+            # Content, not str: Textual reads a str prompt or help as markup, and a plugin's
+            # title "[link=…]" would become a link
+            yield DiscoveryHit(Content(entry.title), entry.run, text=entry.title,
+                               help=Content(entry.help) if entry.help else entry.help)  # type: ignore[arg-type]
 
     async def search(self, query: str) -> Hits:
         """The entries whose title fuzzily matches what is typed."""
@@ -138,7 +142,8 @@ class MedofficeCommands(Provider):
         for entry in self._entries():
             score = matcher.match(entry.title)
             if score > 0:
-                yield Hit(score, matcher.highlight(entry.title), entry.run, text=entry.title, help=entry.help)
+                yield Hit(score, matcher.highlight(entry.title), entry.run, text=entry.title,
+                          help=Content(entry.help) if entry.help else entry.help)  # type: ignore[arg-type]
 
 
 class DeskCommandPalette(CommandPalette):

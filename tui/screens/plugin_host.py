@@ -11,6 +11,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
@@ -64,7 +65,7 @@ class PluginErrorPanel(Static):
     def __init__(self, plugin_id: str, title: str, message: str) -> None:
         super().__init__(error_text(plugin_id, title, message), markup=False, classes="plugin-error-panel")
         self.plugin_id = plugin_id
-        self.border_title = title
+        self.border_title = Content(title)  # as the plugin wrote it: a str would be read as markup
 
 
 def build_plugin_screen(plugin_id: str, contribution: ScreenContribution, host: AppScreenHost) -> Screen:
@@ -102,6 +103,6 @@ def build_plugin_widget(plugin_id: str, path: str, title: str, *args: object) ->
     except Exception as exc:
         return PluginErrorPanel(plugin_id, title, one_line(exc, plugin_id, failed=True))
     tag(widget, plugin_id, title)
-    widget.border_title = title
+    widget.border_title = Content(title)  # as the plugin wrote it: a str would be read as markup
     widget.add_class("plugin-panel")
     return widget
