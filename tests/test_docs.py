@@ -1,12 +1,14 @@
 """The documentation cannot drift from the code.
 
-Every hook has a section in docs/hooks.md and a test of its own; every core command has a
+Every hook (the core's, and those the installed plugins publish through
+``PluginInfo.hookspecs``) has a section in docs/hooks.md and a test of its own; every core command has a
 section in docs/cli.md; every environment variable the core reads is documented; the examples
 are valid Python; links between the pages resolve. Plain file checks: no database.
 """
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import re
 from pathlib import Path
@@ -16,6 +18,7 @@ import pytest
 
 from medoffice.core.cli import CORE_COMMANDS, _load_core
 from medoffice.core.hookspecs import SPEC_MODULES
+from medoffice.core.loader import discover
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -27,13 +30,28 @@ PAGES_WRITTEN_ELSEWHERE = ("plugins.md", "tui.md")
 """Pages other people write; a link to one that does not exist yet is skipped, not failed."""
 
 
+def published_modules() -> list:
+    """The spec modules the installed plugins publish (``PluginInfo.hookspecs``), each once."""
+    modules = []
+    for candidate in discover()[0]:
+        for dotted in candidate.info.hookspecs:
+            module = importlib.import_module(dotted)
+            if module not in modules:
+                modules.append(module)
+    return modules
+
+
+ALL_SPEC_MODULES = [*SPEC_MODULES, *published_modules()]
+
+
 def hookspecs() -> list[tuple[str, str]]:
-    """``(hook name, short module name)`` for every hook specification."""
+    """``(hook name, module name)`` for every hook specification, the core's and the
+    plugins'."""
     return [
-        (name, module.__name__.rsplit(".", 1)[-1])
-        for module in SPEC_MODULES
+        (name, module.__name__)
+        for module in ALL_SPEC_MODULES
         for name, value in vars(module).items()
-        if name.startswith("medoffice_") and callable(value)
+        if name.startswith("medoffice_") and callable(value) and hasattr(value, "medoffice_spec")
     ]
 
 
@@ -91,6 +109,11 @@ class TestHookReference:
         """A guard for the tests below: an empty list would make them pass vacuously."""
         assert len(HOOK_NAMES) >= 20
 
+    def test_the_plugins_published_hooks_are_among_them(self):
+        """A guard: the built-in plugins' published specs are found, so the rules apply to them."""
+        assert {"medoffice_send_reminders", "medoffice_billing_clearinghouse"} <= set(HOOK_NAMES)
+        assert dict(hookspecs())["medoffice_billing_clearinghouse"] == "medoffice.plugins.billing.hookspecs"
+
     @pytest.mark.parametrize("hook", HOOK_NAMES)
     def test_every_hook_has_a_section(self, hook):
         """Each hookspec has a ``## medoffice_<name>`` section."""
@@ -108,7 +131,8 @@ class TestHookReference:
 
     @pytest.mark.parametrize(("hook", "module"), hookspecs())
     def test_each_hook_sits_in_its_modules_chapter(self, hook, module):
-        """Sections are grouped under a ``#`` chapter whose introduction names the hookspec module."""
+        """Sections are grouped under a ``#`` chapter whose introduction names the hookspec module
+        (``medoffice.core.hookspecs.events``, ``medoffice.plugins.billing.hookspecs``)."""
         chapter_intro = None
         lines = prose_lines(HOOKS_MD.read_text(encoding="utf-8"))
         for index, line in enumerate(lines):
@@ -121,8 +145,8 @@ class TestHookReference:
                 chapter_intro = "\n".join(intro)
             elif line.strip() == f"## {hook}":
                 break
-        assert chapter_intro is not None and f"medoffice.core.hookspecs.{module}" in chapter_intro, (
-            f"'## {hook}' is not under the chapter of medoffice.core.hookspecs.{module}"
+        assert chapter_intro is not None and f"`{module}`" in chapter_intro, (
+            f"'## {hook}' is not under the chapter of {module}"
         )
 
 
@@ -222,7 +246,7 @@ def test_links_between_pages_resolve(page):
 
 
 def hookspec_functions() -> dict[str, object]:
-    return {name: value for module in SPEC_MODULES for name, value in vars(module).items()
+    return {name: value for module in ALL_SPEC_MODULES for name, value in vars(module).items()
             if name.startswith("medoffice_") and callable(value)}
 
 

@@ -9,7 +9,7 @@ from .._markers import hookspec
 if TYPE_CHECKING:
     from ..context import Context
     from ..domains import SchedulingService
-    from ..records import AppointmentChange, AppointmentProposal, Reminder, VisitRecord, WaitlistOffer
+    from ..records import AppointmentChange, AppointmentProposal, VisitRecord, WaitlistOffer
 
 
 @hookspec(firstresult=True)
@@ -89,25 +89,4 @@ def medoffice_waitlist_offer(ctx: Context, offer: WaitlistOffer) -> None:
 
     Returns:
         Nothing. Raising rolls back the cancellation or the move with the offer.
-    """
-
-
-@hookspec
-def medoffice_send_reminders(ctx: Context, reminders: tuple[Reminder, ...]) -> list[int] | None:
-    """Deliver appointment reminders (SMS, e-mail, a phone robot).
-
-    Called by ``medoffice appointments reminders --send`` with the reminders of one local
-    day (tomorrow by default). Every implementation receives every reminder and sends
-    those it can deliver through its own channel (an SMS plugin the ones with a phone).
-
-    Args:
-        ctx: the operation sending them.
-        reminders: one :class:`~medoffice.core.records.Reminder` per appointment that holds
-            its slot that day, by start time.
-
-    Returns:
-        The reminders it sent, as the records themselves or their ``appointment_id``; None
-        or an empty list when it sent none. The caller reports how many each plugin sent.
-        A plugin that fails to deliver some reminders leaves them out rather than raising;
-        raising rolls back the operation's audit entry and names the plugin.
     """

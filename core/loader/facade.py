@@ -39,7 +39,6 @@ if TYPE_CHECKING:
         PatientRecord,
         PermissionSpec,
         ReceivedOrder,
-        Reminder,
         ReportSpec,
         SchemaContribution,
         ScreenContribution,
@@ -97,6 +96,17 @@ class Hooks:
         except Exception as exc:
             raise self._wrap(caller, exc) from exc
 
+    def call(self, name: str, **kwargs: Any) -> Any:
+        """Call every implementation of ``name`` (pluggy's result: a list, or the first
+        result of a ``firstresult`` hook), a raising one named as a :class:`PluginError`.
+
+        How a plugin calls the event hooks it publishes itself; the core's own hooks have
+        typed methods below. A hook that nothing specifies nor implements gives ``[]``.
+        """
+        if getattr(self._pm.hook, name, None) is None:
+            return []
+        return self._call(name, **kwargs)
+
     def collect(self, name: str, *, errors: list[PluginError] | None = None, **kwargs: Any) -> list[tuple[str, Any]]:
         """Call each implementation of ``name`` alone, in pluggy's order (tryfirst first, then
         the latest registered); return ``(plugin id, result)`` pairs, leaving out None. Used
@@ -106,7 +116,9 @@ class Hooks:
             errors: when given, a failing plugin is left out and its error appended here, so
                 one broken plugin does not hide the others' contributions.
         """
-        caller: pluggy.HookCaller = getattr(self._pm.hook, name)
+        caller: pluggy.HookCaller | None = getattr(self._pm.hook, name, None)
+        if caller is None:  # a hook of a plugin that is not installed: nobody implements it
+            return []
         results = []
         for impl in reversed(caller.get_hookimpls()):
             args = {arg: kwargs[arg] for arg in impl.argnames}
@@ -130,7 +142,8 @@ class Hooks:
         return [(plugin, item) for plugin, items in self.collect(name, errors=errors, **kwargs) for item in items]
 
     def implementers(self, name: str) -> list[str]:
-        return [impl.plugin_name for impl in getattr(self._pm.hook, name).get_hookimpls()]
+        caller = getattr(self._pm.hook, name, None)
+        return [impl.plugin_name for impl in caller.get_hookimpls()] if caller is not None else []
 
     # -- application -------------------------------------------------------------------------
 
@@ -265,11 +278,6 @@ class Hooks:
 
     def waitlist_offer(self, ctx: Context, offer: WaitlistOffer) -> None:
         self._call("medoffice_waitlist_offer", ctx=ctx, offer=offer)
-
-    def send_reminders(self, ctx: Context, reminders: tuple[Reminder, ...]) -> list[tuple[str, list[Any]]]:
-        """Each delivering plugin with what it says it sent (records or appointment ids);
-        plugins that sent nothing are left out."""
-        return self.collect("medoffice_send_reminders", ctx=ctx, reminders=reminders)
 
     def encounter_charges(self, ctx: Context,
                           encounter: EncounterRecord) -> list[tuple[str, list[ChargeDraft] | str]]:

@@ -6,12 +6,23 @@ and the practice's stored choices, and refuses, with a status naming them, the p
 cannot load: an incompatible hook API version, a missing or circular requirement (a plugin id,
 or ``role:<role>``: whichever enabled plugin provides the role), two enabled
 providers of one domain role, a hook implementation that matches no specification.
+
+A plugin may publish hook specifications of its own (``PluginInfo.hookspecs``) for other
+plugins to implement. The loading order: every installed plugin's published specifications
+(disabled ones' too) are added to the manager, after the core's and before any plugin is
+registered, so an implementation is checked against its specification whatever the order of
+loading and whether the publisher is enabled or not. A hook whose publisher is not installed
+at all matches nothing: marked ``@hookimpl(optionalhook=True)`` it waits unused; unmarked,
+it is an unknown hook like any misspelt one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
+
+import importlib
+import inspect
 
 import attrs
 import pluggy
@@ -88,12 +99,64 @@ class PluginSet:
         return [name for name, _ in self.pm.list_name_plugin() if name != CORE_PLUGIN_ID]
 
 
-def new_plugin_manager() -> pluggy.PluginManager:
-    """A fresh manager that knows every hook specification and no implementation."""
+def new_plugin_manager(published: Sequence[Any] = ()) -> pluggy.PluginManager:
+    """A fresh manager that knows the core's hook specifications, then the ``published``
+    modules of plugins' specifications, and no implementation."""
     pm = pluggy.PluginManager(PROJECT_NAME)
-    for module in SPEC_MODULES:
+    for module in (*SPEC_MODULES, *published):
         pm.add_hookspecs(module)
     return pm
+
+
+def spec_names(module: Any) -> list[str]:
+    """The hook specifications a module declares (functions marked ``@hookspec``)."""
+    return sorted(name for name, value in vars(module).items()
+                  if inspect.isfunction(value) and hasattr(value, f"{PROJECT_NAME}_spec"))
+
+
+CORE_SPECS = frozenset(name for module in SPEC_MODULES for name in spec_names(module))
+
+
+def published_specs(candidates: Sequence[Candidate]) -> tuple[list[Any], dict[str, str], dict[str, str]]:
+    """The spec modules installed plugins publish, in plugin id order.
+
+    Returns:
+        The modules to add (one module published by two plugins, as a second provider of a
+        role re-publishing the first's, counts once); each publishing plugin whose specs
+        cannot be used, with why (it then fails to load); and hook name -> its publisher.
+    """
+    modules: list[Any] = []
+    problems: dict[str, str] = {}
+    owners: dict[str, str] = {}
+    module_of: dict[str, Any] = {}
+    for cand in sorted(candidates, key=lambda c: c.info.id):
+        pid, found, mine = cand.info.id, [], {}
+        for dotted in cand.info.hookspecs:
+            try:
+                module = importlib.import_module(dotted)
+            except Exception as exc:
+                problems[pid] = f"its hook specifications {dotted!r} do not import: {type(exc).__name__}: {exc}"
+                break
+            names = spec_names(module)
+            if not names:
+                problems[pid] = f"{dotted!r} declares no hook specification (functions marked @hookspec)"
+                break
+            clash = next((n for n in names if not n.startswith(f"{PROJECT_NAME}_") or n in CORE_SPECS
+                          or (n in module_of and module_of[n] is not module)), None)
+            if clash is not None:
+                reason = (f"does not start with '{PROJECT_NAME}_'" if not clash.startswith(f"{PROJECT_NAME}_")
+                          else "is the core's" if clash in CORE_SPECS else f"is already published by {owners[clash]!r}")
+                problems[pid] = f"publishes hook {clash}, which {reason}"
+                break
+            found.append(module)
+            mine.update({n: module for n in names})
+        if pid in problems:
+            continue
+        for name, module in mine.items():
+            module_of.setdefault(name, module)
+            owners.setdefault(name, pid)
+        modules += [m for m in found if all(m is not known for known in modules)]
+    return modules, problems, owners
 
 
 def is_enabled(candidate: Candidate, choices: Mapping[str, StoredChoice], candidates: Sequence[Candidate]) -> bool:
@@ -202,22 +265,30 @@ def _role_conflicts(wanted: dict[str, Candidate], refused: dict[str, str]) -> di
 
 
 def _unknown_hooks(pm: pluggy.PluginManager, name: str) -> list[str]:
+    """Hooks the plugin implements that no specification knows, leaving out the ones marked
+    ``optionalhook`` (a hook of a plugin that may not be installed)."""
     unknown = []
-    for caller in pm.get_hookcallers(pm.get_plugin(name)) or []:
-        if not caller.has_spec():
+    plugin = pm.get_plugin(name)
+    for caller in pm.get_hookcallers(plugin) or []:
+        if not caller.has_spec() and any(impl.plugin is plugin and not impl.optionalhook
+                                         for impl in caller.get_hookimpls()):
             unknown.append(caller.name)
     return unknown
 
 
-def _registration_problem(cand: Candidate) -> str | None:
+def _registration_problem(cand: Candidate, published: Sequence[Any] = ()) -> str | None:
     """Why the plugin's hook implementations do not match the specifications, if they don't."""
-    scratch = new_plugin_manager()
+    scratch = new_plugin_manager(published)
     try:
         scratch.register(cand.module, name=cand.info.id)
     except Exception as exc:  # pluggy validation: wrong arguments for a hook
         return "its hooks do not match their specifications: " + " ".join(str(exc).split())
     unknown = _unknown_hooks(scratch, cand.info.id)
-    return "implements unknown hooks: " + ", ".join(unknown) if unknown else None
+    if not unknown:
+        return None
+    return ("implements unknown hooks: " + ", ".join(unknown)
+            + " (a hook another plugin publishes, when that plugin may be absent, is marked"
+              " @hookimpl(optionalhook=True))")
 
 
 def build_plugin_set(
@@ -255,13 +326,15 @@ def build_plugin_set(
     for failure in failures:
         statuses[failure.id] = PluginStatus(failure.id, failure.id, failure.version, failure.distribution,
                                              None, None, (), "failed", failure.error)
+    published, spec_problems, _ = published_specs(
+        [c for c in candidates if c.info.id not in statuses and c.info.id != CORE_PLUGIN_ID])
     for cand in candidates:
         pid = cand.info.id
         if pid in statuses or pid == CORE_PLUGIN_ID:
             reason = "another installed plugin has the same id" if pid != CORE_PLUGIN_ID else "'core' is reserved"
             statuses[pid] = status_of(cand, "failed", reason)
             continue
-        problem = _registration_problem(cand)
+        problem = spec_problems.get(pid) or _registration_problem(cand, published)
         if problem:  # hooks that match no spec: broken whatever the practice chose
             statuses[pid] = status_of(cand, "failed", problem)
             continue
@@ -284,7 +357,7 @@ def build_plugin_set(
             providers.setdefault(cand.info.provides, []).append(cand.info.id)
     ordered = _dependency_order(wanted, refused, providers)
 
-    pm = new_plugin_manager()
+    pm = new_plugin_manager(published)
     for core_plugin in core_plugins:
         pm.register(core_plugin, name=CORE_PLUGIN_ID if not pm.has_plugin(CORE_PLUGIN_ID) else None)
     for cand in ordered:

@@ -79,6 +79,9 @@ class PluginInfo:
         enabled_by_default: enable it in a practice that has not chosen, unless another
             enabled plugin already provides the same role.
         description: one sentence for ``medoffice plugins list``.
+        hookspecs: dotted names of modules of hook specifications the plugin publishes for
+            other plugins to implement (``"medoffice.plugins.billing.hookspecs"``): a
+            family of connectors that belongs to its domain. See docs/plugins.md.
     """
 
     id: str = attrs.field(validator=_valid_id)
@@ -88,6 +91,7 @@ class PluginInfo:
     provides: str | None = attrs.field(default=None, validator=_valid_role)
     enabled_by_default: bool = True
     description: str = ""
+    hookspecs: tuple[str, ...] = attrs.field(default=(), converter=tuple)
 
     @property
     def table_prefix(self) -> str:

@@ -19,6 +19,7 @@ plugin_info = PluginInfo(
     api_version=1,
     provides="billing",
     description="Fee schedule, insurance, charges from visits, payments, adjustments, ledger, budget and expenses.",
+    hookspecs=("medoffice.plugins.billing.hookspecs",),
 )
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -156,3 +157,11 @@ def medoffice_fhir_import(ctx, bundle):
 
 from .merge import medoffice_patient_merge, medoffice_patient_merge_preview  # noqa: E402, F401 (merging patients)
 from .visit_undo import medoffice_appointment_changed  # noqa: E402, F401 (refuses to undo a visit with charges)
+
+
+@hookimpl
+def medoffice_billing_clearinghouse(ctx):
+    """Billing's own connector, the file drop, once its folders are set."""
+    from . import file_drop
+
+    return file_drop.connector(ctx)

@@ -18,6 +18,7 @@ plugin_info = PluginInfo(
     api_version=1,
     provides="scheduling",
     description="Appointment types, provider availability, booking without double booking, check-in to completion.",
+    hookspecs=("medoffice.plugins.scheduling.hookspecs",),
 )
 
 MIGRATIONS = Path(__file__).parent / "migrations"

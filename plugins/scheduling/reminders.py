@@ -156,7 +156,7 @@ def send(ctx: Context, day: str | dt.date | None = None) -> Delivery:
     given = {r.appointment_id for r in found.reminders}
     sent = dict.fromkeys(plugins, 0)
     if found.reminders:
-        for plugin, result in ctx.hooks.send_reminders(ctx, found.reminders):
+        for plugin, result in ctx.hooks.collect(HOOK, ctx=ctx, reminders=found.reminders):
             ids = {item.appointment_id if isinstance(item, Reminder) else item for item in result or ()}
             sent[plugin] = len(ids & given)
     ctx.audit("reminders.sent", "reminders", found.day.isoformat(),

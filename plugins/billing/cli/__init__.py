@@ -9,7 +9,7 @@ stderr with exit code 1, and nothing is written.
 
 from __future__ import annotations
 
-from . import claims, encounters, fees, insurance, money, statements  # noqa: F401 (they attach their commands)
+from . import claims, clearinghouse, encounters, fees, insurance, money, statements  # noqa: F401 (they attach their commands)
 from ._root import billing
 
 GROUPS = [billing]

@@ -221,7 +221,7 @@ class TestDomainHooks:
 
         reminders = (reminder(7, "555-0100"), reminder(8, None))
         with medoffice_practice.operation("admin") as ctx:
-            assert ctx.hooks.send_reminders(ctx, reminders) == [("recorder", [7])]
+            assert ctx.hooks.collect("medoffice_send_reminders", ctx=ctx, reminders=reminders) == [("recorder", [7])]
         assert recorder.seen("send_reminders") == [{"reminders": reminders}]
 
     def test_hook_encounter_charges_gives_each_plugins_answer(self, medoffice_practice, recorder):
