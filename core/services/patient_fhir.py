@@ -22,11 +22,13 @@ from collections.abc import Mapping
 from typing import IO, Any
 
 import attrs
+from sqlalchemy import select
 
 from .. import fhir
 from ..context import Context
 from ..errors import MedofficeError, ValidationError
 from ..records import FhirEntry, FhirImport, FhirImported, PatientRecord
+from ..storage.models import Practice
 from . import patients
 
 MAX_BYTES = 100 * 1024 * 1024
@@ -320,26 +322,14 @@ def parse_patient(entry: FhirEntry, today: Any) -> _Incoming:
 # -- import ----------------------------------------------------------------------------------
 
 
-def _same_person(existing: PatientRecord, values: Mapping[str, Any]) -> bool:
-    from .patient_search import search_key
-
-    if existing.date_of_birth != values["date_of_birth"]:
-        return False
-    return (search_key(existing.last_name) == search_key(values["last_name"])
-            or search_key(existing.first_name) == search_key(values["first_name"]))
-
-
-def import_bundle(ctx: Context, handle: IO[bytes] | IO[str]) -> FhirImportResult:
-    """Import the patients of a FHIR R4 Bundle (and, through plugins, what else applies).
+def _checked(ctx: Context, document: Any) -> tuple[list[FhirEntry], list[_Incoming],
+                                                   dict[int, PatientRecord | None]]:
+    """The bundle's entries, its Patient entries parsed, and each one's match (None: new),
+    checked by the core and the plugins.
 
     Raises:
-        PermissionDenied: without ``patients.import`` and ``patients.write``.
-        ValidationError: the file is not a Bundle, or one entry or more is bad (each named,
-            on one line); nothing is written.
+        ValidationError: one entry or more is bad, each named.
     """
-    ctx.require("patients.import")
-    ctx.require("patients.write")
-    document = read_bundle(handle)
     entries, problems = bundle_entries(document)
     today = ctx.local(ctx.now()).date()
     incoming: list[_Incoming] = []
@@ -372,7 +362,43 @@ def import_bundle(ctx: Context, handle: IO[bytes] | IO[str]) -> FhirImportResult
         more = f" (and {len(problems) - MAX_SHOWN_ERRORS} more)" if len(problems) > MAX_SHOWN_ERRORS else ""
         raise ValidationError(f"nothing imported; {len(problems)} bad entr{'y' if len(problems) == 1 else 'ies'}: "
                               + "; ".join(problems[:MAX_SHOWN_ERRORS]) + more)
+    return entries, incoming, matched
 
+
+def _same_person(existing: PatientRecord, values: Mapping[str, Any]) -> bool:
+    from .patient_search import search_key
+
+    if existing.date_of_birth != values["date_of_birth"]:
+        return False
+    return (search_key(existing.last_name) == search_key(values["last_name"])
+            or search_key(existing.first_name) == search_key(values["first_name"]))
+
+
+def import_bundle(ctx: Context, handle: IO[bytes] | IO[str]) -> FhirImportResult:
+    """Import the patients of a FHIR R4 Bundle (and, through plugins, what else applies).
+
+    The bundle is read, its Patient entries parsed and matched to the practice's patients,
+    and the plugins' checks run, in a read-only unit of work beside this one
+    (:meth:`Context.reading`): the write lock is taken only for the writes, after the
+    matches are read again (and everything checked again, there, if another desk changed a
+    matched patient meanwhile). All of it is written, or nothing.
+
+    Raises:
+        PermissionDenied: without ``patients.import`` and ``patients.write``.
+        ValidationError: the file is not a Bundle, or one entry or more is bad (each named,
+            on one line); nothing is written.
+
+    .. versionchanged:: 1 checks outside the write lock.
+    """
+    ctx.require("patients.import")
+    ctx.require("patients.write")
+    document = read_bundle(handle)
+    with ctx.reading() as reader:
+        entries, incoming, matched = _checked(reader, document)
+    if reader is not ctx:  # now the write lock, and the matches again under it
+        ctx.session.execute(select(Practice.id).where(Practice.id == 1).with_for_update())
+        if any(_existing(ctx, patient) != matched[patient.entry.number] for patient in incoming):
+            entries, incoming, matched = _checked(ctx, document)
     created, updated, unchanged = [], [], []
     saved: dict[int, PatientRecord] = {}
     for patient in incoming:
