@@ -63,6 +63,8 @@ class PluginStatus:
     status: str
     reason: str = ""
     hooks: tuple[str, ...] = ()
+    publishes: tuple[str, ...] = ()
+    """The hooks it publishes for other plugins (``PluginInfo.hookspecs``), whatever its status."""
 
     @property
     def active(self) -> bool:
@@ -326,7 +328,7 @@ def build_plugin_set(
     for failure in failures:
         statuses[failure.id] = PluginStatus(failure.id, failure.id, failure.version, failure.distribution,
                                              None, None, (), "failed", failure.error)
-    published, spec_problems, _ = published_specs(
+    published, spec_problems, owners = published_specs(
         [c for c in candidates if c.info.id not in statuses and c.info.id != CORE_PLUGIN_ID])
     for cand in candidates:
         pid = cand.info.id
@@ -368,6 +370,10 @@ def build_plugin_set(
     for pid, reason in refused.items():
         statuses[pid] = status_of(next(c for c in candidates if c.info.id == pid), "refused", reason)
 
+    for pid, status in list(statuses.items()):
+        mine = tuple(sorted(hook for hook, owner in owners.items() if owner == pid))
+        if mine:
+            statuses[pid] = attrs.evolve(status, publishes=mine)
     by_id = {c.info.id: c for c in candidates}
     plugin_set = PluginSet(pm=pm, hooks=Hooks(pm), statuses=sorted(statuses.values(), key=lambda s: s.id),
                            candidates=by_id, conflicts=conflicts)

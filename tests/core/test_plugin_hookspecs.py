@@ -8,6 +8,7 @@ never a crash; a published spec may not take a name the core or another plugin o
 
 from __future__ import annotations
 
+import json
 import sys
 import types
 
@@ -135,6 +136,19 @@ class TestPublishing:
         assert status(loaded, "b-empty").status == "failed"
         assert "declares no hook specification" in status(loaded, "b-empty").reason
         assert status(loaded, "a-sms").status == "enabled"
+
+    def test_plugins_list_says_what_each_plugin_publishes(self, medoffice_practice):
+        result = medoffice_practice.cli("plugins", "list", "--json")
+        listed = {p["id"]: p for p in json.loads(result.stdout)}
+        assert listed["scheduling"]["publishes"] == ["medoffice_send_reminders"]
+        assert listed["billing"]["publishes"] == ["medoffice_billing_clearinghouse"]
+        assert "medoffice_billing_clearinghouse" in listed["billing"]["hooks"]
+
+    def test_a_disabled_publisher_still_says_what_it_publishes(self):
+        off = {"z-hub": StoredChoice(False, True)}
+        loaded = build_plugin_set([hub()], choices=off)
+        assert (status(loaded, "z-hub").status, status(loaded, "z-hub").publishes) == (
+            "disabled", ("medoffice_reminders_hub_deliver",))
 
     def test_the_built_in_plugins_publish_their_connector_families(self):
         from medoffice.core.loader import discover
