@@ -5,7 +5,7 @@ statements, the users, the audit chain): a second or more per test on PostgreSQL
 tests ask for the same practice (the installed plugins, no in-memory extras), so the first
 one of a kind is made for real and remembered; the next ones are copies:
 
-- SQLite: the finished file, copied with the ``sqlite3`` backup API.
+- SQLite: the finished file, kept with the ``sqlite3`` backup API and copied as a file.
 - PostgreSQL: a finished practice whose test is over, put back as it was and renamed to
   the next test's schema (see :mod:`medoffice.testing._schema_pool`). When there is none
   idle (the first ones, or a test changed the schema's shape), every statement that changed
@@ -14,13 +14,15 @@ one of a kind is made for real and remembered; the next ones are copies:
   connection's ``search_path`` picks it).
 
 A copy needs the audit key its rows were signed with, so the key (and the checkpoints
-beside it) go with it. A practice with in-memory plugins, or with an audit key given
-through the environment, is always made for real.
+written while it was made) go with it. A practice with an audit key given through the
+environment, or with an in-memory plugin that cannot be told apart from another
+(:func:`template_key`), is always made for real.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -46,7 +48,9 @@ class Template:
 
     backend: str
     audit_key: bytes
-    checkpoints: bytes | None
+    checkpoints: dict[str, bytes]
+    """The audit checkpoint files written while it was made (each database's file is named
+    by its identity, which the copy shares)."""
     sqlite_file: Path | None = None
     script: str | None = None
     pool: _schema_pool.Pool | None = None
@@ -55,7 +59,9 @@ class Template:
     def copy_into(self, url: str, settings: Settings) -> None:
         """Make the database at ``url`` (empty) a copy of the template, with its audit key."""
         if self.backend == "sqlite":
-            _sqlite_copy(self.sqlite_file, _sqlite_path(url))
+            target = _sqlite_path(url)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(self.sqlite_file, target)  # a closed file only ever read: no need of the backup API
         elif not _schema_pool.lend(self.pool, url):
             _postgres_replay(url, self.script)
             _schema_pool.follow(self.pool, url)
@@ -63,8 +69,13 @@ class Template:
         key_file.parent.mkdir(parents=True, exist_ok=True)
         key_file.write_bytes(self.audit_key)
         os.chmod(key_file, 0o600)
-        if self.checkpoints is not None:
-            settings.checkpoint_file.write_bytes(self.checkpoints)
+        if self.checkpoints:
+            folder = settings.checkpoint_dir
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            for name, content in self.checkpoints.items():
+                fd = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(content)
 
 
 _TEMPLATES: dict[tuple, Template] = {}
@@ -72,11 +83,49 @@ _TEMPLATES: dict[tuple, Template] = {}
 
 def template_key(backend: str, candidates: Sequence[Candidate], failures: Sequence[LoadFailure],
                  chosen: Sequence[str] | None, extras: Sequence[Candidate]) -> tuple | None:
-    """What makes two practices the same, or None when this one must be made for real."""
-    if extras or os.environ.get("MEDOFFICE_AUDIT_KEY") or os.environ.get("MEDOFFICE_AUDIT_KEY_FILE"):
+    """What makes two practices the same, or None when this one must be made for real.
+
+    An in-memory plugin (``medoffice_extra_plugins``) is usually a new object per test: it
+    counts as the same plugin when it is a module of the same file, or an object of the same
+    class (from the same file) with the same plugin info and the same attributes, compared by
+    ``repr``. One whose info or attributes show no stable ``repr`` (an object's address) is
+    made for real.
+    """
+    if os.environ.get("MEDOFFICE_AUDIT_KEY") or os.environ.get("MEDOFFICE_AUDIT_KEY_FILE"):
         return None
-    plugins = tuple(sorted((c.info.id, getattr(c.module, "__file__", None) or repr(c.module)) for c in candidates))
-    return (backend, plugins, tuple(sorted(f.id for f in failures)), None if chosen is None else tuple(chosen))
+    extra_ids = {id(c) for c in extras}
+    plugins = tuple(sorted((c.info.id, getattr(c.module, "__file__", None) or repr(c.module))
+                           for c in candidates if id(c) not in extra_ids))
+    in_memory = []
+    for candidate in extras:
+        identity = _in_memory_identity(candidate)
+        if identity is None:
+            return None
+        in_memory.append(identity)
+    return (backend, plugins, tuple(sorted(f.id for f in failures)), None if chosen is None else tuple(chosen),
+            tuple(in_memory))
+
+
+def _in_memory_identity(candidate: Candidate) -> tuple | None:
+    """What an in-memory plugin contributes to a practice made with it (None: unknowable)."""
+    import inspect
+    import types
+
+    obj = candidate.module
+    try:
+        if isinstance(obj, types.ModuleType):
+            where: tuple = ("module", obj.__name__, getattr(obj, "__file__", None))
+            state = ""
+        else:
+            cls = obj if isinstance(obj, type) else type(obj)
+            where = ("object", cls.__module__, cls.__qualname__, inspect.getsourcefile(cls))
+            state = "" if isinstance(obj, type) else repr(sorted(vars(obj).items())) if hasattr(obj, "__dict__") else ""
+        shown = (repr(candidate.info), candidate.distribution, candidate.version, state)
+    except Exception:  # no source file, an attribute whose repr fails
+        return None
+    if any(" at 0x" in text for text in shown) or where[-1] is None:
+        return None
+    return (*where, *shown)
 
 
 def lookup(key: tuple | None) -> Template | None:
@@ -90,10 +139,12 @@ def recording(key: tuple | None, url: str, settings: Settings) -> Iterator[None]
         yield
         return
     backend = key[0]
+    before = _checkpoint_files(settings)
     statements: list[tuple[str, Any, bool]] = []
     with _recorded_writes(statements) if backend == "postgresql" else nullcontext():
         yield
-    checkpoints = settings.checkpoint_file.read_bytes() if settings.checkpoint_file.exists() else None
+    checkpoints = {name: content for name, content in _checkpoint_files(settings).items()
+                   if before.get(name) != content}
     audit_key = settings.audit_key()
     if backend == "sqlite":
         keep = Path(tempfile.mkdtemp(prefix="medoffice-template-")) / "practice.sqlite"
@@ -114,13 +165,22 @@ def _recorded_writes(statements: list[tuple[str, Any, bool]]) -> Iterator[None]:
 
     def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
         if not statement.lstrip().lower().startswith(_READ_ONLY):
-            statements.append((statement, parameters, executemany))
+            # A batch of "insertmanyvalues" comes with executemany set, but as one statement
+            # with one set of parameters: only a list of parameter sets is many.
+            many = executemany and isinstance(parameters, (list, tuple)) and bool(parameters) \
+                and isinstance(parameters[0], (dict, list, tuple))
+            statements.append((statement, parameters, many))
 
     event.listen(Engine, "before_cursor_execute", record)
     try:
         yield
     finally:
         event.remove(Engine, "before_cursor_execute", record)
+
+
+def _checkpoint_files(settings: Settings) -> dict[str, bytes]:
+    folder = settings.checkpoint_dir
+    return {f.name: f.read_bytes() for f in sorted(folder.iterdir()) if f.is_file()} if folder.is_dir() else {}
 
 
 def _sqlite_path(url: str) -> Path:

@@ -25,13 +25,11 @@ from typing import Any
 
 import pytest
 
-from medoffice.core.config import Settings
-from medoffice.core.demo import make_demo
 from medoffice.core.demo_accounts import DEMO_PASSWORD
-from medoffice.core.runtime import open_runtime
 from medoffice.core.services import patients
 from medoffice.core.services.users import sign_in
 from medoffice.testing import burst, wait_for
+from medoffice.testing._demo import demo_runtime
 from medoffice.tui.app import MedofficeApp
 
 DESK_KEYS = (
@@ -51,11 +49,11 @@ SEEDS = (1, 5)
 
 
 @pytest.fixture
-def demo_practice(medoffice_db_url: str, medoffice_env: Any) -> Iterator[Any]:
-    """A small demo practice (12 patients, today's appointments, claims) on the test's backend."""
-    runtime = open_runtime(settings=Settings.resolve(medoffice_db_url))
+def demo_practice(medoffice_db_url: str, medoffice_backend: str, medoffice_env: Any) -> Iterator[Any]:
+    """A small demo practice (12 patients, today's appointments, claims) on the test's backend
+    (made once per test process, then copied)."""
+    runtime = demo_runtime(medoffice_db_url, backend=medoffice_backend, seed=5, patient_count=12)
     try:
-        make_demo(runtime, seed=5, patient_count=12)
         yield runtime
     finally:
         runtime.close()

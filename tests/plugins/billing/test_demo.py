@@ -33,8 +33,12 @@ def demo_runtime(url: str, *, seed: int = 5, patient_count: int = 30):
 
 
 @pytest.fixture
-def demo(medoffice_env, medoffice_db_url):
-    runtime = demo_runtime(medoffice_db_url)
+def demo(medoffice_env, medoffice_backend, medoffice_db_url):
+    """The billing demo (seed 5, 30 patients), made once per test process and copied."""
+    from medoffice.testing._demo import demo_runtime as copied_demo
+
+    runtime = copied_demo(medoffice_db_url, backend=medoffice_backend, seed=5, patient_count=30,
+                          candidates=billing_only())
     yield runtime
     runtime.close()
 
