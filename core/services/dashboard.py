@@ -34,10 +34,15 @@ def load(ctx: Context) -> Dashboard:
     cards = []
     problems = []
     for plugin_id, card in ctx.hooks.dashboard_cards(ctx, errors=errors):
-        if isinstance(card, DashboardCard):
-            cards.append((plugin_id, card))
-        else:
+        if not isinstance(card, DashboardCard):
             problems.append(f"plugin {plugin_id!r}: medoffice_dashboard_cards returned {type(card).__name__}, "
                             "not a DashboardCard")
+            continue
+        not_text = [f for f in ("title", "value", "detail") if not isinstance(getattr(card, f), str)]
+        if not_text:
+            problems.append(f"plugin {plugin_id!r}: medoffice_dashboard_cards returned a card whose "
+                            f"{' and '.join(not_text)} is not text")
+            continue
+        cards.append((plugin_id, card))
     problems[:0] = [str(e) for e in errors]
     return Dashboard(tuple(cards), tuple(problems))

@@ -101,6 +101,17 @@ class TestInAPractice:
         listed = {p["id"]: p for p in practice.cli("plugins", "list", "--json").json()}
         assert listed["needs-scheduling"]["status"] == "enabled"
 
+    def test_enabling_it_without_a_provider_names_the_one_to_enable(self, medoffice_practice):
+        practice = medoffice_practice
+        for pid in ("names-provider", "needs-scheduling", "scheduling"):
+            assert practice.cli("plugins", "disable", pid).exit_code == 0
+        result = practice.cli("plugins", "enable", "needs-scheduling")
+        assert (result.exit_code, result.stdout) == (1, "")
+        assert result.stderr == ("error: plugin 'needs-scheduling' requires a scheduling provider and none is "
+                                 "enabled; enable one first ('medoffice plugins enable scheduling')\n")
+        listed = {p["id"]: p["status"] for p in practice.cli("plugins", "list", "--json").json()}
+        assert listed["needs-scheduling"] == "disabled"  # nothing of the refused enable was kept
+
     def test_conformance_asks_for_the_role_not_the_provider(self, medoffice_practice):
         from medoffice.testing.conformance import plugin_problems
 

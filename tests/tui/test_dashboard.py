@@ -41,7 +41,7 @@ class NotACard:
 
     @hookimpl
     def medoffice_dashboard_cards(self, ctx):
-        return ["3 claims"]
+        return ["3 claims", DashboardCard("Claims", 3)]
 
 
 @pytest.fixture
@@ -71,6 +71,7 @@ async def test_a_manager_signs_in_to_every_plugins_figures(medoffice_practice):
         problems = str(screen.query_one("#dashboard-problems", Static).render())
         assert "plugin 'broken-figures'" in problems and "KeyError" in problems
         assert "plugin 'odd-figures'" in problems and "not a DashboardCard" in problems
+        assert "a card whose value is not text" in problems
         assert any(b.binding.description == "Refresh" for b in screen.active_bindings.values())
 
 
@@ -91,7 +92,7 @@ def test_the_command_prints_the_same_figures(medoffice_practice):
     assert {"plugin": "claims-figures", "title": "Claims denied", "value": "2", "detail": "since Monday",
             "severity": "warning"} in data["cards"]
     assert any(c["title"] == "Appointments today" and c["plugin"] == "core" for c in data["cards"])
-    assert len(data["problems"]) == 2
+    assert len(data["problems"]) == 3
     assert "plugin 'broken-figures'" in result.stderr and "Traceback" not in result.stderr
     text = medoffice_practice.cli("dashboard", user="manager")
     assert text.exit_code == 0 and "\x1b" not in text.stdout and "Claims denied" in text.stdout
