@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable
 
-from medoffice.core.services import appointments, dashboard, reports
+from medoffice.core.services import appointments, dashboard, patients, reports
 from medoffice.plugins.billing import encounters, ledger
 from medoffice.testing import burst, wait_for
 from medoffice.tui.screens.patient_card import PatientCardScreen
@@ -117,3 +117,21 @@ async def test_the_patient_card_shows_the_swapped_providers_appointments(medoffi
         with medoffice_practice.operation("frontdesk") as ctx:
             swap.book(ctx, world.ann.id, world.adams, "Flu shot", world.second.end)
         await wait_for(pilot, lambda: table.row_count == 3)
+
+
+def test_deactivating_warns_of_the_swapped_providers_upcoming_booking(medoffice_practice, world):
+    """The 11:00 visit is still to come (the clock says 10:00): the warning counts it."""
+    result = medoffice_practice.cli("patients", "deactivate", world.ann.mrn, "--reason", "moved away",
+                                    user="frontdesk", clock=medoffice_practice.runtime.clock)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith(f"warning: 1 upcoming appointment of {world.ann.mrn} stays booked")
+
+
+def test_merging_moves_the_swapped_providers_visits(medoffice_practice, world):
+    with medoffice_practice.operation("admin") as ctx:
+        twin = patients.register(ctx, {"first_name": "Ann", "last_name": "Lee", "date_of_birth": "1970-01-02",
+                                       "sex": "f", "phone": "555-010-4433"}).patient
+    result = medoffice_practice.cli("patients", "merge", twin.mrn, world.ann.mrn, "--yes", "--json", user="manager")
+    assert result.exit_code == 0, result.stderr
+    with medoffice_practice.operation("frontdesk", write=False) as ctx:
+        assert len(appointments.for_patient(ctx, twin.mrn)) == 2
