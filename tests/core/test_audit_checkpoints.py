@@ -8,11 +8,13 @@ begun again: the chain alone cannot tell those from a shorter log.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import stat
 import threading
 import time
 
+import pytest
 from sqlalchemy import text
 
 from medoffice.core import audit
@@ -188,3 +190,71 @@ class TestVerifyWhileOthersWrite:
         assert len(written) > len(results), "the writer kept writing during the verifies"
         assert [r.stderr for r in results if r.exit_code] == []
         assert len(results) >= 5
+
+
+@pytest.mark.parametrize("medoffice_backend", ["sqlite"], indirect=True)
+class TestACopiedDatabase:
+    """A practice's file copied (a test copy for training, a move to a new disk): both carry the
+    same identity, which named one checkpoint file for both, so each one's checkpoints made
+    the other look cut. The copy now takes an identity of its own at its first write, keeps
+    the checkpoints taken before it was copied, and says so in its audit log."""
+
+    def copy(self, practice, tmp_path):
+        import sqlite3
+
+        source = sqlite3.connect(practice.url.split(":///", 1)[1])
+        target_path = tmp_path / "copy.sqlite"
+        target = sqlite3.connect(target_path)
+        source.backup(target)
+        source.close()
+        target.close()
+        return f"sqlite:///{target_path}"
+
+    def test_each_keeps_its_own_checkpoints_and_verifies(self, medoffice_practice, tmp_path):
+        p = medoffice_practice
+        register(p)  # the original's first write of the day: a checkpoint
+        with p.operation("admin", write=False) as ctx:
+            original_id = audit.database_id(ctx.session)
+        copied = self.copy(p, tmp_path)
+        env = {"MEDOFFICE_AUDIT_KEY_FILE": str(p.runtime.settings.audit_key_file)}
+        tomorrow = p.runtime.clock() + dt.timedelta(days=1)
+        added = run_cli(copied, ["patients", "add", "--first-name", "Cy", "--last-name", "Copy", "--dob",
+                                 "1990-01-01", "--sex", "f"], user="admin", password=password_of("admin"),
+                        env=env, clock=lambda: tomorrow)
+        assert added.exit_code == 0, added.stderr
+        original = verify_cli(p)
+        assert original.exit_code == 0, original.stderr
+        copy = verify_cli(p, copied, env=env)
+        assert copy.exit_code == 0, copy.stderr
+        shown = run_cli(copied, ["audit", "show", "--action", "database.identity_renewed", "--json"], user="admin",
+                        password=password_of("admin"), env=env)
+        [renewed] = json.loads(shown.stdout)
+        assert renewed["summary"]["previous_id"] == original_id and renewed["entity_id"] != original_id
+        assert renewed["summary"]["checkpoints_kept"] >= 1 and renewed["summary"]["checkpoints_not_matching"] == 0
+        with p.operation("admin", write=False) as ctx:
+            assert audit.database_id(ctx.session) == original_id, "the original keeps its identity"
+
+    def test_a_copy_cut_before_it_moved_says_how_many_checkpoints_it_does_not_match(self, medoffice_practice,
+                                                                                     tmp_path):
+        p = medoffice_practice
+        register(p)
+        kept = head(p)
+        work(p, audit.CHECKPOINT_EVERY)  # checkpointed at the thousandth entry
+        copied = self.copy(p, tmp_path)
+        from sqlalchemy import create_engine
+
+        engine = create_engine(copied)
+        with engine.begin() as conn:  # the intruder's cut, on the copy, before anyone opens it
+            for trigger in conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                             "AND tbl_name LIKE 'core_audit%'")).scalars().all():
+                conn.execute(text(f'DROP TRIGGER "{trigger}"'))
+            conn.execute(text(f"DELETE FROM core_audit WHERE seq > {kept}"))
+            conn.execute(text(f"UPDATE core_audit_head SET seq = {kept}, "
+                              f"hash = (SELECT hash FROM core_audit WHERE seq = {kept})"))
+        engine.dispose()
+        env = {"MEDOFFICE_AUDIT_KEY_FILE": str(p.runtime.settings.audit_key_file)}
+        shown = run_cli(copied, ["audit", "show", "--action", "database.identity_renewed", "--json"], user="admin",
+                        password=password_of("admin"), env=env)
+        assert shown.exit_code == 0, shown.stderr
+        [renewed] = json.loads(shown.stdout)
+        assert renewed["summary"]["checkpoints_not_matching"] >= 1
