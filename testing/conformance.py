@@ -137,7 +137,37 @@ def plugin_problems(practice: Any, plugin_id: str) -> list[str]:
     declared = _check_permissions(hooks, problems)
     _check_contributions(hooks, declared, problems)
     _check_role(runtime, info, hooks, problems)
+    _check_published(info, problems)
     return problems
+
+
+# -- hooks the plugin publishes --------------------------------------------------------------
+
+
+def _check_published(info: PluginInfo, problems: list[str]) -> None:
+    """Each published hook is documented in its docstring as the core's are (what it is for,
+    then ``Args:`` describing each argument): the plugin's docs and its implementers follow
+    it. (That the modules import and no name clashes is checked at load time: a plugin
+    failing that does not load.)"""
+    import inspect
+
+    from medoffice.core.loader.manager import spec_names
+
+    for dotted in info.hookspecs:
+        module = importlib.import_module(dotted)
+        for name in spec_names(module):
+            function = getattr(module, name)
+            doc = inspect.getdoc(function) or ""
+            arguments = list(inspect.signature(function).parameters)
+            if not doc.strip():
+                problems.append(f"publishes {name} without a docstring saying when it is called and what it returns")
+            elif arguments and "Args:" not in doc:
+                problems.append(f"publishes {name}, whose docstring has no 'Args:' section for "
+                                f"{', '.join(arguments)}")
+            else:
+                missing = [a for a in arguments if not re.search(rf"^\s+{a}:", doc, flags=re.MULTILINE)]
+                if missing:
+                    problems.append(f"publishes {name}, whose docstring does not describe {', '.join(missing)}")
 
 
 # -- roles -----------------------------------------------------------------------------------
