@@ -122,6 +122,13 @@ def _next_revision_id(head: str, existing: set[str]) -> str:
     return revision
 
 
+def _first_revision_id(table_prefix: str) -> str:
+    """A plugin's first revision: the first three letters of its prefix and ``0001``
+    (``staff_`` -> ``sta0001``), as the later ones count on from it."""
+    letters = "".join(c for c in table_prefix if c.isalpha())[:3] or "rev"
+    return f"{letters}0001"
+
+
 def clean_message(message: str) -> str:
     """The revision's message on one line, safe inside the file's docstring.
 
@@ -231,10 +238,13 @@ def generate(schemas: Mapping[str, SchemaContribution], order: Iterable[str], pl
     script = ScriptDirectory.from_config(cfg)
     head = script.get_current_head()
     existing = {s.revision for s in script.walk_revisions()}
-    revision = _next_revision_id(head, existing)
+    first = head is None
+    revision = _first_revision_id(table_prefix) if first else _next_revision_id(head, existing)
+    branch = {"head": "base", "branch_labels": [table_prefix.rstrip("_")]} if first else {"head": head}
     try:
-        written = script.generate_revision(revision, message, head=head, version_path=str(schema.versions_dir),
-                                           upgrades=_body(upgrades), downgrades=_body(downgrades), imports="")
+        written = script.generate_revision(revision, message, version_path=str(schema.versions_dir),
+                                           upgrades=_body(upgrades), downgrades=_body(downgrades), imports="",
+                                           **branch)
     except OSError as error:
         raise MedofficeError(f"cannot write into {schema.versions_dir}: {error.strerror or error}") from None
     path = Path(written.path) if written is not None else schema.versions_dir
