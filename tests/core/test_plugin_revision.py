@@ -210,3 +210,4 @@ def test_differences_read_as_words():
         "table foo_note: column 'color' is NOT NULL in the models but nullable in the migrations"]
     assert describe_difference(("remove_table", table)) == [
         "table foo_note: the table is in the migrations but not in the models"]
+
