@@ -179,8 +179,13 @@ def _recorded_writes(statements: list[tuple[str, Any, bool]]) -> Iterator[None]:
 
 
 def _checkpoint_files(settings: Settings) -> dict[str, bytes]:
+    """The checkpoint files, without the ``database-*.home`` files that say where the template
+    was: a test's copy stands for a practice made where it is, not for a copy of the template
+    (which would take an identity of its own at its first write and say so in its log)."""
     folder = settings.checkpoint_dir
-    return {f.name: f.read_bytes() for f in sorted(folder.iterdir()) if f.is_file()} if folder.is_dir() else {}
+    if not folder.is_dir():
+        return {}
+    return {f.name: f.read_bytes() for f in sorted(folder.iterdir()) if f.is_file() and not f.name.endswith(".home")}
 
 
 def _sqlite_path(url: str) -> Path:
