@@ -9,7 +9,7 @@ from .._markers import hookspec
 if TYPE_CHECKING:
     from ..context import Context
     from ..domains import SchedulingService
-    from ..records import AppointmentChange, AppointmentProposal, VisitRecord, WaitlistOffer
+    from ..records import AppointmentChange, AppointmentProposal, VisitRecord
 
 
 @hookspec(firstresult=True)
@@ -69,24 +69,4 @@ def medoffice_visit_completed(ctx: Context, visit: VisitRecord) -> None:
     Args:
         ctx: the operation's context.
         visit: the completed visit.
-    """
-
-
-@hookspec
-def medoffice_waitlist_offer(ctx: Context, offer: WaitlistOffer) -> None:
-    """A freed slot is offered to a patient on the waitlist.
-
-    Called by the scheduling plugin once per fitting waitlist entry, oldest entry first,
-    in the operation that cancels an appointment or moves it away, after the entry was
-    marked ``offered``. A delivery plugin (SMS, e-mail) tells the patient; the TUI may show
-    it. The offer is not a booking: the front desk books from the entry when the patient
-    says yes (``medoffice waitlist book``).
-
-    Args:
-        ctx: the operation that freed the slot (its user is the one who cancelled or moved).
-        offer: the entry, the patient, the appointment type and the free span
-            (``start``…``end``, UTC) with its provider and location.
-
-    Returns:
-        Nothing. Raising rolls back the cancellation or the move with the offer.
     """

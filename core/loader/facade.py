@@ -45,7 +45,6 @@ if TYPE_CHECKING:
         StaffRecord,
         UserRecord,
         VisitRecord,
-        WaitlistOffer,
     )
 
 
@@ -275,9 +274,6 @@ class Hooks:
 
     def visit_completed(self, ctx: Context, visit: VisitRecord) -> None:
         self._call("medoffice_visit_completed", ctx=ctx, visit=visit)
-
-    def waitlist_offer(self, ctx: Context, offer: WaitlistOffer) -> None:
-        self._call("medoffice_waitlist_offer", ctx=ctx, offer=offer)
 
     def encounter_charges(self, ctx: Context,
                           encounter: EncounterRecord) -> list[tuple[str, list[ChargeDraft] | str]]:

@@ -380,7 +380,7 @@ def offer_freed(ctx: Context, change: AppointmentChange) -> list[WaitlistOffer]:
     ctx.session.flush()
     offers_made(ctx).extend(made)
     for offer in made:
-        ctx.hooks.waitlist_offer(ctx, offer)
+        ctx.hooks.call("medoffice_waitlist_offer", ctx=ctx, offer=offer)
     return made
 
 

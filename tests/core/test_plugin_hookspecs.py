@@ -140,7 +140,7 @@ class TestPublishing:
     def test_plugins_list_says_what_each_plugin_publishes(self, medoffice_practice):
         result = medoffice_practice.cli("plugins", "list", "--json")
         listed = {p["id"]: p for p in json.loads(result.stdout)}
-        assert listed["scheduling"]["publishes"] == ["medoffice_send_reminders"]
+        assert listed["scheduling"]["publishes"] == ["medoffice_send_reminders", "medoffice_waitlist_offer"]
         assert listed["billing"]["publishes"] == ["medoffice_billing_clearinghouse"]
         assert "medoffice_billing_clearinghouse" in listed["billing"]["hooks"]
 

@@ -211,7 +211,7 @@ class TestDomainHooks:
     def test_hook_waitlist_offer_is_broadcast(self, medoffice_practice, recorder):
         offer = WaitlistOffer(3, 1, "000001", "follow-up", 30, 2, at(14), at(15), None, 7, "cancelled")
         with medoffice_practice.operation("admin") as ctx:
-            ctx.hooks.waitlist_offer(ctx, offer)
+            ctx.hooks.call("medoffice_waitlist_offer", ctx=ctx, offer=offer)
         assert recorder.seen("waitlist_offer") == [{"offer": offer}]
 
     def test_hook_send_reminders_says_what_each_plugin_sent(self, medoffice_practice, recorder):
