@@ -75,3 +75,11 @@ def medoffice_populate_demo(ctx, seed):
     from . import demo
 
     demo.populate(ctx, seed)
+
+
+@hookimpl
+def medoffice_reports():
+    """``staff.compliance``: trainings and credentials to chase; see docs/staff.md#reports."""
+    from .reports import REPORTS
+
+    return list(REPORTS)

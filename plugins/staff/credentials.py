@@ -79,7 +79,8 @@ class CredentialRecord:
 
     @property
     def label(self) -> str:
-        return " ".join(p for p in (self.issuer, self.kind, self.number and f"#{self.number}") if p)
+        issuer = self.issuer if self.issuer and not self.kind.lower().startswith(self.issuer.lower()) else None
+        return " ".join(p for p in (issuer, self.kind, self.number and f"#{self.number}") if p)
 
 
 FIELDS = ("kind", "number", "issuer", "issued_on", "expires_on", "required_for_work", "note")

@@ -12,6 +12,7 @@ from medoffice.core.services import patients
 from medoffice.plugins.staff import credentials
 
 from ._audit import actions
+from .conftest import NOW
 
 pytestmark = pytest.mark.medoffice_plugins("staff")
 
@@ -150,3 +151,24 @@ class TestTheBookingBlock:
 @pytest.mark.medoffice_plugins("scheduling")
 def test_without_the_staff_plugin_scheduling_books_as_before(medoffice_practice, bookable):
     assert book(medoffice_practice, bookable).provider_id == bookable.adams
+
+
+@pytest.mark.medoffice_plugins("staff")
+def test_the_compliance_report_lists_what_to_chase_worst_first(medoffice_practice, world):
+    from medoffice.plugins.staff import training
+
+    add(medoffice_practice, world.max, kind="BLS card", issuer="AHA", expires_on="2026-01-01",
+        required_for_work=True)
+    add(medoffice_practice, world.adams, kind="DEA registration", issuer="DEA", expires_on="2026-03-01")
+    with medoffice_practice.operation("manager") as ctx:
+        training.add_requirement(ctx, "HIPAA", ["all"], every_months=12, first_within_days=10)
+        training.complete(ctx, world.adams, "HIPAA", on="2024-12-01")
+    result = medoffice_practice.cli("reports", "run", "staff.compliance", "--param", "within=60", "--json",
+                                    user="manager", clock=lambda: NOW)
+    assert result.exit_code == 0, result.stderr
+    rows = [r[:4] + [r[5]] for r in result.json()["rows"]]
+    assert rows[:2] == [["overdue", "Dr Adams", "training", "HIPAA", "35 days overdue"],
+                        ["overdue", "Max Assist", "credential", "AHA BLS card", "expired, blocks work"]]
+    assert ["due", "Dr Adams", "credential", "DEA registration", "expires in 55 days"] in rows
+    refused = medoffice_practice.cli("reports", "run", "staff.compliance", user="frontdesk", clock=lambda: NOW)
+    assert refused.exit_code == 1 and "hr.compliance" in refused.stderr
