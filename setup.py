@@ -1,14 +1,14 @@
 """Map the repository's top-level folders onto the one import package ``medoffice``.
 
-``core/``, ``plugins/``, ``tui/`` and ``testing/`` install as ``medoffice.core``,
-``medoffice.plugins``, ``medoffice.tui`` and ``medoffice.testing`` (the mapping itself is
+``core/``, ``ui/``, ``plugins/``, ``tui/`` and ``testing/`` install as ``medoffice.core``,
+``medoffice.ui`` (the plugins' UI kit), ``medoffice.plugins``, ``medoffice.tui`` and ``medoffice.testing`` (the mapping itself is
 ``package-dir`` in pyproject.toml). setuptools cannot discover renamed packages on its own,
 so this file lists them; everything else lives in pyproject.toml.
 """
 
 from setuptools import find_packages, setup
 
-ROOTS = ("core", "plugins", "tui", "testing")
+ROOTS = ("core", "ui", "plugins", "tui", "testing")
 
 setup(
     packages=[

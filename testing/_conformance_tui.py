@@ -1,5 +1,6 @@
 """The TUI half of the conformance check: every screen and panel of a plugin mounts at 80x24,
-and every screen's footer fits that width.
+every screen's footer fits that width, its footers and tables are the UI kit's, and nothing of
+Textual itself was patched on the way.
 
 Kept apart from :mod:`medoffice.testing.conformance` because it drives the Textual app;
 import it from there (``from medoffice.testing.conformance import check_screens``).
@@ -8,6 +9,8 @@ import it from there (``from medoffice.testing.conformance import check_screens`
 from __future__ import annotations
 
 import asyncio
+import inspect
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -50,6 +53,35 @@ async def _footer_overflow(app: Any, timeout: float, screen_id: str) -> int:
             break
         await asyncio.sleep(0.05)
     return max(0, footer.virtual_size.width - footer.size.width)
+
+
+def textual_patches(packages: tuple[str, ...] = ()) -> list[str]:
+    """Textual's classes' attributes and modules' names that now hold a function of medoffice's
+    or of one of ``packages`` (a plugin's): a global patch, which changes every screen of every
+    plugin. Subclass the UI kit's widgets instead (docs/plugins.md, "The UI kit")."""
+    owners = ("medoffice", *packages)
+    found = []
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("textual") or module is None:
+            continue
+        for attr, value in list(vars(module).items()):
+            held = [(f"{name}.{attr}", value)]
+            if isinstance(value, type) and value.__module__ == name:
+                held += [(f"{name}.{attr}.{a}", v) for a, v in vars(value).items()]
+            for where, item in held:
+                function = item.fget if isinstance(item, property) else getattr(item, "__func__", item)
+                module_of = getattr(function, "__module__", None) or ""
+                if inspect.isfunction(function) and module_of.split(".")[0] in owners:
+                    found.append(where)
+    return found
+
+
+def _stock_widgets(screen: Any) -> list[str]:
+    """Textual's own ``Footer`` and ``DataTable`` on ``screen``, where the kit's belong."""
+    from textual.widgets import DataTable, Footer
+
+    return sorted({f"textual's {kind.__name__} (use medoffice.ui's)" for widget in screen.query("*")
+                   for kind in (Footer, DataTable) if type(widget) is kind})
 
 
 def _runtime(practice: Any) -> Any:
@@ -102,6 +134,10 @@ async def check_screens(practice: Any, plugin_id: str, *, timeout: float = 10.0)
     contribution that fails to import, build, mount or load shows the app's error naming the
     plugin (and is replaced by the app's error screen or panel): each one is a problem.
 
+    A screen that yields Textual's own ``Footer`` or ``DataTable`` instead of the UI kit's
+    (:mod:`medoffice.ui`), or any code that patches a Textual class or module (every screen of
+    every plugin would change), is a problem too.
+
     Raises:
         AssertionError: listing every screen and panel that failed.
     """
@@ -114,6 +150,8 @@ async def check_screens(practice: Any, plugin_id: str, *, timeout: float = 10.0)
     screens = [s for pid, s in runtime.plugins.hooks.screens() if pid == plugin_id]
     panels = [p for pid, p in runtime.plugins.hooks.patient_panels() if pid == plugin_id]
     mrn = _a_patient(practice) if panels else None
+    packages = tuple({str(c.screen if hasattr(c, "screen") else c.widget).split(":")[0].split(".")[0]
+                      for c in [*screens, *panels]})
     errors: list[str] = []
 
     def new_errors(since: int) -> list[str]:
@@ -144,6 +182,8 @@ async def check_screens(practice: Any, plugin_id: str, *, timeout: float = 10.0)
                 failed = [app.screen.message] if isinstance(app.screen, PluginErrorScreen) else []
                 for message in dict.fromkeys(failed + new_errors(seen)):
                     problems.append(f"screen {screen.id!r} failed: {message}")
+                if not failed:
+                    problems += [f"screen {screen.id!r} shows {stock}" for stock in _stock_widgets(app.screen)]
                 if not failed and (needed := await _footer_overflow(app, timeout, screen.id)):
                     problems.append(f"screen {screen.id!r}: its footer needs {needed} more columns than "
                                     f"{SMALLEST[0]}; shorten its key descriptions (docs/tui.md, \"Footer\")")
@@ -167,6 +207,8 @@ async def check_screens(practice: Any, plugin_id: str, *, timeout: float = 10.0)
                         problems += [f"a panel ({titles}) failed: {m}" for m in messages]
     except Exception as exc:
         problems.append(f"the TUI failed: {_describe(exc)}")
+    problems += [f"Textual was patched: {where} is not Textual's own; subclass the kit's widgets instead "
+                 f"(docs/plugins.md, \"The UI kit\")" for where in textual_patches(packages)]
     if problems:
         lines = "\n".join(f"  - {p}" for p in dict.fromkeys(problems))
         raise AssertionError(f"plugin {plugin_id!r}'s screens do not conform:\n{lines}")

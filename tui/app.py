@@ -17,7 +17,6 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual import events
-from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.command import CommandPalette
 from textual.screen import Screen
@@ -27,9 +26,9 @@ from medoffice.core.records import ActionContribution, PatientRecord, UserRecord
 from medoffice.core.runtime import Runtime
 from medoffice.core.services.patients import Registration
 from medoffice.core.text import printable
+from medoffice.ui._textual_private import ExceptionHook, mode_names, style_before_showing
 
 from .commands import DeskCommandPalette, MedofficeCommands
-from . import data_table, footer
 from .contributions import Contributions, import_object, may_see
 from .host import AppScreenHost
 from .idle import CHECK_EVERY_SECONDS, IdleTimer, idle_lock_minutes
@@ -67,7 +66,7 @@ SIGNED_IN_ACTIONS = frozenset({
 """Actions that need a signed-in user and an unlocked screen."""
 
 
-class MedofficeApp(PluginBoundary, App[None]):
+class MedofficeApp(PluginBoundary, ExceptionHook):
     """The medoffice terminal UI.
 
     Args:
@@ -96,9 +95,12 @@ class MedofficeApp(PluginBoundary, App[None]):
         Binding("f9", "sign_out", "Sign out", key_display="F9", show=False, id="app.sign_out"),  # F1, Ctrl+P list it
     ]
 
+    FOOTER_LEAVES_OUT_WHEN_CROWDED: ClassVar = frozenset({"app.find_patient", "app.register_patient", "app.screens",
+                                                         "app.lock"})
+    """The shell's keys a crowded footer leaves to the help screen (F1, "Help", stays):
+    :mod:`medoffice.ui.footer`."""
+
     def __init__(self, runtime: Runtime, *, user: UserRecord | None = None) -> None:
-        footer.install()
-        data_table.install()
         super().__init__()
         self.runtime = runtime
         self.user = user
@@ -199,8 +201,7 @@ class MedofficeApp(PluginBoundary, App[None]):
         (``_css_update_count``); its own nodes are styled when they mount anyway, and the only
         other screen is the sign-in screen being left.
         """
-        self._load_screen_css(screen)
-        screen._css_update_count = self._css_update_count
+        style_before_showing(self, screen)
 
     def _build_search(self) -> PatientSearchScreen:
         """The patients section's first screen, made when the section is first shown."""
@@ -229,7 +230,7 @@ class MedofficeApp(PluginBoundary, App[None]):
         self.home = self.search = None
         self.sub_title = ""
         await self.switch_mode(SIGNED_OUT)
-        for mode in [m for m in self._modes if m != SIGNED_OUT]:
+        for mode in [m for m in mode_names(self) if m != SIGNED_OUT]:
             await self.remove_mode(mode)
         while len(self.screen_stack) > 1:
             await self.pop_screen()
@@ -239,7 +240,7 @@ class MedofficeApp(PluginBoundary, App[None]):
 
     def close_passing_screens(self) -> None:
         """Close the palette, the keys or the screen list if they are on top of this section."""
-        while len(self._screen_stack) > 1 and isinstance(self.screen, PASSING_SCREENS):
+        while len(self.screen_stack) > 1 and isinstance(self.screen, PASSING_SCREENS):
             self._passing_closed.append(super().pop_screen())
 
     def push_screen(self, screen: Screen | str, callback: Callable[[Any], object] | None = None,
@@ -273,7 +274,7 @@ class MedofficeApp(PluginBoundary, App[None]):
         A plugin section is forgotten when its first screen closes; the patients section is
         kept. The home's first screen never closes.
         """
-        if len(self._screen_stack) > 1 or self.current_mode == SIGNED_OUT:
+        if len(self.screen_stack) > 1 or self.current_mode == SIGNED_OUT:
             return super().pop_screen()
         mode = self.current_mode
         if mode == self.home_mode:
@@ -303,13 +304,16 @@ class MedofficeApp(PluginBoundary, App[None]):
             screen_id: the contribution's id.
             build: makes the screen.
         """
-        if section not in self._modes:
+        if section not in mode_names(self):
             screen = build()
             screen.medoffice_screen_id = screen_id
             self.add_mode(section, lambda: screen)
             self.switch_mode(section)
             return
-        stack = self._screen_stacks.get(section, [])
+        try:
+            stack = self.get_screen_stack(section)
+        except KeyError:  # added but never shown yet
+            stack = []
         mine = [s for s in stack if getattr(s, "medoffice_screen_id", None) == screen_id]
         if section != self.current_mode:
             self.switch_mode(section)
@@ -319,14 +323,14 @@ class MedofficeApp(PluginBoundary, App[None]):
             target = mine[-1]
             if target is not self.screen:  # closes what is above it: ask if that is typed work
                 above = stack[stack.index(target) + 1:]
-                ask_before_closing(self, above, lambda: self._pop_to_screen(target))
+                ask_before_closing(self, above, target.pop_until_active)
             return
         screen = build()
         screen.medoffice_screen_id = screen_id
         self.push_screen(screen)
 
     def on_resize(self, event: events.Resize) -> None:
-        """Fit the footer to the new width (:mod:`medoffice.tui.footer`)."""
+        """Fit the footer to the new width (:mod:`medoffice.ui.footer`)."""
         self.screen.refresh_bindings()
 
     # -- locking -----------------------------------------------------------------------------

@@ -21,11 +21,12 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 import attrs
-from textual import work
-from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandList, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
+
+from medoffice.ui._textual_private import PaletteSearchHook
 
 from .contributions import may_see
 from .keys import key_label
@@ -146,7 +147,7 @@ class MedofficeCommands(Provider):
                           help=Content(entry.help) if entry.help else entry.help)  # type: ignore[arg-type]
 
 
-class DeskCommandPalette(CommandPalette):
+class DeskCommandPalette(PaletteSearchHook):
     """Textual's palette, safe to close while it is still searching.
 
     Each letter typed starts a search worker that fills the palette's list. Typed fast, and
@@ -156,19 +157,15 @@ class DeskCommandPalette(CommandPalette):
     list left to fill. Any other error still ends the search as loudly as before.
     """
 
-    @work(exclusive=True, group=CommandPalette._GATHER_COMMANDS_GROUP)
-    async def _gather_commands(self, search_value: str) -> None:
+    async def search_commands(self, search_value: str) -> None:
+        """Textual's search (a worker per letter typed), unless the palette is closing."""
         if not self._still_open():
             return
         try:
-            await _TEXTUAL_GATHER(self, search_value)
+            await super().search_commands(search_value)
         except NoMatches:
             if self._still_open():
                 raise
 
     def _still_open(self) -> bool:
         return self.is_attached and bool(self.query(CommandList))
-
-
-_TEXTUAL_GATHER = CommandPalette._gather_commands.__wrapped__
-"""The search of the pinned Textual, without its worker decorator."""

@@ -1,7 +1,7 @@
 """Keeping a failing plugin's screen or panel from taking the whole app down.
 
 Textual reports every exception raised while composing, mounting, rendering or handling an
-event to ``App._handle_exception``, which ends the app. The shell tags the root of each
+event to its private ``App._handle_exception``, which ends the app. The shell tags the root of each
 plugin screen and panel with its plugin id; when an exception arrives, the frames of its
 traceback tell whether the code that raised was running for a tagged node (or for one of its
 children, or a worker it started). If so, the app replaces that node with an error naming the
@@ -17,12 +17,14 @@ worse than ending it. (Plugin actions, which run in the app's loop, are caught e
 from __future__ import annotations
 
 from collections.abc import Iterator
-from types import FrameType, TracebackType
+from types import TracebackType
 
 import attrs
 from textual.dom import DOMNode
 from textual.widget import Widget
 from textual.worker import Worker, WorkerFailed
+
+from medoffice.ui._textual_private import end_message_loop
 
 _TAG = "_medoffice_plugin"
 
@@ -68,21 +70,6 @@ def _errors(error: BaseException) -> Iterator[BaseException]:
             current = current.__cause__ or current.__context__
 
 
-LOOP_ENDING_CALLERS = frozenset({"_pre_process", "_process_messages_loop"})
-"""Textual's methods that stop their node's message loop after reporting an exception."""
-
-
-def stopped_pump(caller: FrameType) -> object | None:
-    """The node whose message loop stops with the exception ``caller`` is reporting, if any.
-
-    Args:
-        caller: the frame that called ``App._handle_exception``.
-    """
-    if caller.f_code.co_name in LOOP_ENDING_CALLERS:
-        return caller.f_locals.get("self")
-    return None
-
-
 def survivable(owner: PluginOwner, stopped: object | None) -> bool:
     """Whether the app can carry on once ``owner`` is replaced: no loop stopped, or only one
     inside the plugin's own screen or panel."""
@@ -119,7 +106,7 @@ async def replace_widget(node: Widget, parent: Widget, index: int | None, replac
     if node.is_attached and node.parent is parent:
         await parent.mount(replacement, after=node)
         if never_started:
-            await node._message_loop_exit()  # what Textual does when a running widget exits
+            await end_message_loop(node)  # what Textual does when a running widget exits
         else:
             await node.remove()
     elif index is not None and index < len(parent.children):

@@ -51,8 +51,11 @@ def key_label(key: str) -> str:
 CORE_BINDING_IDS = frozenset({
     "app.back", "app.help", "app.find_patient", "app.register_patient", "app.screens", "app.lock",
     "app.sign_out", "lock.sign_out", "patient_search.clear", "patient_card.edit", "patient_form.save",
+    # the UI kit's dialogs (medoffice.ui), whichever plugin asks them
+    "ui.dialog.cancel", "ui.form.cancel", "ui.form.save", "ui.notice.close", "ui.picker.cancel",
 })
-"""The shell's own bindings a practice may put on other keys (``[keys]`` in the config file)."""
+"""The shell's own bindings, and the UI kit's, a practice may put on other keys (``[keys]`` in
+the config file)."""
 
 
 def check_keymap(options: Mapping[str, Any], plugin_ids: Iterable[str]) -> dict[str, str]:

@@ -10,49 +10,45 @@ win over any panel's, and a key the focused field types (a letter in an input) s
 field's. The footer, the help screen and the palette read the same chain, so they show
 exactly these keys.
 
-Textual has no public hook for this: the override is of ``Screen._binding_chain`` and reads
-each panel's ``_bindings`` and ``App._keymap``, all private, kept here alone
-(``tests/tui/test_patient_card.py`` checks that the names still exist).
+Textual has no public hook for this: the chain is Textual's private ``Screen._binding_chain``,
+seen through :class:`~medoffice.ui._textual_private.BindingChainHook`, and each panel's own
+bindings and the practice's keymap are read through that module too (its test checks the
+names against the installed Textual).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from textual.binding import BindingsMap
 from textual.dom import DOMNode
 from textual.keys import key_to_character
-from textual.screen import Screen
 from textual.widget import Widget
 
-if TYPE_CHECKING:
-    _Base = Screen[Any]
-else:
-    _Base = object
+from medoffice.ui._textual_private import BindingChainHook, keymap, own_bindings
 
-class PanelKeys(_Base):
-    """Mixed into a screen before ``Screen``; :meth:`key_panels` says which widgets are panels."""
+
+class PanelKeys(BindingChainHook):
+    """A screen whose panels' keys work from anywhere on it; :meth:`key_panels` says which
+    widgets are panels."""
 
     def key_panels(self) -> list[Widget]:
         """The panels whose keys work from anywhere on the screen, in the order they are shown."""
         return []
 
-    @property
-    def _binding_chain(self) -> list[tuple[DOMNode, BindingsMap]]:
-        chain: list[tuple[DOMNode, BindingsMap]] = super()._binding_chain  # type: ignore[misc]
+    def binding_chain(self, chain: list[tuple[DOMNode, BindingsMap]]) -> list[tuple[DOMNode, BindingsMap]]:
+        """Textual's chain, with the panels' keys added after the screen's own."""
         on_path = {id(node) for node, _ in chain}
         typing_into = [node for node, _ in chain if node is not self and node is not self.app]
-        keymap = getattr(self.app, "_keymap", None)
+        remapped = keymap(self.app)
         added: list[tuple[DOMNode, BindingsMap]] = []
         for panel in self.key_panels():
             if id(panel) in on_path or not panel.is_attached or not panel.display:
                 continue
-            bindings = panel._bindings.copy()
+            bindings = own_bindings(panel).copy()
             for key in list(bindings.key_to_bindings):
                 if any(node.check_consume_key(key, key_to_character(key)) for node in typing_into):
                     del bindings.key_to_bindings[key]
-            if keymap:
-                bindings.apply_keymap(keymap)
+            if remapped:
+                bindings.apply_keymap(remapped)
             added.append((panel, bindings))
         if not added:
             return chain

@@ -1,37 +1,39 @@
 """The app's side of containing plugin failures: where Textual reports them, and the swap.
 
 :mod:`medoffice.tui.containment` decides whose failure an exception is; this mixin hooks it
-into the app. It overrides Textual's private ``App._handle_exception`` (the one place every
-unhandled exception passes; the shell's own bugs end the app there, and the traceback Textual
-keeps in its private ``_exit_renderables`` to print is dropped: it goes to a log file instead)
-and ``App.run_action`` (bindings run actions in the app's own
-message loop, which must never stop for a plugin's bug), then swaps the failed screen or
-panel for an error that names the plugin.
+into the app. It answers :meth:`~medoffice.ui._textual_private.ExceptionHook.exception_reported`,
+which Textual's private ``App._handle_exception`` calls (the one place every unhandled
+exception passes; the shell's own bugs end the app there, and the traceback Textual would
+print is dropped: it goes to a log file instead), and overrides ``App.run_action`` (bindings
+run actions in the app's own message loop, which must never stop for a plugin's bug), then
+swaps the failed screen or panel for an error that names the plugin.
 """
 
 from __future__ import annotations
 
-import sys
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from textual.actions import ActionParseResult
-from textual.app import App
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
+
+from medoffice.ui._textual_private import ExceptionHook, failed_before_starting, forget_result_callback, stopped_pump
 
 from . import containment
 from .host import one_line
 from .screens.plugin_host import PluginErrorPanel, PluginErrorScreen
 
 if TYPE_CHECKING:
-    _Base = App[None]
+    _Base = ExceptionHook
 else:
     _Base = object
 
 
 class PluginBoundary(_Base):
-    """Mixed into the app before ``App``; uses the app's ``show_error(message)``."""
+    """Mixed into the app before :class:`~medoffice.ui._textual_private.ExceptionHook` (an
+    ``App``); uses the app's ``show_error(message)``."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -47,21 +49,21 @@ class PluginBoundary(_Base):
     def replaced_first_screen(self, failed: Screen, error: Screen) -> None:
         """``error`` now stands where ``failed`` was, first in its section; the app may care."""
 
-    def _handle_exception(self, error: Exception) -> None:
-        """Contain a plugin's failure; let the shell's own bugs end the app as usual.
+    def exception_reported(self, error: Exception, caller: FrameType) -> None:
+        """Contain a plugin's failure; let the shell's own bugs end the app as usual (without
+        the traceback on the desk's screen: see ``crashed_with``).
 
-        Overrides Textual's private hook, the one place every unhandled exception passes.
+        ``caller`` is the frame that reported it: the node whose message loop it stopped, if
+        any, must go with the plugin's screen or panel.
         """
         owner = containment.plugin_owner(error)
-        caller = sys._getframe(1)
-        stopped = containment.stopped_pump(caller)
+        stopped = stopped_pump(caller)
         if owner is None or not containment.survivable(owner, stopped):
             if self.crashed_with is None:
                 self.crashed_with = error
-            super()._handle_exception(error)
-            self._exit_renderables.clear()  # never printed on the desk's screen: see crashed_with
+            super().exception_reported(error, caller)
             return
-        self._contain(owner, error, never_started=stopped is owner.node and caller.f_code.co_name == "_pre_process")
+        self._contain(owner, error, never_started=stopped is owner.node and failed_before_starting(caller))
 
     async def run_action(self, action: str | ActionParseResult, default_namespace: DOMNode | None = None) -> bool:
         """Run an action; one of a plugin's screen or panel that raises is contained.
@@ -95,11 +97,11 @@ class PluginBoundary(_Base):
         if isinstance(node, Screen):
             if node is self.screen:
                 error = PluginErrorScreen(owner.plugin_id, owner.title, message)
-                if len(self._screen_stack) > 1:
+                if len(self.screen_stack) > 1:
                     await self.pop_screen()
                     await self.push_screen(error)
                 else:  # the first screen of a section: the error takes its place in the section
-                    node._push_result_callback(self, None)  # Textual pops one on a switch
+                    forget_result_callback(node, self)  # Textual pops one on a switch
                     await self.switch_screen(error)
                     self.replaced_first_screen(node, error)
             return

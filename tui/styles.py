@@ -4,8 +4,8 @@ Textual reads a screen's ``CSS_PATH`` and ``CSS`` the first time the screen is s
 re-parses every source of the stylesheet and restyles the app. :func:`read_styles` does the
 same from the class, earlier, at a moment of the shell's choosing (while a password is being
 checked); when the screen is shown its sources are already there and nothing is re-parsed.
-It follows ``App._load_screen_css`` of the pinned Textual 8.2 (same source keys, so the two
-never read a file twice).
+It follows Textual's private ``App._load_screen_css`` of the pinned Textual 8.2 (same source
+keys, so the two never read a file twice).
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from pathlib import Path, PurePath
 from textual.app import App
 from textual.css.stylesheet import Stylesheet
 from textual.screen import Screen
+
+from medoffice.ui._textual_private import css_scope
 
 
 def css_paths(screen_class: type[Screen]) -> list[Path]:
@@ -43,7 +45,7 @@ def read_styles(stylesheet: Stylesheet, screen_class: type[Screen], app: App) ->
         read_from = (inspect.getfile(screen_class), f"{screen_class.__name__}.CSS")
         if not stylesheet.has_source(*read_from):
             stylesheet.add_source(screen_class.CSS, read_from=read_from, is_default_css=False,
-                                  scope=screen_class._css_type_name if screen_class.SCOPED_CSS else "")
+                                  scope=css_scope(screen_class) if screen_class.SCOPED_CSS else "")
             new = True
     if new:
         stylesheet.reparse()

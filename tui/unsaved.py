@@ -41,7 +41,6 @@ from textual.widget import Widget
 from textual.widgets import (
     Checkbox,
     DataTable,
-    Footer,
     Input,
     ListView,
     OptionList,
@@ -53,6 +52,8 @@ from textual.widgets import (
     TextArea,
     Tree,
 )
+
+from medoffice.ui import Footer
 
 if TYPE_CHECKING:
     from textual.app import App

@@ -13,7 +13,7 @@ from sqlalchemy import Column, Integer, String, Table
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.binding import Binding
-from textual.widgets import Footer, Static
+from textual.widgets import DataTable, Static
 
 from medoffice.core import (
     ActionContribution,
@@ -25,6 +25,7 @@ from medoffice.core import (
     hookimpl,
 )
 from medoffice.core.storage import new_metadata
+from medoffice.ui import Footer
 
 MODULE = "medoffice_kit_plugins"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -251,4 +252,29 @@ class WordyScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("Wordy")
+        yield Footer()
+
+
+class Patchy:
+    """A screen that changes every table of every plugin by patching Textual's ``DataTable``,
+    and shows a stock one (the kit's subclasses are the way to change a widget)."""
+
+    plugin_info = PluginInfo(id="patchy", title="Patchy", api_version=1)
+
+    @hookimpl
+    def medoffice_screens(self):
+        return [ScreenContribution("patchy.board", "Patchy board", f"{MODULE}:PatchyScreen")]
+
+
+def _never_measures(self, new_rows) -> None:
+    """What Patchy puts in place of Textual's own."""
+
+
+class PatchyScreen(Screen[None]):
+    def __init__(self, host) -> None:
+        super().__init__()
+
+    def compose(self) -> ComposeResult:
+        DataTable._update_dimensions = _never_measures  # the patch the conformance check refuses
+        yield DataTable()
         yield Footer()

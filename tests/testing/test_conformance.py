@@ -127,6 +127,18 @@ class TestScreens:
         assert "screen 'crashy.board' failed: plugin 'crashy': unexpected RuntimeError: the board fell over" in message
         assert "panel 'Crashy panel' failed: plugin 'crashy': unexpected RuntimeError: the panel fell over" in message
 
+    @pytest.mark.extras("Patchy")
+    async def test_a_screen_that_patches_textual_or_shows_its_stock_table(self, medoffice_practice, monkeypatch):
+        from textual.widgets import DataTable
+
+        monkeypatch.setattr(DataTable, "_update_dimensions", DataTable._update_dimensions)  # undone afterwards
+        with pytest.raises(AssertionError) as info:
+            await check_screens(medoffice_practice, "patchy")
+        message = str(info.value)
+        assert ("Textual was patched: textual.widgets._data_table.DataTable._update_dimensions is not Textual's own; "
+                "subclass the kit's widgets instead") in message
+        assert "screen 'patchy.board' shows textual's DataTable (use medoffice.ui's)" in message
+
     @pytest.mark.extras("Wordy")
     async def test_a_screen_whose_footer_does_not_fit_80_columns(self, medoffice_practice):
         with pytest.raises(AssertionError) as info:

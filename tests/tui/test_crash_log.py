@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.app import App
 
 from medoffice.tui.app import MedofficeApp
 
@@ -50,10 +49,3 @@ def test_the_log_goes_to_the_practices_data_folder(medoffice_practice, monkeypat
     assert result.exit_code == 3
     logs = list((home / "data" / "logs").glob("tui-crash-*.log"))
     assert len(logs) == 1 and str(logs[0]) in result.stderr
-
-
-def test_textuals_private_names_the_crash_handling_uses_still_exist():
-    """plugin_boundary.py overrides ``App._handle_exception`` and empties
-    ``App._exit_renderables`` (the traceback Textual would print when the app ends)."""
-    assert callable(App._handle_exception)
-    assert App()._exit_renderables == []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Footer, Input
-from textual.widgets._footer import FooterKey
+from medoffice.ui._textual_private import FooterKey
 
 from medoffice.core.context import SYSTEM_USER
 from medoffice.core.services import patients

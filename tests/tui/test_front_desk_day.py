@@ -12,7 +12,7 @@ import datetime as dt
 
 import pytest
 from textual.widgets import DataTable, Input, Static
-from textual.widgets._footer import FooterKey
+from medoffice.ui._textual_private import FooterKey
 
 from medoffice.core.services import patients, staff
 from medoffice.core.services import practice as practice_service

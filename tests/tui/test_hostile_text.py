@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Static
 
 from medoffice.core.storage.models import Patient
 from medoffice.testing._tui import wait_for
-from medoffice.tui.data_table import literal_cell
+from medoffice.ui.data_table import literal_cell
 from medoffice.tui.screens.patient_card import PatientCardScreen
 from medoffice.tui.screens.patients import PatientSearchScreen
 

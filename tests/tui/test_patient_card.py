@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from textual.dom import DOMNode
-from textual.screen import Screen
 from textual.widgets import Static
 
 from medoffice.core import audit
@@ -96,13 +94,3 @@ async def test_panels_that_raise_are_replaced_by_errors_naming_the_plugin(plugin
         assert app.is_running and app.return_code is None
         await pilot.press("escape")
         await kit.wait_for(pilot, lambda: app.screen is app.home)
-
-
-def test_the_textual_private_names_the_cards_panel_keys_rely_on_still_exist():
-    """tui/panel_keys.py overrides Screen._binding_chain and reads each panel's _bindings and
-    the app's _keymap; a Textual upgrade that renames them must fail here, not at the desk."""
-    from textual.app import App
-
-    assert isinstance(Screen.__dict__["_binding_chain"], property)
-    assert "_bindings" in DOMNode.__init__.__code__.co_names, "each node's own bindings, set when it is made"
-    assert "_keymap" in App.__init__.__code__.co_names, "the practice's keymap, set when the app is made"

@@ -19,13 +19,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Header, Static
 
 from medoffice.core.errors import MedofficeError
 from medoffice.core.records import ScreenContribution
 from medoffice.core.services import dashboard
 from medoffice.core.text import printable
 from medoffice.core.ui import ScreenHost
+from medoffice.ui import DataTable, Footer
 
 log = logging.getLogger("medoffice.tui")
 

@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from medoffice.core.errors import MedofficeError
 from medoffice.core.records import UserRecord
 from medoffice.core.runtime import Runtime
 from medoffice.core.services import users
+from medoffice.ui import Footer
 
 from ..host import one_line
 from ..keys import key_label

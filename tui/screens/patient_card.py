@@ -23,15 +23,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from medoffice.core.context import Context
 from medoffice.core.errors import MedofficeError
 from medoffice.core.records import PanelContribution, PatientRecord
 from medoffice.core.services import patients
 from medoffice.core.text import printable
+from medoffice.ui import Footer
 
 from ..contributions import may_see
 from ..host import AppScreenHost, one_line
@@ -82,7 +82,7 @@ def duplicates_warning(duplicates: Sequence[PatientRecord]) -> str:
     return f"Possible duplicate of: {names}. Check before booking; merge if they are the same person (M)."
 
 
-class PatientCardScreen(PanelKeys, Screen[None]):
+class PatientCardScreen(PanelKeys):
     """One patient's card.
 
     The panels' keys (``b`` to book, ``p`` to take a payment…) work wherever the focus is on

@@ -23,12 +23,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Header, Input, Label, Static
 
 from medoffice.core.errors import MedofficeError, ValidationError
 from medoffice.core.records import PatientRecord
 from medoffice.core.services import patients
 from medoffice.core.services.patients import FIELDS, Registration
+from medoffice.ui import Footer
 
 from ..host import AppScreenHost, one_line
 from ..unsaved import FormScreen

@@ -27,12 +27,13 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from medoffice.core.errors import MedofficeError
 from medoffice.core.records import PatientRecord
 from medoffice.core.services import patient_merge, patients
 from medoffice.core.text import printable
+from medoffice.ui import DataTable, Footer
 
 from ..host import AppScreenHost, one_line
 from .patient_form import LABELS

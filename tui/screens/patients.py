@@ -18,12 +18,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
 from medoffice.core.errors import MedofficeError
 from medoffice.core.records import PatientMatch, PatientRecord
 from medoffice.core.services import patients
+from medoffice.ui import DataTable, Footer
 
 from ..host import AppScreenHost, one_line
 

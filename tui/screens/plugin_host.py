@@ -14,9 +14,10 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from medoffice.core.records import ScreenContribution
+from medoffice.ui import Footer
 
 from ..containment import tag
 from ..contributions import import_object

@@ -14,7 +14,7 @@ import logging
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from medoffice.core.context import Context
 from medoffice.core.errors import MedofficeError
@@ -22,6 +22,7 @@ from medoffice.core.records import PanelContribution, PatientRecord
 from medoffice.core.services import appointments
 from medoffice.core.text import printable
 from medoffice.core.ui import ScreenHost
+from medoffice.ui import DataTable
 
 log = logging.getLogger("medoffice.tui")
 

@@ -16,13 +16,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from medoffice.core.demo_accounts import DEMO_PASSWORD, DEMO_USERS
 from medoffice.core.errors import MedofficeError
 from medoffice.core.records import UserRecord
 from medoffice.core.runtime import Runtime
 from medoffice.core.services import practice, users
+from medoffice.ui import Footer
 
 from ..host import one_line
 

@@ -13,12 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Header, Static
 
 from medoffice.core import Context
 from medoffice.core.ui import ScreenHost
+from medoffice.ui import DataTable, Footer, message_of, run_call
 
-from ._shared import message_of, run_call
 
 
 @attrs.frozen

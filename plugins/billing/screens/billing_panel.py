@@ -12,14 +12,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from medoffice.core import Context
 from medoffice.core.records import PatientRecord
 from medoffice.core.ui import ScreenHost
+from medoffice.ui import DataTable, may, message_of, run_call
 
 from ..permissions import INSURANCE
-from ._shared import POST, may, message_of, money, run_call
+from ._shared import POST, money
 
 LAST_LINES = 5
 """The ledger lines the panel shows (the newest)."""

@@ -21,12 +21,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from medoffice.core import Context, ValidationError
 from medoffice.core.ui import ScreenHost
+from medoffice.ui import DataTable, Footer, may, message_of, run_call
 
-from ._shared import CHARGE, log, may, message_of, money, run_call
+from ._shared import CHARGE, log, money
 
 CHECK_DELAY = 0.3
 """Seconds of typing pause before a diagnosis code is checked."""

@@ -20,13 +20,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from medoffice.core import Context
 from medoffice.core.files import write_private
 from medoffice.core.ui import ScreenHost
+from medoffice.ui import DataTable, Footer, may, message_of, run_call
 
-from ._shared import CLAIMS, may, message_of, money, run_call
+from ._shared import CLAIMS, money
 
 WORKING = ("draft", "ready", "submitted", "denied")
 """The statuses the queue lists (paid claims are done)."""

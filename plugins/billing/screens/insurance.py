@@ -23,14 +23,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import ContentSwitcher, Header, Input, Label, Static
 
 from medoffice.core import Context, ValidationError
 from medoffice.core.records import PatientRecord
 from medoffice.core.ui import ScreenHost
+from medoffice.ui import DataTable, Footer, message_of, run_call
 
 from ..vocabulary import POLICY_RANKS, RELATIONSHIPS
-from ._shared import message_of, money, run_call
+from ._shared import money
 
 SUBSCRIBER = ("subscriber_first_name", "subscriber_last_name", "subscriber_date_of_birth", "subscriber_sex")
 FIELDS = ("payer", "member_id", "group_number", "copay", "rank", "relationship", *SUBSCRIBER)

@@ -25,13 +25,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import ContentSwitcher, Header, Input, Label, Static
 
 from medoffice.core import Context, ValidationError
 from medoffice.core.records import PatientRecord
 from medoffice.core.ui import ScreenHost
+from medoffice.ui import DataTable, Footer, find_patients, message_of, run_call
 
-from ._shared import message_of, money, run_call
+from ._shared import money
 
 SEARCH_DELAY = 0.15
 """Seconds of typing pause before a patient search starts."""
@@ -94,12 +95,6 @@ def save_receipt(ctx: Context, payment_id: int) -> Path:
     from ..receipts import save_receipt as save
 
     return save(ctx, payment_id)
-
-
-def find_patients(ctx: Context, query: str) -> list[PatientRecord]:
-    from medoffice.core.services import patients
-
-    return [match.patient for match in patients.find(ctx, query, limit=PATIENT_LIMIT)]
 
 
 class TakePaymentScreen(Screen[Any]):
@@ -188,7 +183,7 @@ class TakePaymentScreen(Screen[Any]):
                 table.add_row(patient.mrn, patient.display_name, str(patient.date_of_birth), key=patient.mrn)
             self.say("" if found else "No patient matches.")
 
-        run_call(self, self.host, find_patients, query, write=False, done=done,
+        run_call(self, self.host, find_patients, query, PATIENT_LIMIT, write=False, done=done,
                  failed=lambda error: self.say(message_of(error)), notify=False)
 
     @on(Input.Submitted, "#patient-search")

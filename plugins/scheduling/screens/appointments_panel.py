@@ -21,13 +21,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from medoffice.core import Context, MedofficeError
 from medoffice.core.records import PatientRecord
 from medoffice.core.ui import ScreenHost
+from medoffice.ui import DataTable, may
 
-from ._shared import BOOK, log, may, status_text, type_text, when
+from ._shared import BOOK, log, status_text, type_text, when
 
 PAST_SHOWN = 10
 """The most past visits listed (newest first)."""

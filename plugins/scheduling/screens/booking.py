@@ -30,17 +30,18 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Input, Static
+from textual.widgets import ContentSwitcher, Header, Input, Static
 from textual.worker import get_current_worker
 
 from medoffice.core import Conflict, Context, MedofficeError
 from medoffice.core.records import PatientRecord
 from medoffice.core.ui import ScreenHost
+from medoffice.ui import DataTable, Footer, may
 
 from .booking_repeat import MAX_CONFLICTS_SHOWN, RepeatStep
 from .booking_slots import SLOT_LIMIT, SlotStep
 from .booking_widgets import FilterInput, JumpInput, StepInput, StepTable
-from ._shared import OVERBOOK, log, may, type_text, when
+from ._shared import OVERBOOK, log, type_text, when
 
 SEARCH_DELAY = 0.15
 """Seconds of typing pause before a patient search starts."""

@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from textual.widgets import Input, Static
 
-from ._shared import run_call, type_text, when
+from medoffice.ui import Field, FormDialog, field_error, message_of, run_call
+
+from ._shared import type_text, when
 
 if TYPE_CHECKING:
     from .booking import BookingScreen
@@ -52,7 +54,6 @@ class RepeatStep:
     def ask(self) -> None:
         """Ask how the booking repeats, check every occurrence, list the conflicts."""
         from .. import recurring
-        from .forms import Field, FormDialog, field_error
 
         flow = self.flow
         slot, mrn, type_name = flow.slot, flow.mrn, flow.type_name
@@ -145,9 +146,9 @@ class RepeatStep:
                         markup=False)
             flow.dismiss(series)
 
-        def failed(message: str) -> None:
+        def failed(error: BaseException) -> None:
             flow.booking = False
-            flow.say(f"Not booked: {message}")
+            flow.say(f"Not booked: {message_of(error)}")
 
         run_call(flow, flow.host, recurring.book_series, flow.mrn, slot.provider_id, flow.type_name, slot.start,
                  **self.series, note=note, skip_conflicts=skip_conflicts, done=done, failed=failed)

@@ -14,10 +14,11 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from textual.timer import Timer
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from medoffice.core import Context, MedofficeError
+from medoffice.ui import DataTable
 
 if TYPE_CHECKING:
     from .booking import BookingScreen

@@ -13,7 +13,9 @@ from typing import Any, ClassVar, Protocol
 
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
+
+from medoffice.ui import DataTable
 
 
 class TypedAheadRouter(Protocol):

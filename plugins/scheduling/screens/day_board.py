@@ -39,14 +39,15 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from medoffice.core import Context, MedofficeError
 from medoffice.core.ui import ScreenHost
+from medoffice.ui import ChoiceDialog, DataTable, Footer, ReasonDialog, may, message_of, run_call
 
 from .. import booking, catalogue, day_flow
-from ._shared import BOOK, OVERBOOK, clock, day_title, log, may, run_call, status_text, type_text
+from ._shared import BOOK, OVERBOOK, clock, day_title, log, status_text, type_text
 
 DAYS = Binding.Group("Day")
 """``[`` and ``]`` share one label in the footer, so that the board's keys fit 80 columns
@@ -438,8 +439,8 @@ class DayBoardScreen(Screen[None]):
                 self.say(f"{verb} {name} ({clock(view.start)} {view.appointment_type}).{hint}")
             self.load()
 
-        def failed(message: str) -> None:
-            self.say(f"Not done: {message}")
+        def failed(error: BaseException) -> None:
+            self.say(f"Not done: {message_of(error)}")
             self.load()
 
         run_call(self, self.host, fn, view.id, *args, done=done, failed=failed, **options)
@@ -474,7 +475,6 @@ class DayBoardScreen(Screen[None]):
         if not choices:
             self._act(day_flow.room, "Roomed")
             return
-        from .dialogs import ChoiceDialog, ReasonDialog
 
         rooms = dict(choices)  # in the location's order, so a room is always in the same place
         current = next((label for label, name in choices if name == view.room), None) or \
@@ -518,7 +518,6 @@ class DayBoardScreen(Screen[None]):
 
     def action_cancel(self) -> None:
         """Cancel the appointment, asking why; say to whom the waitlist offered the time."""
-        from .dialogs import ReasonDialog
 
         view = self.selected()
         if view is None:

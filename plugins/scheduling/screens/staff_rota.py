@@ -20,14 +20,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from medoffice.core import Context, MedofficeError
 from medoffice.core.ui import ScreenHost
+from medoffice.ui import ChoiceDialog, DataTable, Field, Footer, FormDialog, may, message_of, run_call
 
-from ._shared import log, run_call
-from .forms import Field, FormDialog
+from ._shared import log
 
 ROTA = "scheduling.rota"
 
@@ -276,7 +276,6 @@ class StaffRotaScreen(Screen[None]):
     def action_remove(self) -> None:
         """Remove the highlighted shift (asks first)."""
         from .. import rota
-        from .dialogs import ChoiceDialog
 
         shift = self.selected()
         if shift is None:
@@ -292,7 +291,7 @@ class StaffRotaScreen(Screen[None]):
                 self.load()
 
             run_call(self, self.host, rota.remove_shift, shift.id, done=done,
-                     failed=lambda message: self.say(f"Not removed: {message}"))
+                     failed=lambda error: self.say(f"Not removed: {message_of(error)}"))
 
         self.host.push_screen(ChoiceDialog(f"Remove {shift.staff}'s shift {shift.span}?", ["Remove it", "Keep it"],
                                            current="Keep it"), chosen)
@@ -313,10 +312,9 @@ class StaffRotaScreen(Screen[None]):
 
         self.say("Copying the week…")
         run_call(self, self.host, rota.copy_week, monday, location=data.location, done=done,
-                 failed=lambda message: self.say(f"Not copied: {message}"))
+                 failed=lambda error: self.say(f"Not copied: {message_of(error)}"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        from ._shared import may
 
         if action in ("add", "remove", "copy"):
             return may(self.host, ROTA)

@@ -20,14 +20,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from medoffice.core import Context, MedofficeError
 from medoffice.core.ui import ScreenHost
+from medoffice.ui import DataTable, Field, Footer, FormDialog, NoticeDialog, ReasonDialog, may, message_of, run_call
 
-from ._shared import log, may, run_call
-from .forms import Field, FormDialog, NoticeDialog
+from ._shared import log
 from .staff_rota import ROTA, fit
 
 STATUSES = (None, "requested", "approved", "declined", "cancelled")
@@ -218,12 +218,11 @@ class TimeOffScreen(Screen[None]):
                     f"Approved. {record.staff} is still on these; reassign them:", lines))
 
         run_call(self, self.host, time_off.approve, item.id, done=done,
-                 failed=lambda message: self.say(f"Not approved: {message}"))
+                 failed=lambda error: self.say(f"Not approved: {message_of(error)}"))
 
     def action_decline(self) -> None:
         """Decline the highlighted request, with a note (required)."""
         from .. import time_off
-        from .dialogs import ReasonDialog
 
         item = self.selected()
         if item is None:
@@ -239,7 +238,7 @@ class TimeOffScreen(Screen[None]):
                 self.load()
 
             run_call(self, self.host, time_off.decline, item.id, note, done=done,
-                     failed=lambda message: self.say(f"Not declined: {message}"))
+                     failed=lambda error: self.say(f"Not declined: {message_of(error)}"))
 
         self.host.push_screen(ReasonDialog(f"Why decline {item.staff}'s {item.first_day} to {item.last_day}?",
                                            "the note they will read"), answered)
@@ -247,7 +246,6 @@ class TimeOffScreen(Screen[None]):
     def action_cancel(self) -> None:
         """Cancel the highlighted request, saying why."""
         from .. import time_off
-        from .dialogs import ReasonDialog
 
         item = self.selected()
         if item is None:
@@ -263,7 +261,7 @@ class TimeOffScreen(Screen[None]):
                 self.load()
 
             run_call(self, self.host, time_off.cancel, item.id, reason, done=done,
-                     failed=lambda message: self.say(f"Not cancelled: {message}"))
+                     failed=lambda error: self.say(f"Not cancelled: {message_of(error)}"))
 
         self.host.push_screen(ReasonDialog(f"Why cancel {item.staff}'s {item.first_day} to {item.last_day}?",
                                            "plans changed…"), answered)

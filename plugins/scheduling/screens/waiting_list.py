@@ -21,18 +21,16 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
-from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.screen import Screen
+from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from medoffice.core import Context, MedofficeError
 from medoffice.core.records import PatientRecord
 from medoffice.core.ui import ScreenHost
+from medoffice.ui import ChoiceDialog, DataTable, Field, Footer, FormDialog, PatientPicker, ReasonDialog, may, message_of, run_call
 
-from ._shared import BOOK, log, may, run_call, when
-from .forms import Field, FormDialog
+from ._shared import BOOK, log, when
 from .staff_rota import fit
 
 LEAST_WIDTHS = {"#": 3, "Patient": 13, "Type": 9, "With": 9, "From": 5, "To": 5, "Status": 20}
@@ -86,82 +84,6 @@ def entry_slots(ctx: Context, type_name: str, first: dt.date, last: dt.date | No
     start = max(first, today)
     return find_slots(ctx, type_name, start, last if last is not None and last >= start else None,
                       provider_id=provider_id, limit=SLOTS_OFFERED)
-
-
-class PatientPicker(ModalScreen[PatientRecord | None]):
-    """Finds a patient as you type (name, date of birth, phone or MRN); Enter takes the
-    highlighted one, Escape gives up."""
-
-    CSS_PATH = "forms.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Back", id="scheduling.picker.cancel"),
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("up", "move(-1)", "Up", show=False),
-    ]
-
-    def __init__(self, host: ScreenHost, question: str) -> None:
-        super().__init__()
-        self.host = host
-        self.question = question
-        self.found: list[PatientRecord] = []
-        self._timer: Timer | None = None
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="form"):
-            yield Label(self.question, classes="form-title", markup=False)
-            yield Input(id="picker-query", placeholder="name, date of birth, phone or MRN", compact=True)
-            yield DataTable(id="picker-list", cursor_type="row", zebra_stripes=True)
-            yield Static("Enter: choose   Escape: back", classes="form-help", markup=False)
-        yield Footer()  # over the screen beneath's footer, whose keys wait until this closes
-
-    def on_mount(self) -> None:
-        self.query_one("#picker-list", DataTable).add_columns("MRN", "Name", "Born")
-        self.query_one("#picker-query", Input).focus()
-
-    @on(Input.Changed, "#picker-query")
-    def _typed(self, event: Input.Changed) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        text = event.value.strip()
-        if text:
-            self._timer = self.set_timer(0.15, lambda: self._search(text))
-
-    @work(thread=True, exclusive=True, group="scheduling-picker", exit_on_error=False)
-    def _search(self, text: str) -> None:
-        from medoffice.core.services import patients
-
-        worker = get_current_worker()
-        try:
-            found = [m.patient for m in self.host.call(patients.find, text, limit=10, write=False)]
-        except Exception as exc:
-            self.host.notify_error(exc)
-            return
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._show, text, found)
-
-    def _show(self, text: str, found: list[PatientRecord]) -> None:
-        if not self.is_attached or text != self.query_one("#picker-query", Input).value.strip():
-            return
-        self.found = found
-        table = self.query_one("#picker-list", DataTable)
-        table.clear()
-        for p in found:
-            table.add_row(p.mrn, fit(p.display_name, 28), p.date_of_birth.isoformat(), key=p.mrn)
-
-    def action_move(self, delta: int) -> None:
-        table = self.query_one("#picker-list", DataTable)
-        if table.row_count:
-            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + delta)))
-
-    @on(Input.Submitted, "#picker-query")
-    @on(DataTable.RowSelected, "#picker-list")
-    def _chosen(self) -> None:
-        table = self.query_one("#picker-list", DataTable)
-        if self.found and 0 <= table.cursor_row < len(self.found):
-            self.dismiss(self.found[table.cursor_row])
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class WaitlistScreen(Screen[None]):
@@ -357,7 +279,6 @@ class WaitlistScreen(Screen[None]):
     def action_remove(self) -> None:
         """Take the highlighted entry off the list, with a reason."""
         from .. import waitlist
-        from .dialogs import ReasonDialog
 
         entry = self.selected()
         if entry is None:
@@ -373,14 +294,13 @@ class WaitlistScreen(Screen[None]):
                 self.load()
 
             run_call(self, self.host, waitlist.remove, entry.id, reason, done=done,
-                     failed=lambda message: self._failed(f"Not removed: {message}"))
+                     failed=lambda error: self._failed(f"Not removed: {message_of(error)}"))
 
         self.host.push_screen(ReasonDialog(f"Why does {entry.patient} leave the waitlist?",
                                            "booked elsewhere, no longer needed…"), answered)
 
     def action_book(self) -> None:
         """Book the highlighted entry: the offered slot, or one of the earliest free slots."""
-        from .dialogs import ChoiceDialog
 
         entry, data = self.selected(), self.data
         if entry is None or data is None:
@@ -402,7 +322,6 @@ class WaitlistScreen(Screen[None]):
         self._offer_slots(entry)
 
     def _offer_slots(self, entry: Any) -> None:
-        from .dialogs import ChoiceDialog
 
         self.say(f"Looking for free slots for {entry.patient}…")
 
@@ -422,7 +341,7 @@ class WaitlistScreen(Screen[None]):
                                   chosen)
 
         run_call(self, self.host, entry_slots, entry.appointment_type, entry.earliest_day, entry.latest_day,
-                 entry.provider_id, write=False, done=found, failed=lambda message: self.say(message))
+                 entry.provider_id, write=False, done=found, failed=lambda error: self.say(message_of(error)))
 
     def _book(self, entry: Any, start: dt.datetime, provider_id: int) -> None:
         from .. import waitlist
@@ -433,7 +352,7 @@ class WaitlistScreen(Screen[None]):
             self.load()
 
         run_call(self, self.host, waitlist.book, entry.id, start, provider_id=provider_id, done=done,
-                 failed=lambda message: self._failed(f"Not booked: {message}"))
+                 failed=lambda error: self._failed(f"Not booked: {message_of(error)}"))
 
     @on(DataTable.RowSelected, "#entries")
     def _row_chosen(self) -> None:

@@ -12,7 +12,7 @@ import pytest
 from textual.widgets import DataTable
 
 from medoffice.plugins.scheduling import waitlist
-from medoffice.plugins.scheduling.screens.forms import FormDialog, FormSelect
+from medoffice.ui.forms import FormDialog, FormSelect
 from medoffice.plugins.scheduling.screens.waiting_list import PatientPicker
 from medoffice.testing import wait_for
 

@@ -66,7 +66,7 @@ def message_line(board: DayBoardScreen) -> str:
 
 def footer_offers(screen) -> dict[str, bool]:
     """The keys the footer shows now -> whether each is offered (False: dimmed)."""
-    from textual.widgets._footer import FooterKey
+    from medoffice.ui._textual_private import FooterKey
 
     return {str(k.key_display): not k.has_class("-disabled") for k in screen.query(FooterKey)}
 
@@ -263,7 +263,7 @@ class TestDayBoard:
             await pilot.pause()
             assert refreshes == []
 
-            from textual.widgets._footer import FooterKey
+            from medoffice.ui._textual_private import FooterKey
 
             keys = list(board.query(FooterKey))
             await select(pilot, board, cy)

@@ -16,7 +16,7 @@ from medoffice.core.services import staff
 from medoffice.plugins.scheduling import booking, coverage, rota, time_off
 from medoffice.plugins.scheduling.screens.booking import BookingScreen
 from medoffice.plugins.scheduling.screens.dialogs import ChoiceDialog, ReasonDialog
-from medoffice.plugins.scheduling.screens.forms import FormDialog, NoticeDialog
+from medoffice.ui.forms import FormDialog, NoticeDialog
 from medoffice.plugins.scheduling.screens.staff_rota import StaffRotaScreen
 from medoffice.plugins.scheduling.screens.time_off_requests import TimeOffScreen
 from medoffice.testing import wait_for

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Input, Select
 
 from medoffice.plugins.scheduling import booking, waitlist
 from medoffice.plugins.scheduling.screens.dialogs import ChoiceDialog, ReasonDialog
-from medoffice.plugins.scheduling.screens.forms import FormDialog
+from medoffice.ui.forms import FormDialog
 from medoffice.plugins.scheduling.screens.waiting_list import PatientPicker, WaitlistScreen
 from medoffice.testing import check_screens, wait_for
 

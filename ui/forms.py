@@ -1,6 +1,6 @@
-"""A small modal form for the rota, time-off and waitlist screens: a few labelled fields, the
-service's complaint about each shown right under it, nothing written until the service
-accepts the whole form.
+"""A small modal form (scheduling's rota, time-off and waitlist screens use it): a few
+labelled fields, the service's complaint about each shown right under it, nothing written
+until the service accepts the whole form.
 
 The form calls one service function through the host in a worker (:meth:`FormDialog.submit`
 builds the call from the fields' values). A :class:`~medoffice.core.ValidationError` puts each
@@ -14,7 +14,9 @@ on screen in front of them. Ctrl+S submits from anywhere; Escape gives up (None)
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, ClassVar
 
 import attrs
@@ -23,12 +25,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from medoffice.core import MedofficeError, ValidationError
 from medoffice.core.ui import ScreenHost
 
-from ._shared import log
+from .footer import Footer
+
+log = logging.getLogger("medoffice.ui")
+
+FORM_CSS = Path(__file__).with_name("forms.tcss")
+"""The forms' styles (and the patient picker's)."""
 
 
 @attrs.frozen
@@ -82,10 +89,10 @@ class FormDialog(ModalScreen[Any]):
         build: turns ``{name: value}`` into the service call to make.
     """
 
-    CSS_PATH = "forms.tcss"
+    CSS_PATH = FORM_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Back", id="scheduling.form.cancel"),
-        Binding("ctrl+s", "submit", "Save", id="scheduling.form.save"),
+        Binding("escape", "cancel", "Back", id="ui.form.cancel"),
+        Binding("ctrl+s", "submit", "Save", id="ui.form.save"),
     ]
 
     def __init__(self, host: ScreenHost, title: str, fields: Sequence[Field],
@@ -157,7 +164,7 @@ class FormDialog(ModalScreen[Any]):
         self.query_one("#form-error", Static).display = True
         self._run(call)
 
-    @work(thread=True, exclusive=True, group="scheduling-form", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="ui-form", exit_on_error=False)
     def _run(self, call: Call) -> None:
         fn, args, kwargs = call
         try:
@@ -169,7 +176,7 @@ class FormDialog(ModalScreen[Any]):
             self.app.call_from_thread(self.show_errors, {}, str(error))
             return
         except Exception as error:  # a bug: logged and shown by the host, the form stays up
-            log.exception("a scheduling form failed")
+            log.exception("a form failed")
             self.host.notify_error(error)
             self.app.call_from_thread(self.show_errors, {}, f"unexpected {type(error).__name__}")
             return
@@ -223,9 +230,9 @@ class NoticeDialog(ModalScreen[None]):
         lines: the rest.
     """
 
-    CSS_PATH = "forms.tcss"
+    CSS_PATH = FORM_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="scheduling.notice.close"),
+        Binding("escape", "close", "Close", id="ui.notice.close"),
         Binding("enter", "close", "Close", show=False),
     ]
 

@@ -1,0 +1,36 @@
+"""The UI kit: the Textual widgets, dialogs and helpers plugin screens are built from.
+
+Layers run ``medoffice.core`` <- ``medoffice.ui`` <- ``medoffice.plugins.*`` <-
+``medoffice.tui``: the kit imports the core and Textual, never a plugin nor the shell, so a
+plugin's screen imports it as freely as the core. Import from here, not from
+``textual.widgets``, what the kit has (docs/plugins.md, "The UI kit"):
+
+- :class:`Footer` and :class:`DataTable`: Textual's, made to behave as the product needs
+  (a footer that rebuilds only when its keys change and fits 80 columns; a table that shows
+  text as typed, never as markup, and redraws rows measured late). The shell used to patch
+  Textual's own classes for every screen; the kit's subclasses do it for the screens that
+  use them, and leave Textual as it is.
+- :func:`run_call`, :func:`may`, :func:`message_of`: a service call off the UI thread with
+  its error in one line; what the signed-in user may do.
+- :class:`PatientPicker` and :func:`find_patients`: "which patient?".
+- :class:`ReasonDialog`, :class:`ChoiceDialog`, :class:`FormDialog` (with :class:`Field`),
+  :class:`NoticeDialog`: small modal questions and forms.
+
+The private Textual names the kit and the shell depend on live in one module,
+:mod:`medoffice.ui._textual_private`, checked against the installed Textual by a test.
+Importing this package imports Textual; ``medoffice.core`` never does.
+"""
+
+from __future__ import annotations
+
+from .calls import may, message_of, run_call
+from .data_table import DataTable
+from .dialogs import ChoiceDialog, ReasonDialog
+from .footer import Footer
+from .forms import Call, Field, FormDialog, FormSelect, NoticeDialog, field_error
+from .patients import PatientPicker, find_patients
+
+__all__ = [
+    "Call", "ChoiceDialog", "DataTable", "Field", "Footer", "FormDialog", "FormSelect", "NoticeDialog",
+    "PatientPicker", "ReasonDialog", "field_error", "find_patients", "may", "message_of", "run_call",
+]
