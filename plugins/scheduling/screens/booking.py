@@ -11,7 +11,8 @@ the first free slot of the first type is ``b`` and four Enters. Escape goes back
 flow reschedules an appointment (``m`` on the day board): it opens on the slots of the
 appointment's type and provider, and its confirm step has no note and no repeat.
 
-On the confirm step, Ctrl+R repeats the booking (see :mod:`.booking_repeat`).
+On the confirm step, Ctrl+R repeats the booking (see :mod:`.booking_repeat`); Enter books
+through :mod:`.booking_confirm`.
 
 Keys typed ahead are kept in order: an Enter pressed while a step's list is loading waits for
 it, and what is typed after that Enter goes to the step it was meant for
@@ -33,11 +34,12 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Header, Input, Static
 from textual.worker import get_current_worker
 
-from medoffice.core import Conflict, Context, MedofficeError
+from medoffice.core import Context, MedofficeError
 from medoffice.core.records import PatientRecord
 from medoffice.core.ui import ScreenHost
 from medoffice.ui import DataTable, Footer, may
 
+from .booking_confirm import ConfirmStep
 from .booking_repeat import MAX_CONFLICTS_SHOWN, RepeatStep
 from .booking_slots import SLOT_LIMIT, SlotStep
 from .booking_widgets import FilterInput, JumpInput, StepInput, StepTable
@@ -136,6 +138,7 @@ class BookingScreen(Screen[Any]):
         self.booking = False
         self.repeat = RepeatStep(self)
         self.slot_step = SlotStep(self)
+        self.confirm_step = ConfirmStep(self)
         self.standing: Any = None
         """The patient's standing (``desk_words.Standing``) once known, for :attr:`standing_of`."""
         self.standing_of: str | None = None
@@ -219,7 +222,7 @@ class BookingScreen(Screen[Any]):
         self._update_summary()
         self.say("")
         if step == "confirm":
-            self._show_confirm()
+            self.confirm_step.show()
         if step == "slot":
             self.slot_step.read_jump()
             self.slot_step.find()
@@ -252,7 +255,7 @@ class BookingScreen(Screen[Any]):
         self._held = 0
         if self.step == "confirm" and self.repeat.series is not None:
             self.repeat.drop()
-            self._show_confirm()
+            self.confirm_step.show()
             self.say("Booking it once.")
             self.refresh_bindings()
             return
@@ -396,7 +399,7 @@ class BookingScreen(Screen[Any]):
     def _pick_patient(self) -> None:
         if self.query_one("#patient-query", Input).value.strip() != self._shown_query:
             return
-        key = self._cursor_key("#patients")
+        key = self.cursor_key("#patients")
         if key is None or key not in self._patients:
             return
         patient = self._patients[key]
@@ -501,7 +504,7 @@ class BookingScreen(Screen[Any]):
 
     @on(DataTable.RowSelected, "#types")
     def _pick_type(self) -> None:
-        name = self._cursor_key("#types")
+        name = self.cursor_key("#types")
         if name is None:
             return
         kind = next((t for t in self.types if t.name == name), None)
@@ -516,7 +519,7 @@ class BookingScreen(Screen[Any]):
 
     @on(DataTable.RowSelected, "#providers")
     def _pick_provider(self) -> None:
-        key = self._cursor_key("#providers")
+        key = self.cursor_key("#providers")
         if key is None:
             return
         self.provider = None if key == "any" else next((p for p in self.providers if str(p[0]) == key), None)
@@ -535,7 +538,7 @@ class BookingScreen(Screen[Any]):
             self._held = 0
             self.say("Nothing taken: mend the day typed above, or rub it out.")
             return
-        key = self._cursor_key("#slots")
+        key = self.cursor_key("#slots")
         if key is None:
             return
         self.slot = self.slot_step.slots[int(key)]
@@ -550,22 +553,7 @@ class BookingScreen(Screen[Any]):
         """Back to the slots listed before ``]``."""
         self.slot_step.sooner()
 
-    # -- confirming --------------------------------------------------------------------------
-
-    def _show_confirm(self) -> None:
-        if self.repeat.series is not None:
-            self.repeat.show()
-            return
-        slot = self.slot
-        what = type_text(self.type_name or "", self.type_colour).plain
-        if self.reschedule is not None:
-            text = (f"Move {self.patient_name}'s {what} from {when(self.reschedule.start)} "
-                    f"to {when(slot.start)}-{slot.end:%H:%M} with {slot.provider} at {slot.location}?")
-        else:
-            text = (f"Book {self.patient_name}: {what}, {when(slot.start)}-{slot.end:%H:%M} "
-                    f"with {slot.provider} at {slot.location}?")
-        self.query_one("#confirm-text", Static).update(text + "\nEnter: yes   Escape: another slot")
-        self.query_one("#note", Input).display = self.reschedule is None
+    # -- confirming (booking_confirm.py) -----------------------------------------------------
 
     def action_confirm(self) -> None:
         """Book (or move to) the chosen slot; or book the series, when every occurrence is free."""
@@ -575,94 +563,11 @@ class BookingScreen(Screen[Any]):
         if self.repeat.series is not None:
             self.repeat.submit(note)
             return
-        self._submit(self.slot.provider_id, self.slot.start, note=note)
-
-    def _submit(self, provider_id: int, start: dt.datetime | str, *, note: str | None = None,
-                overbook_reason: str | None = None) -> None:
-        self.booking = True
-        self.say("Booking…")
-        self._write(provider_id, start, note, overbook_reason, self.slot)
-
-    @work(thread=True, exclusive=True, group="booking-write", exit_on_error=False)
-    def _write(self, provider_id: int, start: dt.datetime | str, note: str | None, overbook_reason: str | None,
-               slot: Any) -> None:
-        """Book or move in a worker; a refusal is said in the desk's words, on the UI thread."""
-        from .. import booking, desk_words
-
-        host, moving = self.host, self.reschedule
-        try:
-            if moving is not None:
-                record = host.call(booking.move, moving.id, start, provider_id=provider_id,
-                                   overbook_reason=overbook_reason)
-            else:
-                record = host.call(booking.book, self.mrn, provider_id, self.type_name, start, note=note,
-                                   overbook_reason=overbook_reason)
-        except MedofficeError as error:
-            words: str | None = None
-            gone = False
-            if isinstance(error, Conflict):
-                try:
-                    if moving is not None:
-                        words = host.call(desk_words.why_not_movable, moving.id, write=False)
-                        gone = words is not None
-                    if words is None and slot is not None:
-                        words = host.call(desk_words.why_taken, self.mrn, slot.provider_id, slot.start, slot.end,
-                                          moving=moving.id if moving is not None else None, write=False)
-                except MedofficeError:
-                    words = None
-            self.app.call_from_thread(self._refused, error, words, isinstance(error, Conflict) and not gone)
-            return
-        except Exception as error:  # a bug: logged and shown by the host; the flow stays up
-            host.notify_error(error)
-            self.app.call_from_thread(self._refused, error, None, False)
-            return
-        self.app.call_from_thread(self._booked, record)
-
-    def _booked(self, record: Any) -> None:
-        self.booking = False
-        shown = self.slot or (self.slots[0] if self.slots else None)  # the overbooked time: a listed one's zone
-        local = record.start.astimezone(shown.start.tzinfo) if shown is not None else record.start
-        provider = next((name for pid, name in self.providers if pid == record.provider_id), None) \
-            or (shown.provider if shown is not None and shown.provider_id == record.provider_id else None)
-        verb = "Moved" if self.reschedule is not None else "Booked"
-        self.notify(f"{verb} {self.patient_name}: {record.appointment_type}"
-                    + (f" with {provider}" if provider else "") + f", {when(local)}.", markup=False)
-        self.dismiss(record)
-
-    def _refused(self, error: BaseException, words: str | None, slot_taken: bool) -> None:
-        """Say why nothing was booked, in the desk's words when a slot was taken (``words``);
-        a slot taken meanwhile sends the desk back to the slots free now."""
-        self.booking = False
-        verb = "Not moved" if self.reschedule is not None else "Not booked"
-        if not isinstance(error, MedofficeError):
-            self.say(f"{verb}: unexpected {type(error).__name__}.")
-            return
-        message = f"{verb}: {words}." if words is not None else f"{verb}: {error}"
-        self.say(message)
-        if slot_taken and self.step == "confirm":
-            self.slot_step.refusal = message + " Free now:"
-            self.go("slot")
+        self.confirm_step.submit(self.slot.provider_id, self.slot.start, note=note)
 
     def action_overbook(self) -> None:
         """Book over a taken time with a reason (``scheduling.overbook``)."""
-        from .dialogs import OverbookDialog
-
-        key = self._cursor_key("#slots")
-        slot = self.slots[int(key)] if key is not None else None
-        if slot is not None:
-            provider_id, name, start = slot.provider_id, slot.provider, f"{slot.start:%Y-%m-%d %H:%M}"
-        elif self.provider is not None:
-            provider_id, name, start = self.provider[0], self.provider[1], ""
-        else:
-            self.say("Choose a provider first (Escape), then o to overbook.")
-            return
-
-        def answered(answer: tuple[str, str] | None) -> None:
-            if answer is not None:
-                self._submit(provider_id, answer[0], overbook_reason=answer[1])
-
-        self.host.push_screen(OverbookDialog(f"Overbook {self.patient_name} with {name}: when, and why?", start),
-                              answered)
+        self.confirm_step.overbook()
 
     # -- repeating ---------------------------------------------------------------------------
 
@@ -680,7 +585,8 @@ class BookingScreen(Screen[Any]):
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _cursor_key(self, selector: str) -> str | None:
+    def cursor_key(self, selector: str) -> str | None:
+        """The key of the row under the cursor of the table ``selector``, if it has rows."""
         table = self.query_one(selector, DataTable)
         if table.row_count == 0:
             return None
