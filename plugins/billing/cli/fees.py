@@ -78,6 +78,7 @@ def import_(path, as_json: bool) -> None:
 def export(output, include_inactive: bool) -> None:
     """Write the fee schedule as CSV (the columns 'fees import' reads, with each code's state)."""
     import io
+    import sys
 
     from medoffice.core.cli import export_operation
     from medoffice.core.cli.progress import bar
@@ -86,7 +87,7 @@ def export(output, include_inactive: bool) -> None:
     buffer = io.StringIO()
     with bar(data_to_stdout=to_stdout) as progress, \
             export_operation(None if to_stdout else output, write=False) as (ctx, target):
-        fees.export_csv(ctx, click.get_text_stream("stdout") if to_stdout else buffer,
+        fees.export_csv(ctx, sys.stdout if to_stdout else buffer,
                         include_inactive=include_inactive, progress=progress)
         if target is not None:  # private (0600), in place only once complete
             target.write(buffer.getvalue())
