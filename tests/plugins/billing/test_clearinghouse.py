@@ -148,6 +148,19 @@ class TestFileDrop:
         assert (kept / "a.277").read_text() == "an earlier answer" and (inbox / "a.277").exists()
         assert audited(medoffice_practice, "billing.clearinghouse.fetched") == []
 
+    def test_a_batch_whose_claims_changed_since_is_not_sent(self, medoffice_practice, world, batch, folders):
+        """Ann moved after the batch was exported: its file, written again, is not the one
+        recorded, and a clearinghouse must not get a file the practice has no record of."""
+        from medoffice.core.services import patients
+
+        outbox, inbox, _ = folders
+        act(medoffice_practice, file_drop.set_up, str(outbox), str(inbox), user="manager")
+        with medoffice_practice.operation("frontdesk") as ctx:
+            patients.update(ctx, world.ann, {"address_line1": "9 New Rd"})
+        with pytest.raises(Conflict, match=f"the claims of batch {batch} changed since it was exported"):
+            act(medoffice_practice, clearinghouse.submit, batch)
+        assert list(outbox.iterdir()) == [] and audited(medoffice_practice, "billing.batch.submitted") == []
+
     @pytest.mark.parametrize(("outbox", "inbox", "message"), [
         ("relative/out", "{inbox}", "outbox: 'relative/out' is not an absolute path"),
         ("{outbox}/missing", "{inbox}", "is not a folder"),
