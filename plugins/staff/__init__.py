@@ -69,6 +69,16 @@ def medoffice_validate_appointment(ctx, proposal):
 
 
 @hookimpl
+def medoffice_staff_changed(ctx, before, after):
+    """A staff identity added without a hire (``medoffice staff add``) starts today: its
+    trainings are first due counting from today, not from when each requirement was made."""
+    if before is None:
+        from .onboarding import note_start
+
+        note_start(ctx, after.id)
+
+
+@hookimpl
 def medoffice_populate_demo(ctx, seed):
     """Openings with applicants at several stages, trainings with some overdue, credentials
     with one about to expire and one expired; see docs/staff.md#demo-data."""

@@ -316,8 +316,10 @@ def remove_stage(ctx: Context, name: Any) -> StageRecord:
 # -- applicants ------------------------------------------------------------------------------
 
 
-def _applicant(ctx: Context, applicant_id: int) -> Applicant:
-    row = ctx.session.get(Applicant, applicant_id)
+def _applicant(ctx: Context, applicant_id: int, *, lock: bool = False) -> Applicant:
+    """The applicant's row; ``lock`` holds it to the end of the unit of work (on PostgreSQL),
+    so two managers moving or hiring one applicant at once do it one after the other."""
+    row = ctx.session.get(Applicant, applicant_id, with_for_update=lock or None)
     if row is None:
         raise NotFound(f"no applicant with id {applicant_id}")
     return row
@@ -422,7 +424,7 @@ def add_note(ctx: Context, applicant_id: int, text: Any) -> ApplicantRecord:
 def move(ctx: Context, applicant_id: int, stage: Any, *, reason: Any = None) -> ApplicantRecord:
     """Move an applicant to another stage; rejecting needs a reason; a hire is ``hire``."""
     ctx.require(APPLICANTS)
-    row = _applicant(ctx, applicant_id)
+    row = _applicant(ctx, applicant_id, lock=True)
     target = _stage(ctx, stage)
     text = optional_text(reason, field="reason", max_length=MAX_TEXT)
     current = ctx.session.get(HiringStage, row.stage_id)
@@ -474,7 +476,7 @@ def hire(ctx: Context, applicant_id: int, *, start: Any = None, role: Any = None
     HR record with the start day, the applicant at the hired stage, and the onboarding
     to-do list of the role's trainings and documents."""
     ctx.require(APPLICANTS)
-    row = _applicant(ctx, applicant_id)
+    row = _applicant(ctx, applicant_id, lock=True)
     if row.staff_id is not None:
         raise Conflict(f"applicant {row.id} ({row.name}) was hired already: staff #{row.staff_id}")
     opening = ctx.session.get(Opening, row.opening_id)
@@ -490,7 +492,11 @@ def hire(ctx: Context, applicant_id: int, *, start: Any = None, role: Any = None
     if user:
         data["user"] = user
     made = core_staff.add(ctx, data)
-    ctx.session.add(Member(staff_id=made.id, hired_on=values["start"], applicant_id=row.id))
+    member = ctx.session.get(Member, made.id)  # the staff_changed hook noted the new identity
+    if member is None:
+        ctx.session.add(Member(staff_id=made.id, hired_on=values["start"], applicant_id=row.id))
+    else:
+        member.hired_on, member.applicant_id = values["start"], row.id
     row.staff_id, row.stage_id, row.rejection_reason = made.id, hired_stage.id, None
     _note(ctx, row, "stage", f"{current.name} -> {hired_stage.name}: staff #{made.id}, starts {values['start']}")
     ctx.session.flush()

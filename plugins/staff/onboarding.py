@@ -19,7 +19,7 @@ from medoffice.core.errors import Conflict, NotFound, PermissionDenied
 from medoffice.core.validation import require_text
 
 from .common import own_staff_id, parse_role, plus_days, staff_names, staff_row, today, whole
-from .models import EVERY_ROLE, MAX_TITLE, OnboardingDocument, OnboardingItem, Training, TrainingRole
+from .models import EVERY_ROLE, MAX_TITLE, Member, OnboardingDocument, OnboardingItem, Training, TrainingRole
 from .permissions import COMPLIANCE, HIRING, SELF
 
 
@@ -68,6 +68,13 @@ def start(ctx: Context, staff_id: int, role: str, hired_on: dt.date) -> list[Ite
     ctx.session.flush()
     names = {staff_id: staff_row(ctx, staff_id).name}
     return [_item(r, names) for r in rows]
+
+
+def note_start(ctx: Context, staff_id: int) -> None:
+    """Record that a staff identity the core just made starts today (a hire sets its own day)."""
+    if ctx.session.get(Member, staff_id) is None:
+        ctx.session.add(Member(staff_id=staff_id, hired_on=today(ctx)))
+        ctx.session.flush()
 
 
 def tick_training(ctx: Context, staff_id: int, training_id: int, on: dt.date) -> None:

@@ -172,3 +172,19 @@ def test_the_compliance_report_lists_what_to_chase_worst_first(medoffice_practic
     assert ["due", "Dr Adams", "credential", "DEA registration", "expires in 55 days"] in rows
     refused = medoffice_practice.cli("reports", "run", "staff.compliance", user="frontdesk", clock=lambda: NOW)
     assert refused.exit_code == 1 and "hr.compliance" in refused.stderr
+
+
+@pytest.mark.medoffice_plugins("staff", "scheduling")
+def test_disabling_the_staff_plugin_lifts_the_block_and_enabling_it_brings_it_back(medoffice_practice, bookable):
+    """The block is the staff plugin's: disabled, booking works as without it; enabled again,
+    its credentials are still on file and block again."""
+    licence = add(medoffice_practice, bookable.adams, expires_on="2026-01-01", required_for_work=True)
+    assert medoffice_practice.cli("plugins", "disable", "staff").exit_code == 0
+    medoffice_practice.runtime.reload_plugins()
+    assert book(medoffice_practice, bookable, "2026-01-07 09:00")
+    enabled = medoffice_practice.cli("plugins", "enable", "staff")
+    assert enabled.exit_code == 0, enabled.stderr
+    medoffice_practice.runtime.reload_plugins()
+    with pytest.raises(Conflict, match=f"credential {licence.id}"):
+        book(medoffice_practice, bookable, "2026-01-08 09:00")
+    assert booked(medoffice_practice, bookable) == ["2026-01-07 09:00:00-05:00"]

@@ -215,3 +215,39 @@ class TestHire:
             assert "Ida" not in [s.name for s in core_staff.list_staff(ctx)]
             assert hiring.open_applicant(ctx, ida.id).stage == "applied"
         assert "hr.applicant.hired" not in [a for a, _, _ in actions(medoffice_practice)]
+
+
+@pytest.mark.medoffice_backends("postgresql")
+def test_two_managers_hiring_one_applicant_at_once_make_one_staff_record(medoffice_practice, world):
+    """The second hire waits for the first to commit, then is refused: one staff identity."""
+    import threading
+    import time
+
+    job = open_job(medoffice_practice)
+    with medoffice_practice.operation("manager") as ctx:
+        jo = hiring.add_applicant(ctx, job.id, {"name": "Jo Twice"})
+    first_hired, outcome = threading.Event(), {}
+
+    def first():
+        with medoffice_practice.operation("manager") as ctx:
+            hiring.hire(ctx, jo.id)
+            first_hired.set()
+            time.sleep(0.5)  # still uncommitted while the second asks
+
+    def second():
+        first_hired.wait(10)
+        try:
+            with medoffice_practice.operation("admin") as ctx:
+                hiring.hire(ctx, jo.id)
+            outcome["second"] = "hired"
+        except Conflict as error:
+            outcome["second"] = str(error)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert "was hired already" in outcome["second"]
+    with medoffice_practice.operation("manager", write=False) as ctx:
+        assert [s.name for s in core_staff.list_staff(ctx)].count("Jo Twice") == 1

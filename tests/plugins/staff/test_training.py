@@ -93,3 +93,20 @@ class TestRefusals:
         with pytest.raises(PermissionDenied):
             with medoffice_practice.operation("frontdesk") as ctx:
                 training.add_requirement(ctx, "X", ["all"])
+
+
+def test_hook_staff_changed_a_colleague_added_later_gets_the_grace_from_their_first_day(medoffice_practice, required):
+    """Staff added through the core's 'staff add' start the day they are added: a yearly
+    training made months ago is first due 30 days later, not at once."""
+    from medoffice.core.services import staff
+
+    from .conftest import NOW
+
+    later = NOW.replace(month=3, day=2)
+    medoffice_practice.runtime.clock = lambda: later
+    with medoffice_practice.operation("manager") as ctx:
+        newcomer = staff.add(ctx, {"name": "Nell New", "role": "front_desk"}).id
+    rows = standing(medoffice_practice, staff_id=newcomer, include_ok=True)
+    assert ("Nell New", "HIPAA", "2026-04-01", "due", 30) in rows
+    assert ("Nell New", "Orientation", "2026-03-12", "due", 10) in rows
+    assert ("Cleo Desk", "HIPAA", "2026-02-04", "overdue", -26) in standing(medoffice_practice, staff_id=required.cleo)
