@@ -7,7 +7,9 @@ nobody else). An existing regular file written again loses its group's and other
 permissions too, since it now holds the new data. What is not a regular file (standard output as ``/dev/stdout``, a pipe)
 is written to as it is and its mode left alone.
 
-Plugins writing such a file use :func:`write_private` instead of ``Path.write_text``.
+Plugins writing such a file use :func:`write_private` instead of ``Path.write_text``, or,
+for a file that goes with a recorded change (an export, a batch), :class:`OutputFile`:
+written inside the operation, put in place once it committed.
 
 .. versionadded:: 1
 """
@@ -122,3 +124,103 @@ def write_private_new(path: str | os.PathLike[str], data: str | bytes, *, encodi
     with os.fdopen(os.open(path, flags, PRIVATE_MODE), "wb") as handle:
         handle.write(payload)
     return Path(path)
+
+
+class OutputFile:
+    """A file a command writes for the user (``--output FILE``), complete before its
+    operation commits and in place only once it has.
+
+    The data goes to a new temporary file beside ``path`` (mode 0600, like every file that
+    holds patients' data) while the operation is open, so a file that cannot be written
+    raises there and rolls back the operation's audit entry ("exported" is never recorded
+    for an export that failed). :func:`medoffice.core.cli.export_operation` (or, in a plugin's
+    screen, its code after the call) moves it over ``path`` once the operation committed
+    (:meth:`publish`), or removes it when anything failed (:meth:`discard`). A ``path`` that exists and is
+    not a regular file (a pipe, ``/dev/stdout``) is written to directly.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.fspath(path)
+        self._temp: str | None = None
+
+    def write(self, data: str | bytes, *, encoding: str = "utf-8") -> None:
+        """Write the whole file (call once, inside the operation).
+
+        Raises:
+            MedofficeError: the file or its folder cannot be written; one line naming it.
+        """
+        import tempfile
+
+        from .errors import MedofficeError
+
+        payload = data.encode(encoding) if isinstance(data, str) else data
+        try:
+            try:
+                special = not stat.S_ISREG(os.stat(self.path).st_mode)
+            except FileNotFoundError:
+                special = False
+            if special:
+                with open(self.path, "wb") as handle:
+                    handle.write(payload)
+                return
+            folder, name = os.path.split(os.path.abspath(self.path))
+            fd, self._temp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".partial")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as error:
+            self.discard()
+            raise MedofficeError(f"cannot write {self.path}: {error.strerror or error}") from None
+
+    def publish(self) -> None:
+        """Put the written file in place (after the operation committed)."""
+        from .errors import MedofficeError
+
+        if self._temp is None:
+            return
+        try:
+            os.replace(self._temp, self.path)
+        except OSError as error:
+            self.discard()
+            raise MedofficeError(f"cannot write {self.path}: {error.strerror or error}") from None
+        self._temp = None
+
+    def discard(self) -> None:
+        """Remove the temporary file, if one was made (the operation failed)."""
+        if self._temp is not None:
+            try:
+                os.unlink(self._temp)
+            except OSError:
+                pass
+            self._temp = None
+
+
+class OutputFiles:
+    """The files one operation writes (statements' PDFs, an export): each is written beside
+    its place under a temporary name, and all are put in place together once the
+    operation committed, or all removed when it failed."""
+
+    def __init__(self) -> None:
+        self._files: list[OutputFile] = []
+
+    def write(self, path: str | os.PathLike[str], data: str | bytes, *, encoding: str = "utf-8") -> Path:
+        """Write ``path`` whole (published after the commit); returns it as a Path.
+
+        Raises:
+            MedofficeError: the file or its folder cannot be written; one line naming it.
+        """
+        target = OutputFile(path)
+        self._files.append(target)
+        target.write(data, encoding=encoding)
+        return Path(path)
+
+    def publish(self) -> None:
+        """Put every written file in place (after the operation committed)."""
+        for target in self._files:
+            target.publish()
+
+    def discard(self) -> None:
+        """Remove every temporary file (the operation failed)."""
+        for target in self._files:
+            target.discard()

@@ -22,8 +22,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, Label, Static
 
-from medoffice.core import Context
-from medoffice.core.files import write_private
+from medoffice.core import Context, MedofficeError
+from medoffice.core.files import OutputFile
 from medoffice.core.ui import ScreenHost
 from medoffice.ui import DataTable, Footer, may, message_of, run_call
 
@@ -58,12 +58,16 @@ def build_and_scrub(ctx: Context) -> tuple[Any, list[Any]]:
     return built, scrub_claims(ctx)
 
 
-def export_ready(ctx: Context, receiver_id: str, receiver_name: str, file_name: str) -> Any:
-    """Export every ready claim as one batch (``x12.batches.Export``)."""
+def export_ready(ctx: Context, receiver_id: str, receiver_name: str, target: OutputFile) -> Any:
+    """Export every ready claim as one batch (``x12.batches.Export``), its file written to
+    ``target``'s temporary name in the same unit of work: a file that cannot be written
+    records no batch. The caller puts the file in place once the batch is committed."""
     from ..x12.batches import export_batch
 
-    return export_batch(ctx, None, receiver_id=receiver_id or None, receiver_name=receiver_name or None,
-                        file_name=file_name)
+    export = export_batch(ctx, None, receiver_id=receiver_id or None, receiver_name=receiver_name or None,
+                          file_name=Path(target.path).name)
+    target.write(export.text, encoding="ascii")
+    return export
 
 
 class ExportDialog(ModalScreen[tuple[str, str, str] | None]):
@@ -256,7 +260,7 @@ class ClaimsQueueScreen(Screen[None]):
         if self.queue is not None:
             self.show_queue(self.queue)
 
-    def _run(self, fn: Any, *args: Any, done: Any, doing: str) -> None:
+    def _run(self, fn: Any, *args: Any, done: Any, doing: str, on_failure: Any = None) -> None:
         if self.busy:
             return
         self.busy = True
@@ -269,6 +273,8 @@ class ClaimsQueueScreen(Screen[None]):
 
         def failed(error: BaseException) -> None:
             self.busy = False
+            if on_failure is not None:
+                on_failure()
             self.say(message_of(error))
             self.load()
 
@@ -323,19 +329,21 @@ class ClaimsQueueScreen(Screen[None]):
             return
         receiver_id, receiver_name, path = answer
         target = Path(path).expanduser()
+        pending = OutputFile(target)
 
         def done(export: Any) -> None:
             batch = export.batch
             try:
-                write_private(target, export.text, encoding="ascii")
-            except OSError as error:
-                self.say(f"Batch {batch.id} recorded but not written to {target}: {error.strerror or error}; "
+                pending.publish()
+            except MedofficeError as error:
+                self.say(f"Batch {batch.id} recorded but not put in place at {target}: {message_of(error)}; "
                          f"write it again with 'medoffice billing claims export --batch {batch.id}'.")
                 return
             self.say(f"Exported batch {batch.id}: {batch.claim_count} claim(s), {money(batch.total)}, "
                      f"ISA13 {batch.interchange_control_number:09d}, to {target}.")
 
-        self._run(export_ready, receiver_id, receiver_name, target.name, done=done, doing="Exporting…")
+        self._run(export_ready, receiver_id, receiver_name, pending, done=done, doing="Exporting…",
+                  on_failure=pending.discard)
 
 
 def _fit(text: str, width: int) -> str:

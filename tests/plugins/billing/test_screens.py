@@ -345,6 +345,44 @@ class TestClaimsQueue:
         (written,) = tmp_path.glob("claims-*.837")
         assert written.read_text(encoding="ascii").startswith("ISA*")
 
+    async def test_a_batch_whose_file_cannot_be_written_is_not_recorded(self, medoffice_practice, world, tmp_path,
+                                                                        monkeypatch):
+        """The outbox goes away (a share unmounted) once the batch is made: the desk reads one
+        line saying the file cannot be written, and the claims stay ready, no batch recorded
+        (it used to be recorded, its claims submitted, with no file)."""
+        import shutil
+
+        from medoffice.core import audit
+        from medoffice.core.context import Context
+
+        claimable(medoffice_practice, world)
+        outbox = tmp_path / "outbox"
+        outbox.mkdir()
+        made = Context.audit
+
+        def then_the_share_goes(self, what, *args, **kwargs):
+            made(self, what, *args, **kwargs)
+            if what == "billing.batch.exported" and outbox.exists():
+                shutil.rmtree(outbox)
+
+        async with medoffice_practice.pilot("billing", size=SMALL) as pilot:
+            screen = await open_screen(pilot, "billing.claims", ClaimsQueueScreen)
+            await wait_for(pilot, lambda: screen.queue is not None)
+            screen.save_dir = outbox
+            await pilot.press("b")
+            await wait_for(pilot, lambda: screen.shown and screen.shown[0].status == "ready")
+            monkeypatch.setattr(Context, "audit", then_the_share_goes)
+            await pilot.press("e")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, ExportDialog))
+            await pilot.press("enter", "enter", "enter")
+            await wait_for(pilot, lambda: "cannot write" in text_of(screen, "#claims-message"))
+            assert "No such file or directory" in text_of(screen, "#claims-message")
+            await wait_for(pilot, lambda: not screen.busy)
+            assert screen.shown[0].status == "ready"
+        with medoffice_practice.operation("admin", write=False) as ctx:
+            assert list(audit.iter_entries(ctx.session, action="billing.batch.exported")) == []
+        assert not outbox.exists() and not list(tmp_path.glob("*.837*"))
+
     async def test_scrub_names_every_problem_of_the_selected_claim(self, medoffice_practice, world):
         """Without the practice's ZIP+4 the claim stays a draft, and the problem is listed."""
         claimable(medoffice_practice, world)
