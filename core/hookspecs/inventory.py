@@ -29,8 +29,8 @@ def medoffice_order_received(ctx: Context, order: ReceivedOrder) -> None:
 
     The inventory provider books the receipt's expense itself, once, through the billing
     role's service (``ctx.role_service("billing").record_expense``) before announcing this;
-    billing does not listen, so the expense is booked through exactly one path. No plugin
-    that ships calls this yet (the planned inventory plugin will).
+    billing does not listen, so the expense is booked through exactly one path. The built-in
+    inventory plugin calls it for every receipt.
 
     Args:
         ctx: the receiving operation's context.
