@@ -69,6 +69,15 @@ def medoffice_validate_appointment(ctx, proposal):
 
 
 @hookimpl
+def medoffice_dashboard_cards(ctx):
+    """"Trainings overdue" and "Credentials expired", when there is anything to chase, for
+    users with ``hr.compliance``."""
+    from .cards import cards
+
+    return cards(ctx)
+
+
+@hookimpl
 def medoffice_staff_changed(ctx, before, after):
     """A staff identity added without a hire (``medoffice staff add``) starts today: its
     trainings are first due counting from today, not from when each requirement was made."""
