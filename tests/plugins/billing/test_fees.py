@@ -192,3 +192,41 @@ class TestStateAndFormulasInTheFile:
         assert result.stderr.startswith("error: line 2: the file is not UTF-8 text (byte 0xE9)")
         assert result.stderr.count("\n") == 1
         assert medoffice_cli("billing", "fees", "list", "--json").json() == []
+
+
+def test_a_fee_file_is_checked_before_the_write_lock_is_taken(medoffice_practice, tmp_path, monkeypatch):
+    """While 'billing fees import' checks its rows, another desk registers a patient without
+    waiting (on SQLite, one writer at a time, it would wait for the whole check if the import
+    held the lock meanwhile)."""
+    import threading
+
+    from medoffice.core.services import patients
+
+    path = tmp_path / "fees.csv"
+    path.write_text("code,fee\n99213,95.00\n99214,140.00\n", encoding="utf-8")
+    made = fees.parse_money
+    desk: dict[str, object] = {}
+
+    def register():
+        with medoffice_practice.operation("frontdesk") as ctx:
+            desk["mrn"] = patients.register(ctx, {"first_name": "Cy", "last_name": "Desk",
+                                                  "date_of_birth": "1980-02-03", "sex": "f"}).patient.mrn
+
+    def the_desk_registers_meanwhile(value, *args, **kwargs):
+        if "waited" not in desk and value == "140.00":
+            worker = threading.Thread(target=register)
+            worker.start()
+            worker.join(timeout=5)
+            desk["waited"] = worker.is_alive()
+        return made(value, *args, **kwargs)
+
+    monkeypatch.setattr(fees, "parse_money", the_desk_registers_meanwhile)
+    result = medoffice_practice.cli("billing", "fees", "import", str(path), user="billing")
+    assert result.exit_code == 0, result.stderr
+    assert desk["waited"] is False and desk["mrn"]
+    assert {f.code for f in fees_on_file(medoffice_practice)} >= {"99213", "99214"}
+
+
+def fees_on_file(practice):
+    with practice.operation("billing", write=False) as ctx:
+        return fees.list_fees(ctx)
