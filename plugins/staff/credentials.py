@@ -63,24 +63,27 @@ class CredentialRecord:
     override: OverrideRecord | None = None
     """The override in force, if any."""
 
-    @property
-    def alert(self) -> str:
-        """``expired``, ``30``, ``60``, ``90`` (days), or empty."""
-        if self.days_left is None:
-            return ""
-        if self.days_left < 0:
-            return "expired"
-        return next((str(step) for step in ALERT_DAYS if self.days_left <= step), "")
+    alert: str = attrs.field(init=False, default=attrs.Factory(lambda self: _alert(self.days_left), takes_self=True))
+    """``expired``, ``30``, ``60``, ``90`` (days), or empty."""
+    blocks: bool = attrs.field(init=False, default=attrs.Factory(
+        lambda self: self.alert == "expired" and self.required_for_work and self.override is None and self.active,
+        takes_self=True))
+    """Expired, required for work, and not overridden: its holder cannot be booked."""
+    label: str = attrs.field(init=False, default=attrs.Factory(
+        lambda self: _label(self.issuer, self.kind, self.number), takes_self=True))
 
-    @property
-    def blocks(self) -> bool:
-        """Expired, required for work, and not overridden: its holder cannot be booked."""
-        return self.alert == "expired" and self.required_for_work and self.override is None
 
-    @property
-    def label(self) -> str:
-        issuer = self.issuer if self.issuer and not self.kind.lower().startswith(self.issuer.lower()) else None
-        return " ".join(p for p in (issuer, self.kind, self.number and f"#{self.number}") if p)
+def _alert(days_left: int | None) -> str:
+    if days_left is None:
+        return ""
+    if days_left < 0:
+        return "expired"
+    return next((str(step) for step in ALERT_DAYS if days_left <= step), "")
+
+
+def _label(issuer: str | None, kind: str, number: str | None) -> str:
+    shown = issuer if issuer and not kind.lower().startswith(issuer.lower()) else None
+    return " ".join(p for p in (shown, kind, number and f"#{number}") if p)
 
 
 FIELDS = ("kind", "number", "issuer", "issued_on", "expires_on", "required_for_work", "note")

@@ -41,10 +41,8 @@ class ItemRecord:
     due_on: dt.date | None
     done_on: dt.date | None
     done_by: str | None
-
-    @property
-    def status(self) -> str:
-        return "done" if self.done_on else "to do"
+    status: str = attrs.field(init=False, default=attrs.Factory(
+        lambda self: "done" if self.done_on else "to do", takes_self=True))
 
 
 def _item(row: OnboardingItem, names: dict[int, str]) -> ItemRecord:

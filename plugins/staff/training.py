@@ -46,15 +46,18 @@ class RequirementRecord:
     first_within_days: int
     description: str | None
     active: bool
+    recurrence: str = attrs.field(init=False, default=attrs.Factory(
+        lambda self: _recurrence(self.every_months), takes_self=True))
+    """In words: ``once``, ``every year``, ``every 2 years``, ``every 6 months``."""
 
-    @property
-    def recurrence(self) -> str:
-        if self.every_months is None:
-            return "once"
-        if self.every_months % 12 == 0:
-            years = self.every_months // 12
-            return "every year" if years == 1 else f"every {years} years"
-        return f"every {self.every_months} months"
+
+def _recurrence(every_months: int | None) -> str:
+    if every_months is None:
+        return "once"
+    if every_months % 12 == 0:
+        years = every_months // 12
+        return "every year" if years == 1 else f"every {years} years"
+    return f"every {every_months} months"
 
 
 @attrs.frozen

@@ -35,7 +35,8 @@ def test_a_manager_hires_through_the_commands(run, world):
     shown = run("hiring", "applicants", "show", str(applicant["id"]))
     assert "interview 2026-01-07 10:30 with Morgan" in shown.stdout and "[stage] offer -> hired" in shown.stdout
     todo = run("onboarding", "list", "--staff", str(staff_id), "--json").json()
-    assert [(i["kind"], i["title"], i["due_on"]) for i in todo] == [("training", "HIPAA", "2026-02-11")]
+    assert [(i["kind"], i["title"], i["due_on"], i["status"]) for i in todo] == [
+        ("training", "HIPAA", "2026-02-11", "to do")]
     core = run("staff", "list", "--json").json()
     assert "Rosa Diaz" in [s["name"] for s in core]
 
@@ -46,7 +47,8 @@ def test_credentials_and_training_as_json(run, world):
     assert added.exit_code == 0, added.stderr
     assert (added.json()["days_left"], added.json()["required_for_work"]) == (27, True)
     alerts = run("credentials", "expiring", "--json").json()
-    assert [c["kind"] for c in alerts] == ["DEA registration"]
+    assert [(c["kind"], c["alert"], c["blocks"], c["label"]) for c in alerts] == [
+        ("DEA registration", "30", False, "DEA registration #BA1")]
     text = run("credentials", "expiring").stdout
     assert "DEA registration" in text and "30" in text
     assert run("training", "add", "BLS", "--role", "provider", "--every", "24", "--within", "0").exit_code == 0
