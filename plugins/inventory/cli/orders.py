@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from medoffice.core.cli import emit, json_option, operation, parse_assignments, say, table
+from medoffice.core.cli import emit, export_operation, json_option, operation, parse_assignments, say, table
 from medoffice.core.cli.params import RECORD_ID, FileToWrite
 
 from ._lazy import on_first_use
@@ -12,6 +12,7 @@ from ._root import inventory
 
 orders = on_first_use("orders")
 receiving = on_first_use("receiving")
+order_pdf = on_first_use("order_pdf")
 
 STATUSES = ("draft", "approved", "sent", "partially_received", "received", "closed", "cancelled")
 
@@ -151,21 +152,25 @@ def po_show(order_id, as_json) -> None:
 @po_group.command("print")
 @click.argument("order_id", type=RECORD_ID)
 @click.option("--csv", "as_csv", is_flag=True, help="The lines as CSV, for the vendor's portal.")
+@click.option("--pdf", "as_pdf", is_flag=True, help="A PDF (needs --to).")
 @click.option("--to", "path", type=FileToWrite(), help="Write it to this file instead of printing it.")
-def po_print(order_id, as_csv, path) -> None:
-    """The purchase order ORDER_ID as the vendor reads it (text, or --csv)."""
-    with operation(write=False) as ctx:
-        text = orders.document_csv(ctx, order_id) if as_csv else orders.document_text(ctx, order_id)
+def po_print(order_id, as_csv, as_pdf, path) -> None:
+    """The purchase order ORDER_ID as the vendor reads it (text, --csv or --pdf)."""
+    if as_csv and as_pdf:
+        raise click.UsageError("give one of --csv and --pdf")
+    if as_pdf and not path:
+        raise click.UsageError("--pdf writes a file: give it with --to")
+    with export_operation(path, write=False) as (ctx, target):
+        if as_pdf:
+            data = order_pdf.render_pdf(ctx, order_id)
+        else:
+            data = orders.document_csv(ctx, order_id) if as_csv else orders.document_text(ctx, order_id)
+        if target is not None:
+            target.write(data)
     if path:
-        from pathlib import Path
-
-        try:
-            Path(path).write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise click.ClickException(f"cannot write {path}: {error.strerror}") from None
         say(f"wrote purchase order {order_id} to {path}")
     else:
-        click.echo(text, nl=False)
+        click.echo(data, nl=False)
 
 
 @inventory.command("receive")

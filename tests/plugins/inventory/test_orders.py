@@ -161,3 +161,37 @@ def test_the_order_prints_as_text_and_as_csv_a_spreadsheet_will_not_run(medoffic
     assert [(r["vendor_item_number"], r["quantity"], r["line_total"]) for r in rows] == [
         ("H-2202", "3", "34.50"), ("", "1", "9.99")]
     assert rows[1]["description"].startswith("'=")
+
+
+def test_the_order_prints_as_a_pdf_the_vendor_can_read(medoffice_practice, world):
+    from pypdf import PdfReader
+
+    from medoffice.plugins.inventory import catalogue, order_pdf
+
+    with medoffice_practice.operation("manager") as ctx:
+        catalogue.update_vendor(ctx, "Harbor", {"contact": "Zoë Ångström", "note": None})
+        catalogue.update_item(ctx, "TAPE", {"name": "Tape 胶带", "vendor": "Harbor", "pack_price": "9.99"})
+        number = orders.create_order(ctx, "Harbor").id
+        orders.set_line(ctx, number, "GLV-M", 3)
+        orders.set_line(ctx, number, "TAPE", 2)
+    with medoffice_practice.operation("frontdesk", write=False) as ctx:
+        data = order_pdf.render_pdf(ctx, number)
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert data.startswith(b"%PDF") and f"PURCHASE ORDER {number}" in text
+    assert "Contact: Zoë Ångström" in text and "Tape ??" in text
+    assert "H-2202" in text and "34.50" in text and "TOTAL: 54.48" in text
+
+
+def test_printing_a_pdf_needs_a_file_and_writes_it_whole(medoffice_practice, cli_world, tmp_path):
+    with medoffice_practice.operation("manager") as ctx:
+        number = str(orders.create_order(ctx, "Harbor").id)
+        orders.set_line(ctx, number, "GLV-M", 1)
+    bare = medoffice_practice.cli("inventory", "po", "print", number, "--pdf")
+    assert bare.exit_code == 2 and "give it with --to" in bare.stderr
+    both = medoffice_practice.cli("inventory", "po", "print", number, "--pdf", "--csv", "--to", str(tmp_path / "x"))
+    assert both.exit_code == 2
+    missing = medoffice_practice.cli("inventory", "po", "print", "99", "--pdf", "--to", str(tmp_path / "po.pdf"))
+    assert missing.exit_code == 1 and not (tmp_path / "po.pdf").exists()
+    done = medoffice_practice.cli("inventory", "po", "print", number, "--pdf", "--to", str(tmp_path / "po.pdf"))
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "po.pdf").read_bytes().startswith(b"%PDF")
