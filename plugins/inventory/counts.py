@@ -71,6 +71,10 @@ def start(ctx: Context, location: str) -> CountRecord:
     """Open a count of ``location`` with what the books say is there."""
     ctx.require(ADJUST)
     place = find_location(ctx, location)
+    already = ctx.session.execute(select(StockCount.id).where(StockCount.location_id == place.id,
+                                                              StockCount.status == "open")).scalar_one_or_none()
+    if already is not None:
+        raise Conflict(f"count {already} of {place.name} is still open: post or cancel it first")
     count = StockCount(location_id=place.id, status="open", started_at=ctx.now(), started_by=ctx.user.username)
     ctx.session.add(count)
     ctx.session.flush()

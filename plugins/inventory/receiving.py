@@ -31,7 +31,7 @@ from medoffice.core.validation import parse_date
 
 from . import ledger
 from .catalogue import find_item, find_location
-from .common import ORDERS_TOPIC, STOCK_TOPIC, Fields, parse_day, parse_quantity
+from .common import ORDERS_TOPIC, STOCK_TOPIC, Fields, parse_day, parse_quantity, today
 from .models import Item, OrderLine, PurchaseOrder, Receipt, ReceiptLine, Vendor
 from .orders import RECEIVABLE, load_order
 from .permissions import ORDER, READ, RECEIVE
@@ -83,9 +83,22 @@ def _parse_lines(ctx: Context, order: PurchaseOrder, packs: Mapping[str, object]
     lines = {line.item_id: line for line in ctx.session.execute(
         select(OrderLine).where(OrderLine.order_id == order.id)).scalars()}
     found, seen = [], set()
-    for ref in list(lots) + list(expires):
-        if not any(ref.strip().upper() == p.strip().upper() for p in packs):
-            fields.add(f"lot:{ref}", f"a lot or expiry is given for {ref!r}, but no packs of it")
+
+    def item_id(ref: str) -> int | None:
+        try:
+            return find_item(ctx, ref).id
+        except (NotFound, ValidationError):
+            return None
+
+    named = {item_id(ref) for ref in packs} - {None}
+    lot_of, expiry_of = {}, {}
+    for source, target in ((lots, lot_of), (expires, expiry_of)):
+        for ref, value in source.items():
+            key = item_id(ref)
+            if key is None or key not in named:
+                fields.add(f"lot:{ref}", f"a lot or expiry is given for {ref!r}, but no packs of it")
+            else:
+                target[key] = value
     for ref, value in packs.items():
         try:
             item = find_item(ctx, ref)
@@ -101,8 +114,7 @@ def _parse_lines(ctx: Context, order: PurchaseOrder, packs: Mapping[str, object]
             fields.add(f"item:{ref}", f"{item.name} is not on purchase order {order.id}")
             continue
         count = fields.parse(f"packs:{ref}", parse_quantity, value)
-        lot = next((v for k, v in lots.items() if k.strip().upper() in (item.sku, ref.strip().upper())), None)
-        when = next((v for k, v in expires.items() if k.strip().upper() in (item.sku, ref.strip().upper())), None)
+        lot, when = lot_of.get(item.id), expiry_of.get(item.id)
         day = fields.parse(f"expires:{ref}", parse_date, when) if when not in (None, "") else None
         if item.tracks_lots and not (lot or "").strip():
             fields.add(f"lot:{ref}", f"{item.name} is tracked by lot: give its lot number")
@@ -126,6 +138,8 @@ def receive(ctx: Context, order_id, packs: Mapping[str, object], *, lots: Mappin
     """
     ctx.require(RECEIVE)
     day = parse_day(received_on, ctx, field="received_on")
+    if day > today(ctx):
+        raise ValidationError(f"a delivery cannot be received on {day}, a day still to come", field="received_on")
     place = find_location(ctx, location) if location and location.strip() else None
     order = load_order(ctx, order_id, lock=True)
     if order.status not in RECEIVABLE:

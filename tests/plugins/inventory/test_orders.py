@@ -195,3 +195,23 @@ def test_printing_a_pdf_needs_a_file_and_writes_it_whole(medoffice_practice, cli
     done = medoffice_practice.cli("inventory", "po", "print", number, "--pdf", "--to", str(tmp_path / "po.pdf"))
     assert done.exit_code == 0, done.output
     assert (tmp_path / "po.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_lots_may_be_named_by_sku_or_name_and_a_receipt_is_not_dated_ahead(medoffice_practice, world):
+    with medoffice_practice.operation("manager") as ctx:
+        number = orders.create_order(ctx, "Harbor").id
+        orders.set_line(ctx, number, "FLU", 1)
+        orders.approve(ctx, number)
+        orders.mark_sent(ctx, number)
+    with medoffice_practice.operation("frontdesk") as ctx:
+        with pytest.raises(ValidationError, match="a day still to come"):
+            receiving.receive(ctx, number, {"FLU": 1}, lots={"FLU": "X"}, expires={"FLU": "2027-01-01"},
+                              received_on="2026-01-06")
+    with medoffice_practice.operation("frontdesk") as ctx:
+        with pytest.raises(ValidationError, match="a lot or expiry is given for 'GLV-M', but no packs of it"):
+            receiving.receive(ctx, number, {"FLU": 1}, lots={"FLU": "X", "GLV-M": "Y"}, expires={"FLU": "2027-01-01"})
+    with medoffice_practice.operation("frontdesk") as ctx:
+        got = receiving.receive(ctx, number, {"flu vaccine": 1}, lots={"FLU": "X9"},
+                                expires={"Flu Vaccine": "2027-01-01"}, received_on="2026-01-02")
+    assert [(line.lot, str(line.expires_on)) for line in got.lines] == [("X9", "2027-01-01")]
+    assert str(got.received_on) == "2026-01-02"

@@ -185,3 +185,14 @@ def test_the_ledger_and_the_balances_agree_after_every_kind_of_change(medoffice_
         levels = {r.sku: r.on_hand for r in stock.stock_levels(ctx)}
     assert levels["GLV-M"] == -10
     assert levels["FLU"] == 1 + 3  # B counted at 1 in the fridge; A's 3 in the supply room
+
+
+def test_one_location_has_one_open_count_at_a_time(medoffice_practice, world):
+    with medoffice_practice.operation("manager") as ctx:
+        first = counts.start(ctx, "Fridge").id
+    with medoffice_practice.operation("manager") as ctx:
+        with pytest.raises(Conflict, match=f"count {first} of Fridge is still open"):
+            counts.start(ctx, "fridge")
+    with medoffice_practice.operation("manager") as ctx:
+        counts.cancel(ctx, first)
+        assert counts.start(ctx, "Fridge").id != first
