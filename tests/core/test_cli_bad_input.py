@@ -20,6 +20,7 @@ CASES = {
     "plugins enable": (["plugins", "enable", "teleport"], 1, "no plugin 'teleport'"),
     "plugins disable": (["plugins", "disable", "teleport"], 1, "no plugin 'teleport'"),
     "plugins revision": (["plugins", "revision", "teleport", "-m", "a column"], 1, "teleport"),
+    "dashboard": (["dashboard", "today"], 2, "unexpected extra argument"),
     "db upgrade": (["db", "upgrade", "now"], 2, "unexpected extra argument"),
     "db status": (["db", "status", "--bogus"], 2, "No such option"),
     "patients add": (["patients", "add", "--first-name", "A", "--last-name", "B", "--dob", "1999-02-29",
