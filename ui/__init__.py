@@ -12,7 +12,8 @@ plugin's screen imports it as freely as the core. Import from here, not from
   use them, and leave Textual as it is.
 - :func:`run_call`, :func:`may`, :func:`message_of`: a service call off the UI thread with
   its error in one line; what the signed-in user may do.
-- :class:`PatientPicker` and :func:`find_patients`: "which patient?".
+- :class:`PatientPicker` and :class:`PatientSearch`: "which patient?", as a modal or as
+  search-as-you-type in a field of the screen's own.
 - :class:`ReasonDialog`, :class:`ChoiceDialog`, :class:`FormDialog` (with :class:`Field`),
   :class:`NoticeDialog`: small modal questions and forms.
 
@@ -28,9 +29,9 @@ from .data_table import DataTable
 from .dialogs import ChoiceDialog, ReasonDialog
 from .footer import Footer
 from .forms import Call, Field, FormDialog, FormSelect, NoticeDialog, field_error
-from .patients import PatientPicker, find_patients
+from .patients import PatientPicker, PatientSearch
 
 __all__ = [
     "Call", "ChoiceDialog", "DataTable", "Field", "Footer", "FormDialog", "FormSelect", "NoticeDialog",
-    "PatientPicker", "ReasonDialog", "field_error", "find_patients", "may", "message_of", "run_call",
+    "PatientPicker", "PatientSearch", "ReasonDialog", "field_error", "may", "message_of", "run_call",
 ]

@@ -26,14 +26,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.timer import Timer
 from textual.widgets import Header, Input, Static
 
 from medoffice.core.errors import MedofficeError
 from medoffice.core.records import PatientRecord
-from medoffice.core.services import patient_merge, patients
+from medoffice.core.services import patient_merge
 from medoffice.core.text import printable
-from medoffice.ui import DataTable, Footer
+from medoffice.ui import DataTable, Footer, PatientSearch
 
 from ..host import AppScreenHost, one_line
 from .patient_form import LABELS
@@ -119,7 +118,7 @@ class PatientMergeScreen(Screen[PatientRecord | None]):
         self._shown: dict[str, PatientRecord] = {}
         self._shown_query: str | None = None
         self._pick_when_shown: str | None = None
-        self._timer: Timer | None = None
+        self.search = PatientSearch(self, host, "#other", self._searched, limit=PICK_LIMIT, delay=SEARCH_DELAY)
         self._merging = False
         self._plan_shown_at: float | None = None
         """When the preview on the screen appeared, on the clock Textual stamps keys with."""
@@ -164,28 +163,17 @@ class PatientMergeScreen(Screen[PatientRecord | None]):
                           key=person.mrn)
 
     @on(Input.Changed, "#other")
-    def _typed(self, event: Input.Changed) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+    def _typed(self) -> None:
         self._pick_when_shown = None
-        text = event.value.strip()
-        if text:
-            self._timer = self.set_timer(SEARCH_DELAY, lambda: self._search(text))
-
-    @work(thread=True, exclusive=True, group="merge-search", exit_on_error=False)
-    def _search(self, text: str) -> None:
-        try:
-            found: Any = [m.patient for m in self._host.call(patients.find, text, limit=PICK_LIMIT, write=False)]
-        except Exception as exc:
-            if not isinstance(exc, MedofficeError):
-                log.exception("merge: search failed")
-            found = exc
-        self.app.call_from_thread(self._searched, text, found)
+        self.search.typed()
 
     def _searched(self, text: str, found: Any) -> None:
         if text != self.query_one("#other", Input).value.strip():
             return  # typed on: a newer search is coming
+        if isinstance(found, BaseException) and not isinstance(found, MedofficeError):
+            log.error("merge: search failed", exc_info=found)
+        elif not isinstance(found, BaseException):
+            found = [match.patient for match in found]
         self._shown_query = text
         plan = self.query_one("#plan", Static)
         plan.display = True
@@ -207,11 +195,8 @@ class PatientMergeScreen(Screen[PatientRecord | None]):
         elif self._shown_query == text:
             self._pick_highlighted()
         else:  # Enter typed before the search answered: search now, pick when it does
-            if self._timer is not None:
-                self._timer.stop()
-                self._timer = None
             self._pick_when_shown = text
-            self._search(text)
+            self.search.now(text)
 
     @on(DataTable.RowSelected, "#candidates")
     def _row_selected(self, event: DataTable.RowSelected) -> None:

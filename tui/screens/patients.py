@@ -2,7 +2,8 @@
 
 The search runs as the receptionist types, debounced so a fast typist does not start a query
 per key, in a thread worker so the screen never freezes, and exclusively so only the latest
-query's results are shown. It asks the core's ``patients.find`` for at most
+query's results are shown (the UI kit's :class:`~medoffice.ui.PatientSearch`, as on every
+screen that asks for a patient). It asks the core's ``patients.find`` for at most
 :data:`SEARCH_LIMIT` hits: the screen never loads the whole patient list.
 
 The results are live: when any terminal registers, edits, deactivates or merges a patient
@@ -13,18 +14,16 @@ from __future__ import annotations
 
 import logging
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Header, Input, Static
-from textual.worker import get_current_worker
 
 from medoffice.core.errors import MedofficeError
 from medoffice.core.records import PatientMatch, PatientRecord
 from medoffice.core.services import patients
-from medoffice.ui import DataTable, Footer
+from medoffice.ui import DataTable, Footer, PatientSearch
 
 from ..host import AppScreenHost, one_line
 
@@ -55,7 +54,7 @@ class PatientSearchScreen(Screen[None]):
     def __init__(self, host: AppScreenHost) -> None:
         super().__init__()
         self._host = host
-        self._timer: Timer | None = None
+        self.search = PatientSearch(self, host, "#query", self._show_results, limit=SEARCH_LIMIT, delay=SEARCH_DELAY)
         self._shown_query: str | None = None
         self._open_when_shown: str | None = None
         self._shown: dict[str, PatientRecord] = {}
@@ -89,7 +88,7 @@ class PatientSearchScreen(Screen[None]):
         """Patients changed on some terminal: run the query shown again (not one being typed)."""
         text = self._shown_query
         if text and text == self.query_text and self._open_when_shown is None:
-            self._search(text)
+            self.search.now(text)
 
     def has_unsaved_changes(self) -> bool:
         """Never: what is typed here is a search, not work to keep (:mod:`medoffice.tui.unsaved`)."""
@@ -105,30 +104,10 @@ class PatientSearchScreen(Screen[None]):
 
     @on(Input.Changed, "#query")
     def _typed(self, event: Input.Changed) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
         self._open_when_shown = None
-        text = event.value.strip()
-        if not text:
-            self.workers.cancel_group(self, "patient-search")
+        self.search.typed()
+        if not event.value.strip():
             self._show_results("", [])
-            return
-        self._timer = self.set_timer(SEARCH_DELAY, lambda: self._search(text))
-
-    @work(thread=True, exclusive=True, group="patient-search", exit_on_error=False)
-    def _search(self, text: str) -> None:
-        worker = get_current_worker()
-        try:
-            found: list[PatientMatch] | BaseException = self._host.call(
-                patients.find, text, limit=SEARCH_LIMIT, write=False)
-        except MedofficeError as exc:
-            found = exc
-        except Exception as exc:
-            log.exception("patient search failed")
-            found = exc
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_results, text, found)
 
     def _show_results(self, text: str, found: list[PatientMatch] | BaseException) -> None:
         if text != self.query_text:
@@ -140,6 +119,8 @@ class PatientSearchScreen(Screen[None]):
         self._shown_query = text
         self._shown = {}
         if isinstance(found, BaseException):
+            if not isinstance(found, MedofficeError):
+                log.error("patient search failed", exc_info=found)
             status.update(one_line(found))
             return
         for match in found:
@@ -171,11 +152,8 @@ class PatientSearchScreen(Screen[None]):
             self._open_highlighted()
             return
         # Enter typed before the debounced search ran: search now, open when it answers.
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
         self._open_when_shown = text
-        self._search(text)
+        self.search.now(text)
 
     @on(DataTable.RowSelected, "#results")
     def _row_selected(self, event: DataTable.RowSelected) -> None:

@@ -24,13 +24,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
-from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Header, Input, Label, Static
 
-from medoffice.core import Context, ValidationError
-from medoffice.core.records import PatientRecord
+from medoffice.core import Context, MedofficeError, ValidationError
+from medoffice.core.records import PatientMatch, PatientRecord
 from medoffice.core.ui import ScreenHost
-from medoffice.ui import DataTable, Footer, find_patients, message_of, run_call
+from medoffice.ui import DataTable, Footer, PatientSearch, message_of, run_call
 
 from ._shared import money
 
@@ -123,7 +122,8 @@ class TakePaymentScreen(Screen[Any]):
         self.taken: Taken | None = None
         self.found: list[PatientRecord] = []
         self.busy = False
-        self._search_timer: Timer | None = None
+        self.patient_search = PatientSearch(self, host, "#patient-search", self._found, limit=PATIENT_LIMIT,
+                                            delay=SEARCH_DELAY)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -165,26 +165,22 @@ class TakePaymentScreen(Screen[Any]):
     # -- the patient -------------------------------------------------------------------------
 
     @on(Input.Changed, "#patient-search")
-    def _typed(self, event: Input.Changed) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        if event.value.strip():
-            self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self.search(event.value))
+    def _typed(self) -> None:
+        self.patient_search.typed()
 
-    def search(self, query: str) -> None:
-        """Find patients matching ``query``."""
-        def done(found: list[PatientRecord]) -> None:
-            if self.query_one("#patient-search", Input).value != query:
-                return  # typed on meanwhile: a newer search is coming
-            self.found = found
-            table = self.query_one("#patients", DataTable)
-            table.clear()
-            for patient in found:
-                table.add_row(patient.mrn, patient.display_name, str(patient.date_of_birth), key=patient.mrn)
-            self.say("" if found else "No patient matches.")
-
-        run_call(self, self.host, find_patients, query, PATIENT_LIMIT, write=False, done=done,
-                 failed=lambda error: self.say(message_of(error)), notify=False)
+    def _found(self, text: str, matches: list[PatientMatch] | BaseException) -> None:
+        """List the patients matching what is typed (or say why the search failed)."""
+        if isinstance(matches, BaseException):
+            if not isinstance(matches, MedofficeError):
+                self.host.notify_error(matches)  # a bug: logged and named by the host
+            self.say(message_of(matches))
+            return
+        self.found = [match.patient for match in matches]
+        table = self.query_one("#patients", DataTable)
+        table.clear()
+        for patient in self.found:
+            table.add_row(patient.mrn, patient.display_name, str(patient.date_of_birth), key=patient.mrn)
+        self.say("" if self.found else "No patient matches.")
 
     @on(Input.Submitted, "#patient-search")
     def _search_submitted(self, event: Input.Submitted) -> None:
@@ -192,7 +188,7 @@ class TakePaymentScreen(Screen[Any]):
         if self.found and table.row_count:
             self.choose(self.found[min(table.cursor_row, len(self.found) - 1)])
         elif event.value.strip():
-            self.search(event.value)
+            self.patient_search.now()
 
     @on(DataTable.RowSelected, "#patients")
     def _patient_chosen(self, event: DataTable.RowSelected) -> None:

@@ -30,14 +30,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Header, Input, Static
 from textual.worker import get_current_worker
 
 from medoffice.core import Context, MedofficeError
-from medoffice.core.records import PatientRecord
+from medoffice.core.records import PatientMatch, PatientRecord
 from medoffice.core.ui import ScreenHost
-from medoffice.ui import DataTable, Footer, may
+from medoffice.ui import DataTable, Footer, PatientSearch, may
 
 from .booking_confirm import ConfirmStep
 from .booking_repeat import MAX_CONFLICTS_SHOWN, RepeatStep
@@ -146,7 +145,8 @@ class BookingScreen(Screen[Any]):
         self._shown_query: str | None = None
         self._held = 0
         """Enters typed while the step's list was still loading, played back when it arrives."""
-        self._search_timer: Timer | None = None
+        self.patient_search = PatientSearch(self, host, "#patient-query", self._show_patients, limit=PATIENT_LIMIT,
+                                            delay=SEARCH_DELAY)
         self._asked_patient = patient is None and reschedule is None
         """False when the flow opened with a patient (from their card): Escape closes there."""
         if patient is not None:
@@ -334,10 +334,8 @@ class BookingScreen(Screen[Any]):
         if self.step == "patient":
             text = self.query_one("#patient-query", Input).value.strip()
             if text and self._shown_query != text:
-                if self._search_timer is not None:
-                    self._search_timer.stop()
-                    self._search_timer = None
-                    self._search(text)  # typed, then Enter at once: search now
+                if self.patient_search.waiting_to_start:
+                    self.patient_search.now(text)  # typed, then Enter at once: search now
                 return True
             return False
         if self.step in ("type", "provider"):
@@ -359,30 +357,15 @@ class BookingScreen(Screen[Any]):
     # -- patient -----------------------------------------------------------------------------
 
     @on(Input.Changed, "#patient-query")
-    def _typed(self, event: Input.Changed) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
+    def _typed(self) -> None:
         self._held = 0
-        text = event.value.strip()
-        if text:
-            self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self._search(text))
+        self.patient_search.typed()
 
-    @work(thread=True, exclusive=True, group="booking-patients", exit_on_error=False)
-    def _search(self, text: str) -> None:
-        from medoffice.core.services import patients
-
-        worker = get_current_worker()
-        try:
-            found = self.host.call(patients.find, text, limit=PATIENT_LIMIT, write=False)
-        except Exception as exc:
-            self.host.notify_error(exc)
+    def _show_patients(self, text: str, matches: list[PatientMatch] | BaseException) -> None:
+        if isinstance(matches, BaseException):
+            self.host.notify_error(matches)
             return
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_patients, text, [m.patient for m in found])
-
-    def _show_patients(self, text: str, found: list[PatientRecord]) -> None:
-        if not self.is_attached or text != self.query_one("#patient-query", Input).value.strip():
-            return
+        found = [match.patient for match in matches]
         table = self.query_one("#patients", DataTable)
         table.clear()
         self._patients = {p.mrn: p for p in found}
