@@ -83,4 +83,5 @@ def test_resolve_needs_a_number(medoffice_cli):
 def test_the_group_is_listed_in_help(medoffice_cli):
     result = medoffice_cli("--help", user=None)
     assert result.exit_code == 0
-    assert "alerts    Patient alerts" in result.stdout
+    listed = [line.split(None, 1) for line in result.stdout.splitlines() if line.strip().startswith("alerts ")]
+    assert listed == [["alerts", "Patient alerts: allergies, fall risk, interpreter needed."]]  # however wide the column
