@@ -75,3 +75,12 @@ def medoffice_populate_demo(ctx, seed):
     from . import demo
 
     demo.populate(ctx, seed)
+
+
+@hookimpl
+def medoffice_reports():
+    """``inventory.valuation``, ``inventory.expiring`` and ``inventory.open_orders``; see
+    docs/inventory.md#reports."""
+    from .reports import REPORTS
+
+    return list(REPORTS)
