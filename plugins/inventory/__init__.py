@@ -84,3 +84,12 @@ def medoffice_reports():
     from .reports import REPORTS
 
     return list(REPORTS)
+
+
+@hookimpl
+def medoffice_screens():
+    """The stock list with search and low/expired/expiring flags; see docs/inventory.md#screens."""
+    from medoffice.core import ScreenContribution
+
+    return [ScreenContribution(id="inventory.stock", title="Stock", section="inventory", permission="inventory.read",
+                               screen="medoffice.plugins.inventory.screens.stock_list:StockListScreen")]

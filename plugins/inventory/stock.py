@@ -115,8 +115,8 @@ def _lot_price(lot: Lot | None, item: Item) -> tuple[Decimal | None, int]:
 
 def stock_levels(ctx: Context, *, location: str | None = None, search: str | None = None,
                  low_only: bool = False) -> list[StockRow]:
-    """Every active item's stock, by name: usable (unexpired) and expired units, low when the
-    usable units are at or below the reorder point."""
+    """Every active item's stock, by name: usable (unexpired) and expired units, low when it
+    has a par and the usable units are at or below the reorder point (as the reorder list)."""
     ctx.require(READ)
     day, values = today(ctx), ctx.can(VALUES)
     where = location and find_location(ctx, location).id
@@ -140,7 +140,7 @@ def stock_levels(ctx: Context, *, location: str | None = None, search: str | Non
     for item in sorted(items.values(), key=lambda r: r.name.lower()):
         if needle and needle not in item.name.lower() and needle not in item.sku.lower():
             continue
-        low = usable[item.id] <= item.reorder_point
+        low = item.par > 0 and usable[item.id] <= item.reorder_point  # as the reorder list: no par, never low
         if low_only and not low:
             continue
         rows.append(StockRow(item.sku, item.name, item.category, item.unit, usable[item.id], expired[item.id],

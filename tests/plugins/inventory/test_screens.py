@@ -1,0 +1,82 @@
+"""The stock list in the TUI at 80x24: flags, search typed ahead, low only."""
+
+from __future__ import annotations
+
+import pytest
+
+from medoffice.plugins.inventory import stock
+from medoffice.plugins.inventory.screens.stock_list import StockListScreen
+from medoffice.testing import check_screens, wait_for
+from medoffice.tui.app import MedofficeApp
+
+pytestmark = pytest.mark.medoffice_plugins("inventory")
+
+SMALL = (80, 24)
+
+
+def stocked(practice) -> None:
+    """Gloves low, syringes fine, flu: 2 doses expired, 3 expiring on 2026-01-20, 10 later."""
+    with practice.operation("manager") as ctx:
+        stock.adjust(ctx, "GLV-M", 60, "opening")
+        stock.adjust(ctx, "SYR-3", 90, "opening")
+        stock.adjust(ctx, "PAPER", 8, "opening")
+        stock.adjust(ctx, "FLU", 2, "opening", lot="OLD", expires="2026-01-01")
+        stock.adjust(ctx, "FLU", 3, "opening", lot="SOON", expires="2026-01-20")
+        stock.adjust(ctx, "FLU", 10, "opening", lot="LATE", expires="2026-09-01")
+
+
+async def open_stock(pilot) -> StockListScreen:
+    app = pilot.app
+    await wait_for(pilot, lambda: app.home is not None and app.screen is app.home)
+    app.open_plugin_screen("inventory.stock")
+    await wait_for(pilot, lambda: isinstance(app.screen, StockListScreen))
+    screen = app.screen
+    await wait_for(pilot, lambda: screen.view is not None)
+    return screen
+
+
+def rows(screen) -> list[list[str]]:
+    from textual.widgets import DataTable
+
+    table = screen.query_one("#stock", DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_the_desk_sees_what_is_low_expired_and_expiring(medoffice_practice, world):
+    stocked(medoffice_practice)
+    async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+        screen = await open_stock(pilot)
+        shown = {r[0]: r for r in rows(screen)}
+        assert shown["GLV-M"][2:] == ["60", "pair", "100", "LOW"]
+        assert shown["FLU"][2:] == ["13", "dose", "10", "EXPIRED SOON"]
+        assert shown["SYR-3"][5] == ""
+        assert "5 of 5 items" in str(screen.query_one("#stock-title").render())
+
+
+async def test_search_and_low_only_typed_ahead(medoffice_practice, world):
+    stocked(medoffice_practice)
+    async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+        screen = await open_stock(pilot)
+        await pilot.press("slash", *"glo", "escape", "l")  # no pauses: typed ahead
+        await wait_for(pilot, lambda: screen.low_only and [r[0] for r in rows(screen)] == ["GLV-M"])
+        await pilot.press("l", "slash", "backspace", "backspace", "backspace", *"pa", "enter")
+        await wait_for(pilot, lambda: [r[0] for r in rows(screen)] == ["PAPER"])
+        assert not screen.low_only
+        await pilot.press("l")
+        await wait_for(pilot, lambda: rows(screen) == [])
+
+
+async def test_every_inventory_screen_mounts(medoffice_practice, world):
+    await check_screens(medoffice_practice, "inventory")
+
+
+@pytest.mark.medoffice_backends("sqlite")  # the look does not depend on the database
+def test_the_stock_list_looks_right(snap_compare, medoffice_practice, world):
+    stocked(medoffice_practice)
+    app = MedofficeApp(medoffice_practice.runtime, user=medoffice_practice.user("manager"))
+
+    async def open_it(pilot):
+        await open_stock(pilot)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=open_it)
