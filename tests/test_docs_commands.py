@@ -125,6 +125,11 @@ INPUT_FILES = {
     "patients.json": '{"resourceType": "Bundle", "type": "collection", "entry": [{"fullUrl": "urn:uuid:1", '
                      '"resource": {"resourceType": "Patient", "name": [{"family": "Nobirth", "given": ["Ann"]}], '
                      '"gender": "female"}}]}',
+    "vendors.csv": "name,contact,phone,account_number,terms,ordering_method\n"
+                   "Coastal Surgical,Ria Shah,(555) 013-7000,CS-310,net 30,email\n",
+    "items.csv": "sku,name,category,location,unit,pack_unit,pack_size,tracks_lots,par,reorder_point,vendor,pack_price\n"
+                 "SUT-4,Sutures 4-0,medical,Supply room,each,box,12,yes,24,12,Coastal Surgical,54.00\n"
+                 "GLV-M,,,,,,,,450,,,\n",
 }
 """Files the commands read, in the folder they run in (``fees.csv`` is exported from the demo).
 ``bad.csv`` and ``patients.json`` hold the mistakes the docs show being refused."""

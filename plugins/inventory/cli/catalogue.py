@@ -5,11 +5,13 @@ from __future__ import annotations
 import click
 
 from medoffice.core.cli import emit, json_option, operation, parse_assignments, table
+from medoffice.core.cli.params import FileToRead
 
 from ._lazy import money, on_first_use
 from ._root import inventory
 
 catalogue = on_first_use("catalogue")
+imports = on_first_use("imports")
 
 CATEGORY_CHOICE = click.Choice(("medical", "office", "drug", "lab"), case_sensitive=False)
 METHOD_CHOICE = click.Choice(("email", "phone", "fax", "portal", "rep"), case_sensitive=False)
@@ -176,3 +178,35 @@ def item_show(item, as_json) -> None:
             ("vendor item", r.vendor_item_number), ("pack price", money(r.pack_price)),
             ("lead time (days)", r.lead_time_days))], ("FIELD", "VALUE"))
     emit(done, as_json=as_json, human=human)
+
+
+def _import(kind: str, path, as_json: bool) -> None:
+    from medoffice.core import csvio
+    from medoffice.core.cli.progress import bar
+
+    text = csvio.read_file(path)
+    with bar(as_json=as_json) as progress, operation() as ctx:
+        result = getattr(imports, f"import_{kind}")(ctx, text, progress=progress)
+    emit(result, as_json=as_json, human=lambda r: click.echo(
+        f"added {len(r.added)}, updated {len(r.updated)}, unchanged {len(r.unchanged)}"))
+
+
+@vendors_group.command("import")
+@click.argument("path", type=FileToRead())
+@json_option
+def vendor_import(path, as_json) -> None:
+    """Import vendors from a CSV file with the column name and any of contact, phone, email,
+    account_number, terms, ordering_method, note (all rows or none; safe to run twice)."""
+    with open(path, "rb") as handle:
+        _import("vendors", handle, as_json)
+
+
+@items_group.command("import")
+@click.argument("path", type=FileToRead())
+@json_option
+def item_import(path, as_json) -> None:
+    """Import items from a CSV file with the columns sku, name, category, location and any of
+    unit, pack_unit, pack_size, tracks_lots, par, reorder_point, vendor, vendor_item_number,
+    pack_price, lead_time_days, ndc (all rows or none; safe to run twice)."""
+    with open(path, "rb") as handle:
+        _import("items", handle, as_json)
