@@ -1,8 +1,9 @@
 """The stock list: every item's usable stock with LOW, EXPIRED and expiring-soon flags.
 
 The same numbers as ``medoffice inventory stock list`` (and ``lots expiring``): one read of
-the services, filtered on the screen. ``/`` searches by SKU or name (Escape goes back to
-the list), ``l`` shows only what is low, ``r`` reads again.
+the services, filtered on the screen, read again when any terminal changes stock (the
+``inventory.stock`` topic). ``/`` searches by SKU or name (Escape goes back to the list),
+``l`` shows only what is low, ``r`` reads again.
 """
 
 from __future__ import annotations
@@ -84,7 +85,13 @@ class StockListScreen(Screen[None]):
                              ("Flags", 14)):
             table.add_column(label, width=width)
         table.focus()
+        self._live = self.host.watch(self, ["inventory.stock", "inventory.orders"], self.load)
         self.load()
+
+    def on_unmount(self) -> None:
+        live = getattr(self, "_live", None)
+        if live is not None:
+            live.stop()
 
     def load(self) -> None:
         run_call(self, self.host, stock_view, write=False, done=self.show,

@@ -80,3 +80,14 @@ def test_the_stock_list_looks_right(snap_compare, medoffice_practice, world):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SMALL, run_before=open_it)
+
+
+async def test_the_list_follows_use_at_another_desk(medoffice_practice, world):
+    stocked(medoffice_practice)
+    async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+        screen = await open_stock(pilot)
+        assert {r[0]: r[2] for r in rows(screen)}["SYR-3"] == "90"
+        with medoffice_practice.operation("frontdesk") as ctx:  # another terminal
+            stock.use(ctx, "SYR-3", 55)
+        await wait_for(pilot, lambda: {r[0]: r for r in rows(screen)}["SYR-3"][2:] == ["35", "each", "40", "LOW"],
+                       timeout=15)
