@@ -377,3 +377,26 @@ def list_items(ctx: Context, *, search: str | None = None, category: str | None 
     if category:
         query = query.where(Item.category == _category(category, field="category"))
     return [item_record(ctx, r) for r in ctx.session.execute(query.order_by(Item.name)).scalars()]
+
+
+def set_active(ctx: Context, ref: str, active: bool) -> ItemRecord:
+    """Retire an item the office no longer stocks (it leaves the lists, the reorder list and
+    new orders), or bring it back. An item with stock on hand, or on an open order, is not
+    retired: use or write off the stock, and close the order, first."""
+    from .orders import on_order
+    from .stock import item_on_hand
+
+    ctx.require(MANAGE)
+    row = find_item(ctx, ref)
+    if not active:
+        have = item_on_hand(ctx, row.id)
+        if have:
+            raise Conflict(f"{row.name} has {have} {row.unit} on hand: use or write it off before retiring it")
+        if on_order(ctx).get(row.id):
+            raise Conflict(f"{row.name} is on an open purchase order: close or cancel it before retiring it")
+    if row.active != active:
+        row.active = active
+        ctx.session.flush()
+        ctx.audit("inventory.item.retired" if not active else "inventory.item.restored", "inventory_item", row.id,
+                  summary={"sku": row.sku})
+    return item_record(ctx, row)

@@ -183,6 +183,8 @@ def set_line(ctx: Context, order_id, item: str, packs, *, pack_price=None) -> Or
     order = load_order(ctx, order_id, lock=True)
     _editable(order)
     row = find_item(ctx, item)
+    if not row.active:
+        raise Conflict(f"{row.name} is retired: restore it before ordering it")
     own_vendor = row.vendor_id == order.vendor_id
     if price is None:
         if row.pack_price is None or not own_vendor:

@@ -148,6 +148,26 @@ def item_edit(item, pairs, as_json) -> None:
     emit(done, as_json=as_json, human=lambda r: click.echo(f"item {r.id}: {r.sku} {r.name} changed"))
 
 
+@items_group.command("retire")
+@click.argument("item")
+@json_option
+def item_retire(item, as_json) -> None:
+    """Stop stocking ITEM: it leaves the lists and the reorder list (none on hand or on order)."""
+    with operation() as ctx:
+        done = catalogue.set_active(ctx, item, False)
+    emit(done, as_json=as_json, human=lambda r: click.echo(f"item {r.sku} {r.name} retired"))
+
+
+@items_group.command("restore")
+@click.argument("item")
+@json_option
+def item_restore(item, as_json) -> None:
+    """Stock the retired ITEM again."""
+    with operation() as ctx:
+        done = catalogue.set_active(ctx, item, True)
+    emit(done, as_json=as_json, human=lambda r: click.echo(f"item {r.sku} {r.name} stocked again"))
+
+
 @items_group.command("list")
 @click.option("--search", help="Part of the SKU or name.")
 @click.option("--category", type=CATEGORY_CHOICE)

@@ -215,3 +215,29 @@ def test_lots_may_be_named_by_sku_or_name_and_a_receipt_is_not_dated_ahead(medof
                                 expires={"Flu Vaccine": "2027-01-01"}, received_on="2026-01-02")
     assert [(line.lot, str(line.expires_on)) for line in got.lines] == [("X9", "2027-01-01")]
     assert str(got.received_on) == "2026-01-02"
+
+
+def test_a_retired_item_leaves_the_reorder_list_and_is_not_ordered(medoffice_practice, world):
+    from medoffice.plugins.inventory import catalogue
+
+    with medoffice_practice.operation("manager") as ctx:
+        stock.adjust(ctx, "PAPER", 2, "opening")
+    with medoffice_practice.operation("manager") as ctx:
+        with pytest.raises(Conflict, match="has 2 ream on hand"):
+            catalogue.set_active(ctx, "PAPER", False)
+    with medoffice_practice.operation("manager") as ctx:
+        stock.waste(ctx, "PAPER", 2, "water damage")
+        number = orders.create_order(ctx, "Harbor").id
+        orders.set_line(ctx, number, "SYR-3", 1)
+    with medoffice_practice.operation("manager") as ctx:
+        with pytest.raises(Conflict, match="on an open purchase order"):
+            catalogue.set_active(ctx, "SYR-3", False)
+    with medoffice_practice.operation("manager") as ctx:
+        assert not catalogue.set_active(ctx, "PAPER", False).active
+        assert "PAPER" not in [r.sku for r in orders.reorder_list(ctx)]
+        assert "PAPER" not in [i.sku for i in catalogue.list_items(ctx)]
+        with pytest.raises(Conflict, match="is retired"):
+            orders.set_line(ctx, number, "PAPER", 1, pack_price="40")
+    with medoffice_practice.operation("manager") as ctx:
+        assert catalogue.set_active(ctx, "paper", True).active
+        assert "PAPER" in [r.sku for r in orders.reorder_list(ctx)]
