@@ -23,6 +23,7 @@ from .errors import (
     NotFound,
     PermissionDenied,
     PluginError,
+    SlotTaken,
     ValidationError,
 )
 
@@ -80,6 +81,7 @@ __all__ = [
     "ReportSpec",
     "SchemaContribution",
     "ScreenContribution",
+    "SlotTaken",
     "UserRecord",
     "ValidationError",
     "__version__",

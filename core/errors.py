@@ -4,6 +4,10 @@ Every error that is the user's to fix (bad input, a missing permission, a record
 not exist, a slot already taken) is a :class:`MedofficeError`: the CLI prints its message as
 one line and exits 1, the TUI shows it next to the field or in a notification. Anything else
 is a bug and is reported as one.
+
+Each kind has a stable ``code`` (``"not_found"``, ``"slot_taken"``, …): code that must tell
+kinds apart asks ``isinstance`` or ``code``, never the message, which is for people and may
+be reworded. A plugin may give an instance its own code (``Conflict(…, code="shift_overlaps")``).
 """
 
 from __future__ import annotations
@@ -13,10 +17,14 @@ class MedofficeError(Exception):
     """A domain error: a one-line message the user can act on."""
 
     exit_code = 1
+    code = "error"
+    """A stable name of the kind, for code to branch on (the message is for people)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        if code is not None:
+            self.code = code
 
     def __str__(self) -> str:
         return self.message
@@ -26,8 +34,10 @@ class ValidationError(MedofficeError):
     """Input that cannot be accepted. ``field`` names the offending field, when there is one,
     so a form can show the message next to it."""
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
+    code = "invalid"
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
+        super().__init__(message, code=code)
         self.field = field
         self.errors: dict[str, str] = {field: message} if field else {}
 
@@ -44,13 +54,27 @@ class ValidationError(MedofficeError):
 class NotFound(MedofficeError):
     """A record the user asked for does not exist."""
 
+    code = "not_found"
+
 
 class Conflict(MedofficeError):
     """The change clashes with data already there (a duplicate, a slot taken)."""
 
+    code = "conflict"
+
+
+class SlotTaken(Conflict):
+    """The time asked for is held already (a provider, room, patient or piece of equipment
+    booked then), or was taken by another terminal while this one booked. A booking screen
+    tells it from other refusals to offer the times free now."""
+
+    code = "slot_taken"
+
 
 class PermissionDenied(MedofficeError):
     """The signed-in user's roles do not grant the permission an operation needs."""
+
+    code = "permission_denied"
 
     def __init__(self, username: str, permission: str) -> None:
         super().__init__(f"user {username!r} lacks the permission {permission!r}")
@@ -61,12 +85,16 @@ class PermissionDenied(MedofficeError):
 class AuthenticationError(MedofficeError):
     """Sign-in failed. The message never says whether the user name or the password was wrong."""
 
+    code = "authentication_failed"
+
 
 class PluginError(MedofficeError):
     """A plugin failed: it could not load, or one of its hooks raised during an operation.
 
     The message always names the plugin, so the practice knows whom to call.
     """
+
+    code = "plugin_failed"
 
     def __init__(self, plugin_id: str, message: str) -> None:
         super().__init__(f"plugin {plugin_id!r}: {message}")
@@ -75,3 +103,5 @@ class PluginError(MedofficeError):
 
 class ConfigurationError(MedofficeError):
     """The practice's configuration or database is not usable as it is."""
+
+    code = "configuration"

@@ -195,7 +195,10 @@ def _describe(exc: Exception) -> DomainError:
         from sqlalchemy.exc import DBAPIError, OperationalError
     except ImportError:  # pragma: no cover - SQLAlchemy is a dependency
         DBAPIError = OperationalError = ()  # type: ignore[assignment,misc]
-    if isinstance(exc, OperationalError) and getattr(getattr(exc, "orig", None), "sqlstate", None) == "55P03":
+    from ..storage import refusals
+
+    found = refusals.refusal(exc)
+    if isinstance(exc, OperationalError) and found is not None and found.kind == refusals.LOCK_TIMEOUT:
         from ..storage.engine import POSTGRESQL_LOCK_TIMEOUT_MS
 
         return DomainError(f"the database is busy: another terminal has held what this needs for "

@@ -12,7 +12,7 @@ three for one appointment).
 No double booking: the service looks for an overlapping appointment of the provider, the
 room or the patient inside the write transaction (which on SQLite already holds the write
 lock, ``BEGIN IMMEDIATE``), and the database refuses any overlap that gets past it (an
-exclusion constraint on PostgreSQL, a trigger on SQLite). Both end as ``Conflict("slot
+exclusion constraint on PostgreSQL, a trigger on SQLite). Both end as ``SlotTaken("slot
 taken: …")``. A user with ``scheduling.overbook`` may book over a conflict with a reason.
 """
 
@@ -24,12 +24,14 @@ from typing import Any
 
 import attrs
 from sqlalchemy import and_, or_, select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 
-from medoffice.core import Conflict, Context, NotFound, ValidationError
+from medoffice.core import Conflict, Context, NotFound, SlotTaken, ValidationError
 from medoffice.core.records import AppointmentChange, AppointmentProposal, AppointmentRecord
 from medoffice.core.services import patient_merge, patients
+from medoffice.core.storage import refusals
 from medoffice.core.storage.models import Location, Patient, Room, Staff
+from medoffice.core.storage.refusals import Refusal
 from medoffice.core.validation import optional_text
 
 from . import availability, catalogue, day_flow, resources
@@ -227,37 +229,37 @@ def conflicts(ctx: Context, *, provider_id: int | None, patient_id: int | None, 
     return found
 
 
-def _overlap_message(error: DBAPIError) -> str | None:
-    """'slot taken: …' when the database refused an overlap, else None.
+def _slot_taken(found: Refusal) -> SlotTaken | None:
+    """The database's refusal of an overlap (an exclusion constraint on PostgreSQL, a trigger
+    on SQLite) as :class:`SlotTaken`, else None.
 
     On PostgreSQL two terminals inserting overlapping appointments at the same moment may each
-    wait for the other's exclusion check; the server then aborts one with a deadlock
-    (SQLSTATE 40P01) and the other goes on to book the slot, so that is a taken slot too.
+    wait for the other's exclusion check; the server then aborts one with a deadlock and the
+    other goes on to book the slot, so that is a taken slot too.
     """
-    original = error.orig
-    text = str(original)
-    if getattr(original, "sqlstate", None) == "40P01":
-        return f"{SLOT_TAKEN}: another terminal booked the same time just now"
-    if "reservation_no_overlap" in text or SLOT_TAKEN in text and "scheduling_reservation" in str(error.statement):
-        return f"{SLOT_TAKEN}: the equipment is already reserved at that time"
-    if getattr(original, "sqlstate", None) == "23P01" or "_overlap" in text and "exclusion" in text:
+    if found.kind == refusals.DEADLOCK:
+        return SlotTaken(f"{SLOT_TAKEN}: another terminal booked the same time just now")
+    trigger = found.kind == refusals.RAISED and found.raised == SLOT_TAKEN  # SQLite's stand-in
+    if found.kind != refusals.EXCLUSION and not trigger:
+        return None
+    if found.constraint == "scheduling_reservation_no_overlap" or (trigger and found.table == "scheduling_reservation"):
+        return SlotTaken(f"{SLOT_TAKEN}: the equipment is already reserved at that time")
+    if found.kind == refusals.EXCLUSION:
         for what in ("provider", "room", "patient"):
-            if f"no_{what}_overlap" in text:
-                return f"{SLOT_TAKEN}: the {what} is already booked at that time"
-        return f"{SLOT_TAKEN}: the time overlaps another appointment"
-    if SLOT_TAKEN in text:
-        return f"{SLOT_TAKEN}: the provider, room or patient is already booked at that time"
-    return None
+            if found.constraint == f"scheduling_appointment_no_{what}_overlap":
+                return SlotTaken(f"{SLOT_TAKEN}: the {what} is already booked at that time")
+        return SlotTaken(f"{SLOT_TAKEN}: the time overlaps another appointment")
+    return SlotTaken(f"{SLOT_TAKEN}: the provider, room or patient is already booked at that time")
 
 
 def _flush(ctx: Context) -> None:
     try:
         ctx.session.flush()
-    except (IntegrityError, DBAPIError) as error:
-        message = _overlap_message(error)
-        if message is None:
+    except DBAPIError as error:
+        refusal = refusals.refused(error, _slot_taken)
+        if refusal is None:
             raise
-        raise Conflict(message) from None
+        raise refusal from None
 
 
 def _reason(value: str | None, *, field: str, required: bool = False) -> str | None:
@@ -278,7 +280,7 @@ def _claim(ctx: Context, proposal: AppointmentProposal, overbook_reason: str | N
         found += resources.equipment_conflicts(ctx, kind, proposal.location_id, proposal.start, proposal.end,
                                                exclude=proposal.appointment_id)
     if found and overbook_reason is None:
-        raise Conflict(f"{SLOT_TAKEN}: " + "; ".join(found))
+        raise SlotTaken(f"{SLOT_TAKEN}: " + "; ".join(found))
     reasons = ctx.hooks.validate_appointment(ctx, proposal)
     if reasons:
         raise Conflict("cannot book: " + "; ".join(reasons))
@@ -371,7 +373,7 @@ def insert(ctx: Context, checked: Checked, *, note: str | None = None,
     stay: a series announces its dates only after every one of them is written.
 
     Raises:
-        Conflict: ``slot taken: …`` when the database refuses an overlap that got past the
+        SlotTaken: ``slot taken: …`` (a :class:`Conflict`) when the database refuses an overlap that got past the
             check (another terminal booked the slot meanwhile).
     """
     proposal = checked.proposal
@@ -415,7 +417,7 @@ def book(ctx: Context, mrn: str, provider_id: int, appointment_type: str, start:
         ValidationError: a bad or non-existent time, a time outside the provider's availability,
             a type not for this patient.
         NotFound: unknown patient, provider, type or room.
-        Conflict: ``slot taken: …``, or another plugin refused the booking.
+        SlotTaken: ``slot taken: …``; Conflict: another plugin refused the booking.
     """
     ctx.require(BOOK)
     if overbook_reason is not None:

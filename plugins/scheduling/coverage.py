@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from medoffice.core import Conflict, Context, NotFound, ValidationError
 from medoffice.core.records import ReportResult, ReportSpec
 from medoffice.core.services import staff
+from medoffice.core.storage import refusals
 
 from . import catalogue
 from .models import WEEKDAYS, StaffingNeed
@@ -150,7 +151,10 @@ def set_need(ctx: Context, role: str, location: str, days: str, headcount: int |
         rows.append((row, before))
     try:
         ctx.session.flush()
-    except IntegrityError:
+    except IntegrityError as error:
+        found = refusals.refusal(error)
+        if found is None or found.kind != refusals.UNIQUE:  # only a racing terminal's row is a conflict
+            raise
         raise Conflict("another terminal changed these staffing needs just now; try again") from None
     for row, before in rows:
         if before != row.headcount:

@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 from sqlalchemy import delete, select, update
 
-from medoffice.core import Conflict, Context, NotFound, ValidationError
+from medoffice.core import Conflict, Context, NotFound, SlotTaken, ValidationError
 from medoffice.core.services import staff
 from medoffice.core.storage.models import Patient
 from medoffice.core.validation import require_text
@@ -201,7 +201,7 @@ def pick_room(ctx: Context, kind: AppointmentType, location_id: int, room_id: in
 
     Raises:
         ValidationError: the type needs a room and the location has none.
-        Conflict: ``slot taken: no free room …``.
+        SlotTaken: ``slot taken: no free room …``.
     """
     if room_id is not None or not kind.needs_room:
         return room_id
@@ -217,7 +217,7 @@ def pick_room(ctx: Context, kind: AppointmentType, location_id: int, room_id: in
     taken = set(ctx.session.execute(query).scalars())
     free = [r.id for r in rooms if r.id not in taken]
     if not free:
-        raise Conflict(f"{SLOT_TAKEN}: no free room at {location.name} {_span(ctx, start, end)} "
+        raise SlotTaken(f"{SLOT_TAKEN}: no free room at {location.name} {_span(ctx, start, end)} "
                        f"({', '.join(r.name for r in rooms)} {'is' if len(rooms) == 1 else 'are'} booked)")
     return keep if keep in free else free[0]
 

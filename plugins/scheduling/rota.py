@@ -22,11 +22,13 @@ from typing import Any
 
 import attrs
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 
 from medoffice.core import Conflict, Context, NotFound, ValidationError
 from medoffice.core.records import StaffRecord
 from medoffice.core.services import staff
+from medoffice.core.storage import refusals
+from medoffice.core.storage.refusals import Refusal
 from medoffice.core.validation import optional_text, parse_date, require_text
 
 from . import catalogue
@@ -41,6 +43,7 @@ MAX_ROLE = 60
 MAX_COPY_WEEKS = 52
 MAX_RANGE_DAYS = 366
 SHIFT_TAKEN = "shift overlaps"
+SHIFT_CODE = "shift_overlaps"
 
 
 @attrs.frozen
@@ -177,13 +180,16 @@ def shifts_between(ctx: Context, first: dt.date, last: dt.date, *, location_ids:
     return list(ctx.session.execute(query.order_by(Shift.starts_at, Shift.staff_id, Shift.id)).scalars())
 
 
-def _overlap_message(error: DBAPIError) -> str | None:
-    original = error.orig
-    text = str(original)
-    if getattr(original, "sqlstate", None) == "40P01":
-        return f"{SHIFT_TAKEN}: another terminal wrote a shift of the same person just now"
-    if (getattr(original, "sqlstate", None) == "23P01" and "scheduling_shift_no_overlap" in text) or SHIFT_TAKEN in text:
-        return f"{SHIFT_TAKEN}: the person already works at that time (written just now by another terminal)"
+def _shift_taken(found: Refusal) -> Conflict | None:
+    """The database's refusal of an overlapping shift (``scheduling_shift_no_overlap``: an
+    exclusion constraint on PostgreSQL, a trigger on SQLite), else None. A deadlock between
+    two terminals writing the same person's shifts ends the same way."""
+    if found.kind == refusals.DEADLOCK:
+        return Conflict(f"{SHIFT_TAKEN}: another terminal wrote a shift of the same person just now", code=SHIFT_CODE)
+    trigger = found.kind == refusals.RAISED and found.raised == SHIFT_TAKEN  # SQLite's stand-in
+    if found.constraint == "scheduling_shift_no_overlap" or trigger:
+        return Conflict(f"{SHIFT_TAKEN}: the person already works at that time (written just now by another "
+                        "terminal)", code=SHIFT_CODE)
     return None
 
 
@@ -191,11 +197,11 @@ def flush(ctx: Context) -> None:
     """Flush, turning the database's refusal of an overlapping shift into a Conflict."""
     try:
         ctx.session.flush()
-    except (IntegrityError, DBAPIError) as error:
-        message = _overlap_message(error)
-        if message is None:
+    except DBAPIError as error:
+        refusal = refusals.refused(error, _shift_taken)
+        if refusal is None:
             raise
-        raise Conflict(message) from None
+        raise refusal from None
 
 
 # -- shifts ----------------------------------------------------------------------------------
@@ -248,7 +254,7 @@ def _check_free(ctx: Context, person: StaffRecord, starts_at: dt.datetime, ends_
     if clash is not None:
         (other,) = shift_records(ctx, [clash], {person.id: person.name})
         raise Conflict(f"{SHIFT_TAKEN}: {person.name} already works {other.span} at {other.location} "
-                       f"(shift {other.id})")
+                       f"(shift {other.id})", code=SHIFT_CODE)
     first, last = days_touched(ctx, starts_at, ends_at)
     leave = approved_leave(ctx, first, last, [person.id])
     if leave:

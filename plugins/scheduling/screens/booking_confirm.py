@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.widgets import Input, Static
 
-from medoffice.core import Conflict, MedofficeError
+from medoffice.core import Conflict, MedofficeError, SlotTaken
 
 from ._shared import type_text, when
 
@@ -85,7 +85,7 @@ class ConfirmStep:
                                           moving=moving.id if moving is not None else None, write=False)
                 except MedofficeError:
                     words = None
-            flow.app.call_from_thread(self.refused, error, words, isinstance(error, Conflict) and not gone)
+            flow.app.call_from_thread(self.refused, error, words, isinstance(error, SlotTaken) and not gone)
             return
         except Exception as error:  # a bug: logged and shown by the host; the flow stays up
             host.notify_error(error)

@@ -29,7 +29,7 @@ def book_all(url: str, key_file: str, home: str, worker: int, mrn: str, provider
                     record = booking.book(ctx, mrn, provider_id, "Check-up", start, room=room)
                 results.put((worker, start, "won", record.id))
             except Conflict as error:
-                results.put((worker, start, "conflict", error.message))
+                results.put((worker, start, error.code, error.message))  # "slot_taken"
             except Exception as error:  # anything else is a failure the test reports
                 results.put((worker, start, "error", f"{type(error).__name__}: {error}"))
     finally:

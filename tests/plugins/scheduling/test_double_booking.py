@@ -7,7 +7,7 @@ import multiprocessing
 
 import pytest
 
-from medoffice.core.errors import Conflict
+from medoffice.core.errors import SlotTaken
 from medoffice.plugins.scheduling import booking
 from medoffice.plugins.scheduling.models import Appointment
 
@@ -27,9 +27,9 @@ class TestTheDatabaseBackstop:
         """With the service's own check switched off, the constraint or trigger still refuses."""
         book(medoffice_practice, world.ann, world.adams, "2026-01-06 09:00")
         monkeypatch.setattr(booking, "conflicts", lambda ctx, **kw: [])
-        with pytest.raises(Conflict, match=r"^slot taken: the (provider|provider, room or patient) is already booked"):
+        with pytest.raises(SlotTaken, match=r"^slot taken: the (provider|provider, room or patient) is already booked"):
             book(medoffice_practice, world.bo, world.adams, "2026-01-06 09:10")
-        with pytest.raises(Conflict, match=r"^slot taken"):
+        with pytest.raises(SlotTaken, match=r"^slot taken"):
             book(medoffice_practice, world.ann, world.baker, "2026-01-06 09:10")  # the same patient
         book(medoffice_practice, world.cy, world.adams, "2026-01-06 09:30")    # back to back is fine
         with medoffice_practice.operation("admin", write=False) as ctx:
@@ -38,7 +38,7 @@ class TestTheDatabaseBackstop:
     def test_the_room_is_guarded_and_no_room_is_not_a_room(self, medoffice_practice, world, monkeypatch):
         monkeypatch.setattr(booking, "conflicts", lambda ctx, **kw: [])
         book(medoffice_practice, world.ann, world.adams, "2026-01-06 09:00", room="Exam 1")
-        with pytest.raises(Conflict, match=r"^slot taken"):
+        with pytest.raises(SlotTaken, match=r"^slot taken"):
             book(medoffice_practice, world.bo, world.baker, "2026-01-06 09:00", room="Exam 1")
         book(medoffice_practice, world.bo, world.baker, "2026-01-06 09:00")  # two bookings without a room
         book(medoffice_practice, world.cy, world.baker, "2026-01-06 10:00")
@@ -47,7 +47,7 @@ class TestTheDatabaseBackstop:
         book(medoffice_practice, world.ann, world.adams, "2026-01-06 09:00")
         second = book(medoffice_practice, world.bo, world.adams, "2026-01-06 10:00")
         monkeypatch.setattr(booking, "conflicts", lambda ctx, **kw: [])
-        with pytest.raises(Conflict, match=r"^slot taken"):
+        with pytest.raises(SlotTaken, match=r"^slot taken"):
             with medoffice_practice.operation("frontdesk") as ctx:
                 booking.move(ctx, second.id, "2026-01-06 09:15")
 
@@ -117,8 +117,8 @@ def test_concurrent_terminals_never_double_book_and_never_lose_a_booking(medoffi
     assert [o for o in outcomes if o[2] == "error"] == []
     for start in SLOTS:
         kinds = sorted(o[2] for o in outcomes if o[1] == start)
-        assert kinds == ["conflict"] * (WORKERS - 1) + ["won"], start
-    refusals = [o[3] for o in outcomes if o[2] == "conflict"]
+        assert kinds == ["slot_taken"] * (WORKERS - 1) + ["won"], start
+    refusals = [o[3] for o in outcomes if o[2] == "slot_taken"]
     assert all(message.startswith("slot taken: ") for message in refusals), refusals
     won = sorted(o[3] for o in outcomes if o[2] == "won")
     with medoffice_practice.operation("admin", write=False) as ctx:

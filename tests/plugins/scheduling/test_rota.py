@@ -77,12 +77,13 @@ class TestShifts:
         constraint (a trigger on SQLite) refuses the second, as 'shift overlaps'."""
         with medoffice_practice.operation("manager") as ctx:
             first = rota.add_shift(ctx, world.clerk, "Main", "2026-01-06", "08:00", "12:00")
-        with pytest.raises(Conflict, match="^shift overlaps: "):
+        with pytest.raises(Conflict, match="^shift overlaps: ") as refused:
             with medoffice_practice.operation("manager") as ctx:
                 ctx.session.add(Shift(staff_id=world.clerk, role="receptionist", location_id=first.location_id,
                                       starts_at=first.start + dt.timedelta(hours=1),
                                       ends_at=first.end + dt.timedelta(hours=1), created_by="manager"))
                 rota.flush(ctx)
+        assert refused.value.code == "shift_overlaps"
         assert shift_count(medoffice_practice) == 1
 
     def test_providers_and_former_staff_have_no_shifts(self, medoffice_practice, world):
