@@ -16,10 +16,12 @@ The conventions the docs follow for this test:
   practice). ``NOT_RUN`` below lists, with a reason, the commands that are not run although
   they carry no marker.
 - A synopsis line is run in its shortest form: its optional parts ``[…]`` are dropped, and of
-  alternatives ``a|b`` the first is taken.
+  alternatives ``a|b`` or ``(a | b)`` the first is taken.
 - Placeholders (``MRN``, ``MINUTES``, ``000123``…) are replaced by values of the demo
   practice through ``WORDS``, and shell expansions (``$(date +%F)``) through
-  ``SUBSTITUTIONS``; any other word is run as written. The shell's part of a line
+  ``SUBSTITUTIONS``; any other word is run as written. A command about one record (``ID``,
+  ``12``) or one the demo has already (``add-location "Main Street"``) is first given what it
+  needs by ``PREPARE``: the record made, and the words replaced by its id or another name. The shell's part of a line
   (``|| …``, ``> file``) is left out.
 - A command shown again on the same page (in a recap) runs the first time only.
 
@@ -30,11 +32,13 @@ set takes 15 to 35 s on a shared two-core machine, most of it the commands thems
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shlex
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -53,40 +57,7 @@ NOT_RUN = {
     "medoffice init --name": "makes a new practice; the demo practice exists already",
     "medoffice restore": "replaces the practice with a backup",
     "medoffice plugins revision": "writes a migration into a plugin's source tree, for models that changed",
-    # Setting up a new practice: the demo practice has these already.
-    'medoffice practice add-location "Main Street"': "the demo has this location",
-    'medoffice practice add-room "Main Street"': "the demo has these rooms",
-    "medoffice practice add-location Northside": "the demo has this location",
-    "medoffice practice add-room Northside": "the demo has this room",
-    'medoffice schedule types add "New patient"': "the demo has this appointment type",
-    'medoffice schedule types add "Follow-up"': "the demo has this appointment type",
-    "medoffice schedule templates add --provider 3 --weekday mon": "the demo's provider 3 works these hours",
-    'medoffice billing payers add "Acme Health"': "the demo has this payer",
-    "medoffice billing policies add": "the demo's patients have their policies; 'Blue Plan' is not a demo payer",
-    # A story about one record the demo does not have in that state. Leftovers: they need an
-    # id substitution per command (the record the previous command made).
-    "medoffice billing encounters diagnose 12": "needs an open encounter 12 (the demo's is closed)",
-    "medoffice billing encounters charge 12": "needs an open encounter 12 (the demo's is closed)",
-    "medoffice billing encounters void 57": "needs charge line 57 on an open encounter",
-    "medoffice billing encounters close 12": "needs an open encounter 12 (the demo's is closed)",
-    "medoffice billing payments insurance": "needs $100.00 open on the patient's insurance lines",
-    "medoffice billing refunds add": "needs a credit on the patient's account",
-    "medoffice appointments move ID": "needs the id of an appointment that can move",
-    "medoffice appointments cancel ID": "needs the id of a booked appointment",
-    "medoffice appointments no-show ID": "needs the id of a past booked appointment",
-    "medoffice appointments check-in ID": "needs the id of today's booked appointment",
-    "medoffice appointments room ID": "needs the id of a checked-in appointment",
-    "medoffice appointments complete ID": "needs the id of a roomed appointment",
-    "medoffice appointments undo ID": "needs the id of an appointment with a step to undo",
-    "medoffice appointments slots --moving ID": "needs the id of an appointment that can move",
-    "medoffice waitlist book ENTRY_ID": "the shortest 'waitlist add' is for any provider: booking needs --provider",
-    "medoffice waitlist remove ENTRY_ID": "needs a second open waitlist entry (the one above is booked)",
-    "medoffice appointments book-series": "its synopsis has a required choice (--count | --until)",
-    "medoffice appointments cancel-series SERIES_ID": "needs the id of the series booked above",
     "medoffice rota time-off request --first": "asks for one's own time off: needs a user linked to a staff record",
-    "medoffice rota time-off approve 3": "needs the time-off request 3 (made by the line above it)",
-    "medoffice rota time-off decline 4": "needs the time-off request 4",
-    "medoffice rota time-off cancel 3": "needs the time-off request 3",
 }
 """Commands (by the start of their text) that are not run, each with the reason."""
 
@@ -109,12 +80,113 @@ WORDS = {
 }
 """Whole words replaced by a value of the demo practice."""
 
-WORDS_IN = {
-    "medoffice schedule exceptions remove ID": {"ID": "1"},
-    "medoffice schedule closures remove ID": {"ID": "1"},
+PATIENT = "000005"
+"""The demo patient that ``MRN`` stands for, whose appointments the scheduling page moves on."""
+
+
+class Practice:
+    """The page's demo practice, for the commands that prepare what a documented command needs."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+    def json(self, *args: str):
+        from medoffice.core.cli import AppState, cli
+
+        result = CliRunner().invoke(cli, [*args, "--json"], obj=AppState(database_url=self.url), input="")
+        assert result.exit_code == 0, (args, result.output)
+        return json.loads(result.output)
+
+    def today(self) -> dt.date:
+        zone = ZoneInfo(self.json("practice", "show")["timezone"])
+        return dt.datetime.now(zone).date()
+
+    def newest_appointment(self, status: str) -> str:
+        ids = [a["id"] for a in self.json("appointments", "list", PATIENT) if a["status"] == status]
+        return str(max(ids))
+
+    def night(self, day: dt.date, minute: int) -> str:
+        """``day`` at 00:00 + ``minute``, in hours provider 3 keeps that night only for this test
+        (the demo's hours are by day, and not on every day the test may run)."""
+        from medoffice.core.cli import AppState, cli
+
+        weekday = day.strftime("%a").lower()
+        CliRunner().invoke(cli, ["schedule", "templates", "add", "--provider", "3", "--weekday", weekday,
+                                 "--start", "00:00", "--end", "06:00", "--location", "Main Street"],
+                           obj=AppState(database_url=self.url))  # refused once there: the hours stay
+        return f"{day.isoformat()} {minute // 60:02d}:{minute % 60:02d}"
+
+    def book(self, day: dt.date, minute: int) -> str:
+        """A sick visit for the patient that night."""
+        at = self.night(day, minute)
+        return str(self.json("appointments", "book", PATIENT, "--provider", "3", "--type", "Sick visit",
+                             "--at", at)["id"])
+
+    def series(self) -> str:
+        at = self.night(self.today() + dt.timedelta(days=7), 180)
+        return str(self.json("appointments", "book-series", PATIENT, "--provider", "3", "--type", "Sick visit",
+                             "--at", at, "--count", "2")["series_id"])
+
+    def open_encounter(self) -> str:
+        return str(max(e["encounter"]["id"] for e in self.json("billing", "encounters", "list", "--status", "open")))
+
+    def credit(self, mrn: str) -> dict[str, str]:
+        """More paid at the desk than the patient owes, so the account holds a credit to refund."""
+        self.json("billing", "payments", "take", mrn, "500", "--method", "cash")
+        return {}
+
+    def waitlist_entry(self) -> str:
+        """An entry for another patient and provider, whom the page's series leaves free then."""
+        return str(self.json("waitlist", "add", "000030", "--type", "Sick visit", "--provider", "1")["id"])
+
+    def time_off(self, day: str) -> str:
+        """A request for someone else's day off (one a day: a second would overlap the first)."""
+        return str(self.json("rota", "time-off", "request", "--staff", "6", "--first", day)["id"])
+
+
+def _booked_line(practice: Practice) -> dict[str, str]:
+    encounter = practice.open_encounter()
+    lines = practice.json("billing", "encounters", "show", encounter)["encounter"]["lines"]
+    return {"57": str(lines[-1]["id"])}
+
+
+PREPARE = {
+    # Setting up a practice: the demo has these records, so the commands make others like them.
+    'medoffice practice add-location "Main Street"': lambda p: {"Main Street": "Lakeside"},
+    'medoffice practice add-room "Main Street"': lambda p: {"Main Street": "Lakeside"},
+    "medoffice practice add-location Northside": lambda p: {"Northside": "Westside"},
+    "medoffice practice add-room Northside": lambda p: {"Northside": "Westside"},
+    'medoffice schedule types add "New patient"': lambda p: {"New patient": "First visit"},
+    'medoffice schedule types add "Follow-up"': lambda p: {"Follow-up": "Recheck"},
+    "medoffice schedule templates add --provider 3 --weekday mon": lambda p: {"mon": "sat"},
+    'medoffice billing payers add "Acme Health"': lambda p: {"Acme Health": "Acme Health West", "ACME1": "ACME7"},
+    "medoffice billing policies add 000123": lambda p: {"000123": "000030"},  # 000012 has a policy
+    'medoffice billing policies add 000124 --payer "Blue Plan"': lambda p: {"Blue Plan": "Bluestone Plan"},
+    # A story about one record: the id of the record the page's earlier command made.
+    "medoffice schedule exceptions remove ID": lambda p: {"ID": "1"},
+    "medoffice schedule closures remove ID": lambda p: {"ID": "1"},
+    "medoffice billing encounters diagnose 12": lambda p: {"12": p.open_encounter()},
+    "medoffice billing encounters charge 12": lambda p: {"12": p.open_encounter()},
+    "medoffice billing encounters void 57": _booked_line,
+    "medoffice billing encounters close 12": lambda p: {"12": p.open_encounter()},
+    "medoffice billing refunds add 000123": lambda p: p.credit("000012"),
+    "medoffice appointments move ID": lambda p: {"ID": p.newest_appointment("booked")},
+    "medoffice appointments cancel ID": lambda p: {"ID": p.newest_appointment("booked")},
+    "medoffice appointments no-show ID": lambda p: {"ID": p.book(p.today() - dt.timedelta(days=1), 60)},
+    "medoffice appointments check-in ID": lambda p: {"ID": p.book(p.today(), 90)},
+    "medoffice appointments room ID": lambda p: {"ID": p.newest_appointment("arrived")},
+    "medoffice appointments complete ID": lambda p: {"ID": p.newest_appointment("in_room")},
+    "medoffice appointments undo ID": lambda p: {"ID": p.newest_appointment("completed")},
+    "medoffice appointments slots --moving ID": lambda p: {"ID": p.book(p.today() + dt.timedelta(days=1), 120)},
+    "medoffice appointments cancel-series SERIES_ID": lambda p: {"SERIES_ID": p.series()},
+    "medoffice waitlist book ENTRY_ID": lambda p: {"ENTRY_ID": p.waitlist_entry()},
+    "medoffice waitlist remove ENTRY_ID": lambda p: {"ENTRY_ID": p.waitlist_entry()},
+    "medoffice rota time-off approve 3": lambda p: {"3": p.time_off("2026-04-01")},
+    "medoffice rota time-off decline 4": lambda p: {"4": p.time_off("2026-04-02")},
+    "medoffice rota time-off cancel 3": lambda p: {"3": p.time_off("2026-04-03")},
 }
-"""Words replaced in one command only (by the start of its text): the id of the record an
-earlier command on the page made in the demo, which has none of its own."""
+"""What one command needs that the demo lacks, by the start of the command's text: made before
+the command runs, and the words of the command replaced by the ids (or names) to use."""
 
 
 INPUT_FILES = {
@@ -168,10 +240,12 @@ def _split_comment(line: str) -> tuple[str, str]:
 
 
 def shortest_form(text: str) -> str:
-    """A synopsis without its optional ``[…]`` parts, and with the first of ``a|b`` alternatives."""
+    """A synopsis without its optional ``[…]`` parts, and with the first of ``a|b`` and of
+    ``(a | b)`` alternatives."""
     previous = None
     while previous != text:
         previous, text = text, re.sub(r"\s*\[[^\[\]]*\](?:\.\.\.|…)?", "", text)
+    text = re.sub(r"\(([^()|]+?)\s*\|[^()]*\)", r"\1", text)
     return re.sub(r"(?<=\S)\|\S+", "", text)
 
 
@@ -206,12 +280,12 @@ def doc_commands() -> list[DocCommand]:
     return found
 
 
-def argv(command: DocCommand) -> list[str]:
+def argv(command: DocCommand, words_here: dict[str, str] | None = None) -> list[str]:
     text = shortest_form(command.text)
     for old, new in SUBSTITUTIONS.items():
         text = text.replace(old, new)
     text = re.split(r"\s(?:\|\||>|<)\s", text)[0]  # `|| mail …`, `> file`: the shell's part
-    words_here = next((words for start, words in WORDS_IN.items() if command.text.startswith(start)), {})
+    words_here = words_here or {}
     words = [words_here.get(word, WORDS.get(word, word)) for word in shlex.split(text)]
     assert words[0] == "medoffice", command
     return words[1:]
@@ -274,7 +348,8 @@ def test_every_command_on_the_page_runs(page, demo, tmp_path, monkeypatch):
         if command.expected_exit is None or command.text in seen:
             continue  # not runnable, or shown again (as in a recap) and run the first time
         seen.add(command.text)
-        args = argv(command)
+        prepare = next((make for start, make in PREPARE.items() if command.text.startswith(start)), None)
+        args = argv(command, prepare(Practice(url)) if prepare else None)
         result = CliRunner().invoke(cli, args, obj=AppState(database_url=url), input="")
         if result.exit_code != command.expected_exit:
             problems.append(f"{command}\n    ran: {shlex.join(args)}\n    exit {result.exit_code}, "
