@@ -3,7 +3,8 @@ overbooking) through the service, with a refusal said in the desk's words.
 
 Kept apart from the flow's choosing steps because it is where the flow writes: one booking at
 a time (``flow.booking`` is true until the service answers), in a worker, and a slot taken
-meanwhile sends the desk back to the slots free now (:mod:`..desk_words` says who took it).
+meanwhile (a :class:`SlotTaken`, told by its kind, never its words) sends the desk back to
+the slots free now (:mod:`..desk_words` says who took it); any other refusal stays put.
 """
 
 from __future__ import annotations
