@@ -88,8 +88,14 @@ def medoffice_reports():
 
 @hookimpl
 def medoffice_screens():
-    """The stock list with search and low/expired/expiring flags; see docs/inventory.md#screens."""
+    """The stock list with search and low/expired/expiring flags, and the reorder list that
+    drafts the orders; see docs/inventory.md#screens."""
     from medoffice.core import ScreenContribution
 
-    return [ScreenContribution(id="inventory.stock", title="Stock", section="inventory", permission="inventory.read",
-                               screen="medoffice.plugins.inventory.screens.stock_list:StockListScreen")]
+    screens = "medoffice.plugins.inventory.screens"
+    return [
+        ScreenContribution(id="inventory.stock", title="Stock", section="inventory", permission="inventory.read",
+                           screen=f"{screens}.stock_list:StockListScreen"),
+        ScreenContribution(id="inventory.reorder", title="Reorder", section="inventory", permission="inventory.read",
+                           screen=f"{screens}.reorder:ReorderScreen"),
+    ]

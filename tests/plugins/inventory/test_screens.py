@@ -91,3 +91,64 @@ async def test_the_list_follows_use_at_another_desk(medoffice_practice, world):
             stock.use(ctx, "SYR-3", 55)
         await wait_for(pilot, lambda: {r[0]: r for r in rows(screen)}["SYR-3"][2:] == ["35", "each", "40", "LOW"],
                        timeout=15)
+
+
+async def open_reorder(pilot):
+    from medoffice.plugins.inventory.screens.reorder import ReorderScreen
+
+    app = pilot.app
+    await wait_for(pilot, lambda: app.home is not None and app.screen is app.home)
+    app.open_plugin_screen("inventory.reorder")
+    await wait_for(pilot, lambda: isinstance(app.screen, ReorderScreen))
+    screen = app.screen
+    await wait_for(pilot, lambda: screen.rows is not None)
+    return screen
+
+
+def reorder_rows(screen) -> list[list[str]]:
+    from textual.widgets import DataTable
+
+    table = screen.query_one("#reorder", DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_the_manager_drafts_the_orders_from_the_reorder_list(medoffice_practice, world):
+    stocked(medoffice_practice)
+    async with medoffice_practice.pilot("manager", size=SMALL) as pilot:
+        screen = await open_reorder(pilot)
+        assert [r[0] for r in reorder_rows(screen)] == ["GLV-M"]
+        assert reorder_rows(screen)[0][3:] == ["200", "0", "3 box", "Harbor"]
+        await pilot.press("d")
+        await wait_for(pilot, lambda: screen.drafted is not None
+                       and reorder_rows(screen) and reorder_rows(screen)[0][4:6] == ["150", "-"])
+        assert "Drafted PO 1 to Harbor (1 line(s), 34.50)" in str(screen.query_one("#reorder-status").render())
+        await pilot.press("d")  # again: what is low is on order now
+        await wait_for(pilot, lambda: "Nothing to order" in str(screen.query_one("#reorder-status").render()))
+    from medoffice.plugins.inventory import orders
+
+    with medoffice_practice.operation("manager", write=False) as ctx:
+        assert [(o.vendor, o.status) for o in orders.list_orders(ctx)] == [("Harbor", "draft")]
+
+
+async def test_the_desk_sees_the_reorder_list_but_drafts_nothing(medoffice_practice, world):
+    stocked(medoffice_practice)
+    async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+        screen = await open_reorder(pilot)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: "needs inventory.order" in str(screen.query_one("#reorder-status").render()))
+    from medoffice.plugins.inventory import orders
+
+    with medoffice_practice.operation("manager", write=False) as ctx:
+        assert orders.list_orders(ctx) == []
+
+
+@pytest.mark.medoffice_backends("sqlite")
+def test_the_reorder_list_looks_right(snap_compare, medoffice_practice, world):
+    stocked(medoffice_practice)
+    app = MedofficeApp(medoffice_practice.runtime, user=medoffice_practice.user("manager"))
+
+    async def open_it(pilot):
+        await open_reorder(pilot)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=open_it)
