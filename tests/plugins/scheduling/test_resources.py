@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from medoffice.core import audit
-from medoffice.core.errors import Conflict, ValidationError
+from medoffice.core.errors import Conflict, SlotTaken, ValidationError
 from medoffice.core.services import staff
 from medoffice.plugins.scheduling import booking, catalogue, resources, slots
 from medoffice.plugins.scheduling.models import Reservation
@@ -68,7 +68,7 @@ class TestRooms:
     def test_no_free_room_is_refused_and_the_slot_finder_skips_it(self, medoffice_practice, clinic):
         book(medoffice_practice, clinic.ann, clinic.adams, "Check-up", "2026-01-06 09:00", room="Exam 1")
         taken = book(medoffice_practice, clinic.bo, clinic.baker, "Check-up", "2026-01-06 09:00", room="Exam 2")
-        with pytest.raises(Conflict, match=r"^slot taken: no free room at Main Tue 2026-01-06 09:00-09:30 "
+        with pytest.raises(SlotTaken, match=r"^slot taken: no free room at Main Tue 2026-01-06 09:00-09:30 "
                                            r"\(Exam 1, Exam 2 are booked\)$"):
             book(medoffice_practice, clinic.cy, clinic.cole, "Minor surgery", "2026-01-06 09:00")
         assert find(medoffice_practice, "Minor surgery", "2026-01-06", "2026-01-06", provider_id=clinic.cole)[0] == (
@@ -107,7 +107,7 @@ class TestEquipment:
 
     def test_taken_equipment_is_refused_and_skipped_by_the_slot_finder(self, medoffice_practice, clinic):
         book(medoffice_practice, clinic.ann, clinic.adams, "ECG test", "2026-01-06 09:00")
-        with pytest.raises(Conflict, match=r"^slot taken: the ECG is reserved 09:00-09:30 for Ann Lee's ECG test$"):
+        with pytest.raises(SlotTaken, match=r"^slot taken: the ECG is reserved 09:00-09:30 for Ann Lee's ECG test$"):
             book(medoffice_practice, clinic.bo, clinic.baker, "ECG test", "2026-01-06 09:15")
         assert find(medoffice_practice, "ECG test", "2026-01-06", "2026-01-06", provider_id=clinic.baker)[0] == (
             "Tue 09:30", "Dr Baker")
@@ -128,10 +128,10 @@ class TestEquipment:
         """With the service's own equipment check switched off, the constraint or trigger refuses."""
         book(medoffice_practice, clinic.ann, clinic.adams, "ECG test", "2026-01-06 09:00")
         monkeypatch.setattr(resources, "equipment_conflicts", lambda *args, **options: [])
-        with pytest.raises(Conflict, match=r"^slot taken: the equipment is already reserved at that time$"):
+        with pytest.raises(SlotTaken, match=r"^slot taken: the equipment is already reserved at that time$"):
             book(medoffice_practice, clinic.bo, clinic.baker, "ECG test", "2026-01-06 09:15")
         second = book(medoffice_practice, clinic.bo, clinic.baker, "ECG test", "2026-01-06 09:30")  # back to back
-        with pytest.raises(Conflict, match=r"^slot taken: the equipment is already reserved at that time$"):
+        with pytest.raises(SlotTaken, match=r"^slot taken: the equipment is already reserved at that time$"):
             act(medoffice_practice, booking.move, second.id, "2026-01-06 09:20")
         assert len(reservations(medoffice_practice)) == 2
 
