@@ -52,12 +52,7 @@ NOT_RUN = {
     "medoffice tui": "opens the terminal UI",
     "medoffice demo --tui": "opens the terminal UI",
     "medoffice --db sqlite:////srv/medoffice/practice.sqlite tui": "opens the terminal UI on another practice",
-    "medoffice users passwd": "asks for a new password on the terminal",
-    "medoffice users recover-admin admin": "asks for a new password on the terminal",
-    "medoffice init --name": "makes a new practice; the demo practice exists already",
-    "medoffice restore": "replaces the practice with a backup",
     "medoffice plugins revision": "writes a migration into a plugin's source tree, for models that changed",
-    "medoffice rota time-off request --first": "asks for one's own time off: needs a user linked to a staff record",
 }
 """Commands (by the start of their text) that are not run, each with the reason."""
 
@@ -80,15 +75,55 @@ WORDS = {
 }
 """Whole words replaced by a value of the demo practice."""
 
+NEW_PASSWORD = "a long new password"
+"""The password of a new practice's administrator, and the one ``recover-admin`` sets."""
+
 PATIENT = "000005"
 """The demo patient that ``MRN`` stands for, whose appointments the scheduling page moves on."""
+
+
+DATABASE = "--db"
+"""The key of a ``PREPARE`` answer that runs its command on another database than the page's."""
 
 
 class Practice:
     """The page's demo practice, for the commands that prepare what a documented command needs."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, monkeypatch: pytest.MonkeyPatch):
         self.url = url
+        self.monkeypatch = monkeypatch
+
+    def invoke(self, *args: str) -> None:
+        from medoffice.core.cli import AppState, cli
+
+        result = CliRunner().invoke(cli, list(args), obj=AppState(database_url=self.url), input="")
+        assert result.exit_code == 0, (args, result.output)
+
+    def new_practice(self) -> dict[str, str]:
+        """``init`` makes a practice in an empty database of its own, beside the demo's."""
+        return {DATABASE: f"sqlite:///{Path.cwd() / 'new-practice.sqlite'}"}
+
+    def recovering_admin(self) -> dict[str, str]:
+        """``recover-admin`` sets ``MEDOFFICE_NEW_PASSWORD``: the later commands sign in with it."""
+        self.monkeypatch.setenv("MEDOFFICE_PASSWORD", NEW_PASSWORD)
+        return {}
+
+    def backup(self, name: str) -> dict[str, str]:
+        self.invoke("backup", name)
+        return {}
+
+    def folders(self, *paths: str) -> dict[str, str]:
+        """The clearinghouse's folders, absolute as it asks, made in the folder the test runs in."""
+        here = {}
+        for path in paths:
+            here[path] = str(Path.cwd() / path.strip("/"))
+            Path(here[path]).mkdir(parents=True)
+        return here
+
+    def own_staff_record(self) -> dict[str, str]:
+        """Asking for one's own time off needs one: the demo's admin becomes office manager 9."""
+        self.invoke("staff", "edit", "9", "--set", "user=admin")
+        return {}
 
     def json(self, *args: str):
         from medoffice.core.cli import AppState, cli
@@ -151,6 +186,14 @@ def _booked_line(practice: Practice) -> dict[str, str]:
 
 
 PREPARE = {
+    # A new practice, and the commands that act on the whole practice.
+    "medoffice init --name": lambda p: p.new_practice(),
+    "medoffice users recover-admin admin": lambda p: p.recovering_admin(),
+    "medoffice restore /mnt/backup/practice-2026-03-01.sqlite": lambda p: p.backup("practice-2026-03-01.sqlite"),
+    "medoffice billing clearinghouse file-drop": lambda p: p.folders("/srv/clearinghouse/out",
+                                                                     "/srv/clearinghouse/in"),
+    "medoffice billing clearinghouse fetch": lambda p: p.folders("/srv/claims/answers"),
+    "medoffice rota time-off request --first": lambda p: p.own_staff_record(),
     # Setting up a practice: the demo has these records, so the commands make others like them.
     'medoffice practice add-location "Main Street"': lambda p: {"Main Street": "Lakeside"},
     'medoffice practice add-room "Main Street"': lambda p: {"Main Street": "Lakeside"},
@@ -202,8 +245,14 @@ INPUT_FILES = {
     "items.csv": "sku,name,category,location,unit,pack_unit,pack_size,tracks_lots,par,reorder_point,vendor,pack_price\n"
                  "SUT-4,Sutures 4-0,medical,Supply room,each,box,12,yes,24,12,Coastal Surgical,54.00\n"
                  "GLV-M,,,,,,,,450,,,\n",
+    "synthea/Ana761_Ruiz529.json": '{"resourceType": "Bundle", "type": "transaction", "entry": ['
+                                   '{"fullUrl": "urn:uuid:p1", "resource": {"resourceType": "Patient", '
+                                   '"name": [{"family": "Ruiz529", "given": ["Ana761"]}], "gender": "female", '
+                                   '"birthDate": "1984-07-09"}}, {"fullUrl": "urn:uuid:e1", "resource": '
+                                   '{"resourceType": "Encounter", "status": "finished"}}]}',
 }
 """Files the commands read, in the folder they run in (``fees.csv`` is exported from the demo).
+``synthea/…`` is a Synthea bundle: a patient and a resource the import leaves alone.
 ``bad.csv`` and ``patients.json`` hold the mistakes the docs show being refused."""
 
 
@@ -337,8 +386,10 @@ def test_every_command_on_the_page_runs(page, demo, tmp_path, monkeypatch):
     monkeypatch.setenv("MEDOFFICE_AUDIT_KEY_FILE", str(home / demo["key"].relative_to(demo["home"])))
     monkeypatch.setenv("MEDOFFICE_USER", "admin")
     monkeypatch.setenv("MEDOFFICE_PASSWORD", "demo")
-    monkeypatch.setenv("MEDOFFICE_NEW_PASSWORD", "a long new password")
+    monkeypatch.setenv("MEDOFFICE_NEW_PASSWORD", NEW_PASSWORD)
+    monkeypatch.setenv("MEDOFFICE_ADMIN_PASSWORD", NEW_PASSWORD)
     for name, content in INPUT_FILES.items():
+        (work / name).parent.mkdir(parents=True, exist_ok=True)
         (work / name).write_text(content, encoding="utf-8")
     fees = CliRunner().invoke(cli, ["billing", "fees", "export", "-o", "fees.csv"], obj=AppState(database_url=url))
     assert fees.exit_code == 0, fees.output
@@ -349,8 +400,10 @@ def test_every_command_on_the_page_runs(page, demo, tmp_path, monkeypatch):
             continue  # not runnable, or shown again (as in a recap) and run the first time
         seen.add(command.text)
         prepare = next((make for start, make in PREPARE.items() if command.text.startswith(start)), None)
-        args = argv(command, prepare(Practice(url)) if prepare else None)
-        result = CliRunner().invoke(cli, args, obj=AppState(database_url=url), input="")
+        words = prepare(Practice(url, monkeypatch)) if prepare else {}
+        here = words.pop(DATABASE, url)
+        args = argv(command, words)
+        result = CliRunner().invoke(cli, args, obj=AppState(database_url=here), input="")
         if result.exit_code != command.expected_exit:
             problems.append(f"{command}\n    ran: {shlex.join(args)}\n    exit {result.exit_code}, "
                             f"expected {command.expected_exit}: {(result.stderr or result.output).strip()[-300:]}")
