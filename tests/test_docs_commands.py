@@ -340,8 +340,74 @@ def argv(command: DocCommand, words_here: dict[str, str] | None = None) -> list[
     return words[1:]
 
 
+def command_path(text: str) -> tuple[str, ...]:
+    """The command's words before its first argument or option: ``('billing', 'claims', 'show')``."""
+    words = []
+    for word in text.split()[1:]:
+        if not re.fullmatch(r"[a-z][a-z0-9-]*", word):
+            break
+        words.append(word)
+    return tuple(words)
+
+
+def synopses() -> list[tuple[str, str]]:
+    """The synopsis lines: ``medoffice …`` lines in the fences without a language, which the
+    reference pages use for a command's full form (the ``sh`` blocks show it at work)."""
+    found = []
+    for page in PAGES:
+        fenced, language = False, ""
+        for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1):
+            if line.startswith("```"):
+                fenced, language = not fenced, line[3:].strip()
+                continue
+            text = line.strip().removeprefix("$ ")
+            if fenced and not language and text.startswith("medoffice "):
+                found.append((f"{page.relative_to(ROOT)}:{number}", text))
+    return found
+
+
+NOT_SHOWN_AT_WORK = {
+    ("billing", "claims", "build"): "the claims section has no example block yet",
+    ("billing", "claims", "scrub"): "the claims section has no example block yet",
+    ("billing", "claims", "list"): "the claims section has no example block yet",
+    ("billing", "claims", "show"): "the claims section has no example block yet",
+    ("billing", "claims", "export"): "the claims section has no example block yet",
+    ("billing", "claims", "status"): "the claims section has no example block yet",
+    ("billing", "claims", "resubmit"): "the claims section has no example block yet",
+    ("billing", "claims", "batches"): "the claims section has no example block yet",
+    ("billing", "claims", "fhir"): "the claims section has no example block yet",
+    ("billing", "claims", "settings"): "the claims section has no example block yet",
+    ("billing", "claims", "ndc"): "the claims section has no example block yet",
+    ("billing", "statements"): "the statements section has no example block yet",
+    ("patients", "activate"): "no example block yet",
+    ("users", "passwd"): "no example block yet",
+    ("users", "activate"): "no example block yet",
+    ("onboarding", "documents", "remove"): "no example block yet",
+    ("training", "retire"): "no example block yet",
+    ("credentials", "retire"): "no example block yet",
+    ("plugins", "revision"): "writes a migration into a plugin's source tree (see NOT_RUN)",
+    ("tui",): "opens the terminal UI (see NOT_RUN)",
+}
+"""Synopses (by command) that no command run by this test exercises, each with the reason."""
+
+
 ALL_COMMANDS = doc_commands()
 PAGES_WITH_COMMANDS = sorted({c.where.split(":")[0] for c in ALL_COMMANDS})
+
+
+def test_every_synopsis_is_shown_at_work():
+    """A command documented only by its synopsis could be wrong without this test noticing:
+    each synopsis's command is also in a command that runs, or excused by name, with a reason."""
+    run = {command_path(c.text) for c in ALL_COMMANDS if c.expected_exit is not None}
+    found = synopses()
+    assert len(found) >= 50
+    unexercised = sorted({command_path(text) for _, text in found
+                          if not any(path[:len(command_path(text))] == command_path(text) for path in run)})
+    stale = set(NOT_SHOWN_AT_WORK) - set(unexercised)
+    new = [f"{where}: {text}" for where, text in found
+           if command_path(text) in set(unexercised) - set(NOT_SHOWN_AT_WORK)]
+    assert not new, "synopses no documented command exercises (add an example to an sh block):\n" + "\n".join(new)
+    assert not stale, f"exercised now, so no longer to excuse in NOT_SHOWN_AT_WORK: {sorted(stale)}"
 
 
 @pytest.fixture(scope="module")
