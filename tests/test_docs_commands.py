@@ -379,12 +379,6 @@ NOT_SHOWN_AT_WORK = {
     ("billing", "claims", "settings"): "the claims section has no example block yet",
     ("billing", "claims", "ndc"): "the claims section has no example block yet",
     ("billing", "statements"): "the statements section has no example block yet",
-    ("patients", "activate"): "no example block yet",
-    ("users", "passwd"): "no example block yet",
-    ("users", "activate"): "no example block yet",
-    ("onboarding", "documents", "remove"): "no example block yet",
-    ("training", "retire"): "no example block yet",
-    ("credentials", "retire"): "no example block yet",
     ("plugins", "revision"): "writes a migration into a plugin's source tree (see NOT_RUN)",
     ("tui",): "opens the terminal UI (see NOT_RUN)",
 }
