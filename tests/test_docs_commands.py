@@ -367,18 +367,6 @@ def synopses() -> list[tuple[str, str]]:
 
 
 NOT_SHOWN_AT_WORK = {
-    ("billing", "claims", "build"): "the claims section has no example block yet",
-    ("billing", "claims", "scrub"): "the claims section has no example block yet",
-    ("billing", "claims", "list"): "the claims section has no example block yet",
-    ("billing", "claims", "show"): "the claims section has no example block yet",
-    ("billing", "claims", "export"): "the claims section has no example block yet",
-    ("billing", "claims", "status"): "the claims section has no example block yet",
-    ("billing", "claims", "resubmit"): "the claims section has no example block yet",
-    ("billing", "claims", "batches"): "the claims section has no example block yet",
-    ("billing", "claims", "fhir"): "the claims section has no example block yet",
-    ("billing", "claims", "settings"): "the claims section has no example block yet",
-    ("billing", "claims", "ndc"): "the claims section has no example block yet",
-    ("billing", "statements"): "the statements section has no example block yet",
     ("plugins", "revision"): "writes a migration into a plugin's source tree (see NOT_RUN)",
     ("tui",): "opens the terminal UI (see NOT_RUN)",
 }
