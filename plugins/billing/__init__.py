@@ -13,6 +13,8 @@ from pathlib import Path
 
 from medoffice.core import PluginInfo, hookimpl
 
+from .permissions import CHARGE, CLAIMS, POST, READ
+
 plugin_info = PluginInfo(
     id="billing",
     title="Billing",
@@ -93,13 +95,13 @@ def medoffice_screens():
 
     screens = "medoffice.plugins.billing.screens"
     return [
-        ScreenContribution(id="billing.charges", title="Charge entry", section="billing", permission="billing.charge",
+        ScreenContribution(id="billing.charges", title="Charge entry", section="billing", permission=CHARGE,
                            screen=f"{screens}.charge_entry:ChargeEntryScreen", key="f7"),
-        ScreenContribution(id="billing.payment", title="Take payment", section="billing", permission="billing.post",
+        ScreenContribution(id="billing.payment", title="Take payment", section="billing", permission=POST,
                            screen=f"{screens}.take_payment:TakePaymentScreen"),
-        ScreenContribution(id="billing.claims", title="Claims queue", section="billing", permission="billing.claims",
+        ScreenContribution(id="billing.claims", title="Claims queue", section="billing", permission=CLAIMS,
                            screen=f"{screens}.claims_queue:ClaimsQueueScreen", key="f8"),
-        ScreenContribution(id="billing.aging", title="A/R aging", section="billing", permission="billing.claims",
+        ScreenContribution(id="billing.aging", title="A/R aging", section="billing", permission=CLAIMS,
                            screen=f"{screens}.ar_aging:ArAgingScreen"),
     ]
 
@@ -110,7 +112,7 @@ def medoffice_patient_panels():
     take a payment (the copay at check-in too) and ``i`` for the insurance."""
     from medoffice.core import PanelContribution
 
-    return [PanelContribution(id="billing.balance", title="Billing", permission="billing.read",
+    return [PanelContribution(id="billing.balance", title="Billing", permission=READ,
                               widget="medoffice.plugins.billing.screens.billing_panel:BillingPanel", order=30)]
 
 
@@ -122,11 +124,11 @@ def medoffice_palette_actions():
     actions = "medoffice.plugins.billing.screens.actions"
     return [
         ActionContribution(id="billing.take-payment", title="Take payment", action=f"{actions}:take_payment",
-                           help="a patient's copay or payment at the desk, with a receipt", permission="billing.post"),
+                           help="a patient's copay or payment at the desk, with a receipt", permission=POST),
         ActionContribution(id="billing.charge-entry", title="Charge entry", action=f"{actions}:charge_entry",
-                           help="F7: diagnoses and charge lines of the open encounters", permission="billing.charge"),
+                           help="F7: diagnoses and charge lines of the open encounters", permission=CHARGE),
         ActionContribution(id="billing.claims-queue", title="Claims queue", action=f"{actions}:claims_queue",
-                           help="F8: build, scrub and export claims", permission="billing.claims"),
+                           help="F8: build, scrub and export claims", permission=CLAIMS),
     ]
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from medoffice.core import PluginInfo, hookimpl
 
+from .permissions import READ
+
 plugin_info = PluginInfo(
     id="inventory",
     title="Inventory",
@@ -94,8 +96,8 @@ def medoffice_screens():
 
     screens = "medoffice.plugins.inventory.screens"
     return [
-        ScreenContribution(id="inventory.stock", title="Stock", section="inventory", permission="inventory.read",
+        ScreenContribution(id="inventory.stock", title="Stock", section="inventory", permission=READ,
                            screen=f"{screens}.stock_list:StockListScreen"),
-        ScreenContribution(id="inventory.reorder", title="Reorder", section="inventory", permission="inventory.read",
+        ScreenContribution(id="inventory.reorder", title="Reorder", section="inventory", permission=READ,
                            screen=f"{screens}.reorder:ReorderScreen"),
     ]

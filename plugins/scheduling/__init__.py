@@ -12,6 +12,8 @@ from pathlib import Path
 
 from medoffice.core import PluginInfo, hookimpl
 
+from .permissions import BOOK, READ, ROTA, TIME_OFF
+
 plugin_info = PluginInfo(
     id="scheduling",
     title="Scheduling",
@@ -38,21 +40,9 @@ def medoffice_schema():
 def medoffice_permissions():
     """Reading for every role, booking for the front desk, overbooking, set-up and the rota for
     managers, one's own time off for everyone."""
-    from medoffice.core import PermissionSpec
+    from .permissions import PERMISSIONS
 
-    return [
-        PermissionSpec("scheduling.read", "See appointments, day boards and free slots",
-                       ("front_desk", "billing", "manager", "admin")),
-        PermissionSpec("scheduling.book", "Book, move, cancel appointments and move patients through the day",
-                       ("front_desk", "manager", "admin")),
-        PermissionSpec("scheduling.overbook", "Book over a taken slot, with a reason", ("manager", "admin")),
-        PermissionSpec("scheduling.manage", "Set up appointment types and providers' availability",
-                       ("manager", "admin")),
-        PermissionSpec("scheduling.rota", "Manage the staff rota: shifts, staffing needs, approve or decline time off",
-                       ("manager", "admin")),
-        PermissionSpec("scheduling.time_off", "Request, list and cancel one's own time off (a user linked to a staff "
-                       "record)", ("front_desk", "billing", "manager", "admin")),
-    ]
+    return PERMISSIONS
 
 
 @hookimpl
@@ -96,19 +86,19 @@ def medoffice_screens():
     from medoffice.core import ScreenContribution
 
     return [
-        ScreenContribution(id="scheduling.day", title="Day board", section="today", permission="scheduling.read",
+        ScreenContribution(id="scheduling.day", title="Day board", section="today", permission=READ,
                            screen="medoffice.plugins.scheduling.screens.day_board:DayBoardScreen", key="f5",
                            home=True),
         ScreenContribution(id="scheduling.book", title="Book an appointment", section="schedule",
-                           permission="scheduling.book",
+                           permission=BOOK,
                            screen="medoffice.plugins.scheduling.screens.booking:BookingScreen", key="f6"),
-        ScreenContribution(id="scheduling.rota", title="Staff rota", section="staff", permission="scheduling.rota",
+        ScreenContribution(id="scheduling.rota", title="Staff rota", section="staff", permission=ROTA,
                            screen="medoffice.plugins.scheduling.screens.staff_rota:StaffRotaScreen"),
         ScreenContribution(id="scheduling.time_off", title="Time off", section="staff",
-                           permission="scheduling.time_off",
+                           permission=TIME_OFF,
                            screen="medoffice.plugins.scheduling.screens.time_off_requests:TimeOffScreen"),
         ScreenContribution(id="scheduling.waitlist", title="Waitlist", section="schedule",
-                           permission="scheduling.read",
+                           permission=READ,
                            screen="medoffice.plugins.scheduling.screens.waiting_list:WaitlistScreen"),
     ]
 
@@ -118,7 +108,7 @@ def medoffice_patient_panels():
     """The patient card's "Appointments": coming and past visits, ``b`` to book."""
     from medoffice.core import PanelContribution
 
-    return [PanelContribution(id="scheduling.appointments", title="Appointments", permission="scheduling.read",
+    return [PanelContribution(id="scheduling.appointments", title="Appointments", permission=READ,
                               widget="medoffice.plugins.scheduling.screens.appointments_panel:AppointmentsPanel",
                               order=20)]
 
@@ -131,10 +121,10 @@ def medoffice_palette_actions():
     return [
         ActionContribution(id="scheduling.book-appointment", title="Book appointment",
                            action="medoffice.plugins.scheduling.screens.actions:book_appointment",
-                           help="F6: patient, type, provider, slot, confirm", permission="scheduling.book"),
+                           help="F6: patient, type, provider, slot, confirm", permission=BOOK),
         ActionContribution(id="scheduling.day-board", title="Day board",
                            action="medoffice.plugins.scheduling.screens.actions:day_board",
-                           help="F5: today's appointments; check in, room, complete", permission="scheduling.read"),
+                           help="F5: today's appointments; check in, room, complete", permission=READ),
     ]
 
 

@@ -28,10 +28,8 @@ from medoffice.core.validation import optional_text, parse_date, require_text
 from . import catalogue
 from .availability import COUNTRY, SUBDIVISION, holiday_region, holidays_of
 from .models import EXCEPTION_KINDS, MAX_REASON, Appointment, AvailabilityException, Closure, Setting
+from .permissions import MANAGE, READ
 from .timing import UTC, day_bounds, parse_local
-
-READ = "scheduling.read"
-MANAGE = "scheduling.manage"
 
 MAX_SPAN_DAYS = 366
 PENDING_STATUSES = ("booked", "arrived", "in_room")

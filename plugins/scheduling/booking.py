@@ -36,11 +36,8 @@ from medoffice.core.validation import optional_text
 
 from . import availability, catalogue, day_flow, resources
 from .models import ACTIVE_STATUSES, MAX_REASON, Appointment, AppointmentType, AvailabilityTemplate
+from .permissions import BOOK, OVERBOOK, READ
 from .timing import day_bounds, parse_date, parse_local
-
-READ = "scheduling.read"
-BOOK = "scheduling.book"
-OVERBOOK = "scheduling.overbook"
 
 SLOT_TAKEN = "slot taken"
 

@@ -13,10 +13,8 @@ from medoffice.core.services import staff
 from medoffice.core.validation import require_text
 
 from .models import MAX_NAME, PATIENT_KINDS, WEEKDAYS, AppointmentType, AvailabilityTemplate
+from .permissions import MANAGE, READ
 from .timing import parse_clock, parse_weekday
-
-READ = "scheduling.read"
-MANAGE = "scheduling.manage"
 
 
 @attrs.frozen

@@ -29,7 +29,8 @@ from medoffice.core.storage import refusals
 
 from . import catalogue
 from .models import WEEKDAYS, StaffingNeed
-from .rota import READ, ROTA, approved_leave, parse_range, parse_role, shifts_between
+from .permissions import READ, ROTA
+from .rota import approved_leave, parse_range, parse_role, shifts_between
 from .timing import parse_weekday
 
 MAX_HEADCOUNT = 999

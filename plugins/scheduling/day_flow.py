@@ -44,11 +44,7 @@ from medoffice.core.records import AppointmentChange, AppointmentRecord, VisitRe
 from medoffice.core.storage.models import Patient, Room, Staff
 
 from .models import ACTIVE_STATUSES, Appointment, AppointmentType, FlowStep, Setting
-
-BOOK = "scheduling.book"
-OVERBOOK = "scheduling.overbook"
-READ = "scheduling.read"
-MANAGE = "scheduling.manage"
+from .permissions import BOOK, MANAGE, OVERBOOK, READ
 
 GRACE_KEY: Final = "flow.no_show_grace_minutes"
 """The practice's setting (``scheduling_setting``): minutes after an appointment's start

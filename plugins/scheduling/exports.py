@@ -41,9 +41,9 @@ from medoffice.core.services import staff
 from medoffice.core.storage.models import Patient
 
 from .models import ACTIVE_STATUSES, Appointment, AppointmentType
+from .permissions import READ
 from .timing import UTC, day_bounds, parse_date
 
-READ = "scheduling.read"
 MAX_DAYS = 366
 """The longest range an export or a report covers, in days."""
 

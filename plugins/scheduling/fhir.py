@@ -35,8 +35,9 @@ from medoffice.core.services import staff
 from medoffice.core.storage.models import Patient
 
 from . import catalogue, slots
-from .exports import READ, date_range, location_text, provider_record, range_appointments, utc_bounds, utc_text
+from .exports import date_range, location_text, provider_record, range_appointments, utc_bounds, utc_text
 from .models import ACTIVE_STATUSES, Appointment
+from .permissions import READ
 
 STATUS = {
     "booked": "booked",

@@ -48,9 +48,8 @@ from medoffice.core.validation import parse_date, require_text
 
 from . import booking, catalogue
 from .models import MAX_REASON, RECURRENCE_FREQUENCIES, Appointment, AppointmentType, Series
+from .permissions import BOOK
 from .timing import day_bounds, localize, parse_local
-
-BOOK = booking.BOOK
 
 MAX_OCCURRENCES = 52
 """The most occurrences one series books."""

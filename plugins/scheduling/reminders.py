@@ -25,12 +25,10 @@ from medoffice.core.records import Reminder
 from medoffice.core.services import patients, staff
 from medoffice.core.validation import parse_date
 
-from . import booking
 from .models import ACTIVE_STATUSES, Appointment, AppointmentType
+from .permissions import BOOK, READ
 from .timing import day_bounds
 
-READ = booking.READ
-BOOK = booking.BOOK
 PATIENTS_READ = "patients.read"
 HOOK = "medoffice_send_reminders"
 

@@ -26,8 +26,9 @@ from medoffice.core.records import ReportResult, ReportSpec
 from medoffice.core.services import staff
 
 from . import catalogue
-from .exports import READ, date_range, provider_record, utc_bounds
+from .exports import date_range, provider_record, utc_bounds
 from .models import ACTIVE_STATUSES, Appointment
+from .permissions import READ
 from .timing import UTC, parse_date
 
 PARAMS = ("from", "to", "provider")

@@ -37,9 +37,8 @@ from .models import (
     TypeProvider,
     TypeResource,
 )
+from .permissions import MANAGE, READ
 
-READ = "scheduling.read"
-MANAGE = "scheduling.manage"
 SLOT_TAKEN = "slot taken"
 
 

@@ -33,11 +33,8 @@ from medoffice.core.validation import optional_text, parse_date, require_text
 
 from . import catalogue
 from .models import MAX_REASON, Shift, TimeOff
+from .permissions import READ, ROTA
 from .timing import day_bounds, localize, parse_clock
-
-READ = "scheduling.read"
-ROTA = "scheduling.rota"
-TIME_OFF = "scheduling.time_off"
 
 MAX_ROLE = 60
 MAX_COPY_WEEKS = 52

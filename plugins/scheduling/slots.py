@@ -34,9 +34,9 @@ from medoffice.core.services import patients, staff
 
 from . import availability, catalogue, resources
 from .models import ACTIVE_STATUSES, Appointment, AppointmentType, AvailabilityTemplate, Reservation, Resource
+from .permissions import READ
 from .timing import day_bounds, localize, parse_date
 
-READ = "scheduling.read"
 MAX_DAYS = 366
 MAX_VISIT = dt.timedelta(days=1)
 

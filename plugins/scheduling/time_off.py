@@ -31,9 +31,8 @@ from medoffice.core.services import staff
 from medoffice.core.validation import optional_text
 
 from .models import MAX_REASON, TIME_OFF_STATUSES, Appointment, TimeOff
+from .permissions import ROTA, TIME_OFF
 from .rota import (
-    ROTA,
-    TIME_OFF,
     ShiftRecord,
     parse_range,
     shift_records,

@@ -31,9 +31,7 @@ from medoffice.core.validation import optional_text, parse_date, require_text
 
 from . import booking, catalogue
 from .models import ACTIVE_STATUSES, MAX_REASON, Appointment, AppointmentType, Offer, TypeProvider, WaitlistEntry
-
-READ = booking.READ
-BOOK = booking.BOOK
+from .permissions import BOOK, READ
 
 OPEN = ("waiting", "offered")
 """Statuses of an entry still waiting for a slot."""

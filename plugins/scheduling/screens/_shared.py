@@ -12,10 +12,6 @@ from textual.color import Color, ColorParseError
 
 log = logging.getLogger("medoffice.scheduling.screens")
 
-READ = "scheduling.read"
-BOOK = "scheduling.book"
-OVERBOOK = "scheduling.overbook"
-
 STATUS_LABELS = {"booked": "booked", "arrived": "arrived", "in_room": "in room", "completed": "done",
                  "cancelled": "cancelled", "no_show": "no-show"}
 """Statuses as the board shows them (short enough for 80 columns)."""

@@ -28,7 +28,8 @@ from medoffice.core.records import PatientRecord
 from medoffice.core.ui import ScreenHost
 from medoffice.ui import DataTable, may
 
-from ._shared import BOOK, log, status_text, type_text, when
+from ..permissions import BOOK
+from ._shared import log, status_text, type_text, when
 
 PAST_SHOWN = 10
 """The most past visits listed (newest first)."""

@@ -38,11 +38,12 @@ from medoffice.core.records import PatientMatch, PatientRecord
 from medoffice.core.ui import ScreenHost
 from medoffice.ui import DataTable, Footer, PatientSearch, may
 
+from ..permissions import OVERBOOK
 from .booking_confirm import ConfirmStep
 from .booking_repeat import MAX_CONFLICTS_SHOWN, RepeatStep
 from .booking_slots import SLOT_LIMIT, SlotStep
 from .booking_widgets import FilterInput, JumpInput, StepInput, StepTable
-from ._shared import OVERBOOK, log, type_text, when
+from ._shared import log, type_text, when
 
 SEARCH_DELAY = 0.15
 """Seconds of typing pause before a patient search starts."""

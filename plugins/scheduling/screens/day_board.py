@@ -47,7 +47,8 @@ from medoffice.core.ui import ScreenHost
 from medoffice.ui import ChoiceDialog, DataTable, Footer, ReasonDialog, may, message_of, run_call
 
 from .. import day_flow
-from ._shared import BOOK, OVERBOOK, clock, day_title, log
+from ..permissions import BOOK, OVERBOOK
+from ._shared import clock, day_title, log
 from .day_board_rows import (COLUMNS, NARROW, WAITING, BoardData, board_data, column_widths, desk_name, row_cells,
                              waiting_minutes)
 

@@ -27,9 +27,8 @@ from medoffice.core import Context, MedofficeError
 from medoffice.core.ui import ScreenHost
 from medoffice.ui import ChoiceDialog, DataTable, Field, Footer, FormDialog, may, message_of, run_call
 
+from ..permissions import ROTA
 from ._shared import log
-
-ROTA = "scheduling.rota"
 
 GAP_STYLE = "bold red"
 """How a coverage gap stands out."""

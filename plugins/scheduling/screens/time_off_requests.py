@@ -27,8 +27,9 @@ from medoffice.core import Context, MedofficeError
 from medoffice.core.ui import ScreenHost
 from medoffice.ui import DataTable, Field, Footer, FormDialog, NoticeDialog, ReasonDialog, may, message_of, run_call
 
+from ..permissions import ROTA
 from ._shared import log
-from .staff_rota import ROTA, fit
+from .staff_rota import fit
 
 STATUSES = (None, "requested", "approved", "declined", "cancelled")
 """What ``s`` steps through: None is every status."""

@@ -30,7 +30,8 @@ from medoffice.core.records import PatientRecord
 from medoffice.core.ui import ScreenHost
 from medoffice.ui import ChoiceDialog, DataTable, Field, Footer, FormDialog, PatientPicker, ReasonDialog, may, message_of, run_call
 
-from ._shared import BOOK, log, when
+from ..permissions import BOOK
+from ._shared import log, when
 from .staff_rota import fit
 
 LEAST_WIDTHS = {"#": 3, "Patient": 13, "Type": 9, "With": 9, "From": 5, "To": 5, "Status": 20}

@@ -1,0 +1,32 @@
+"""The scheduling plugin's permissions and the roles that get them by default.
+
+Every role reads the schedule. The front desk books, moves and cancels appointments and
+moves patients through the day. Overbooking a taken slot, setting up appointment types and
+providers' availability, and the staff rota are the manager's. Everyone requests their own
+time off (when their user is linked to their staff record).
+"""
+
+from __future__ import annotations
+
+from medoffice.core import PermissionSpec
+
+READ = "scheduling.read"
+BOOK = "scheduling.book"
+OVERBOOK = "scheduling.overbook"
+MANAGE = "scheduling.manage"
+ROTA = "scheduling.rota"
+TIME_OFF = "scheduling.time_off"
+
+EVERYONE = ("front_desk", "billing", "manager", "admin")
+DESK = ("front_desk", "manager", "admin")
+MANAGERS = ("manager", "admin")
+
+PERMISSIONS = [
+    PermissionSpec(READ, "See appointments, day boards and free slots", EVERYONE),
+    PermissionSpec(BOOK, "Book, move, cancel appointments and move patients through the day", DESK),
+    PermissionSpec(OVERBOOK, "Book over a taken slot, with a reason", MANAGERS),
+    PermissionSpec(MANAGE, "Set up appointment types and providers' availability", MANAGERS),
+    PermissionSpec(ROTA, "Manage the staff rota: shifts, staffing needs, approve or decline time off", MANAGERS),
+    PermissionSpec(TIME_OFF, "Request, list and cancel one's own time off (a user linked to a staff record)",
+                   EVERYONE),
+]
