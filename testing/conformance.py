@@ -101,7 +101,9 @@ def check_plugin(practice: Any, plugin_id: str) -> None:
     exactly as its models say;
     that its commands are click groups whose names clash with neither the core's nor another
     plugin's; that its permissions are well formed and its own; that every screen, panel and
-    palette action it names imports and is what it should be.
+    palette action it names imports and is what it should be; that its permission names are
+    defined as constants in one module and its migrations lie inside its package (the layout
+    of docs/plugins.md; :func:`built_in_layout_problems` checks the rest of it).
 
     Args:
         practice: the ``medoffice_practice`` fixture (or a ``Runtime``), made fresh for the
@@ -138,6 +140,53 @@ def plugin_problems(practice: Any, plugin_id: str) -> list[str]:
     _check_contributions(hooks, declared, problems)
     _check_role(runtime, info, hooks, problems)
     _check_published(info, problems)
+    _check_layout(plugins.candidates[plugin_id].module, hooks, problems)
+    return problems
+
+
+# -- layout ----------------------------------------------------------------------------------
+
+
+def _own_permissions(hooks: _Hooks) -> set[str]:
+    from medoffice.core.records import PermissionSpec
+
+    specs = hooks.own("medoffice_permissions", [])
+    return {spec.name for spec in (specs if isinstance(specs, list | tuple) else [specs])
+            if isinstance(spec, PermissionSpec)}
+
+
+def _check_layout(module: Any, hooks: _Hooks, problems: list[str]) -> None:
+    """Permission names defined in one module; migrations inside the package
+    (:func:`medoffice.testing._layout.layout_problems`)."""
+    from medoffice.core.records import SchemaContribution
+
+    from ._layout import layout_problems
+
+    schema = hooks.own("medoffice_schema")
+    versions_dir = schema.versions_dir if isinstance(schema, SchemaContribution) else None
+    problems.extend(layout_problems(module, _own_permissions(hooks), versions_dir))
+
+
+def built_in_layout_problems(practice: Any, plugin_id: str) -> list[str]:
+    """Where the plugin ``plugin_id`` departs from the layout the built-in plugins share
+    (docs/plugins.md, "The layout of a plugin package"): ``permissions.py`` holding every
+    permission name and nothing else spelling one out, ``models.py`` and ``migrations/`` for
+    tables, ``domain.py``, ``cli/`` for commands, ``screens/`` for screens and panels,
+    ``demo.py`` for demo data. Not part of :func:`check_plugin`: an outside plugin may be
+    laid out more simply."""
+    from ._layout import built_in_layout_problems as departures
+
+    plugins = _runtime(practice).plugins
+    problems: list[str] = []
+    hooks = _Hooks(plugins, plugin_id, problems)
+    implemented = {impl.plugin_name for name in ("medoffice_populate_demo",)
+                   for impl in getattr(plugins.pm.hook, name).get_hookimpls()}
+    problems += departures(
+        plugins.candidates[plugin_id].module, _own_permissions(hooks),
+        tables=hooks.own("medoffice_schema") is not None,
+        commands=bool(hooks.own("medoffice_cli_commands")),
+        screens=bool(hooks.own("medoffice_screens")) or bool(hooks.own("medoffice_patient_panels")),
+        demo=plugin_id in implemented)
     return problems
 
 
