@@ -289,7 +289,7 @@ def _claim(ctx: Context, proposal: AppointmentProposal, overbook_reason: str | N
 
 @attrs.frozen
 class Checked:
-    """A new booking that passed every rule of :func:`check`: what :func:`insert` writes.
+    """A booking (or a move) that passed every rule of :func:`check`: what :func:`insert` writes.
 
     ``overridden`` names the provider's absences an overbooking overrode (for the audit log).
     """
@@ -310,10 +310,24 @@ def clean_note(note: str | None) -> str | None:
     return _reason(note, field="note")
 
 
+def _room_for(ctx: Context, kind: AppointmentType, location_id: int, room: str | None, starts_at: dt.datetime,
+              ends_at: dt.datetime, moving: Appointment | None) -> int | None:
+    """The room of a booking: the one named; else a free one when the type needs a room. A
+    moved appointment keeps its room when it stays at its location (and the room is free)."""
+    if moving is None:
+        return resources.pick_room(ctx, kind, location_id, _room_id(ctx, location_id, room), starts_at, ends_at)
+    if room is not None:
+        return _room_id(ctx, location_id, room)
+    keep = moving.room_id if location_id == moving.location_id else None
+    if not kind.needs_room:
+        return keep
+    return resources.pick_room(ctx, kind, location_id, None, starts_at, ends_at, exclude=moving.id, keep=keep)
+
+
 def check(ctx: Context, patient_id: int, provider: Any, kind: AppointmentType, starts_at: dt.datetime, *,
           room: str | None = None, overbook_reason: str | None = None,
-          pending: Sequence[dt.datetime] = ()) -> Checked:
-    """Every rule a new booking must pass, writing nothing and announcing nothing.
+          pending: Sequence[dt.datetime] = (), moving: Appointment | None = None) -> Checked:
+    """Every rule a new booking (or a move) must pass, writing nothing and announcing nothing.
 
     The rules: the provider's availability (templates, closures, exceptions, time off), who
     may take the type, a free room when the type needs one, the type's patients (new or
@@ -331,19 +345,24 @@ def check(ctx: Context, patient_id: int, provider: Any, kind: AppointmentType, s
         overbook_reason: book even over a taken slot or an absence.
         pending: the starts of this patient's bookings checked but not written yet in this
             operation (a series' earlier dates): they count as visits for the type's patients.
+        moving: the appointment being moved (:func:`move`): it does not conflict with itself,
+            keeps its room when it can, and its patient is not checked again.
 
     Raises:
         ValidationError, NotFound, Conflict: as :func:`book`.
     """
-    patient_merge.require_active(ctx, patient_id)  # not a deactivated or merged record
+    if moving is None:
+        patient_merge.require_active(ctx, patient_id)  # not a deactivated or merged record
     ends_at = starts_at + dt.timedelta(minutes=kind.duration_minutes)
     location_id = _location_for(ctx, provider, starts_at, ends_at)
     resources.check_provider(ctx, kind, provider)
     overridden = availability.check_booking(ctx, provider, location_id, starts_at, ends_at,
                                             may_override=overbook_reason is not None)
-    room_id = resources.pick_room(ctx, kind, location_id, _room_id(ctx, location_id, room), starts_at, ends_at)
-    _check_patient_kind(ctx, kind, patient_id, starts_at, None, pending)
-    proposal = AppointmentProposal(patient_id, provider.id, kind.name, starts_at, ends_at, location_id, room_id)
+    room_id = _room_for(ctx, kind, location_id, room, starts_at, ends_at, moving)
+    exclude = moving.id if moving is not None else None
+    _check_patient_kind(ctx, kind, patient_id, starts_at, exclude, pending)
+    proposal = AppointmentProposal(patient_id, provider.id, kind.name, starts_at, ends_at, location_id, room_id,
+                                   appointment_id=exclude)
     overbooked = _claim(ctx, proposal, overbook_reason, kind=kind)
     return Checked(proposal, kind.id, overbooked, tuple(overridden), overbook_reason)
 
@@ -450,22 +469,10 @@ def move(ctx: Context, appointment_id: int, start: str | dt.datetime, *, provide
     before = _record(ctx, row)
     who = catalogue.provider(ctx, provider_id if provider_id is not None else row.provider_id)
     kind = ctx.session.get(AppointmentType, row.type_id)
-    ends_at = starts_at + dt.timedelta(minutes=kind.duration_minutes)
-    location_id = _location_for(ctx, who, starts_at, ends_at)
-    resources.check_provider(ctx, kind, who)
-    overridden = availability.check_booking(ctx, who, location_id, starts_at, ends_at,
-                                            may_override=overbook_reason is not None)
-    if room is not None:
-        room_id = _room_id(ctx, location_id, room)
-    else:
-        room_id = row.room_id if location_id == row.location_id else None
-        if kind.needs_room:
-            room_id = resources.pick_room(ctx, kind, location_id, None, starts_at, ends_at, exclude=row.id,
-                                          keep=room_id)
-    _check_patient_kind(ctx, kind, row.patient_id, starts_at, row.id)
-    proposal = AppointmentProposal(row.patient_id, who.id, kind.name, starts_at, ends_at, location_id, room_id,
-                                   appointment_id=row.id)
-    overbooked = _claim(ctx, proposal, overbook_reason, kind=kind)
+    checked = check(ctx, row.patient_id, who, kind, starts_at, room=room, overbook_reason=overbook_reason,
+                    moving=row)
+    proposal, overbooked, overridden = checked.proposal, checked.overbooked, list(checked.overridden)
+    ends_at, location_id, room_id = proposal.end, proposal.location_id, proposal.room_id
     row.provider_id, row.starts_at, row.ends_at = who.id, starts_at, ends_at
     row.location_id, row.room_id, row.overbooked = location_id, room_id, overbooked
     revised(ctx, row, calendar=True)
