@@ -23,10 +23,6 @@ ROOT = Path(__file__).resolve().parents[2]
 FACADE = ROOT / "core" / "loader" / "facade.py"
 SHIPPED = ("core", "plugins", "tui")
 
-NOT_CALLED_YET: dict[str, str] = {}
-"""Hooks whose announcer does not ship; docs/hooks.md says, in the hook's section, that
-nothing calls it today."""
-
 HOOKS = sorted(name for module in SPEC_MODULES for name in vars(module)
                if name.startswith("medoffice_") and callable(getattr(module, name)))
 
@@ -76,20 +72,12 @@ def test_the_scan_finds_the_hooks_and_their_facade_methods(methods):
     assert methods["medoffice_scheduling_service"] == "role_service"
 
 
-@pytest.mark.parametrize("hook", [h for h in HOOKS if h not in NOT_CALLED_YET])
+@pytest.mark.parametrize("hook", HOOKS)
 def test_every_hook_is_called_outside_the_tests(hook, methods, source):
     assert hook in methods, f"{hook} has no method in the facade (core/loader/facade.py)"
     assert callers(hook, methods, source), (
         f"nothing outside the tests calls {hook} (its facade method Hooks.{methods[hook]}): build the caller "
         "or remove the hook")
-
-
-@pytest.mark.parametrize("hook", sorted(NOT_CALLED_YET))
-def test_a_hook_not_called_yet_says_so_in_the_docs(hook, methods, source):
-    assert not callers(hook, methods, source), f"{hook} has a caller now: take it off NOT_CALLED_YET"
-    docs = (ROOT / "docs" / "hooks.md").read_text()
-    section = docs.split(f"## {hook}\n", 1)[1].split("\n## ", 1)[0]
-    assert "nothing calls this hook today" in section
 
 
 def test_the_scan_would_see_a_hook_without_a_caller(methods):
