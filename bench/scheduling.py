@@ -4,7 +4,7 @@ Measured in one run on practices made by ``bench/scheduling_data.py``, each case
 median of repeats and as a ratio against raw ``sqlite3`` on the same file, with the same
 indexes and the same connection settings (WAL, ``synchronous = NORMAL``, foreign keys):
 
-- the day schedule: ``booking.day`` for one provider on the practice's "today" against one
+- the day schedule: ``appointment_lists.day`` for one provider on the practice's "today" against one
   SQL query returning the same rows joined with the patients', type, provider and location
   names (target: within 2x);
 - slot search: ``slots.find_slots`` for one type across every provider over 30 days, for the
@@ -206,10 +206,10 @@ class Cases:
     # reading
 
     def service_day(self) -> list:
-        from medoffice.plugins.scheduling import booking
+        from medoffice.plugins.scheduling import appointment_lists
 
         with self.runtime.operation(self.user, write=False) as ctx:
-            return booking.day(ctx, self.today, provider_id=self.provider_id)
+            return appointment_lists.day(ctx, self.today, provider_id=self.provider_id)
 
     def raw_day(self) -> list:
         self.raw.execute("BEGIN")

@@ -16,7 +16,7 @@ import attrs
 
 from medoffice.core import Context
 
-from . import booking
+from . import appointment_lists
 from .vocabulary import ACTIVE_STATUSES
 
 STATUS_WORDS = {"booked": "booked", "arrived": "checked in", "in_room": "in a room", "completed": "done",
@@ -47,7 +47,7 @@ class Standing:
 def standing(ctx: Context, mrn: str) -> Standing:
     """The patient's :class:`Standing` now (the rule :func:`.booking.book` applies to each day)."""
     now = ctx.now()
-    active = [v for v in booking.list_for_patient(ctx, mrn) if v.status in ACTIVE_STATUSES]
+    active = [v for v in appointment_lists.list_for_patient(ctx, mrn) if v.status in ACTIVE_STATUSES]
     if any(v.start < now for v in active):
         return Standing(True)
     return Standing(None if active else False)
@@ -62,7 +62,7 @@ def why_taken(ctx: Context, mrn: str, provider_id: int, start: dt.datetime, end:
         moving: the appointment being moved, which does not hold its own time.
     """
     local = ctx.local(start)
-    for view in booking.day(ctx, local.date()):
+    for view in appointment_lists.day(ctx, local.date()):
         if view.id == moving or view.status not in ACTIVE_STATUSES or not (view.start < end and start < view.end):
             continue
         span = f"{view.start:%H:%M}-{view.end:%H:%M}"
@@ -75,7 +75,7 @@ def why_taken(ctx: Context, mrn: str, provider_id: int, start: dt.datetime, end:
 
 def why_not_movable(ctx: Context, appointment_id: int) -> str | None:
     """Why an appointment can no longer be moved, in words, or None when it still can."""
-    view = booking.view(ctx, appointment_id)
+    view = appointment_lists.view(ctx, appointment_id)
     if view.status == "booked":
         return None
     return (f"{view.patient}'s {view.appointment_type} of {view.start:%a %Y-%m-%d %H:%M} is now "

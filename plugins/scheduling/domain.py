@@ -16,13 +16,15 @@ class SchedulingDomain:
 
     def patient_appointments(self, ctx: Context, patient_id: int) -> list[AppointmentRecord]:
         """A patient's appointments, past and future, oldest first."""
-        from .booking import patient_rows, to_record
+        from .appointment_lists import patient_rows
+        from .booking import to_record
 
         return [to_record(row, name) for row, name in patient_rows(ctx, patient_id)]
 
     def day_appointments(self, ctx: Context, day: dt.date, provider_id: int | None = None) -> list[AppointmentRecord]:
         """One local day's appointments (the practice's time zone), by start time."""
-        from .booking import range_rows, to_record
+        from .appointment_lists import range_rows
+        from .booking import to_record
 
         return [to_record(row, name) for row, name in range_rows(ctx, day, day, provider_id=provider_id)]
 

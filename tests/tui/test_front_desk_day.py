@@ -17,7 +17,7 @@ from medoffice.ui._textual_private import FooterKey
 from medoffice.core.services import patients, staff
 from medoffice.core.services import practice as practice_service
 from medoffice.core.validation import luhn_check_digit
-from medoffice.plugins.scheduling import booking, catalogue
+from medoffice.plugins.scheduling import appointment_lists, catalogue
 from medoffice.plugins.scheduling.screens.booking import BookingScreen
 from medoffice.plugins.scheduling.screens.day_board import DayBoardScreen
 from medoffice.plugins.scheduling.screens.dialogs import ChoiceDialog
@@ -57,7 +57,7 @@ def registered(practice, last_name: str) -> list[str]:
 
 def appointments_of(practice, mrn: str):
     with practice.operation("admin", write=False) as ctx:
-        return booking.list_for_patient(ctx, mrn)
+        return appointment_lists.list_for_patient(ctx, mrn)
 
 
 def field_error(form: PatientFormScreen, name: str) -> str:

@@ -12,7 +12,7 @@ from textual.widgets import DataTable
 from medoffice.core.services import patients, staff
 from medoffice.core.services import practice as services_practice
 from medoffice.plugins.billing.screens.billing_panel import BillingPanel
-from medoffice.plugins.scheduling import booking, catalogue
+from medoffice.plugins.scheduling import appointment_lists, booking, catalogue
 from medoffice.plugins.scheduling.screens.appointments_panel import AppointmentsPanel
 from medoffice.plugins.scheduling.screens.day_board import DayBoardScreen
 from medoffice.testing import PRACTICE
@@ -159,7 +159,7 @@ async def test_the_palette_on_the_day_board_offers_its_steps_first_and_each_thin
         await pilot.press("enter")
         await kit.wait_for(pilot, lambda: app.screen is board and board.selected().status == "arrived")
     with medoffice_practice.operation("admin", write=False) as ctx:
-        assert [a.status for a in booking.list_for_patient(ctx, ann)] == ["arrived"]
+        assert [a.status for a in appointment_lists.list_for_patient(ctx, ann)] == ["arrived"]
 
 
 @pytest.mark.medoffice_plugins("scheduling", "billing")

@@ -83,10 +83,10 @@ def scheduling_world(practice) -> str:
 
 
 def booked_types(practice, mrn: str) -> list[str]:
-    from medoffice.plugins.scheduling import booking
+    from medoffice.plugins.scheduling import appointment_lists
 
     with practice.operation("admin", write=False) as ctx:
-        return [v.appointment_type for v in booking.list_for_patient(ctx, mrn) if v.status == "booked"]
+        return [v.appointment_type for v in appointment_lists.list_for_patient(ctx, mrn) if v.status == "booked"]
 
 
 @SPEEDS

@@ -15,6 +15,7 @@ from medoffice.core.cli.params import RECORD_ID
 from ..vocabulary import PATIENT_KINDS, WEEKDAYS
 from ._lazy import on_first_use
 
+appointment_lists = on_first_use("appointment_lists")
 booking = on_first_use("booking")
 catalogue = on_first_use("catalogue")
 slots = on_first_use("slots")
@@ -24,7 +25,7 @@ AT_HELP = "Local date and time, YYYY-MM-DD HH:MM (the practice's time zone)."
 
 
 def _show(verb: str):
-    def human(view: booking.AppointmentView) -> None:
+    def human(view: appointment_lists.AppointmentView) -> None:
         click.echo(f"{verb} appointment {view.id}: {view.patient} ({view.mrn}) with {view.provider}, "
                    f"{view.start:%a %Y-%m-%d %H:%M}-{view.end:%H:%M} {view.appointment_type}"
                    + (f" at {view.location}" if view.location else "") + (f", room {view.room}" if view.room else "")
@@ -32,11 +33,11 @@ def _show(verb: str):
     return human
 
 
-def _one(ctx, record) -> booking.AppointmentView:
-    return booking.view(ctx, record.id)
+def _one(ctx, record) -> appointment_lists.AppointmentView:
+    return appointment_lists.view(ctx, record.id)
 
 
-def _board(found: list[booking.AppointmentView], *, with_day: bool = False) -> None:
+def _board(found: list[appointment_lists.AppointmentView], *, with_day: bool = False) -> None:
     table([(v.id, f"{v.start:%Y-%m-%d %H:%M}" if with_day else f"{v.start:%H:%M}", f"{v.end:%H:%M}", v.patient,
             v.mrn, v.provider, v.appointment_type, v.location, v.room, v.status.replace("_", " ")
             + (" (overbooked)" if v.overbooked else ""),
@@ -103,7 +104,7 @@ def cancel(appointment_id: int, reason: str, as_json: bool) -> None:
 def list_(mrn: str, as_json: bool) -> None:
     """The appointments of the patient with MRN, oldest first."""
     with operation(write=False) as ctx:
-        found = booking.list_for_patient(ctx, mrn)
+        found = appointment_lists.list_for_patient(ctx, mrn)
     emit(found, as_json=as_json, human=lambda rows: _board(rows, with_day=True))
 
 
@@ -116,7 +117,7 @@ def day(day: str | None, provider_id: int | None, location: str | None, as_json:
     """The day board: DAY's appointments (YYYY-MM-DD, default today), by start time."""
     with operation(write=False) as ctx:
         date = day or ctx.local(ctx.now()).date()
-        found = booking.day(ctx, date, provider_id=provider_id, location=location)
+        found = appointment_lists.day(ctx, date, provider_id=provider_id, location=location)
     emit(found, as_json=as_json, human=_board)
 
 
@@ -142,7 +143,7 @@ def slots_(type_name, provider_id, first, last, limit, step_minutes, mrn, moving
         raise click.UsageError("give --type, or --moving with the appointment to move")
     with operation(write=False) as ctx:
         if moving is not None:
-            moved = booking.view(ctx, moving)
+            moved = appointment_lists.view(ctx, moving)
             type_name, mrn = type_name or moved.appointment_type, mrn or moved.mrn
         today = ctx.local(ctx.now()).date()
         found = slots.find_slots(ctx, type_name, first_day(first, today) if first else today, last,

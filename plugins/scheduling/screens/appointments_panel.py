@@ -49,10 +49,10 @@ class PatientVisits:
 
 def patient_visits(ctx: Context, mrn: str) -> PatientVisits:
     """The patient's coming visits (soonest first) and past ones (newest first)."""
-    from .. import booking, catalogue
+    from .. import appointment_lists, catalogue
 
     now = ctx.now()
-    views = booking.list_for_patient(ctx, mrn)
+    views = appointment_lists.list_for_patient(ctx, mrn)
     upcoming = tuple(v for v in views if v.end > now and v.status in COMING)
     coming = {v.id for v in upcoming}
     past = tuple(reversed([v for v in views if v.id not in coming]))

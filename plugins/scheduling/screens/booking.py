@@ -102,7 +102,7 @@ class BookingScreen(Screen[Any]):
     Args:
         host: the scheduling plugin's host.
         patient: book for this patient (from their card); None asks who.
-        reschedule: move this appointment (a ``booking.AppointmentView``) instead of booking.
+        reschedule: move this appointment (a ``appointment_lists.AppointmentView``) instead of booking.
         start_day: look for slots from this day on (default, and never before: today).
     """
 

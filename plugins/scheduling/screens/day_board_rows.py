@@ -16,7 +16,7 @@ from rich.text import Text
 
 from medoffice.core import Context
 
-from .. import booking, catalogue, day_flow
+from .. import appointment_lists, catalogue, day_flow
 from ._shared import clock, status_text, type_text
 
 NARROW = 100
@@ -77,7 +77,7 @@ class BoardData:
     Attributes:
         day: the day shown.
         now: the practice's local time when it was read.
-        appointments: the day's appointments (``booking.AppointmentView``), by start time.
+        appointments: the day's appointments (``appointment_lists.AppointmentView``), by start time.
         colours: appointment type name -> its colour.
         rooms: location name -> its rooms' names.
         grace: the practice's grace period before a no-show.
@@ -98,7 +98,7 @@ def board_data(ctx: Context, day: dt.date | None) -> BoardData:
     the types' colours, the rooms and who is in them now, the practice's grace period."""
     now = ctx.local(ctx.now())
     day = day or now.date()
-    appointments = tuple(booking.day(ctx, day))
+    appointments = tuple(appointment_lists.day(ctx, day))
     colours = {t.name: t.colour for t in catalogue.list_types(ctx)}
     rooms = {loc.name: tuple(r.name for r in loc.rooms) for loc in ctx.practice.locations}
     return BoardData(day, now, appointments, colours, rooms, day_flow.grace(ctx), day_flow.occupants(ctx))

@@ -15,7 +15,7 @@ from sqlalchemy import event, func, select
 
 from medoffice.core import audit
 from medoffice.core.errors import PermissionDenied, ValidationError
-from medoffice.plugins.scheduling import availability, availability_rules, booking, slots
+from medoffice.plugins.scheduling import appointment_lists, availability, availability_rules, booking, slots
 from medoffice.plugins.scheduling.models import AvailabilityException, Closure, Setting, TimeOff
 
 pytestmark = pytest.mark.medoffice_plugins("scheduling")
@@ -193,7 +193,7 @@ class TestExceptionsAndClosures:
         assert [(a.id, a.status) for a in added.affected] == [(first.id, "booked")]
         with medoffice_practice.operation("admin", write=False) as ctx:
             (entry,) = audit.iter_entries(ctx.session, action="availability_exception.added")
-            assert booking.day(ctx, "2026-01-12")[0].status == "booked"
+            assert appointment_lists.day(ctx, "2026-01-12")[0].status == "booked"
         assert entry.summary["affected_appointments"] == [first.id]
 
     def test_a_closure_over_bookings_reports_those_of_its_location(self, medoffice_practice, world):

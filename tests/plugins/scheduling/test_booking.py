@@ -8,7 +8,7 @@ import pytest
 
 from medoffice.core import audit
 from medoffice.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from medoffice.plugins.scheduling import booking, day_flow
+from medoffice.plugins.scheduling import appointment_lists, booking, day_flow
 
 pytestmark = pytest.mark.medoffice_plugins("scheduling")
 
@@ -27,7 +27,7 @@ def act(practice, fn, *args, user="frontdesk"):
 
 def stored(practice, mrn):
     with practice.operation("admin", write=False) as ctx:
-        return booking.list_for_patient(ctx, mrn)
+        return appointment_lists.list_for_patient(ctx, mrn)
 
 
 def entries(practice, action):

@@ -16,7 +16,7 @@ from textual.widgets import DataTable
 
 from medoffice.core import audit
 from medoffice.core.services import patients
-from medoffice.plugins.scheduling import booking, day_flow, waitlist
+from medoffice.plugins.scheduling import appointment_lists, booking, day_flow, waitlist
 from medoffice.plugins.scheduling.screens import day_board as board_module
 from medoffice.plugins.scheduling.screens.day_board import DayBoardScreen
 from medoffice.plugins.scheduling.screens.dialogs import ChoiceDialog, ReasonDialog
@@ -41,7 +41,7 @@ def act(practice, fn, *args, user="frontdesk", **options):
 
 def status_of(practice, appointment_id, day=TUESDAY):
     with practice.operation("admin", write=False) as ctx:
-        return next(v for v in booking.day(ctx, day) if v.id == appointment_id)
+        return next(v for v in appointment_lists.day(ctx, day) if v.id == appointment_id)
 
 
 def entries(practice, action):

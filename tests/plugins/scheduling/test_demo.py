@@ -11,7 +11,7 @@ from medoffice.core.runtime import open_runtime
 
 
 def test_the_demo_has_types_hours_and_bookings(tmp_path, medoffice_env):
-    from medoffice.plugins.scheduling import booking, catalogue
+    from medoffice.plugins.scheduling import appointment_lists, catalogue
 
     candidates, _failures = discover()
     runtime = open_runtime(settings=Settings.resolve(f"sqlite:///{tmp_path / 'demo.sqlite'}"),
@@ -22,7 +22,7 @@ def test_the_demo_has_types_hours_and_bookings(tmp_path, medoffice_env):
             types = [t.name for t in catalogue.list_types(ctx)]
             templates = catalogue.list_templates(ctx)
             today = ctx.local(ctx.now()).date()
-            booked = [a for offset in range(9) for a in booking.day(ctx, today + dt.timedelta(days=offset))]
+            booked = [a for offset in range(9) for a in appointment_lists.day(ctx, today + dt.timedelta(days=offset))]
     finally:
         runtime.close()
     assert {"New patient", "Follow-up", "Sick visit", "Annual physical"} == set(types)

@@ -8,7 +8,7 @@ import multiprocessing
 import pytest
 
 from medoffice.core.errors import SlotTaken
-from medoffice.plugins.scheduling import booking
+from medoffice.plugins.scheduling import appointment_lists, booking
 from medoffice.plugins.scheduling.models import Appointment
 
 pytestmark = pytest.mark.medoffice_plugins("scheduling")
@@ -33,7 +33,7 @@ class TestTheDatabaseBackstop:
             book(medoffice_practice, world.ann, world.baker, "2026-01-06 09:10")  # the same patient
         book(medoffice_practice, world.cy, world.adams, "2026-01-06 09:30")    # back to back is fine
         with medoffice_practice.operation("admin", write=False) as ctx:
-            assert len(booking.day(ctx, "2026-01-06")) == 2
+            assert len(appointment_lists.day(ctx, "2026-01-06")) == 2
 
     def test_the_room_is_guarded_and_no_room_is_not_a_room(self, medoffice_practice, world, monkeypatch):
         monkeypatch.setattr(booking, "conflicts", lambda ctx, **kw: [])
@@ -62,7 +62,7 @@ class TestTheDatabaseBackstop:
                     status=status, overbooked=overbooked, booked_at=template.booked_at, booked_by="admin"))
             ctx.session.flush()
         with medoffice_practice.operation("admin", write=False) as ctx:
-            assert len(booking.day(ctx, "2026-01-06")) == 4
+            assert len(appointment_lists.day(ctx, "2026-01-06")) == 4
 
 
 WORKERS = 4
@@ -122,6 +122,6 @@ def test_concurrent_terminals_never_double_book_and_never_lose_a_booking(medoffi
     assert all(message.startswith("slot taken: ") for message in refusals), refusals
     won = sorted(o[3] for o in outcomes if o[2] == "won")
     with medoffice_practice.operation("admin", write=False) as ctx:
-        stored = booking.day(ctx, "2026-01-06")
+        stored = appointment_lists.day(ctx, "2026-01-06")
     assert sorted(v.id for v in stored) == won
     assert sorted(f"{v.start:%Y-%m-%d %H:%M}" for v in stored) == SLOTS

@@ -8,7 +8,7 @@ import pytest
 
 from medoffice.core import PluginInfo, hookimpl
 from medoffice.core.errors import Conflict
-from medoffice.plugins.scheduling import booking, day_flow
+from medoffice.plugins.scheduling import appointment_lists, booking, day_flow
 
 pytestmark = pytest.mark.medoffice_plugins("scheduling")
 
@@ -85,7 +85,7 @@ def test_hook_validate_appointment_refuses_a_booking_with_the_plugins_reason(med
         with medoffice_practice.operation("frontdesk") as ctx:
             booking.book(ctx, world.ann, world.baker, "Check-up", "2026-01-07 08:00")
     with medoffice_practice.operation("frontdesk", write=False) as ctx:
-        assert booking.list_for_patient(ctx, world.ann) == []
+        assert appointment_lists.list_for_patient(ctx, world.ann) == []
     assert listener.changes == []
 
 
@@ -97,5 +97,5 @@ def test_hook_validate_appointment_refuses_a_move_too(medoffice_practice, world,
         with medoffice_practice.operation("frontdesk") as ctx:
             booking.move(ctx, first.id, "2026-01-06 09:00", provider_id=world.baker)
     with medoffice_practice.operation("frontdesk", write=False) as ctx:
-        (view,) = booking.list_for_patient(ctx, world.ann)
+        (view,) = appointment_lists.list_for_patient(ctx, world.ann)
     assert view.provider_id == world.adams

@@ -13,7 +13,7 @@ import pytest
 
 from medoffice.core.errors import Conflict, NotFound
 from medoffice.core.services import patient_merge
-from medoffice.plugins.scheduling import booking, recurring, waitlist
+from medoffice.plugins.scheduling import appointment_lists, booking, recurring, waitlist
 
 from .conftest import register
 
@@ -38,7 +38,7 @@ def merge(practice, keep, absorb):
 
 def appointments_of(practice, mrn):
     with practice.operation("frontdesk", write=False) as ctx:
-        return [(v.id, v.status) for v in booking.list_for_patient(ctx, mrn)]
+        return [(v.id, v.status) for v in appointment_lists.list_for_patient(ctx, mrn)]
 
 
 class TestMoving:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from medoffice.core.errors import Conflict, NotFound, ValidationError
-from medoffice.plugins.scheduling import booking, catalogue, resources, slots
+from medoffice.plugins.scheduling import appointment_lists, booking, catalogue, resources, slots
 
 pytestmark = pytest.mark.medoffice_plugins("scheduling")
 
@@ -59,7 +59,7 @@ class TestTheSlotFinder:
         moved = move(medoffice_practice, ann.id, "10:15")
         assert (moved.id, moved.room_id) == (ann.id, ann.room_id)
         with medoffice_practice.operation("frontdesk", write=False) as ctx:
-            (view,) = booking.list_for_patient(ctx, world.ann)
+            (view,) = appointment_lists.list_for_patient(ctx, world.ann)
         assert (f"{view.start:%H:%M}-{view.end:%H:%M}", view.room, view.provider) == ("10:15-10:45", "Exam 1",
                                                                                     "Dr Adams")
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from medoffice.core import PluginInfo, hookimpl
 from medoffice.core.audit import iter_entries
 from medoffice.core.errors import NotFound, ValidationError
-from medoffice.plugins.scheduling import booking, recurring, waitlist
+from medoffice.plugins.scheduling import appointment_lists, booking, recurring, waitlist
 from medoffice.plugins.scheduling.models import Appointment, Series
 
 pytestmark = pytest.mark.medoffice_plugins("scheduling")
@@ -60,7 +60,7 @@ def counts(practice) -> tuple[int, int, int]:
 def starts(practice, mrn: str) -> list[tuple[str, str, int | None]]:
     """The patient's appointments as (local start, status, series id)."""
     with practice.operation("frontdesk", write=False) as ctx:
-        views = booking.list_for_patient(ctx, mrn)
+        views = appointment_lists.list_for_patient(ctx, mrn)
         series = {row.id: row.series_id for row in ctx.session.execute(select(Appointment)).scalars()}
     return [(f"{v.start:%a %Y-%m-%d %H:%M}", v.status, series[v.id]) for v in views]
 

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from medoffice.core import PluginInfo, hookimpl
-from medoffice.plugins.scheduling import booking, recurring
+from medoffice.plugins.scheduling import appointment_lists, booking, recurring
 from medoffice.plugins.scheduling.models import Appointment
 
 pytestmark = pytest.mark.medoffice_plugins("scheduling")
@@ -126,7 +126,7 @@ def test_a_date_taken_between_the_check_and_the_write_refuses_the_series_unannou
         with medoffice_practice.operation("frontdesk") as ctx:
             recurring.book_series(ctx, world.ann, world.adams, "Check-up", "2026-01-06 09:00", count=3)
     with medoffice_practice.operation("frontdesk", write=False) as ctx:
-        assert [a.mrn for a in booking.day(ctx, "2026-01-06")] == []
+        assert [a.mrn for a in appointment_lists.day(ctx, "2026-01-06")] == []
     assert texter.heard == []
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from medoffice.core import audit
 from medoffice.core.errors import Conflict, SlotTaken, ValidationError
 from medoffice.core.services import staff
-from medoffice.plugins.scheduling import booking, catalogue, resources, slots
+from medoffice.plugins.scheduling import appointment_lists, booking, catalogue, resources, slots
 from medoffice.plugins.scheduling.models import Reservation
 
 pytestmark = pytest.mark.medoffice_plugins("scheduling")
@@ -63,7 +63,7 @@ class TestRooms:
         second = book(medoffice_practice, clinic.bo, clinic.baker, "Minor surgery", "2026-01-06 09:00")
         assert (first.room_id, second.room_id) != (None, None) and first.room_id != second.room_id
         with medoffice_practice.operation("frontdesk", write=False) as ctx:
-            assert [v.room for v in booking.day(ctx, "2026-01-06")] == ["Exam 1", "Exam 2"]
+            assert [v.room for v in appointment_lists.day(ctx, "2026-01-06")] == ["Exam 1", "Exam 2"]
 
     def test_no_free_room_is_refused_and_the_slot_finder_skips_it(self, medoffice_practice, clinic):
         book(medoffice_practice, clinic.ann, clinic.adams, "Check-up", "2026-01-06 09:00", room="Exam 1")
@@ -92,7 +92,7 @@ class TestRooms:
         book(medoffice_practice, clinic.bo, clinic.baker, "Check-up", "2026-01-06 11:00", room="Exam 2")
         moved = act(medoffice_practice, booking.move, moving.id, "2026-01-06 11:00")
         with medoffice_practice.operation("frontdesk", write=False) as ctx:
-            assert [v.room for v in booking.day(ctx, "2026-01-06") if v.id == moved.id] == ["Exam 1"]
+            assert [v.room for v in appointment_lists.day(ctx, "2026-01-06") if v.id == moved.id] == ["Exam 1"]
 
 
 class TestEquipment:

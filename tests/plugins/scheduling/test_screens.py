@@ -15,7 +15,7 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from medoffice.core.services import patients
-from medoffice.plugins.scheduling import booking, day_flow, slots
+from medoffice.plugins.scheduling import appointment_lists, booking, day_flow, slots
 from medoffice.plugins.scheduling.screens import booking as flow_module
 from medoffice.plugins.scheduling.screens.appointments_panel import AppointmentsPanel
 from medoffice.plugins.scheduling.screens.booking import BookingScreen
@@ -46,13 +46,13 @@ def act(practice, fn, *args, user="frontdesk"):
 
 def appointments_of(practice, mrn):
     with practice.operation("admin", write=False) as ctx:
-        return booking.list_for_patient(ctx, mrn)
+        return appointment_lists.list_for_patient(ctx, mrn)
 
 
 def view_of(practice, appointment_id, day=TODAY):
     """The appointment as the day board's service reads it now."""
     with practice.operation("admin", write=False) as ctx:
-        views = booking.day(ctx, day)
+        views = appointment_lists.day(ctx, day)
     return next(v for v in views if v.id == appointment_id)
 
 

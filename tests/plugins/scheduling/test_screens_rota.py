@@ -13,7 +13,7 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from medoffice.core.services import staff
-from medoffice.plugins.scheduling import booking, coverage, rota, time_off
+from medoffice.plugins.scheduling import appointment_lists, booking, coverage, rota, time_off
 from medoffice.plugins.scheduling.screens.booking import BookingScreen
 from medoffice.plugins.scheduling.screens.dialogs import ChoiceDialog, ReasonDialog
 from medoffice.ui.forms import FormDialog, NoticeDialog
@@ -208,7 +208,7 @@ class TestTimeOff:
 
 def booked(practice, mrn) -> list[str]:
     with practice.operation("admin", write=False) as ctx:
-        return [f"{v.start:%Y-%m-%d %H:%M}" for v in booking.list_for_patient(ctx, mrn) if v.status == "booked"]
+        return [f"{v.start:%Y-%m-%d %H:%M}" for v in appointment_lists.list_for_patient(ctx, mrn) if v.status == "booked"]
 
 
 def footer_keys(screen) -> list[str]:

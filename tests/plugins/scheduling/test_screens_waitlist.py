@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input, Select
 
-from medoffice.plugins.scheduling import booking, waitlist
+from medoffice.plugins.scheduling import appointment_lists, booking, waitlist
 from medoffice.plugins.scheduling.screens.dialogs import ChoiceDialog, ReasonDialog
 from medoffice.ui.forms import FormDialog
 from medoffice.plugins.scheduling.screens.waiting_list import PatientPicker, WaitlistScreen
@@ -27,7 +27,7 @@ def entries(practice, status="all"):
 
 def booked(practice, mrn):
     with practice.operation("admin", write=False) as ctx:
-        return [(f"{v.start:%Y-%m-%d %H:%M}", v.provider) for v in booking.list_for_patient(ctx, mrn)
+        return [(f"{v.start:%Y-%m-%d %H:%M}", v.provider) for v in appointment_lists.list_for_patient(ctx, mrn)
                 if v.status == "booked"]
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 
 from medoffice.core.errors import Conflict, ValidationError
-from medoffice.plugins.scheduling import booking, slots
+from medoffice.plugins.scheduling import appointment_lists, booking, slots
 
 pytestmark = pytest.mark.medoffice_plugins("scheduling")
 
@@ -38,7 +38,7 @@ def test_a_visit_across_the_spring_gap_lasts_its_real_length(medoffice_practice,
     record = book(medoffice_practice, world.ann, world.adams, "2026-03-08 01:30", kind="New patient")
     assert (record.start, record.end) == (at(2026, 3, 8, 6, 30), at(2026, 3, 8, 7, 30))
     with medoffice_practice.operation("admin", write=False) as ctx:
-        (view,) = booking.day(ctx, "2026-03-08")
+        (view,) = appointment_lists.day(ctx, "2026-03-08")
     assert (f"{view.start:%H:%M %Z}", f"{view.end:%H:%M %Z}") == ("01:30 EST", "03:30 EDT")
 
 
@@ -61,7 +61,7 @@ def test_the_day_board_covers_a_25_hour_day(medoffice_practice, world):
     late = book(medoffice_practice, world.ann, world.adams, "2026-11-01 23:00")
     early = book(medoffice_practice, world.bo, world.adams, "2026-11-01 00:00")
     with medoffice_practice.operation("admin", write=False) as ctx:
-        found = booking.day(ctx, "2026-11-01")
+        found = appointment_lists.day(ctx, "2026-11-01")
         service = ctx.hooks.scheduling(ctx)
         records = service.day_appointments(ctx, dt.date(2026, 11, 1))
     assert [v.id for v in found] == [early.id, late.id] == [r.id for r in records]

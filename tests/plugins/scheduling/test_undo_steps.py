@@ -17,7 +17,7 @@ import pytest
 from medoffice.core import PluginInfo, audit, hookimpl
 from medoffice.core.errors import Conflict, NotFound
 from medoffice.core.services import practice
-from medoffice.plugins.scheduling import booking, day_flow
+from medoffice.plugins.scheduling import appointment_lists, booking, day_flow
 
 pytestmark = pytest.mark.medoffice_plugins("scheduling")
 
@@ -37,7 +37,7 @@ def act(practice_, fn, *args, user="frontdesk", **options):
 def shown(practice_, mrn):
     """The patient's (only) appointment as the desk reads it."""
     with practice_.operation("admin", write=False) as ctx:
-        (view,) = booking.list_for_patient(ctx, mrn)
+        (view,) = appointment_lists.list_for_patient(ctx, mrn)
     return view
 
 

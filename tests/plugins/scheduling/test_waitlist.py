@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from medoffice.core import PluginInfo, hookimpl
 from medoffice.core.errors import Conflict, NotFound, PluginError, ValidationError
 from medoffice.core.records import WaitlistOffer
-from medoffice.plugins.scheduling import booking, day_flow, waitlist
+from medoffice.plugins.scheduling import appointment_lists, booking, day_flow, waitlist
 from medoffice.plugins.scheduling.models import WaitlistEntry
 
 from .conftest import register
@@ -127,7 +127,7 @@ def test_a_no_show_a_past_slot_and_a_still_busy_provider_offer_nothing(medoffice
         booking.cancel(ctx, overbooked.id, "not needed")
     medoffice_practice.runtime.clock = lambda: dt.datetime(2026, 1, 6, 20, 0, tzinfo=UTC)
     with medoffice_practice.operation("manager") as ctx:
-        (later,) = [a for a in booking.list_for_patient(ctx, world.ann) if a.status == "booked"]
+        (later,) = [a for a in appointment_lists.list_for_patient(ctx, world.ann) if a.status == "booked"]
         booking.cancel(ctx, later.id, "too late to offer")
     assert recorder.offers == []
     assert statuses(medoffice_practice) == {world.cy: "waiting"}
@@ -143,7 +143,7 @@ def test_a_failing_delivery_plugin_rolls_the_cancellation_back_and_is_named(medo
         with medoffice_practice.operation("frontdesk") as ctx:
             booking.cancel(ctx, ann.id, "feeling better")
     with medoffice_practice.operation("frontdesk", write=False) as ctx:
-        (still,) = booking.list_for_patient(ctx, world.ann)
+        (still,) = appointment_lists.list_for_patient(ctx, world.ann)
     assert (still.status, statuses(medoffice_practice)) == ("booked", {world.bo: "waiting"})
 
 
@@ -160,7 +160,7 @@ def test_book_from_an_entry_and_remove_one_with_a_reason(medoffice_practice, wor
     with medoffice_practice.operation("frontdesk", write=False) as ctx:
         assert waitlist.list_entries(ctx) == []
         closed = waitlist.list_entries(ctx, status="all")
-        (listed,) = booking.list_for_patient(ctx, world.bo)
+        (listed,) = appointment_lists.list_for_patient(ctx, world.bo)
     assert [(e.mrn, e.status, e.closed_reason) for e in closed] == [
         (world.bo, "booked", None), (world.cy, "removed", "booked at another practice")]
     assert listed.id == appointment.id

@@ -76,10 +76,10 @@ def book(practice, world, start="2026-01-07 09:00"):
 
 
 def booked(practice, world):
-    from medoffice.plugins.scheduling import booking
+    from medoffice.plugins.scheduling import appointment_lists
 
     with practice.operation("frontdesk", write=False) as ctx:
-        return [str(a.start) for a in booking.list_for_patient(ctx, world.ann)]
+        return [str(a.start) for a in appointment_lists.list_for_patient(ctx, world.ann)]
 
 
 @pytest.mark.medoffice_plugins("staff", "scheduling")

@@ -46,14 +46,14 @@ def test_the_demo_has_openings_applicants_trainings_and_credentials_to_chase(dem
 def test_the_demos_bookings_are_the_same_with_and_without_the_staff_plugin(demo, tmp_path):
     """No demo provider is blocked, so the scheduling demo books its week as without staff."""
     from medoffice.core.loader import discover
-    from medoffice.plugins.scheduling import booking
+    from medoffice.plugins.scheduling import appointment_lists
     from medoffice.testing._demo import demo_runtime
 
     def week(runtime):
         with runtime.operation(write=False) as ctx:
             today = ctx.local(ctx.now()).date()
             return [(a.provider, a.start, a.mrn) for offset in range(9)
-                    for a in booking.day(ctx, today + dt.timedelta(days=offset))]
+                    for a in appointment_lists.day(ctx, today + dt.timedelta(days=offset))]
 
     installed, _failures = discover()
     without = demo_runtime(f"sqlite:///{tmp_path / 'without.sqlite'}", backend="sqlite", seed=5, patient_count=30,
