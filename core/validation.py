@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ValidationError
@@ -19,6 +22,10 @@ _NPI_PREFIX = "80840"
 SEXES = ("female", "male", "other", "unknown")
 _SEX_ALIASES = {"f": "female", "m": "male", "o": "other", "u": "unknown", "x": "other"}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("99999999.99")
+"""The largest amount of money any field accepts (a hundred million, less a cent)."""
 
 
 def luhn_check_digit(digits: str) -> int:
@@ -166,3 +173,65 @@ def optional_text(value: str | None, *, field: str, max_length: int = 200, multi
     if not text:
         return None
     return require_text(text, field=field, max_length=max_length, multiline=multiline)
+
+
+def parse_money(value: Any, *, field: str = "amount", positive: bool = False,
+                allow_negative: bool = False, maximum: Decimal = MAX_AMOUNT) -> Decimal:
+    """An amount of money as ``12.50``, ``$1,200`` or a ``Decimal``.
+
+    Args:
+        value: what was typed (or a ``Decimal``/``int``; a ``float`` is refused).
+        field: the field named in the error.
+        positive: refuse zero too.
+        allow_negative: accept amounts below zero.
+
+    Raises:
+        ValidationError: not a number, more than two decimals, negative (or zero when
+            ``positive``), or above :data:`MAX_AMOUNT`.
+    """
+    label = field.replace("_", " ")
+    if isinstance(value, float):
+        raise ValidationError(f"{label} must be typed as a decimal, not a floating-point number", field=field)
+    if isinstance(value, bool):
+        raise ValidationError(f"{label} must be an amount like 12.50, got {value!r}", field=field)
+    if isinstance(value, Decimal | int):
+        amount = Decimal(value)
+    else:
+        text = str(value if value is not None else "").strip().replace(",", "").replace("$", "", 1)
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(f"{label} must be an amount like 12.50, got {value!r}", field=field) from None
+    if not amount.is_finite():
+        raise ValidationError(f"{label} must be an amount like 12.50, got {value!r}", field=field)
+    if amount.copy_abs() > maximum:  # before quantize, which cannot hold 1e30 to the cent (nor abs() 1e999999999)
+        raise ValidationError(f"{label} is larger than {maximum:,}", field=field)
+    if amount != amount.quantize(CENT):
+        raise ValidationError(f"{label} has more than two decimals: {value}", field=field)
+    if amount < 0 and not allow_negative:
+        raise ValidationError(f"{label} must not be negative, got {amount:.2f}", field=field)
+    if positive and amount == 0:
+        raise ValidationError(f"{label} must be more than zero", field=field)
+    return amount.quantize(CENT)
+
+
+class Fields:
+    """Parse several fields, keep every error, raise them all at once: a form shows every
+    mistake together instead of one per try."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+
+    def parse(self, field: str, parse: Callable[..., Any], value: Any, *args: Any, **options: Any) -> Any:
+        try:
+            return parse(value, *args, field=field, **options)
+        except ValidationError as error:
+            self.errors[field] = error.message
+            return None
+
+    def add(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, message)
+
+    def done(self) -> None:
+        if self.errors:
+            raise ValidationError.of_fields(self.errors)

@@ -17,7 +17,7 @@ from medoffice.core import Context, ValidationError
 from medoffice.core.records import ExpenseDraft, ExpenseRecord
 from medoffice.core.validation import FIRST_DAY, LAST_DAY, optional_text, parse_date, require_text
 
-from .common import Fields
+from medoffice.core.validation import Fields
 from .models import MAX_CATEGORY, MAX_NAME, MAX_REFERENCE, MAX_TEXT, BudgetLine, Expense
 from .money import parse_money
 from .permissions import BUDGET

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 from medoffice.core import Context, ValidationError
@@ -35,27 +35,6 @@ def parse_day(value: str | dt.date | None, ctx: Context, *, field: str = "date")
     if value is None or (isinstance(value, str) and not value.strip()):
         return today(ctx)
     return parse_date(value, field=field)
-
-
-class Fields:
-    """Parse several fields, keep every error, raise them all at once."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, str] = {}
-
-    def parse(self, field: str, parse: Callable[..., Any], value: Any, *args: Any, **options: Any) -> Any:
-        try:
-            return parse(value, *args, field=field, **options)
-        except ValidationError as error:
-            self.errors[field] = error.message
-            return None
-
-    def add(self, field: str, message: str) -> None:
-        self.errors.setdefault(field, message)
-
-    def done(self) -> None:
-        if self.errors:
-            raise ValidationError.of_fields(self.errors)
 
 
 def csv_rows(handle: TextIO, columns: tuple[str, ...], required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:

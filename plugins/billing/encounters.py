@@ -27,7 +27,8 @@ from medoffice.core.services import patients, staff
 from medoffice.core.validation import optional_text
 
 from .codes import parse_diagnosis, parse_modifier, parse_procedure_code, with_dot
-from .common import Fields, parse_day, parse_id
+from medoffice.core.validation import Fields
+from .common import parse_day, parse_id
 from .ledger import apply_credit
 from .models import MAX_TEXT, Charge, ClaimLine, Encounter, EncounterDiagnosis, Fee, PaymentAllocation
 from .money import parse_money

@@ -20,7 +20,8 @@ from medoffice.core import Context, NotFound, ValidationError, csvio
 from medoffice.core.progress import SILENT, Progress
 
 from .codes import parse_procedure_code
-from .common import Fields, refuse_rows
+from medoffice.core.validation import Fields
+from .common import refuse_rows
 from .models import Fee
 from .money import parse_money
 from .permissions import MANAGE, READ

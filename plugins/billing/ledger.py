@@ -26,7 +26,8 @@ from medoffice.core.records import PatientRecord
 from medoffice.core.services import patients
 from medoffice.core.validation import optional_text
 
-from .common import Fields, parse_day, parse_id
+from medoffice.core.validation import Fields
+from .common import parse_day, parse_id
 from .models import MAX_REFERENCE, MAX_TEXT, Adjustment, Charge, Payer, Payment, PaymentAllocation, Refund
 from .money import parse_money, show, split
 from .payers import payer_row

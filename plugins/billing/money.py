@@ -8,54 +8,11 @@ rounded, so what the user sees is what is stored. A ``float`` is refused outrigh
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
 
-from medoffice.core import ValidationError
+from medoffice.core.validation import CENT, MAX_AMOUNT, parse_money
 
-CENT = Decimal("0.01")
-MAX_AMOUNT = Decimal("99999999.99")
-"""The largest amount billing accepts (a hundred million, less a cent)."""
-
-
-def parse_money(value: Any, *, field: str = "amount", positive: bool = False,
-                allow_negative: bool = False) -> Decimal:
-    """An amount of money as ``12.50``, ``$1,200`` or a ``Decimal``.
-
-    Args:
-        value: what was typed (or a ``Decimal``/``int``; a ``float`` is refused).
-        field: the field named in the error.
-        positive: refuse zero too.
-        allow_negative: accept amounts below zero.
-
-    Raises:
-        ValidationError: not a number, more than two decimals, negative (or zero when
-            ``positive``), or above :data:`MAX_AMOUNT`.
-    """
-    label = field.replace("_", " ")
-    if isinstance(value, float):
-        raise ValidationError(f"{label} must be typed as a decimal, not a floating-point number", field=field)
-    if isinstance(value, bool):
-        raise ValidationError(f"{label} must be an amount like 12.50, got {value!r}", field=field)
-    if isinstance(value, Decimal | int):
-        amount = Decimal(value)
-    else:
-        text = str(value if value is not None else "").strip().replace(",", "").replace("$", "", 1)
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise ValidationError(f"{label} must be an amount like 12.50, got {value!r}", field=field) from None
-    if not amount.is_finite():
-        raise ValidationError(f"{label} must be an amount like 12.50, got {value!r}", field=field)
-    if amount.copy_abs() > MAX_AMOUNT:  # before quantize, which cannot hold 1e30 to the cent (nor abs() 1e999999999)
-        raise ValidationError(f"{label} is larger than {MAX_AMOUNT:,}", field=field)
-    if amount != amount.quantize(CENT):
-        raise ValidationError(f"{label} has more than two decimals: {value}", field=field)
-    if amount < 0 and not allow_negative:
-        raise ValidationError(f"{label} must not be negative, got {amount:.2f}", field=field)
-    if positive and amount == 0:
-        raise ValidationError(f"{label} must be more than zero", field=field)
-    return amount.quantize(CENT)
+__all__ = ["CENT", "MAX_AMOUNT", "parse_money", "split"]
 
 
 def split(total: Decimal, weights: Sequence[Decimal | int]) -> list[Decimal]:

@@ -13,7 +13,7 @@ from medoffice.core import Conflict, Context, NotFound, ValidationError
 from medoffice.core.records import Address
 from medoffice.core.validation import optional_text, parse_phone, require_text
 
-from .common import Fields
+from medoffice.core.validation import Fields
 from .models import Payer
 from .permissions import MANAGE, READ
 from .vocabulary import CLAIM_FILING_CODES

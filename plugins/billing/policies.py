@@ -20,7 +20,8 @@ from medoffice.core.records import Address, PatientRecord
 from medoffice.core.services import patients
 from medoffice.core.validation import optional_text, parse_birth_date, parse_date
 
-from .common import Fields, parse_day, parse_id, today
+from medoffice.core.validation import Fields
+from .common import parse_day, parse_id, today
 from .models import Payer, Policy
 from .money import parse_money
 from .payers import optional_x12_id, parse_address, parse_x12_id

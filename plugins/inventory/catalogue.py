@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from medoffice.core import Conflict, Context, NotFound, ValidationError
 from medoffice.core.validation import optional_text, parse_email, parse_phone, require_text
 
-from .common import Fields, parse_money, parse_quantity
+from medoffice.core.validation import Fields, parse_money
+from .common import parse_quantity
 from .models import CATEGORIES, MAX_CODE, MAX_NAME, MAX_SHORT, MAX_TEXT, Item, Location, Vendor
 from .permissions import MANAGE, READ
 

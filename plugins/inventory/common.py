@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from medoffice.core import Context, ValidationError
-from medoffice.core.validation import parse_date
+from medoffice.core.validation import CENT, parse_date
 
-CENT = Decimal("0.01")
-MAX_AMOUNT = Decimal("99999999.99")
 MAX_QUANTITY = 1_000_000
 """The most units (or packs) one movement or order line may carry: a typo's guard, and far
 inside a 32-bit integer however many movements add up."""
@@ -54,53 +51,8 @@ def parse_quantity(value: Any, *, field: str = "quantity", allow_zero: bool = Fa
     return number
 
 
-def parse_money(value: Any, *, field: str = "price") -> Decimal:
-    """An amount like ``12.50`` or ``$1,200``: never a float, at most two decimals, not negative."""
-    label = field.replace("_", " ")
-    if isinstance(value, float | bool):
-        raise ValidationError(f"{label} must be an amount like 12.50, got {value!r}", field=field)
-    if isinstance(value, Decimal | int):
-        amount = Decimal(value)
-    else:
-        text = str(value if value is not None else "").strip().replace(",", "").replace("$", "", 1)
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise ValidationError(f"{label} must be an amount like 12.50, got {value!r}", field=field) from None
-    if not amount.is_finite():
-        raise ValidationError(f"{label} must be an amount like 12.50, got {value!r}", field=field)
-    if amount.copy_abs() > MAX_AMOUNT:
-        raise ValidationError(f"{label} is larger than {MAX_AMOUNT:,}", field=field)
-    if amount != amount.quantize(CENT):
-        raise ValidationError(f"{label} has more than two decimals: {value}", field=field)
-    if amount < 0:
-        raise ValidationError(f"{label} must not be negative, got {amount:.2f}", field=field)
-    return amount.quantize(CENT)
-
-
 def value_of(units: int, pack_price: Decimal | None, pack_size: int) -> Decimal | None:
     """What ``units`` are worth at cost, to the cent (None when the price is not known)."""
     if pack_price is None:
         return None
     return (Decimal(units) * pack_price / Decimal(pack_size)).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-class Fields:
-    """Parse several fields, keep every error, raise them all at once."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, str] = {}
-
-    def parse(self, field: str, parse: Callable[..., Any], value: Any, *args: Any, **options: Any) -> Any:
-        try:
-            return parse(value, *args, field=field, **options)
-        except ValidationError as error:
-            self.errors[field] = error.message
-            return None
-
-    def add(self, field: str, message: str) -> None:
-        self.errors.setdefault(field, message)
-
-    def done(self) -> None:
-        if self.errors:
-            raise ValidationError.of_fields(self.errors)

@@ -27,7 +27,8 @@ from medoffice.core import Conflict, Context, NotFound, ValidationError
 from medoffice.core.validation import optional_text, require_text
 
 from .catalogue import find_item, find_location, find_vendor
-from .common import ORDERS_TOPIC, Fields, parse_money, parse_quantity, today
+from medoffice.core.validation import Fields, parse_money
+from .common import ORDERS_TOPIC, parse_quantity, today
 from .models import MAX_TEXT, Item, Location, OrderLine, PurchaseOrder, Receipt, Vendor
 from .permissions import APPROVE, ORDER, READ
 

@@ -31,7 +31,8 @@ from medoffice.core.validation import parse_date
 
 from . import ledger
 from .catalogue import find_item, find_location
-from .common import ORDERS_TOPIC, STOCK_TOPIC, Fields, parse_day, parse_quantity, today
+from medoffice.core.validation import Fields
+from .common import ORDERS_TOPIC, STOCK_TOPIC, parse_day, parse_quantity, today
 from .models import Item, OrderLine, PurchaseOrder, Receipt, ReceiptLine, Vendor
 from .orders import RECEIVABLE, load_order
 from .permissions import ORDER, READ, RECEIVE

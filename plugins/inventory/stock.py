@@ -21,7 +21,8 @@ from medoffice.core.validation import optional_text, require_text
 
 from . import ledger
 from .catalogue import ItemRecord, find_item, find_location, item_record
-from .common import STOCK_TOPIC, Fields, parse_quantity, today, value_of
+from medoffice.core.validation import Fields
+from .common import STOCK_TOPIC, parse_quantity, today, value_of
 from .models import MAX_CODE, MAX_TEXT, Balance, Item, Location, Lot, Movement
 from .permissions import ADJUST, BELOW_ZERO, MOVE, READ, USE, VALUES
 

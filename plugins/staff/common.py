@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from medoffice.core.context import Context
 from medoffice.core.errors import NotFound, ValidationError
 from medoffice.core.storage.models import Staff
-from medoffice.core.validation import parse_date, require_text
+from medoffice.core.validation import parse_date, parse_money, require_text
 
 from .models import EVERY_ROLE, MAX_ROLE
 
-CENT = Decimal("0.01")
 MAX_PAY = Decimal("9999999.99")
 MAX_WITHIN = 3650
 
@@ -66,23 +65,11 @@ def whole(value: Any, *, field: str, low: int, high: int) -> int:
 
 
 def money(value: Any, *, field: str) -> Decimal | None:
-    """An amount as ``18.50`` or ``$52,000``; two decimals at most, never a float."""
+    """An amount as ``18.50`` or ``$52,000`` (none when left blank); two decimals at most,
+    never a float, never above :data:`MAX_PAY`."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    label = field.replace("_", " ")
-    if isinstance(value, float | bool):
-        raise ValidationError(f"{label} must be typed as an amount like 18.50", field=field)
-    try:
-        amount = Decimal(str(value).strip().replace(",", "").replace("$", "", 1))
-    except InvalidOperation:
-        raise ValidationError(f"{label} must be an amount like 18.50, got {str(value)[:40]!r}", field=field) from None
-    if not amount.is_finite() or amount.copy_abs() > MAX_PAY:
-        raise ValidationError(f"{label} must be an amount up to {MAX_PAY:,}, got {str(value)[:40]!r}", field=field)
-    if amount != amount.quantize(CENT):
-        raise ValidationError(f"{label} has more than two decimals: {value}", field=field)
-    if amount < 0:
-        raise ValidationError(f"{label} must not be negative", field=field)
-    return amount.quantize(CENT)
+    return parse_money(value, field=field, maximum=MAX_PAY)
 
 
 def role_key(value: str | None) -> str:
