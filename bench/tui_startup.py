@@ -4,11 +4,13 @@ Two programs, each started as a process of its own, alternating, as the median o
 the ratio holds on any machine:
 
 - **medoffice**: the reception TUI on the demo practice, as ``medoffice tui`` starts it (the
-  installed plugins discovered from their entry points, the practice opened, the app built on
-  the sign-in screen). A headless pilot signs in as the front desk (it fills the two fields in
-  one go and presses Enter: nobody's typing is timed, the password check is) and, if the home
-  screen is not the day board, opens it the way a user does, with F5. The JSON result says
-  which way the board was reached.
+  command line and the ``medoffice.ui`` entry point imported, the app built on the sign-in
+  screen, which opens the practice, the installed plugins discovered from their entry points,
+  in a worker thread while it is up). A headless pilot fills the two fields in one go and,
+  as a person still typing would, presses Enter once the practice is open (``--enter-at-once``
+  presses it at once: the password check then waits for the practice); nobody's typing is
+  timed, the password check is. If the home screen is not the day board, it opens it the
+  way a user does, with F5. The JSON result says which way the board was reached.
 - **bare Textual**: an ``App`` whose only widget is a ``DataTable`` of the same rows and
   columns (eight: time, patient, type, provider, room, status, arrived, waiting), read from the
   same SQLite file with raw ``sqlite3`` in ``on_mount``.
@@ -19,9 +21,12 @@ the ratio holds on any machine:
   ``on_mount`` before the rows. medoffice's ratio to it says how much of the rest is ours.
 
 **Interactive** means: the board's table (``#board``) holds every appointment of the day (the
-row count the parent read with raw SQL) *and* the app is idle: :meth:`Pilot.pause` has
-returned, that is every widget of the screen has processed its pending messages (the rows
-have been laid out and a refresh requested), so the next key is handled at once. The clock
+row count the parent read with raw SQL) *and* the screen has settled: the app's and every
+widget of the screen's message queues are empty at two checks a millisecond apart (the rows
+have been laid out and a refresh requested), so the next key is handled at once. The
+sign-in screen counts as shown when it has settled the same way. (Not :meth:`Pilot.pause`:
+it waits for the whole process to be idle, and medoffice opens the practice in a worker
+thread while the sign-in screen is up.) The clock
 is ``time.perf_counter`` (``CLOCK_MONOTONIC``, the same in every process): the parent reads
 it just before starting the process, the child when the board is interactive; the process's
 exit is not timed. Both apps run headless (Textual's own headless driver: everything is
@@ -38,7 +43,10 @@ Run (makes the demo practice first if the file does not exist, with ``medoffice 
 ``--db`` also takes a practice made by ``bench/scheduling_data.py`` (its audit key beside it;
 pass ``--day 2025-06-02 --password bench-password``), as the smoke test does.
 
-Target (docs/performance.md): medoffice within 1.5x of the bare app.
+Targets (docs/performance.md, issue 16), both against the bare app's start to interactive:
+the command to the sign-in screen shown within 1.5x, and Enter to the interactive board within
+2x. A medoffice from before the sign-in screen came first (no ``open_practice``) is measured
+too, opening the practice before the app, for a "before" run with the same marks.
 """
 
 from __future__ import annotations
@@ -131,6 +139,7 @@ def busiest_day(path: Path) -> tuple[dt.date, int]:
 def bench_env(path: Path) -> dict[str, str]:
     """The environment of every process: the practice's home (config, audit key) beside the file."""
     env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as an installed medoffice runs: byte-code written once
     env["MEDOFFICE_HOME"] = str(path.with_name(path.name + ".home"))
     env["MEDOFFICE_DB"] = f"sqlite:///{path}"
     beside = path.with_name(path.name + ".audit-key")  # a practice made by bench/scheduling_data.py
@@ -172,6 +181,26 @@ async def wait_until(condition, timeout: float = 60.0) -> None:
         await asyncio.sleep(0.001)
 
 
+async def settle(app: Any) -> None:
+    """Until the screen shown is mounted and every message queue of the app and the screen
+    is empty, at two checks a millisecond apart (what the app has left to do for what it
+    shows is done; a worker thread may still be busy)."""
+    import asyncio
+
+    def settled() -> bool:
+        screen = app.screen
+        return (screen.is_mounted and app.message_queue_size == 0
+                and all(node.message_queue_size == 0 for node in screen.walk_children(with_self=True)))
+
+    quiet = 0
+    deadline = time.perf_counter() + 60
+    while quiet < 2:
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the app did not settle in time")
+        await asyncio.sleep(0.001)
+        quiet = quiet + 1 if settled() else 0
+
+
 def board_table(app: Any) -> Any | None:
     """The day board's table on the screen shown, if the screen is the day board."""
     from textual.widgets import DataTable
@@ -181,35 +210,58 @@ def board_table(app: Any) -> Any | None:
 
 
 def child_medoffice(args: argparse.Namespace, marks: dict[str, float], info: dict[str, Any]) -> None:
-    from medoffice.core.runtime import open_runtime, utc_now
-    from medoffice.tui.app import MedofficeApp
-    from medoffice.tui.screens.signin import SignInScreen
+    import click
+    from medoffice.core.cli import cli  # the command line, as `medoffice tui` starts
+    from medoffice.core.cli._app import AppState
+    from medoffice.core.cli.tui_cmd import load_ui
     from textual.widgets import Input
 
+    load_ui()  # the entry-point lookup `medoffice tui` makes (imports medoffice.tui)
+    from medoffice.tui.app import MedofficeApp
+    from medoffice.tui.screens.signin import SignInScreen
+
     marks["imported"] = time.perf_counter()
-    clock = utc_now
-    if args.day is not None:  # move the practice's clock to 10:00 on the day shown
-        day = dt.date.fromisoformat(args.day)
-        target = dt.datetime.combine(day, dt.time(10), zone_of(args.db))
-        if day != dt.datetime.now(target.tzinfo).date():
-            shift = target - utc_now()
-            clock = lambda: utc_now() + shift  # noqa: E731
-    runtime = open_runtime(clock=clock)  # the URL and the plugins as `medoffice tui` finds them
-    marks["practice open"] = time.perf_counter()
-    app = MedofficeApp(runtime)
+    state = AppState()
+
+    def open_practice() -> Any:
+        """What `medoffice tui` hands the app: opened in its worker while the form is up."""
+        if args.day is not None:  # move the practice's clock to 10:00 on the day shown
+            from medoffice.core.runtime import utc_now
+
+            day = dt.date.fromisoformat(args.day)
+            target = dt.datetime.combine(day, dt.time(10), zone_of(args.db))
+            if day != dt.datetime.now(target.tzinfo).date():
+                shift = target - utc_now()
+                state.clock = lambda: utc_now() + shift
+        runtime = state.runtime()
+        marks["practice open"] = time.perf_counter()
+        return runtime
+
+    try:
+        app = MedofficeApp(open_practice=open_practice)
+    except TypeError:  # a medoffice from before the sign-in screen came first (a "before" run)
+        from click.globals import push_context
+
+        push_context(click.Context(cli))  # whose AppState.runtime() needs a command's context
+        app = MedofficeApp(open_practice())
 
     async def drive(pilot: Any) -> None:
         await wait_until(lambda: isinstance(app.screen, SignInScreen))
-        await pilot.pause()
+        await settle(app)
         marks["sign-in shown"] = time.perf_counter()
         form = app.screen
         form.query_one("#username", Input).value = args.user
         form.query_one("#password", Input).value = args.password
         form.query_one("#password", Input).focus()
+        # the person types while the practice opens: Enter once it is open (--enter-at-once: at once)
+        if not args.enter_at_once and hasattr(app, "practice"):
+            await wait_until(lambda: app.practice.loaded)
+            await settle(app)
+        marks["enter"] = time.perf_counter()
         await pilot.press("enter")
         await wait_until(lambda: app.user is not None and not isinstance(app.screen, SignInScreen))
         marks["signed in"] = time.perf_counter()
-        await pilot.pause()
+        await settle(app)
         info["opened_with"] = "home"
         if board_table(app) is None:
             info["opened_with"] = "F5"
@@ -217,7 +269,7 @@ def child_medoffice(args: argparse.Namespace, marks: dict[str, float], info: dic
         await wait_until(lambda: board_table(app) is not None)
         marks["board up"] = time.perf_counter()
         await wait_until(lambda: board_table(app).row_count >= args.rows)
-        await pilot.pause()
+        await settle(app)
         marks["interactive"] = time.perf_counter()
         table = board_table(app)
         info["rows"] = table.row_count
@@ -228,7 +280,10 @@ def child_medoffice(args: argparse.Namespace, marks: dict[str, float], info: dic
     try:
         app.run(headless=True, size=args.size, auto_pilot=drive)
     finally:
-        runtime.close()
+        if state._runtime is not None:
+            state._runtime.close()
+    if getattr(app, "start_error", None) is not None:
+        raise app.start_error
 
 
 def run_table_app(args: argparse.Namespace, marks: dict[str, float], info: dict[str, Any],
@@ -255,7 +310,7 @@ def run_table_app(args: argparse.Namespace, marks: dict[str, float], info: dict[
 
     async def drive(pilot: Any) -> None:
         await wait_until(lambda: (t := board_table(app)) is not None and t.row_count >= args.rows)
-        await pilot.pause()
+        await settle(app)
         marks["interactive"] = time.perf_counter()
         table = board_table(app)
         info["rows"] = table.row_count
@@ -308,7 +363,7 @@ def measure(args: argparse.Namespace, which: str, day: dt.date, rows: int, resul
     result.unlink(missing_ok=True)
     argv = [sys.executable, __file__, "--child", which, "--db", str(args.db), "--day", day.isoformat(),
             "--rows", str(rows), "--size", f"{args.size[0]}x{args.size[1]}", "--user", args.user,
-            "--password", args.password, "--result", str(result)]
+            "--password", args.password, "--result", str(result), *(["--enter-at-once"] if args.enter_at_once else [])]
     start = time.perf_counter()
     subprocess.run(argv, check=True, env=bench_env(args.db), stdout=subprocess.DEVNULL, timeout=120)
     data = json.loads(result.read_text())
@@ -332,6 +387,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--user", default="frontdesk")
     parser.add_argument("--password", default="demo")
     parser.add_argument("--json-out", type=Path, help="write the samples and medians here")
+    parser.add_argument("--enter-at-once", action="store_true",
+                        help="press Enter on the sign-in screen at once, not once the practice is open")
     parser.add_argument("--child", choices=tuple(CHILDREN), help=argparse.SUPPRESS)
     parser.add_argument("--rows", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
@@ -369,13 +426,17 @@ def main(argv: list[str] | None = None) -> None:
     baseline = median("bare", "interactive")
     floor = median("floor", "interactive")
     total = median("medoffice", "interactive")
-    password = statistics.median(s["marks"]["signed in"] - s["marks"]["sign-in shown"] for s in tui)
+    sign_in = median("medoffice", "sign-in shown")
+    board = statistics.median(s["marks"]["interactive"] - s["marks"]["enter"] for s in tui)
+    password = statistics.median(s["marks"]["signed in"] - s["marks"]["enter"] for s in tui)
     summary = {
         "day": day.isoformat(), "rows": rows, "columns": tui[0]["columns"], "size": list(args.size),
         "repeat": args.repeat, "opened_with": opened, "board_screen": tui[0]["screen"],
+        "enter_at_once": args.enter_at_once,
         "bare_interactive": baseline, "floor_interactive": floor, "medoffice_interactive": total,
         "ratio": total / baseline, "floor_ratio": floor / baseline, "ratio_to_floor": total / floor,
-        "ratio_without_sign_in": (total - password) / baseline,
+        "sign_in_shown": sign_in, "sign_in_ratio": sign_in / baseline,
+        "enter_to_board": board, "board_ratio": board / baseline, "enter_to_signed_in": password,
         "medoffice_phases": {m: median("medoffice", m) for m in tui[0]["marks"]},
         "bare_phases": {m: median("bare", m) for m in samples["bare"][0]["marks"]},
         "floor_phases": {m: median("floor", m) for m in samples["floor"][0]["marks"]},
@@ -386,7 +447,8 @@ def main(argv: list[str] | None = None) -> None:
         args.json_out.write_text(json.dumps({"summary": summary, "samples": samples}, indent=2))
 
     print(f"Day board of {day} ({rows} rows x {summary['columns']} columns) at {args.size[0]}x{args.size[1]}, "
-          f"median of {args.repeat}; board reached via {', '.join(opened)}; load {summary['load'][0]:.2f}\n")
+          f"median of {args.repeat}; board reached via {', '.join(opened)}; Enter pressed "
+          f"{'at once' if args.enter_at_once else 'once the practice is open'}; load {summary['load'][0]:.2f}\n")
     print("| program | phase | median since process start (ms) | ratio to bare |\n|---|---|---:|---:|")
     for mark, at in summary["bare_phases"].items():
         print(f"| bare Textual | {mark} | {at * 1000:.0f} | {at / baseline:.2f}x |")
@@ -394,10 +456,13 @@ def main(argv: list[str] | None = None) -> None:
         print(f"| floor (bare + SQLAlchemy ORM + argon2) | {mark} | {at * 1000:.0f} | {at / baseline:.2f}x |")
     for mark, at in summary["medoffice_phases"].items():
         print(f"| medoffice tui | {mark} | {at * 1000:.0f} | {at / baseline:.2f}x |")
-    print(f"| medoffice tui | interactive, less the sign-in ({password * 1000:.0f} ms) | "
-          f"{(total - password) * 1000:.0f} | {summary['ratio_without_sign_in']:.2f}x |")
-    verdict = "met" if summary["ratio"] <= 1.5 else "missed"
-    print(f"\nStart to interactive board: {summary['ratio']:.2f}x the bare app (target 1.5x: {verdict}); "
+    print(f"| medoffice tui | Enter to interactive board (of which {password * 1000:.0f} ms to signed in) | "
+          f"{board * 1000:.0f} | {summary['board_ratio']:.2f}x |")
+    verdict = "met" if summary["sign_in_ratio"] <= 1.5 else "missed"
+    print(f"\nCommand to sign-in screen: {summary['sign_in_ratio']:.2f}x the bare app (target 1.5x: {verdict}).")
+    verdict = "met" if summary["board_ratio"] <= 2 else "missed"
+    print(f"Enter to interactive board: {summary['board_ratio']:.2f}x the bare app (target 2x: {verdict}).")
+    print(f"Start to interactive board: {summary['ratio']:.2f}x the bare app; "
           f"the floor is {summary['floor_ratio']:.2f}x, medoffice is {summary['ratio_to_floor']:.2f}x the floor.")
 
 

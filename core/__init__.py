@@ -11,10 +11,7 @@ Plugin authors need little more than this module::
         ...
 """
 
-import importlib
-from typing import Any
-
-from ._markers import HOOK_API_VERSION, PROJECT_NAME, SUPPORTED_API_VERSIONS, hookimpl, hookspec
+from ._lazy import lazy_names
 from .errors import (
     AuthenticationError,
     ConfigurationError,
@@ -29,6 +26,11 @@ from .errors import (
 
 
 _LAZY = {
+    "HOOK_API_VERSION": "_markers",
+    "PROJECT_NAME": "_markers",
+    "SUPPORTED_API_VERSIONS": "_markers",
+    "hookimpl": "_markers",
+    "hookspec": "_markers",
     "Context": "context",
     "SYSTEM_USER": "context",
     "ActionContribution": "records",
@@ -45,15 +47,10 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    # Plugins import this package at start-up; Context pulls in SQLAlchemy and the records
-    # cost time to build, so both load on first use to keep `medoffice --help` fast.
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+# Plugins import this package at start-up; Context pulls in SQLAlchemy, the records cost
+# time to build and the markers import pluggy, so all load on first use: `medoffice --help`
+# reads its listing without any of them (docs/performance.md, "Command-line start-up").
+__getattr__ = lazy_names(__name__, _LAZY, globals())
 
 
 __version__ = "0.1.0"  # the one place the version is written (pyproject reads it)

@@ -17,45 +17,25 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
-import platformdirs
 
 from .errors import ConfigurationError
+from .locations import APP_NAME, default_database_url, demo_database_url, home_dirs, read_config_file
 
-APP_NAME = "medoffice"
-
-
-def home_dirs(env: Mapping[str, str] | None = None) -> tuple[Path, Path]:
-    """The (config folder, data folder) for this user."""
-    env = os.environ if env is None else env
-    if env.get("MEDOFFICE_HOME"):
-        home = Path(env["MEDOFFICE_HOME"])
-        return home / "config", home / "data"
-    return Path(platformdirs.user_config_dir(APP_NAME)), Path(platformdirs.user_data_dir(APP_NAME))
-
-
-def default_database_url(env: Mapping[str, str] | None = None) -> str:
-    return f"sqlite:///{home_dirs(env)[1] / 'practice.sqlite'}"
-
-
-def demo_database_url(env: Mapping[str, str] | None = None) -> str:
-    return f"sqlite:///{home_dirs(env)[1] / 'demo.sqlite'}"
-
-
-def read_config_file(env: Mapping[str, str] | None = None) -> tuple[Path | None, dict[str, Any]]:
-    env = os.environ if env is None else env
-    path = Path(env["MEDOFFICE_CONFIG"]) if env.get("MEDOFFICE_CONFIG") else home_dirs(env)[0] / "config.toml"
-    if not path.exists():
-        return None, {}
-    try:
-        return path, tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigurationError(f"cannot read the config file {path}: {exc}") from None
+__all__ = [
+    "APP_NAME",
+    "Settings",
+    "database_digest",
+    "default_database_url",
+    "demo_database_url",
+    "home_dirs",
+    "keymap_option",
+    "read_config_file",
+]
 
 
 def database_digest(url: str) -> str:

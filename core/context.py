@@ -10,10 +10,10 @@ rolls back. Records, never ORM objects, leave a service.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import event
@@ -22,11 +22,15 @@ from sqlalchemy.orm import Session
 from . import audit
 from .errors import PermissionDenied
 from .records import UserRecord
+from .storage.plain import Statement, driver_rows
+from .storage.reads import ReadUnit
 
 if TYPE_CHECKING:
     from .loader import Hooks
     from .records import PracticeRecord
     from .runtime import Runtime
+
+T = TypeVar("T")
 
 SYSTEM_USER = UserRecord(id=0, username="system", full_name="medoffice", roles=frozenset({"system"}),
                          permissions=frozenset({"*"}))
@@ -36,18 +40,55 @@ SYSTEM_USER = UserRecord(id=0, username="system", full_name="medoffice", roles=f
 class Context:
     """One unit of work, acting as one user."""
 
-    def __init__(self, runtime: Runtime, session: Session, user: UserRecord, *, write: bool) -> None:
+    def __init__(self, runtime: Runtime, session: Session | None, user: UserRecord, *, write: bool,
+                 unit: ReadUnit | None = None) -> None:
         self.runtime = runtime
-        self.session = session
+        self._session = session
+        self._unit = unit
         self.user = user
         self.write = write
         self._changed: set[str] = set()
-        self._begun = False
-        event.listen(session, "after_begin", self._note_begun, once=True)
 
-    def _note_begun(self, _session: Session, _transaction: Any, _connection: Any) -> None:
-        """The unit of work touched the database: on SQLite a write now holds the write lock."""
-        self._begun = True
+    @property
+    def session(self) -> Session:
+        """The unit of work's ORM session (a read-only unit of work makes it on first use, on
+        the connection and in the transaction its plain statements use, :meth:`plain_rows`)."""
+        session = self._session
+        if session is None:
+            session = self._session = self._unit.session()  # type: ignore[union-attr]
+        return session
+
+    @property
+    def info(self) -> dict[str, Any]:
+        """What the unit of work notes about itself (its session's ``info`` once it has one)."""
+        return self._session.info if self._session is not None else self._unit.info  # type: ignore[union-attr]
+
+    @property
+    def made_session(self) -> Session | None:
+        """The unit of work's ORM session if it has one yet (None: only plain statements ran)."""
+        return self._session
+
+    def plain_rows(self, statement: Statement, parameters: Mapping[str, Any] | None = None) -> list[Any]:
+        """Every row of a plain ``statement`` (:class:`~medoffice.core.storage.plain.Statement`)
+        run by the driver in this unit of work, as the driver gives them (tuples of stored
+        values: see :func:`~medoffice.core.storage.plain.stored_time`). In a read-only unit
+        of work that has not needed its ORM session, no session is made
+        (:mod:`medoffice.core.storage.reads`); otherwise the statement runs on the session's
+        connection after its pending changes are flushed.
+
+        .. versionadded:: 1
+        """
+        if self._session is None and self._unit is not None:
+            return self._unit.rows(statement, parameters)
+        return driver_rows(self.session, statement, parameters)
+
+    @property
+    def _begun(self) -> bool:
+        """Whether the unit of work touched the database: on SQLite a write then holds the
+        write lock (noted by one listener for every session, :func:`_note_begun`)."""
+        if self._unit is not None and self._unit.began:
+            return True
+        return self._session is not None and self._session.info.get(_BEGUN, False)
 
     @property
     def hooks(self) -> Hooks:
@@ -65,22 +106,28 @@ class Context:
 
     @cached_property
     def practice(self) -> PracticeRecord:
+        """The practice's record (its locations and rooms), kept by the runtime between units
+        of work while the set-up does not change (:meth:`cached`)."""
         from .services import practice
 
-        return practice.load(self)
+        return self.cached("core.practice", practice.load)
 
     @cached_property
     def timezone(self) -> ZoneInfo:
-        """The practice's zone: read on its own (one column) when the practice's record is not
-        loaded yet, since nearly every operation shows a time and few need the locations."""
-        if "practice" in self.__dict__:
-            return ZoneInfo(self.practice.timezone)
-        from sqlalchemy import select
+        """The practice's zone (from :attr:`practice`, kept between units of work)."""
+        return ZoneInfo(self.practice.timezone)
 
-        from .storage.models import Practice
+    def cached(self, name: str, load: Callable[[Context], T]) -> T:
+        """A value of the practice's read-mostly set-up (appointment types, templates, staff…)
+        kept by the runtime between units of work: ``load(self)`` makes it when it is not kept
+        or the set-up changed since (another terminal's change included; one small read per
+        unit of work tells, :mod:`medoffice.core.setup_cache`). ``name`` names it for the whole
+        runtime (the plugin's id first); ``load`` must return something immutable, made only
+        from set-up tables (those :func:`medoffice.core.storage.generation.watch` names).
 
-        zone = self.session.execute(select(Practice.timezone).where(Practice.id == 1)).scalar_one_or_none()
-        return ZoneInfo(zone) if zone is not None else ZoneInfo(self.practice.timezone)
+        .. versionadded:: 1
+        """
+        return self.runtime.setup_cache.get(self, name, load)
 
     def local(self, moment: dt.datetime) -> dt.datetime:
         """A UTC time shown in the practice's time zone."""
@@ -145,7 +192,9 @@ class Context:
         patient_id: int | None = None,
         summary: Mapping[str, Any] | None = None,
     ) -> None:
-        """Append an audit entry in this unit of work, as this user.
+        """Append an audit entry in this unit of work, as this user. It is written with the
+        unit of work's other entries when it commits (:func:`medoffice.core.audit.write_pending`),
+        and vanishes with it (or with a savepoint it was appended in) when it rolls back.
 
         Raises:
             WrongAuditKey: the runtime's audit key did not sign the practice's audit log
@@ -182,6 +231,17 @@ class Context:
             user_id=self.user.id or None,
             username=self.user.username,
         )
+
+
+_BEGUN = "medoffice.begun"
+"""Set in a session's info once its unit of work has begun a transaction on a connection."""
+
+
+def _note_begun(session: Session, _transaction: Any, _connection: Any) -> None:
+    session.info[_BEGUN] = True
+
+
+event.listen(Session, "after_begin", _note_begun)
 
 
 def _in_memory(runtime: Runtime) -> bool:

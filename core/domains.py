@@ -18,12 +18,13 @@ its full feature set through its own CLI commands and screens.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from .context import Context
-    from .records import AppointmentRecord, ExpenseDraft, ExpenseRecord
+    from .records import AppointmentRecord, ExpenseDraft, ExpenseRecord, TaskDraft, TaskRecord
 
 
 @runtime_checkable
@@ -32,6 +33,37 @@ class StaffService(Protocol):
 
     def is_available(self, ctx: Context, staff_id: int, start: dt.datetime, end: dt.datetime) -> bool:
         """False when the staff member is on leave or otherwise away for any of [start, end)."""
+
+    def create_task(self, ctx: Context, draft: TaskDraft) -> TaskRecord:
+        """File a delegated task for a staff member or a role, in the caller's unit of work
+        (audited as the caller's user, with the draft's ``source``). While an open task has the
+        draft's ``key``, that task is returned (``created`` False) and nothing is filed. The
+        caller's own permission guards the action that led here; no task permission is asked.
+
+        .. versionadded:: 1
+        """
+
+    def days_off(self, ctx: Context, staff_ids: Iterable[int], first: dt.date,
+                 last: dt.date) -> dict[int, list[tuple[dt.date, dt.date]]]:
+        """Approved leave of ``staff_ids`` touching local days ``first``…``last``: per staff id
+        that has any, the (first day, last day) of each stretch. The scheduling provider asks
+        it once for a whole slot search or booking, so it is one question for many people
+        and days, not one per day.
+
+        .. versionadded:: 1 (asked by the scheduling plugin since the rota moved to the staff plugin)
+        """
+
+    def days_blocked(self, ctx: Context, staff_ids: Iterable[int], first: dt.date,
+                     last: dt.date) -> dict[int, list[tuple[dt.date, dt.date]]]:
+        """Local days ``first``…``last`` on which ``staff_ids`` may not work for a reason
+        other than leave (the built-in staff plugin: a credential their work requires has
+        expired and no manager overrode it), per staff id that has any, as (first day, last
+        day) stretches. The scheduling provider asks it once per slot search, so that it
+        offers no time a booking would then refuse. A service written for version 1 may lack
+        it: the scheduling plugin then blocks no slot.
+
+        .. versionadded:: 2
+        """
 
 
 @runtime_checkable

@@ -10,22 +10,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager as ContextManager
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, inspect, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from . import audit
 from .config import Settings
 from .context import SYSTEM_USER, Context
-from .errors import ConfigurationError
+from .errors import ConfigurationError, PermissionDenied
 from .loader import Candidate, LoadFailure, PluginSet, build_plugin_set, discover
 from .loader.failures import FailureLog, failure_log_path
 from .loader.manager import StoredChoice
 from .permissions import CorePermissions
 from .records import UserRecord
+from .setup_cache import SetupCache
 from .storage.engine import WRITE_OPTION, make_engine
+from .storage.reads import IdleConnections, ReadUnit
 from .storage.models import PluginState
 
 
@@ -36,11 +39,11 @@ def utc_now() -> dt.datetime:
 def stored_choices(engine: Engine) -> dict[str, StoredChoice] | None:
     """The practice's plugin choices, or None when the database has no practice yet."""
     reader = engine.execution_options(**{WRITE_OPTION: False})
-    if not inspect(reader).has_table("core_plugin_state"):
-        return None
-    with Session(reader) as session:
-        rows = session.execute(select(PluginState)).scalars()
-        return {r.plugin_id: StoredChoice(r.enabled, r.migrated) for r in rows}
+    with reader.connect() as conn:  # the dialect's own check: an Inspector costs more than the read
+        if not reader.dialect.has_table(conn, PluginState.__tablename__):
+            return None
+        rows = conn.execute(select(PluginState.plugin_id, PluginState.enabled, PluginState.migrated)).all()
+    return {plugin_id: StoredChoice(enabled, migrated) for plugin_id, enabled, migrated in rows}
 
 
 class Runtime:
@@ -64,6 +67,11 @@ class Runtime:
         self._sources = sources
         self._audit_key: bytes | None = None
         self.checkpoints = audit.AutoCheckpoints(settings.checkpoint_dir)
+        self._reader: tuple[Engine, Engine] | None = None
+        self._idle = IdleConnections() if engine.url.get_backend_name() == "sqlite" and not _memory(engine) else None
+        """Connections kept between read-only units of work (SQLite files only)."""
+        self.setup_cache = SetupCache()
+        """The read-mostly set-up kept between units of work (:meth:`Context.cached`)."""
 
     @property
     def plugins(self) -> PluginSet:
@@ -82,24 +90,40 @@ class Runtime:
 
     @property
     def has_practice(self) -> bool:
-        return inspect(self.engine.execution_options(**{WRITE_OPTION: False})).has_table("core_practice")
+        reader = self.engine.execution_options(**{WRITE_OPTION: False})
+        with reader.connect() as conn:
+            return reader.dialect.has_table(conn, "core_practice")
 
-    @contextmanager
-    def operation(self, user: UserRecord | None = None, *, write: bool = True) -> Iterator[Context]:
+    def operation(self, user: UserRecord | None = None, *, write: bool = True) -> ContextManager[Context]:
         """A unit of work acting as ``user`` (the system user when None).
 
         Commits when the block ends normally; rolls everything back, audit entries and
         plugins' writes included, when it raises. A refusal (``PermissionDenied``) is then
         audited on its own; a unit of work that appended to the audit log may checkpoint it
         once committed (:class:`~medoffice.core.audit.AutoCheckpoints`).
+
+        A read-only one (``write=False``) runs its plain statements on a pooled connection and
+        makes its ORM session only if something needs one (:mod:`medoffice.core.storage.reads`).
         """
-        bind = self.engine if write else self.engine.execution_options(**{WRITE_OPTION: False})
-        with audit.refusals_recorded(self, user), Session(bind, expire_on_commit=False, autoflush=True) as session:
+        if not write:
+            return _ReadOnly(self, user)
+        return self._writing(user)
+
+    @contextmanager
+    def _writing(self, user: UserRecord | None) -> Iterator[Context]:
+        with audit.refusals_recorded(self, user), Session(self.engine, expire_on_commit=False,
+                                                          autoflush=True) as session:
             with session.begin():
-                yield Context(self, session, user or SYSTEM_USER, write=write)
+                yield Context(self, session, user or SYSTEM_USER, write=True)
                 due = self.checkpoints.due(session, self.audit_key, self.clock)
             if due is not None:
                 self.checkpoints.write(due, self.audit_key(), self.clock())
+
+    def _read_unit(self) -> ReadUnit:
+        reader = self._reader
+        if reader is None or reader[0] is not self.engine:
+            reader = self._reader = (self.engine, self.engine.execution_options(**{WRITE_OPTION: False}))
+        return ReadUnit(reader[1], self._idle)
 
     def build_plugins(self, choices: Mapping[str, StoredChoice] | None, *, require_migrated: bool = True) -> PluginSet:
         """A fresh plugin set of this runtime's installed plugins for the given choices (the
@@ -120,7 +144,65 @@ class Runtime:
         return self.build_plugins(stored_choices(self.engine), require_migrated=False)
 
     def close(self) -> None:
+        if self._idle is not None:
+            self._idle.close()
         self.engine.dispose()
+
+
+class _ReadOnly:
+    """A read-only unit of work (:meth:`Runtime.operation` with ``write=False``): a plain
+    class rather than generators, since a day board's whole read costs little more than the
+    layers of generators around it would. A refusal that ends it is recorded as
+    :func:`medoffice.core.audit.refusals_recorded` records one (the outermost unit of work
+    of a thread, each refusal once)."""
+
+    __slots__ = ("_runtime", "_user", "_depth", "_unit", "_ctx")
+
+    def __init__(self, runtime: Runtime, user: UserRecord | None) -> None:
+        self._runtime = runtime
+        self._user = user
+
+    def __enter__(self) -> Context:
+        runtime = self._runtime
+        self._depth = depth = audit.unit_entered()
+        try:
+            self._unit = unit = runtime._read_unit()
+            self._ctx = Context(runtime, None, self._user or SYSTEM_USER, write=False, unit=unit)
+        except BaseException:
+            audit.unit_left(depth)
+            raise
+        return self._ctx
+
+    def __exit__(self, kind: Any, error: Any, traceback: Any) -> None:
+        runtime, ctx = self._runtime, self._ctx
+        try:
+            ok, due = kind is None, None
+            try:
+                if ok and ctx.made_session is not None:
+                    due = runtime.checkpoints.due(ctx.made_session, runtime.audit_key, runtime.clock)
+            except BaseException:
+                ok = False
+                raise
+            finally:
+                self._unit.close(commit=ok)
+            if due is not None:
+                runtime.checkpoints.write(due, runtime.audit_key(), runtime.clock())
+            if isinstance(error, PermissionDenied):
+                self._refused(error)
+        except PermissionDenied as refused:
+            self._refused(refused)
+            raise
+        finally:
+            audit.unit_left(self._depth)
+
+    def _refused(self, refused: PermissionDenied) -> None:
+        """Record the refusal (once rolled back) when this is the thread's outermost unit of work."""
+        audit.record_refusal(self._runtime, self._user, refused, self._depth)
+
+
+def _memory(engine: Engine) -> bool:
+    database = engine.url.database or ""
+    return database in ("", ":memory:") or "mode=memory" in database
 
 
 def open_runtime(

@@ -92,6 +92,8 @@ def check_text(text: str, *, field: str, multiline: bool = False) -> str:
     Raises:
         ValidationError: naming ``field`` and the first such character, escaped.
     """
+    if text.isprintable():  # fast: no character of the set (each is unprintable)
+        return text
     allow = MULTILINE if multiline else frozenset()
     if multiline and "\r" in text:
         text = text.replace("\r\n", "\n")

@@ -79,6 +79,15 @@ def parse_date(value: str | dt.date, *, field: str = "date") -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     text = (value or "").strip()
+    if (len(text) == 10 and text[4] == text[7] == "-" and text.isascii()  # YYYY-MM-DD, as forms send it
+            and text[:4].isdigit() and text[5:7].isdigit() and text[8:].isdigit()):
+        try:
+            day = dt.date(int(text[:4]), int(text[5:7]), int(text[8:]))
+        except ValueError:
+            pass  # not a real date: the error below says so, as for any other text
+        else:
+            if FIRST_DAY <= day <= LAST_DAY:
+                return day
     for fmt in ("%Y-%m-%d", "%m/%d/%Y"):
         try:
             day = dt.datetime.strptime(text, fmt).date()

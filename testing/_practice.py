@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from medoffice.core.loader import Candidate, LoadFailure
     from medoffice.core.records import UserRecord
     from medoffice.core.runtime import Runtime
+
+T = TypeVar("T")
 
 PRACTICE = {"name": "Test Practice", "timezone": "America/New_York"}
 """The practice every test gets."""
@@ -95,6 +97,61 @@ class Practice:
     command_clock: Callable[[], dt.datetime] | None = None
     """The clock :meth:`cli` runs commands on when it is not given one (None: the real clock).
     Each command opens the practice afresh, so fixing ``runtime.clock`` does not reach it."""
+    failures: tuple[LoadFailure, ...] = ()
+    template_key: tuple | None = None
+    """What the kit copied it from (None: made for real); :meth:`seed` builds on it."""
+    _untouched: list[bool] = attrs.field(factory=lambda: [True], init=False)
+    """Whether nothing has written to it through :attr:`runtime` or the audited paths yet."""
+
+    def seed(self, build: Callable[[Practice], T], *, key: Hashable = ()) -> T:
+        """Run a test folder's set-up ``build(practice)`` once per test process; copy it after.
+
+        A fixture that fills every test's practice the same way (providers, fee schedules,
+        payers, patients) calls ``practice.seed(build_world)`` first thing. The first test of
+        the process runs ``build`` and the kit keeps the finished practice and what ``build``
+        returned; the next tests with the same practice (same plugins, same marker) get a
+        copy of it and a deep copy of the value, as if ``build`` had run for them.
+
+        ``build`` must write the same rows whenever it runs: fix the practice's clock inside
+        it (``practice.runtime.clock = lambda: NOW``) rather than use the real one, and name
+        in ``key`` anything else it depends on. What it sets on the runtime outside the
+        database (the clock) is not copied: set it again after ``seed`` returns. When the
+        practice was already used (a user signed in, a command ran), or it is one the kit
+        cannot copy, ``build`` simply runs.
+        """
+        from medoffice.core.config import Settings
+        from medoffice.core.runtime import open_runtime
+
+        identity = _function_identity(build)
+        if self.template_key is None or identity is None or not self._is_untouched():
+            return build(self)
+        settings = Settings.resolve(self.url)
+        seed_key = (*self.template_key, "seed", identity, key)
+        template = _templates.lookup(seed_key)
+        if template is None:
+            base = _templates.lookup(self.template_key)
+            if base is None:
+                return build(self)
+            return _templates.seeded(seed_key, self.url, settings, base, lambda: build(self))
+        self.runtime.close()
+        value = _templates.replace(self.url, settings, template)
+        self.runtime = open_runtime(settings=settings, candidates=self.candidates, failures=self.failures)
+        self._watch()
+        return value
+
+    def _watch(self) -> None:
+        """Note the first statement that may write through the practice's runtime."""
+        from sqlalchemy import event
+
+        def note(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
+            if not statement.lstrip().lower().startswith(("select", "show", "with")):
+                self._untouched[0] = False
+
+        self._untouched[0] = True
+        event.listen(self.runtime.engine, "before_cursor_execute", note)
+
+    def _is_untouched(self) -> bool:
+        return self._untouched[0]
 
     def user(self, name: str = "admin") -> UserRecord:
         """Sign ``name`` in with the kit's password and return them with their permissions.
@@ -139,6 +196,7 @@ class Practice:
             clock: the practice's clock for the command, such as ``self.runtime.clock`` when the
                 test has fixed it; None uses :attr:`command_clock`, else the real clock.
         """
+        self._untouched[0] = False  # the command writes through a runtime of its own
         if password is None and user is not None:
             password = password_of(user)
         candidates = None  # the command discovers the installed plugins itself, as it does for real
@@ -243,7 +301,26 @@ def make_practice(
             finally:
                 runtime.close()
     runtime = open_runtime(settings=settings, candidates=everything, failures=failures)
-    return Practice(runtime=runtime, url=url, backend=backend, candidates=tuple(everything), extras=tuple(extras))
+    made = Practice(runtime=runtime, url=url, backend=backend, candidates=tuple(everything), extras=tuple(extras),
+                    failures=tuple(failures), template_key=key if _templates.lookup(key) is not None else None)
+    made._watch()
+    return made
+
+
+def _function_identity(build: Callable[..., Any]) -> tuple | None:
+    """Where a set-up function is defined: the same module-level function of the same file in
+    every test. None for what cannot be told apart from another by its name (a closure, a
+    ``functools.partial``, a bound method): such a set-up is not copied."""
+    import inspect
+    import types
+
+    if not isinstance(build, types.FunctionType) or build.__closure__ or "<locals>" in build.__qualname__:
+        return None
+    try:
+        where = inspect.getsourcefile(build)
+    except TypeError:
+        return None
+    return (build.__module__, build.__qualname__, where, repr(build.__defaults__), repr(build.__kwdefaults__))
 
 
 def _enable(runtime: Runtime, plugin_ids: set[str]) -> None:

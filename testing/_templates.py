@@ -21,11 +21,13 @@ environment, or with an in-memory plugin that cannot be told apart from another
 
 from __future__ import annotations
 
+import copy
 import os
+import re
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,7 +41,11 @@ if TYPE_CHECKING:
     from medoffice.core.loader import Candidate, LoadFailure
 
 _READ_ONLY = ("select", "show", "with")
-"""Statements that change nothing and need no replay (``WITH`` here only ever reads)."""
+"""Statements that change nothing and need no replay, unless :data:`_WRITES_INSIDE` finds an
+insert, update or delete inside one (a ``WITH … INSERT … RETURNING``, as a PostgreSQL
+registration writes a patient and its search terms)."""
+
+_WRITES_INSIDE = re.compile(r"\b(?:insert\s+into|update\s+\S+\s+set|delete\s+from)\b", re.IGNORECASE)
 
 
 @attrs.frozen(eq=False)
@@ -55,6 +61,8 @@ class Template:
     script: str | None = None
     pool: _schema_pool.Pool | None = None
     """PostgreSQL: idle copies to lend (None when this practice cannot be put back)."""
+    value: Any = None
+    """What the set-up that made it returned (:func:`seeded`): handed to each copy's test."""
 
     def copy_into(self, url: str, settings: Settings) -> None:
         """Make the database at ``url`` (empty) a copy of the template, with its audit key."""
@@ -102,7 +110,8 @@ def template_key(backend: str, candidates: Sequence[Candidate], failures: Sequen
         if identity is None:
             return None
         in_memory.append(identity)
-    return (backend, plugins, tuple(sorted(f.id for f in failures)), None if chosen is None else tuple(chosen),
+    chosen_ids = None if chosen is None else tuple(sorted(set(chosen)))
+    return (backend, plugins, tuple(sorted(f.id for f in failures)), chosen_ids,
             tuple(in_memory))
 
 
@@ -164,7 +173,7 @@ def _recorded_writes(statements: list[tuple[str, Any, bool]]) -> Iterator[None]:
     from sqlalchemy.engine import Engine
 
     def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
-        if not statement.lstrip().lower().startswith(_READ_ONLY):
+        if not statement.lstrip().lower().startswith(_READ_ONLY) or _WRITES_INSIDE.search(statement):
             # A batch of "insertmanyvalues" comes with executemany set, but as one statement
             # with one set of parameters: only a list of parameter sets is many.
             many = executemany and isinstance(parameters, (list, tuple)) and bool(parameters) \
@@ -176,6 +185,53 @@ def _recorded_writes(statements: list[tuple[str, Any, bool]]) -> Iterator[None]:
         yield
     finally:
         event.remove(Engine, "before_cursor_execute", record)
+
+
+def seeded(key: tuple, url: str, settings: Settings, base: Template, build: Callable[[], Any]) -> Any:
+    """Run ``build()`` (it writes into the practice at ``url``, a copy of ``base`` that nothing
+    has changed yet) and remember the result as the template for ``key``, with ``build``'s
+    return value. The practice's runtime stays open: a SQLite file is copied with the backup
+    API; on PostgreSQL the statements ``build`` ran are added to ``base``'s script and the
+    schema goes back to the new template's pool when its test ends."""
+    statements: list[tuple[str, Any, bool]] = []
+    with _recorded_writes(statements) if base.backend == "postgresql" else nullcontext():
+        value = build()
+    checkpoints = _checkpoint_files(settings)
+    if base.backend == "sqlite":
+        keep = Path(tempfile.mkdtemp(prefix="medoffice-template-")) / "practice.sqlite"
+        _sqlite_copy(_sqlite_path(url), keep)
+        template = Template("sqlite", base.audit_key, checkpoints, sqlite_file=keep, value=value)
+    else:
+        pool = _schema_pool.new_pool(_schema_pool.snapshot(url), url)
+        _schema_pool.follow(pool, url)
+        script = "\n".join(part for part in (base.script, _render(url, statements)) if part)
+        template = Template("postgresql", base.audit_key, checkpoints, script=script, pool=pool, value=value)
+    _TEMPLATES[key] = template
+    return copy.deepcopy(value)
+
+
+def replace(url: str, settings: Settings, template: Template) -> Any:
+    """Make the practice at ``url`` (its runtimes closed) a copy of ``template`` instead, and
+    return a copy of the value its set-up returned."""
+    if template.backend == "sqlite":
+        target = _sqlite_path(url)
+        for leftover in (target, target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+    else:
+        from psycopg import sql
+
+        from ._backends import admin_connection, schema_of, server_of
+
+        schema = sql.Identifier(schema_of(url))
+        conn = admin_connection(server_of(url))
+        if _schema_pool.give_back(url):  # the untouched copy goes back to its pool
+            conn.execute(sql.SQL("CREATE SCHEMA {}").format(schema))
+        else:
+            with conn.transaction():
+                conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(schema))
+                conn.execute(sql.SQL("CREATE SCHEMA {}").format(schema))
+    template.copy_into(url, settings)
+    return copy.deepcopy(template.value)
 
 
 def _checkpoint_files(settings: Settings) -> dict[str, bytes]:

@@ -237,7 +237,8 @@ def medoffice_practice(
 
     Returns:
         A :class:`medoffice.testing.Practice`: ``.runtime``, ``.url``, ``.user(name)``,
-        ``.operation(user, write=)``, ``.cli(*args, user=)``, ``.pilot(user)``.
+        ``.operation(user, write=)``, ``.cli(*args, user=)``, ``.pilot(user)``, and
+        ``.seed(build)`` for a set-up many tests share (built once per process, then copied).
     """
     from medoffice.core.loader import discover
 

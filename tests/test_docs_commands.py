@@ -133,6 +133,53 @@ class Practice:
         self.invoke("staff", "edit", "9", "--set", "user=admin")
         return {}
 
+    def own_evaluation(self) -> dict[str, str]:
+        """Filling in one's own evaluation needs one: the admin, as office manager 9, has the
+        demo's annual review to fill in."""
+        self.own_staff_record()
+        return {"ID": str(self.json("evaluations", "list", "--mine", "--cycle", "Annual review")[0]["id"])}
+
+    def task(self, *, finished: bool = False) -> dict[str, str]:
+        """A task of its own for a command about one (``tasks start 12``), done first for
+        ``reopen``, so that the page's commands do not depend on the demo's task ids."""
+        made = self.json("tasks", "add", "Check the crash cart", "--role", "manager")["id"]
+        if finished:
+            self.invoke("tasks", "done", str(made))
+        return {"12": str(made), "14": str(made)}
+
+    def recurring_task(self) -> dict[str, str]:
+        made = self.json("tasks", "recurring", "add", "Empty the sharps bin", "--every", "week", "--role",
+                         "manager")["id"]
+        return {"3": str(made)}
+
+    def backdated_clock(self, *, back_from_break: bool) -> dict[str, str]:
+        """The docs clock in and out within one minute, which the clock refuses (a clock-out
+        must follow the clock-in): a manager's correction moves the admin's open punch ten
+        minutes back first (and, back from the break, the break to the next minute and the
+        new punch to the one after). Ten minutes before now is in the past at any hour, also
+        just after midnight (the punch then crosses it, which the clock allows)."""
+        zone = ZoneInfo(self.json("practice", "show")["timezone"])
+        start = (dt.datetime.now(zone) - dt.timedelta(minutes=10)).replace(second=0, microsecond=0)
+
+        def minute(offset: int) -> str:
+            return f"{start + dt.timedelta(minutes=offset):%Y-%m-%d %H:%M}"
+
+        punches = [p for p in self.json("timeclock", "punches") if not p["voided_at"]]
+        open_punch = next((p["id"] for p in punches if p["clock_out"] is None), None)
+        assert open_punch is not None, punches
+        if back_from_break:
+            earlier = max(p["id"] for p in punches if p["clock_out"] is not None)
+            self.invoke("timeclock", "correct", str(earlier), "--out", minute(1), "--reason", "docs")
+            self.invoke("timeclock", "correct", str(open_punch), "--in", minute(2), "--reason", "docs")
+        else:
+            self.invoke("timeclock", "correct", str(open_punch), "--in", minute(0), "--reason", "docs")
+        return {}
+
+    def newest_punch(self, staff_id: int, day: str) -> str:
+        """The punch the page's ``timeclock add`` just made for the staff member on the day."""
+        return str(max(p["id"] for p in self.json("timeclock", "punches", "--staff", str(staff_id), "--since", day,
+                                                  "--until", day)))
+
     def json(self, *args: str):
         from medoffice.core.cli import AppState, cli
 
@@ -202,6 +249,20 @@ PREPARE = {
                                                                      "/srv/clearinghouse/in"),
     "medoffice billing clearinghouse fetch": lambda p: p.folders("/srv/claims/answers"),
     "medoffice rota time-off request --first": lambda p: p.own_staff_record(),
+    "medoffice evaluations self-assess ID": lambda p: p.own_evaluation(),
+    "medoffice evaluations sign ID": lambda p: p.own_evaluation(),
+    "medoffice evaluations review ID": lambda p: p.own_evaluation(),
+    "medoffice policies unsigned --mine": lambda p: p.own_staff_record(),
+    "medoffice tasks start 12": lambda p: p.task(),
+    "medoffice tasks comment 12": lambda p: p.task(),
+    "medoffice tasks done 12": lambda p: p.task(),
+    "medoffice tasks show 12": lambda p: p.task(),
+    "medoffice tasks edit 14": lambda p: p.task(),
+    "medoffice tasks cancel 14": lambda p: p.task(),
+    "medoffice tasks reopen 14": lambda p: p.task(finished=True),
+    "medoffice tasks recurring stop 3": lambda p: p.recurring_task(),
+    "medoffice timeclock break": lambda p: p.backdated_clock(back_from_break=False),
+    "medoffice timeclock out": lambda p: p.backdated_clock(back_from_break=True),
     # Setting up a practice: the demo has these records, so the commands make others like them.
     'medoffice practice add-location "Main Street"': lambda p: {"Main Street": "Lakeside"},
     'medoffice practice add-room "Main Street"': lambda p: {"Main Street": "Lakeside"},
@@ -238,6 +299,8 @@ PREPARE = {
     "medoffice appointments slots --moving ID": lambda p: {"ID": p.book(p.today() + dt.timedelta(days=1), 120)},
     "medoffice appointments cancel-series SERIES_ID": lambda p: {"SERIES_ID": p.series()},
     "medoffice waitlist book ENTRY_ID": lambda p: {"ENTRY_ID": p.waitlist_entry()},
+    "medoffice timeclock correct PUNCH": lambda p: {"PUNCH": p.newest_punch(7, "2026-03-02")},
+    "medoffice timeclock void PUNCH": lambda p: {"PUNCH": p.newest_punch(7, "2026-03-03")},
     "medoffice waitlist remove ENTRY_ID": lambda p: {"ENTRY_ID": p.waitlist_entry()},
     "medoffice rota time-off approve 3": lambda p: {"3": p.time_off("2026-04-01")},
     "medoffice rota time-off decline 4": lambda p: {"4": p.time_off("2026-04-02")},
@@ -255,6 +318,7 @@ INPUT_FILES = {
     "patients.json": '{"resourceType": "Bundle", "type": "collection", "entry": [{"fullUrl": "urn:uuid:1", '
                      '"resource": {"resourceType": "Patient", "name": [{"family": "Nobirth", "given": ["Ann"]}], '
                      '"gender": "female"}}]}',
+    "dress-code.md": "# Dress code\n\nScrubs or business casual; closed shoes in clinical areas.\n",
     "vendors.csv": "name,contact,phone,account_number,terms,ordering_method\n"
                    "Coastal Surgical,Ria Shah,(555) 013-7000,CS-310,net 30,email\n",
     "items.csv": "sku,name,category,location,unit,pack_unit,pack_size,tracks_lots,par,reorder_point,vendor,pack_price\n"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.await_complete import AwaitComplete
@@ -22,9 +22,6 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.binding import Binding, BindingType
 
-from medoffice.core.records import ActionContribution, PatientRecord, UserRecord
-from medoffice.core.runtime import Runtime
-from medoffice.core.services.patients import Registration
 from medoffice.core.text import printable
 from medoffice.ui._textual_private import ExceptionHook, mode_names, style_before_showing
 
@@ -33,18 +30,22 @@ from .contributions import Contributions, import_object, may_see
 from .host import AppScreenHost
 from .idle import CHECK_EVERY_SECONDS, IdleTimer, idle_lock_minutes
 from .keys import check_keymap, key_label, screen_keys
+from .practice import PracticeLoader
 from .screens.help import HelpScreen, key_rows
-from .screens.lock import LockScreen
 from .screens.navigation import NavigationScreen
-from .screens.patient_card import PatientCardScreen
-from .screens.patient_form import PatientFormScreen
-from .screens.patients import PatientSearchScreen
 from .plugin_boundary import PluginBoundary
 from .screens.plugin_host import PluginErrorScreen, build_plugin_screen
 from .screens.signin import SignInScreen
 from .styles import read_styles
 from .typeahead import TypeAhead
 from .unsaved import DiscardChanges, TypedFields, ask_before_closing, screens_with_unsaved_changes
+
+if TYPE_CHECKING:
+    from medoffice.core.records import ActionContribution, PatientRecord, UserRecord
+    from medoffice.core.runtime import Runtime
+    from medoffice.core.services.patients import Registration
+
+    from .screens.patients import PatientSearchScreen
 
 SIGNED_OUT = "signed-out"
 """The mode (screen stack) of the sign-in screen; nothing of a user's work is in it."""
@@ -70,8 +71,12 @@ class MedofficeApp(PluginBoundary, ExceptionHook):
     """The medoffice terminal UI.
 
     Args:
-        runtime: the open practice.
+        runtime: the open practice; None to open it with ``open_practice`` while the
+            sign-in screen is up (``medoffice tui`` does: :mod:`medoffice.tui.practice`).
         user: start signed in as this user (the test kit does); None shows the sign-in screen.
+        open_practice: opens the practice, in a thread worker, when ``runtime`` is None.
+
+    .. versionchanged:: 1 ``open_practice``: the sign-in screen shows before the practice is open.
     """
 
     TITLE = "medoffice"
@@ -100,9 +105,16 @@ class MedofficeApp(PluginBoundary, ExceptionHook):
     """The shell's keys a crowded footer leaves to the help screen (F1, "Help", stays):
     :mod:`medoffice.ui.footer`."""
 
-    def __init__(self, runtime: Runtime, *, user: UserRecord | None = None) -> None:
+    def __init__(self, runtime: Runtime | None = None, *, user: UserRecord | None = None,
+                 open_practice: Callable[[], Runtime] | None = None) -> None:
         super().__init__()
-        self.runtime = runtime
+        if runtime is not None:
+            self.practice = PracticeLoader.opened(runtime)
+        elif open_practice is not None:
+            self.practice = PracticeLoader(open_practice)
+        else:
+            raise TypeError("MedofficeApp needs the open practice or open_practice")
+        self.runtime: Runtime = runtime  # type: ignore[assignment] - set before anyone signs in
         self.user = user
         self.locked = False
         self.ui_thread = threading.get_ident()
@@ -112,47 +124,100 @@ class MedofficeApp(PluginBoundary, ExceptionHook):
         self.typed_fields = TypedFields()
         """What the user typed in the fields of screens that do not say whether they hold
         unsaved work (tui/unsaved.py): the section keys ask before closing them."""
-        self.contributions = Contributions.gather(runtime.plugins.hooks)
-        self.idle = IdleTimer(idle_lock_minutes(runtime.settings.options))
-        self.practice_keymap = check_keymap(runtime.settings.options, runtime.plugins.active_ids)
-        self.screen_keys = screen_keys(self.contributions.screens, self.practice_keymap)
+        self.contributions = Contributions()
+        self.idle = IdleTimer(idle_lock_minutes({}))
+        self.practice_keymap: dict[str, str] = {}
+        self.screen_keys: dict[str, str] = {}
         """Plugin screen id -> the F-key that opens it from anywhere."""
+        self.start_error: BaseException | None = None
+        """Why the practice could not be opened (the app then ends; :func:`~medoffice.tui.run_tui` raises it)."""
         self.home: Screen | None = None
         """The screen the user lands on: the "today" board a plugin offers, else the search."""
         self.home_mode = PATIENTS
         self.search: PatientSearchScreen | None = None
         self._passing_closed: list[AwaitComplete] = []
         """Passing screens closed and maybe still being taken out of the app."""
+        if runtime is not None:
+            self._take_practice(runtime, Contributions.gather(runtime.plugins.hooks))
+
+    def _take_practice(self, runtime: Runtime, contributions: Contributions) -> None:
+        """What the app keeps of the open practice: its plugins' contributions, the idle
+        lock and the keys the practice configured."""
+        self.runtime = runtime
+        self.contributions = contributions
+        self.idle = IdleTimer(idle_lock_minutes(runtime.settings.options))
+        self.practice_keymap = check_keymap(runtime.settings.options, runtime.plugins.active_ids)
+        self.screen_keys = screen_keys(self.contributions.screens, self.practice_keymap)
 
     # -- start, sign in, sign out ------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.ui_thread = threading.get_ident()
-        if self.practice_keymap:
-            self.set_keymap(self.practice_keymap)
-        for problem in self.contributions.problems:
-            self.show_error(problem)
         self.set_interval(CHECK_EVERY_SECONDS, self.lock_if_idle)
         if self.user is not None:
             self._signed_in(self.user)
         else:
             self._show_sign_in()
+        if self.practice.loaded:
+            self._practice_shown()
+        else:  # once the sign-in screen is painted: the worker would slow its first frame
+            self.call_after_refresh(self.run_worker, self._open_practice, name="open practice", group="practice",
+                                    thread=True, exit_on_error=False)
+
+    def _open_practice(self) -> None:
+        """Open the practice and import the screens a signed-in user needs, in a worker,
+        while the sign-in screen is up; the password check waits for it."""
+        try:
+            runtime = self.practice.open()
+            contributions = Contributions.gather(runtime.plugins.hooks)
+            _import_screens()
+            homes = self._home_screens(contributions)
+        except BaseException as exc:  # noqa: BLE001 - the app ends with it, the command says it in one line
+            self.practice.failed(exc)
+            self._on_ui_thread(self._practice_failed, exc)
+            return
+        self._on_ui_thread(self._practice_opened, runtime, contributions, homes)
+        self.practice.ready(runtime)  # after the app took it in: the password check goes on from here
+
+    def _on_ui_thread(self, callback: Callable[..., object], *args: Any) -> None:
+        """Run ``callback`` on the UI thread and wait for it; nothing if the app ended meanwhile
+        (the desk quit while the practice was being opened)."""
+        try:
+            self.call_from_thread(callback, *args)
+        except RuntimeError:
+            if self.is_running:
+                raise
+
+    def _practice_opened(self, runtime: Runtime, contributions: Contributions, homes: list[type[Screen]]) -> None:
+        self._take_practice(runtime, contributions)
+        self._practice_shown()
+        for screen_class in homes:  # before the password is checked: showing the home re-parses nothing
+            read_styles(self.stylesheet, screen_class, self)
+        self._homes_ready = True
+
+    def _practice_shown(self) -> None:
+        if self.practice_keymap:
+            self.set_keymap(self.practice_keymap)
+        for problem in self.contributions.problems:
+            self.show_error(problem)
+
+    def _practice_failed(self, error: BaseException) -> None:
+        """The practice cannot be opened (none there yet, an old schema, a bad config): end
+        the app; ``medoffice tui`` prints the reason in one line."""
+        self.start_error = error
+        self.exit()
 
     def _show_sign_in(self) -> None:
-        self.push_screen(SignInScreen(self.runtime, self.title, while_checking=self._ready_homes), self._signed_in)
+        self.push_screen(SignInScreen(self.practice, self.title, while_checking=self._ready_homes), self._signed_in)
 
-    def _ready_homes(self) -> None:
-        """Import the screens that may become the home and read their styles, while the
-        password is being checked.
+    _homes_ready = False
 
-        The check (argon2) runs in a thread and leaves the interpreter free, so this costs the
-        user no time; otherwise showing the home after sign-in would wait for its import and
-        for Textual to re-parse the whole stylesheet with its styles in (docs/performance.md,
-        "Terminal UI"). Nothing of anyone's data is read, and which home the user gets is
-        still decided by their permissions once they are signed in. A screen that fails to
-        import is skipped here and reported, naming its plugin, when it is opened.
-        """
-        for _plugin_id, contribution in self.contributions.screens:
+    @staticmethod
+    def _home_screens(contributions: Contributions) -> list[type[Screen]]:
+        """The screen classes that may become the home (imported here; one that fails to
+        import is skipped, and reported, naming its plugin, when it is opened)."""
+        found = []
+        for _plugin_id, contribution in contributions.screens:
             if not contribution.home:
                 continue
             try:
@@ -160,7 +225,25 @@ class MedofficeApp(PluginBoundary, ExceptionHook):
             except Exception:  # noqa: BLE001 - reported by build_plugin_screen when opened
                 continue
             if isinstance(screen_class, type) and issubclass(screen_class, Screen):
-                read_styles(self.stylesheet, screen_class, self)
+                found.append(screen_class)
+        return found
+
+    def _ready_homes(self) -> None:
+        """Import the screens that may become the home and read their styles, while the
+        password is being checked (when the practice was opened in a worker, that worker
+        did it already).
+
+        The check (argon2) runs in a thread and leaves the interpreter free, so this costs the
+        user no time; otherwise showing the home after sign-in would wait for its import and
+        for Textual to re-parse the whole stylesheet with its styles in (docs/performance.md,
+        "Terminal UI"). Nothing of anyone's data is read, and which home the user gets is
+        still decided by their permissions once they are signed in.
+        """
+        if self._homes_ready or not self.practice.loaded:
+            return
+        self._homes_ready = True
+        for screen_class in self._home_screens(self.contributions):
+            read_styles(self.stylesheet, screen_class, self)
 
     def _signed_in(self, user: UserRecord | None) -> None:
         if user is None:
@@ -205,6 +288,8 @@ class MedofficeApp(PluginBoundary, ExceptionHook):
 
     def _build_search(self) -> PatientSearchScreen:
         """The patients section's first screen, made when the section is first shown."""
+        from .screens.patients import PatientSearchScreen
+
         search = self.search = PatientSearchScreen(self.host)
         if self.home_mode == PATIENTS:
             self.home = search
@@ -355,6 +440,8 @@ class MedofficeApp(PluginBoundary, ExceptionHook):
         if self.user is None or self.locked:
             return
         self.locked = True
+        from .screens.lock import LockScreen
+
         self.push_screen(LockScreen(self.runtime, self.user), self._unlocked)
         self.refresh_bindings()
 
@@ -410,9 +497,13 @@ class MedofficeApp(PluginBoundary, ExceptionHook):
     def action_register_patient(self) -> None:
         """Open an empty registration form."""
         if may_see(self.user, "patients.write"):
+            from .screens.patient_form import PatientFormScreen
+
             self.push_screen(PatientFormScreen(self.host), self._registered)
 
     def _registered(self, registration: PatientRecord | Registration | None) -> None:
+        from medoffice.core.services.patients import Registration
+
         if not isinstance(registration, Registration):
             return
         patient = registration.patient
@@ -428,6 +519,8 @@ class MedofficeApp(PluginBoundary, ExceptionHook):
 
     def push_patient_card(self, mrn: str, *, duplicates: tuple[PatientRecord, ...] = ()) -> None:
         """Open the card of the patient with ``mrn``, with the panels the user may see."""
+        from .screens.patient_card import PatientCardScreen
+
         self.push_screen(PatientCardScreen(self.host, self.contributions.panels_for(self.user), mrn,
                                            duplicates=duplicates))
 
@@ -510,3 +603,9 @@ class MedofficeApp(PluginBoundary, ExceptionHook):
     def show_error(self, message: str) -> None:
         """Show a one-line error the way every error is shown."""
         self.notify(message, severity="error", markup=False, timeout=10)
+
+
+def _import_screens() -> None:
+    """Import the core's screens a signed-in user opens (and, with them, the services they
+    call), so that opening the first of them imports nothing."""
+    from .screens import lock, patient_card, patient_form, patients  # noqa: F401

@@ -21,8 +21,10 @@ not seen. So the app, not each screen, decides when a key is handed on:
 * :data:`AT_ONCE` keys (Escape, Ctrl+Q, Ctrl+L) act at once and drop what was waiting: they
   are how the desk leaves a screen that takes too long, and nothing typed before them must
   land in the lock screen's password field or a quit question;
-* a load that fails (the call raised) drops what was waiting, with one line saying so: the
-  keys were meant for a step that did not come.
+* a load that fails (the call raised) drops the keys typed before it failed that are
+  still waiting, with one line saying so: they were meant for a step that did not come. Keys
+  typed after the failure, and any typed once nothing was waiting any more, are the
+  person's answer to what the screen now shows, and are handed on.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.screen import Screen
 from textual.worker import NoActiveWorker, Worker, WorkerState, get_current_worker
+
+from medoffice.ui._textual_private import message_clock
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -76,8 +80,9 @@ class TypeAhead:
         self._loads: set[Worker[object]] = set()
         """Workers that have started a load: loading until they end (they show what they
         loaded before they return)."""
-        self._failed_on: Screen[object] | None = None
-        """The screen whose load failed last, until the keys waiting for it are dropped."""
+        self._failed: tuple[Screen[object] | None, float] | None = None
+        """The screen whose load failed last and when, until the keys typed before that are
+        dropped."""
         self._pump: asyncio.Task[None] | None = None
 
     # -- the app's side ----------------------------------------------------------------------
@@ -144,7 +149,7 @@ class TypeAhead:
         try:
             yield
         except BaseException:
-            self._failed_on = _screen_of(worker)
+            self._failed = (_screen_of(worker), message_clock())
             raise
 
     # -- handing keys on ---------------------------------------------------------------------
@@ -177,15 +182,23 @@ class TypeAhead:
             self._quiet = self._quiet + 1 if self._settled() else 0
             self._in_flight = self._quiet < QUIET_CHECKS
             return
-        failed, self._failed_on = self._failed_on, None
-        if failed is not None and self._waiting and failed is self._app.screen:
-            self._waiting.clear()
+        failed, self._failed = self._failed, None
+        if failed is not None and failed[0] is self._app.screen and self._drop_typed_before(failed[1]):
             self._app.notify(DROPPED, severity="warning", markup=False)
             return
         if self._waiting and self.ready():
             self._hand(self._waiting.popleft())
             self._in_flight = True
             self._quiet = 0
+
+    def _drop_typed_before(self, moment: float) -> bool:
+        """Drop the waiting keys typed before ``moment`` (they wait in the order typed);
+        whether there were any."""
+        dropped = False
+        while self._waiting and self._waiting[0].time <= moment:
+            self._waiting.popleft()
+            dropped = True
+        return dropped
 
     def _hand(self, key: events.Key) -> None:
         again = events.Key(key.key, key.character)

@@ -14,6 +14,8 @@ plugin's screen imports it as freely as the core. Import from here, not from
   its error in one line; what the signed-in user may do.
 - :class:`PatientPicker` and :class:`PatientSearch`: "which patient?", as a modal or as
   search-as-you-type in a field of the screen's own.
+- :class:`LiveListScreen`: a screen around one list, read through the host and read again
+  when another terminal changes its topics.
 - :class:`ReasonDialog`, :class:`ChoiceDialog`, :class:`FormDialog` (with :class:`Field`),
   :class:`NoticeDialog`: small modal questions and forms.
 
@@ -24,14 +26,28 @@ Importing this package imports Textual; ``medoffice.core`` never does.
 
 from __future__ import annotations
 
-from .calls import may, message_of, run_call
-from .data_table import DataTable
-from .dialogs import ChoiceDialog, ReasonDialog
-from .footer import Footer
-from .forms import Call, Field, FormDialog, FormSelect, NoticeDialog, field_error
-from .patients import PatientPicker, PatientSearch
+from medoffice.core._lazy import lazy_names
+
+# Each name loads with its module on first use: the sign-in screen takes the footer alone,
+# before the practice (and SQLAlchemy) is loaded (docs/performance.md, "Terminal UI").
+__getattr__ = lazy_names(__name__, {
+    "may": "calls", "message_of": "calls", "run_call": "calls",
+    "DataTable": "data_table", "fit": "data_table",
+    "ChoiceDialog": "dialogs", "ReasonDialog": "dialogs",
+    "Footer": "footer",
+    "Call": "forms", "Field": "forms", "FormDialog": "forms", "FormSelect": "forms", "NoticeDialog": "forms",
+    "field_error": "forms",
+    "LiveListScreen": "live",
+    "PatientPicker": "patients", "PatientSearch": "patients",
+}, globals())
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
-    "Call", "ChoiceDialog", "DataTable", "Field", "Footer", "FormDialog", "FormSelect", "NoticeDialog",
-    "PatientPicker", "PatientSearch", "ReasonDialog", "field_error", "may", "message_of", "run_call",
+    "Call", "ChoiceDialog", "DataTable", "Field", "Footer", "FormDialog", "FormSelect", "LiveListScreen",
+    "NoticeDialog", "PatientPicker", "PatientSearch", "ReasonDialog", "field_error", "fit", "may", "message_of",
+    "run_call",
 ]

@@ -103,7 +103,16 @@ PRIVATE_NAMES: tuple[PrivateName, ...] = (
                 "where a table measures new rows; extended to redraw rows drawn before the measuring"),
     PrivateName("textual.widgets._data_table:DataTable", "_update_count", "attribute", "",
                 "the key of the table's row caches; moved on to redraw them"),
+    PrivateName("textual._time", "get_time", "constant", "",
+                "the clock that stamps every message's ``time``, which type-ahead compares a failure with"),
 )
+
+
+def message_clock() -> float:
+    """Now, on the clock Textual stamps each message's ``time`` with (``Message.time``)."""
+    from textual._time import get_time
+
+    return get_time()
 
 
 # -- the app: containing failures -------------------------------------------------------------

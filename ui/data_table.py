@@ -89,3 +89,9 @@ class DataTable(MeasuringHook[CellType]):
         """Redraw the rows drawn so far when measuring the new ones changed a column's width."""
         if self.column_widths() != widths_before:
             self.redraw_rows()
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, with an ellipsis when cut: a cell or a choice that
+    must keep a table within 80 columns."""
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,9 +1,10 @@
 """The ``medoffice`` command.
 
 The root group loads its subcommands lazily: the core's from their modules when named, the
-plugins' from the enabled plugins' ``medoffice_cli_commands`` hooks. ``medoffice --help`` thus
-imports click, the plugins' light modules and the stdlib's sqlite3, never SQLAlchemy or
-Textual.
+plugins' from the enabled plugins' ``medoffice_cli_commands`` hooks. ``medoffice --help``
+prints the listing remembered from the last time it was built (:mod:`.listing`), so it
+imports click and the stdlib's sqlite3 (to read the practice's plugin choices), no plugin,
+never SQLAlchemy or Textual.
 
 Exit codes: 0 success, 1 a domain error (bad input, not found, no permission), 2 a usage
 error, 3 an internal error (a bug; ``--debug`` shows the traceback).
@@ -14,32 +15,23 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import traceback
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .. import __version__
-from ._app import (
-    EXIT_DOMAIN,
-    EXIT_INTERNAL,
-    AppState,
-    DomainError,
-    InternalError,
-    OutputFile,
-    OutputFiles,
-    emit,
-    export_operation,
-    files_operation,
-    json_option,
-    one_line_message,
-    operation,
-    parse_assignments,
-    say,
-    state,
-    table,
-)
+from .._lazy import lazy_names
 from .lazy import lazy_module
+
+if TYPE_CHECKING:
+    from ._app import DomainError
+
+# The helpers commands share (``from medoffice.core.cli import operation, emit``) load on
+# first use: ``medoffice --help`` prints its remembered listing without them (.listing).
+__getattr__ = lazy_names(__name__, dict.fromkeys((
+    "EXIT_DOMAIN", "EXIT_INTERNAL", "AppState", "DomainError", "InternalError", "OutputFile", "OutputFiles", "emit",
+    "export_operation", "files_operation", "json_option", "one_line_message", "operation", "parse_assignments",
+    "say", "state", "table"), "_app"), globals())
 
 CORE_COMMANDS: dict[str, str] = {
     "init": "setup_cmds:init_command",
@@ -66,27 +58,37 @@ def _load_core(name: str) -> click.Command:
 
 
 def _database_url(ctx: click.Context) -> str:
-    from ..config import Settings
+    from ..locations import database_url
 
     root = ctx.find_root()
-    given = root.params.get("database_url") or (root.obj.database_url if isinstance(root.obj, AppState) else None)
-    return Settings.resolve(given).database_url
+    obj = root.obj
+    given = root.params.get("database_url") or getattr(obj, "database_url", None)
+    return database_url(given)
 
 
-def plugin_commands(database_url: str, candidates: list[Any] | None = None) -> dict[str, tuple[str, click.Command]]:
+class PluginCommands(dict[str, tuple[str, click.Command]]):
+    """The enabled plugins' command groups by name, with the id of the plugin of each."""
+
+    complete: bool = True
+    """False when a plugin failed to import or its hook raised: the listing is not remembered."""
+
+
+def plugin_commands(database_url: str, candidates: list[Any] | None = None) -> PluginCommands:
     """The enabled plugins' command groups by name, with the id of the plugin of each."""
     from ..loader import build_plugin_set, discover
     from ..loader.state import read_choices
+    from ._app import say
 
     failures: list[Any] = []
     if candidates is None:
         candidates, failures = discover()
     plugins = build_plugin_set(candidates, failures, read_choices(database_url))
-    commands: dict[str, tuple[str, click.Command]] = {}
+    commands = PluginCommands()
     errors: list[Any] = []
     contributed = plugins.hooks.cli_commands(errors)
     for error in errors:
         say(f"warning: {error} (its commands are unavailable)", err=True)
+    commands.complete = not errors and not failures
     for plugin_id, command in contributed:
         if command.name in CORE_COMMANDS or command.name in commands:
             continue  # never shadow the core; the conformance check reports the clash
@@ -102,13 +104,38 @@ class MedofficeGroup(click.Group):
         meta = ctx.find_root().meta
         if "medoffice.plugin_commands" not in meta:
             try:
-                app = ctx.find_root().obj
-                extra = app.candidates if isinstance(app, AppState) else None
-                meta["medoffice.plugin_commands"] = plugin_commands(_database_url(ctx), extra)
+                meta["medoffice.plugin_commands"] = plugin_commands(_database_url(ctx), self._given_plugins(ctx))
             except Exception as exc:  # a broken plugin must not take the whole CLI down
+                from ._app import say
+
                 say(f"warning: plugin commands unavailable: {exc}", err=True)
-                meta["medoffice.plugin_commands"] = {}
+                failed = meta["medoffice.plugin_commands"] = PluginCommands()
+                failed.complete = False
         return meta["medoffice.plugin_commands"]
+
+    @staticmethod
+    def _given_plugins(ctx: click.Context) -> list[Any] | None:
+        """The plugins a caller gave instead of the installed ones (the test kit's)."""
+        return getattr(ctx.find_root().obj, "candidates", None)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List the commands from the remembered listing when nothing it was built from
+        changed, else build it (importing every command's module) and remember it."""
+        if self._given_plugins(ctx) is not None:
+            super().format_commands(ctx, formatter)
+            return
+        from ..loader.state import read_choice_rows
+        from . import listing
+
+        expected = listing.key(read_choice_rows(_database_url(ctx)))
+        commands = listing.recall(expected)
+        if commands is None:
+            built = [(name, command) for name in self.list_commands(ctx)
+                     if (command := self.get_command(ctx, name)) is not None]
+            if getattr(self._plugins(ctx), "complete", True):
+                listing.remember(expected, built)
+            commands = [command for _, command in built]
+        _write_commands(formatter, [(command.name or "", command) for command in commands if not command.hidden])
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(CORE_COMMANDS) + sorted(self._plugins(ctx))
@@ -124,6 +151,8 @@ class MedofficeGroup(click.Group):
         try:
             return super().make_context(info_name, args, parent, **extra)
         except click.ClickException as error:  # a bad global option: its message quotes what was typed
+            from ._app import one_line_message
+
             one_line_message(error)
             raise
 
@@ -138,6 +167,7 @@ class MedofficeGroup(click.Group):
         message is one line (see :class:`DomainError`), a bug as an :class:`InternalError`
         (exit 3) unless ``--debug`` wants its traceback."""
         from ..errors import MedofficeError
+        from ._app import DomainError, InternalError, one_line_message
 
         try:
             return super().invoke(ctx)
@@ -171,6 +201,15 @@ class MedofficeGroup(click.Group):
         return (found[0], name) if found else None
 
 
+def _write_commands(formatter: click.HelpFormatter, commands: list[tuple[str, click.Command]]) -> None:
+    """The "Commands" section, as :meth:`click.Group.format_commands` writes it."""
+    if not commands:
+        return
+    limit = formatter.width - 6 - max(len(name) for name, _ in commands)
+    with formatter.section("Commands"):
+        formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in commands])
+
+
 def _silence_stdout() -> None:
     """Point stdout at /dev/null so that the interpreter's final flush cannot fail again."""
     try:
@@ -183,6 +222,8 @@ def _silence_stdout() -> None:
 def _describe(exc: Exception) -> DomainError:
     """Database and file trouble is the user's to fix (one line, exit 1); anything else is a bug (3)."""
     import sqlite3
+
+    from ._app import DomainError, InternalError
 
     if isinstance(exc, OSError) and exc.filename is not None:  # a file the command reads or writes
         name = os.fsdecode(exc.filename) if isinstance(exc.filename, str | bytes) else str(exc.filename)
@@ -224,6 +265,8 @@ def cli(ctx: click.Context, database_url: str | None, username: str | None, debu
     Every command acts as a user: --user NAME (or MEDOFFICE_USER), with the password from a
     prompt or MEDOFFICE_PASSWORD. Commands that print data take --json.
     """
+    from ._app import AppState
+
     debug = debug or os.environ.get("MEDOFFICE_DEBUG", "").lower() in ("1", "true", "yes")
     if isinstance(ctx.obj, AppState):  # given by a caller, e.g. the test kit with in-memory plugins
         ctx.obj.database_url = database_url or ctx.obj.database_url
@@ -246,6 +289,10 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("interrupted", err=True)
         code = 130
     except Exception:  # only reaches here with --debug: show the traceback, still exit 3
+        import traceback
+
+        from ._app import EXIT_INTERNAL
+
         traceback.print_exc()
         code = EXIT_INTERNAL
     sys.exit(code if isinstance(code, int) else 0)

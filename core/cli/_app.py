@@ -87,7 +87,9 @@ class AppState:
         if self._runtime is None:
             extra = {"clock": self.clock} if self.clock is not None else {}
             self._runtime = open_runtime(self.database_url, candidates=self.candidates, **extra)
-            click.get_current_context().call_on_close(self._runtime.close)
+            command = click.get_current_context(silent=True)
+            if command is not None:  # else opened in a thread (the TUI's): closed by :meth:`close`
+                command.call_on_close(self._runtime.close)
             if self._runtime.has_practice:  # on every command until the practice chooses
                 for line in self._runtime.plugins.conflict_lines(lambda p: f"'medoffice plugins disable {p}'"):
                     say(f"warning: {line} (then 'medoffice db upgrade'); until then none of them is loaded",
@@ -103,6 +105,11 @@ class AppState:
                 raise ConfigurationError(behind)
             self._schema_checked = True
         return self._runtime
+
+    def close(self) -> None:
+        """Close the practice if this invocation opened it (closing twice is harmless)."""
+        if self._runtime is not None:
+            self._runtime.close()
 
     def user(self) -> UserRecord:
         """Sign in once per invocation."""

@@ -129,7 +129,9 @@ def demo_command(seed: int, patient_count: int, reset: bool, open_tui: bool, dis
     """Make (or reuse) a demo practice and print its users.
 
     Without --db it lives in its own SQLite file in your data folder, apart from any real
-    practice. The users admin, manager, frontdesk and billing all have the password 'demo'.
+    practice (MEDOFFICE_DB is not read here, so a shell set up for the office's practice
+    still makes the demo apart). The users admin, manager, frontdesk and billing all have
+    the password 'demo'.
     """
     from ..config import demo_database_url
     from ..demo import DEMO_PASSWORD, DEMO_USERS, make_demo
@@ -153,6 +155,10 @@ def demo_command(seed: int, patient_count: int, reset: bool, open_tui: bool, dis
         created = True
     elif _holds_the_demo(runtime):
         runtime = _upgraded(runtime, url, app.candidates)  # made by an older medoffice, maybe
+    else:
+        runtime.close()
+        raise ValidationError(f"{url} holds a real practice, not a demo; "
+                              "give medoffice demo an empty database or none")
     click.get_current_context().call_on_close(runtime.close)
     app.database_url, app._runtime = url, runtime
     users = [{"user": u, "name": n, "roles": r, "password": DEMO_PASSWORD} for u, n, r in DEMO_USERS]

@@ -71,27 +71,54 @@ def write_crash_log(error: BaseException, *, now: dt.datetime | None = None) -> 
     raise FileExistsError(17, "File exists", str(path))
 
 
-def run_ui(runtime: Runtime) -> None:
-    """Run the terminal UI on ``runtime``; a crash becomes one line naming its log file.
+def run_ui(practice: Runtime | Callable[[], Runtime]) -> None:
+    """Run the terminal UI on ``practice``; a crash becomes one line naming its log file.
+
+    ``practice`` is the open practice, or a function that opens it: the UI then shows its
+    sign-in screen first and calls it in a thread while the user types (the ``medoffice.ui``
+    entry point takes either, see :func:`medoffice.tui.run_tui`).
 
     Raises:
         InternalError: the UI ended on a bug (exit code 3).
-        MedofficeError: the UI could not start (a bad ``[keys]`` table…): one line, exit 1.
+        MedofficeError: the UI could not start (a bad ``[keys]`` table, no practice…): one
+            line, exit 1.
+        Exception: why the practice could not be opened, as any command reports it (a
+            database that is not there: one line, exit 1).
     """
     from ..errors import MedofficeError
 
+    opening: list[BaseException] = []
+    if callable(practice):
+        practice = _noting_failure(practice, opening)
     ui = load_ui()
     try:
-        ui(runtime)
+        ui(practice)
     except MedofficeError:
         raise
     except Exception as exc:
+        if any(exc is failed for failed in opening):
+            raise  # not the UI's bug: the command says it in one line, as any command would
+
         path = write_crash_log(exc)
         raise InternalError(f"the terminal UI stopped on an unexpected {type(exc).__name__}; "
                             f"the details are in {path}") from exc
 
 
+def _noting_failure(open_practice: Callable[[], Runtime], failures: list[BaseException]) -> Callable[[], Runtime]:
+    def opening() -> Runtime:
+        try:
+            return open_practice()
+        except BaseException as exc:
+            failures.append(exc)
+            raise
+
+    return opening
+
+
 @click.command("tui")
-def tui_command() -> None:
+@click.pass_context
+def tui_command(ctx: click.Context) -> None:
     """Open the reception terminal UI (sign in on its first screen)."""
-    run_ui(state().runtime())
+    app = state()
+    ctx.call_on_close(app.close)
+    run_ui(app.runtime)  # opened in a thread while the sign-in screen is up

@@ -1,8 +1,25 @@
-"""Finding, ordering and registering plugins; the typed facade the core calls hooks through."""
+"""Finding, ordering and registering plugins; the typed facade the core calls hooks through.
 
-from .discovery import Candidate, LoadFailure, discover
-from .facade import Hooks
-from .manager import PluginSet, PluginStatus, build_plugin_set
+The names load on first use: ``medoffice --help`` reads the practice's plugin choices through
+:mod:`.state` without importing ``importlib.metadata``, attrs or pluggy.
+"""
+
+from __future__ import annotations
+
+from .._lazy import lazy_names
+
+_LAZY = {
+    "Candidate": "discovery",
+    "LoadFailure": "discovery",
+    "discover": "discovery",
+    "Hooks": "facade",
+    "PluginSet": "manager",
+    "PluginStatus": "manager",
+    "build_plugin_set": "manager",
+}
+
+
+__getattr__ = lazy_names(__name__, _LAZY, globals())
 
 __all__ = [
     "Candidate",

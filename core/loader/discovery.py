@@ -9,6 +9,8 @@ and every other plugin still loads.
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
@@ -53,6 +55,33 @@ def candidate_from_module(module: Any, *, distribution: str = "(local)", version
     return Candidate(info=info, module=module, distribution=distribution, version=version)
 
 
+_LAST_SCAN: tuple[tuple[Any, ...], list[tuple[str, str, str, str]]] | None = None
+"""The last entry-point scan: its key and, per entry point, its name, value, distribution and
+version. Scanning every installed distribution's metadata costs milliseconds, and a process
+that opens practices again and again (the TUI's commands, a test suite) asks the same
+question each time."""
+
+
+def _folder_stamp(entry: str) -> int:
+    try:
+        return os.stat(entry or ".").st_mtime_ns
+    except OSError:
+        return 0
+
+
+def _registered(group: str) -> list[tuple[str, str, str, str]]:
+    """The group's entry points, sorted by name, scanned again only when something that decides
+    them changed: ``sys.path``, a folder on it (installing, upgrading or removing a
+    distribution adds or removes a folder there), or the scanning function itself."""
+    global _LAST_SCAN
+    key = (group, entry_points, tuple((entry, _folder_stamp(entry)) for entry in sys.path))
+    if _LAST_SCAN is not None and _LAST_SCAN[0] == key:
+        return _LAST_SCAN[1]
+    found = [(ep.name, ep.value, *_dist(ep)) for ep in sorted(entry_points(group=group), key=lambda ep: ep.name)]
+    _LAST_SCAN = (key, found)
+    return found
+
+
 def discover(group: str = PROJECT_NAME) -> tuple[list[Candidate], list[LoadFailure]]:
     """Import every plugin registered in the entry-point ``group``.
 
@@ -61,18 +90,17 @@ def discover(group: str = PROJECT_NAME) -> tuple[list[Candidate], list[LoadFailu
     """
     candidates: list[Candidate] = []
     failures: list[LoadFailure] = []
-    for ep in sorted(entry_points(group=group), key=lambda ep: ep.name):
-        distribution, version = _dist(ep)
+    for name, value, distribution, version in _registered(group):
         try:
-            module = importlib.import_module(ep.value.split(":")[0])
+            module = importlib.import_module(value.split(":")[0])
             candidate = candidate_from_module(module, distribution=distribution, version=version)
         except Exception as exc:  # a broken plugin must not stop the others
-            failures.append(LoadFailure(ep.name, distribution, version, f"{type(exc).__name__}: {exc}"))
+            failures.append(LoadFailure(name, distribution, version, f"{type(exc).__name__}: {exc}"))
             continue
-        if candidate.info.id != ep.name:
+        if candidate.info.id != name:
             failures.append(
-                LoadFailure(ep.name, distribution, version,
-                            f"entry point is named {ep.name!r} but plugin_info.id is {candidate.info.id!r}")
+                LoadFailure(name, distribution, version,
+                            f"entry point is named {name!r} but plugin_info.id is {candidate.info.id!r}")
             )
             continue
         candidates.append(candidate)

@@ -11,7 +11,7 @@ and the hook; the operation around the call then rolls back.
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import TracebackType
+from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -66,6 +66,9 @@ class Hooks:
 
     def __init__(self, pm: pluggy.PluginManager) -> None:
         self._pm = pm
+        self._conforming: set[tuple[str, Any]] = set()
+        """(role, class or module) pairs whose services passed the role's protocol check: the
+        check (``isinstance`` against a runtime protocol) reads every member; once is enough."""
         self.on_failure: Callable[[str, str, BaseException], None] | None = None
         """Told of every hook that raised anything but a ``MedofficeError`` (the plugin's id,
         the hook, the exception); the runtime keeps them for ``plugins list``."""
@@ -241,10 +244,16 @@ class Hooks:
             raise ValueError(f"{role!r} is not a domain role ({', '.join(DOMAIN_PROTOCOLS)})")
         name = f"medoffice_{role}_service"
         service = self._call(name, ctx=ctx)
-        if service is not None and not isinstance(service, DOMAIN_PROTOCOLS[role]):
+        if service is None:
+            return None
+        kind = service if isinstance(service, ModuleType) else type(service)
+        if (role, kind) in self._conforming:
+            return service
+        if not isinstance(service, DOMAIN_PROTOCOLS[role]):
             provider = self.implementers(name)[-1] if self.implementers(name) else "unknown"
             raise PluginError(provider, f"{name} returned {type(service).__name__}, which lacks part of the "
                                         f"{DOMAIN_PROTOCOLS[role].__name__} protocol")
+        self._conforming.add((role, kind))
         return service
 
     def role_provider(self, role: str) -> str | None:

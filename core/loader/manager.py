@@ -23,6 +23,7 @@ from typing import Any
 
 import importlib
 import inspect
+from types import ModuleType
 
 import attrs
 import pluggy
@@ -278,8 +279,37 @@ def _unknown_hooks(pm: pluggy.PluginManager, name: str) -> list[str]:
     return unknown
 
 
+_CHECKED: dict[tuple[Any, ...], str | None] = {}
+"""What :func:`_registration_problem` found, per plugin module, id, published specifications
+and hook functions: a process opens a practice many times (each command a TUI runs, each
+test), and checking a plugin costs a fresh plugin manager (milliseconds of pluggy reading
+every specification again) while its answer changes only with what the key holds."""
+
+
+def _registration_key(cand: Candidate, published: Sequence[Any]) -> tuple[Any, ...] | None:
+    """The key of :data:`_CHECKED` for ``cand``, or None when its hooks are not held by a module
+    (an object made by hand, whose attributes may change unseen: checked every time)."""
+    module = cand.module
+    if not isinstance(module, ModuleType):
+        return None
+    marker = f"{PROJECT_NAME}_impl"
+    hooks = tuple((name, value) for name, value in vars(module).items() if hasattr(value, marker))
+    return (module, cand.info.id, tuple(published), hooks)
+
+
 def _registration_problem(cand: Candidate, published: Sequence[Any] = ()) -> str | None:
     """Why the plugin's hook implementations do not match the specifications, if they don't."""
+    key = _registration_key(cand, published)
+    if key is None:
+        return _check_registration(cand, published)
+    try:
+        return _CHECKED[key]
+    except KeyError:
+        problem = _CHECKED[key] = _check_registration(cand, published)
+        return problem
+
+
+def _check_registration(cand: Candidate, published: Sequence[Any]) -> str | None:
     scratch = new_plugin_manager(published)
     try:
         scratch.register(cand.module, name=cand.info.id)

@@ -8,9 +8,11 @@ the real problem when it opens the database.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from .manager import StoredChoice
+if TYPE_CHECKING:
+    from .manager import StoredChoice
 
 _QUERY = "SELECT plugin_id, enabled, migrated FROM core_plugin_state"
 
@@ -22,6 +24,18 @@ def _sqlite_path(url: str) -> str | None:
 
 
 def read_choices(url: str) -> dict[str, StoredChoice] | None:
+    """The practice's choice for each plugin it has seen; None when there is no practice to read."""
+    from .manager import StoredChoice
+
+    rows = read_choice_rows(url)
+    if rows is None:
+        return None
+    return {pid: StoredChoice(bool(enabled), bool(migrated)) for pid, enabled, migrated in rows}
+
+
+def read_choice_rows(url: str) -> list[tuple[str, bool, bool]] | None:
+    """The rows of :func:`read_choices` as plain values (plugin id, enabled, migrated), sorted:
+    what ``medoffice --help`` keys its remembered listing on, without attrs or pluggy."""
     try:
         if url.startswith("sqlite"):
             import sqlite3
@@ -43,4 +57,4 @@ def read_choices(url: str) -> dict[str, StoredChoice] | None:
             return None
     except Exception:
         return None
-    return {pid: StoredChoice(bool(enabled), bool(migrated)) for pid, enabled, migrated in rows}
+    return sorted((str(pid), bool(enabled), bool(migrated)) for pid, enabled, migrated in rows)

@@ -6,8 +6,9 @@ Names load on first use (PEP 562): plugins import :class:`PluginInfo` at start-u
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_names
 
 _HOME = {
     "APPOINTMENT_CHANGES": "domains",
@@ -49,6 +50,11 @@ _HOME = {
     "SchemaContribution": "plugin",
     "ScreenContribution": "plugin",
     "StaffRecord": "shared",
+    "TASK_OPEN_STATUSES": "staff",
+    "TASK_PRIORITIES": "staff",
+    "TASK_STATUSES": "staff",
+    "TaskDraft": "staff",
+    "TaskRecord": "staff",
     "UserRecord": "shared",
     "VisitRecord": "domains",
     "WAITLIST_OFFER_CAUSES": "scheduling",
@@ -84,6 +90,7 @@ if TYPE_CHECKING:
         ScreenContribution,
     )
     from .scheduling import WAITLIST_OFFER_CAUSES, Reminder, WaitlistOffer
+    from .staff import TASK_OPEN_STATUSES, TASK_PRIORITIES, TASK_STATUSES, TaskDraft, TaskRecord
     from .shared import (
         Address,
         AuditEntry,
@@ -98,13 +105,7 @@ if TYPE_CHECKING:
     )
 
 
-def __getattr__(name: str) -> Any:
-    module = _HOME.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _HOME, globals())
 
 
 def __dir__() -> list[str]:
@@ -151,6 +152,11 @@ __all__ = [
     "SchemaContribution",
     "ScreenContribution",
     "StaffRecord",
+    "TASK_OPEN_STATUSES",
+    "TASK_PRIORITIES",
+    "TASK_STATUSES",
+    "TaskDraft",
+    "TaskRecord",
     "UserRecord",
     "VisitRecord",
     "WAITLIST_OFFER_CAUSES",

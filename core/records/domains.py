@@ -28,7 +28,13 @@ def _aware(instance: object, attribute: attrs.Attribute, value: dt.datetime) -> 
 class AppointmentProposal:
     """A booking about to be written, offered to ``medoffice_validate_appointment``.
 
-    ``appointment_id`` is set when an existing appointment is being moved.
+    ``appointment_id`` is set when an existing appointment is being moved. ``equipment`` names
+    the equipment the appointment's type reserves for its whole length (scheduling's resource
+    names, by name), so that a plugin keeping the equipment can refuse a booking of a machine
+    out of service.
+
+    .. versionchanged:: 1
+        ``equipment`` added (empty when the type needs none).
     """
 
     patient_id: int
@@ -39,6 +45,7 @@ class AppointmentProposal:
     location_id: int | None = None
     room_id: int | None = None
     appointment_id: int | None = None
+    equipment: tuple[str, ...] = attrs.field(default=(), converter=tuple)
 
 
 @attrs.frozen

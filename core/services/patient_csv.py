@@ -39,7 +39,6 @@ from ..errors import ValidationError
 from ..progress import SILENT, Progress
 from ..records import PatientRecord
 from ..storage.models import Patient, PatientSearchTerm, Practice
-from ..validation import phone_digits
 from . import patient_search, patients
 
 CSV_COLUMNS = patients.FIELDS
@@ -153,12 +152,8 @@ def _new_mrns(ctx: Context, count: int, taken: set[str]) -> list[str]:
 
 
 def _index(values: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """A patient's search columns and search terms, as :func:`.patient_search.index_patient`
-    writes them."""
-    columns = {"search_last": patient_search.search_key(values["last_name"]),
-               "search_first": patient_search.search_key(values["first_name"]),
-               "phone_digits": phone_digits(values["phone"]) if values.get("phone") else None}
-    return columns, sorted(patient_search.search_terms(values["last_name"], values["first_name"], values["phone"]))
+    """A patient's search columns and search terms (:func:`.patient_search.index_values`)."""
+    return patient_search.index_values(values)
 
 
 def _record(columns: dict[str, Any]) -> PatientRecord:

@@ -70,6 +70,8 @@ _MONTH_FIRST_COUNTRIES = frozenset({"US", "PR", "GU", "VI", "AS", "MP", "UM", "F
 def _fold(text: str | None) -> str:
     """Compatibility-decomposed, case-folded, and decomposed again (folding can compose:
     the mathematical 𝛢 decomposes to a capital Α only after folding would have lowered it)."""
+    if text is not None and text.isascii():  # nothing to decompose, and case-folding is lowering
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text or "")
     return unicodedata.normalize("NFKD", decomposed.casefold().translate(_NOT_DECOMPOSED))
 
@@ -102,6 +104,14 @@ def search_terms(last_name: str | None, first_name: str | None, phone: str | Non
     if digits:
         terms.add((PHONE, digits[::-1]))
     return terms
+
+
+def index_values(values: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The search columns and the sorted ``(kind, term)`` rows of a patient about to be
+    written as plain rows (registration, an import), as :func:`index_patient` keeps them."""
+    columns = {"search_last": search_key(values["last_name"]), "search_first": search_key(values["first_name"]),
+               "phone_digits": phone_digits(values["phone"]) if values.get("phone") else None}
+    return columns, sorted(search_terms(values["last_name"], values["first_name"], values.get("phone")))
 
 
 def index_patient(row: Patient) -> None:

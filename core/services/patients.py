@@ -9,18 +9,21 @@ right through.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
+from types import SimpleNamespace
 from typing import Any
 
 import attrs
-from sqlalchemy import func, select
+from sqlalchemy import ARRAY, Integer, String, and_, bindparam, cast, event, func, inspect, or_, select, true
 from sqlalchemy.orm import Session
 
 from ..context import Context
 from ..errors import Conflict, NotFound, ValidationError
 from ..records import Address, EmergencyContact, PatientMatch, PatientRecord
-from ..storage.models import Patient, Practice
+from ..storage import plain
+from ..storage.models import Patient, PatientSearchTerm, Practice
 from ..validation import (
     optional_text,
     parse_birth_date,
@@ -117,7 +120,8 @@ def parse_patient_fields(data: Mapping[str, Any], *, new: bool, today: dt.date) 
     return form.done()
 
 
-def to_record(row: Patient) -> PatientRecord:
+def to_record(row: Any) -> PatientRecord:
+    """A patient's record from its ORM row or a plain row of its columns."""
     return PatientRecord(
         id=row.id,
         mrn=row.mrn,
@@ -156,12 +160,142 @@ def _apply(row: Patient, values: Mapping[str, Any]) -> None:
     patient_search.index_patient(row)
 
 
+_PATIENTS = Patient.__table__
+_BLANK = dict.fromkeys(c.key for c in _PATIENTS.c if c.key != "id")
+_PRACTICES = Practice.__table__
+_MRN_USED = select(_PATIENTS.c.id).where(_PATIENTS.c.mrn == bindparam("mrn"))
+_DRAW_MRNS = plain.Statement(_PRACTICES.update().where(_PRACTICES.c.id == 1)
+                             .values(next_mrn=_PRACTICES.c.next_mrn + bindparam("count", type_=Integer))
+                             .returning(_PRACTICES.c.mrn_prefix, _PRACTICES.c.next_mrn))
+_GIVE_BACK = (_PRACTICES.update().where(_PRACTICES.c.id == 1, _PRACTICES.c.next_mrn == bindparam("drawn_to"))
+              .values(next_mrn=bindparam("back_to")))
+_NEW_PATIENT = {c.key: bindparam(c.key, type_=c.type) for c in _PATIENTS.c if c.key != "id"}
+"""A new patient's columns, each a value the statement is given by its own name."""
+_INSERT_PLAIN = plain.Statement(_PATIENTS.insert().values(_NEW_PATIENT).returning(_PATIENTS.c.id))
+
+
+def _insert_with_terms() -> Any:
+    """On PostgreSQL, the patient's row and its search terms in one statement (two inserts in
+    ``WITH``, the terms given as two arrays)."""
+    terms_table = PatientSearchTerm.__table__
+    new = _PATIENTS.insert().values(_NEW_PATIENT).returning(_PATIENTS.c.id).cte("new_patient")
+    given = select(func.unnest(cast(bindparam("kinds"), ARRAY(String))).label("kind"),
+                   func.unnest(cast(bindparam("terms"), ARRAY(String))).label("term")).subquery("given")
+    filed = terms_table.insert().from_select(
+        ["patient_id", "kind", "term"],
+        select(new.c.id, given.c.kind, given.c.term).select_from(new).join(given, true())).cte("new_terms")
+    return select(new.c.id).add_cte(filed)
+
+
+_INSERT_WITH_TERMS = plain.Statement(_insert_with_terms())
+
+
+@functools.cache
+def _insert_terms(count: int) -> plain.Statement:
+    """``count`` search terms of one patient in one plain statement (built once per count)."""
+    table = PatientSearchTerm.__table__
+    return plain.Statement(table.insert().values([
+        {"patient_id": bindparam(f"patient_id_{n}", type_=table.c.patient_id.type),
+         "kind": bindparam(f"kind_{n}", type_=table.c.kind.type), "term": bindparam(f"term_{n}", type_=table.c.term.type)}
+        for n in range(count)]))
+_TWINS = {exclude: select(*_PATIENTS.c).where(
+    _PATIENTS.c.search_last == bindparam("last"), _PATIENTS.c.search_first == bindparam("first"),
+    _PATIENTS.c.date_of_birth == bindparam("born"),
+    *([_PATIENTS.c.id != bindparam("exclude")] if exclude else [])).order_by(_PATIENTS.c.id)
+    for exclude in (False, True)}
+_TWINS_OR_MRN = plain.Statement(select(
+    and_(_PATIENTS.c.search_last == bindparam("is_last"), _PATIENTS.c.search_first == bindparam("is_first"),
+         _PATIENTS.c.date_of_birth == bindparam("is_born")), *_PATIENTS.c)
+    .where(or_(and_(_PATIENTS.c.search_last == bindparam("last"), _PATIENTS.c.search_first == bindparam("first"),
+                    _PATIENTS.c.date_of_birth == bindparam("born")),
+               _PATIENTS.c.mrn == bindparam("mrn"))))
+"""A registration's statements, built once, run by the driver itself (no ORM object to build
+and flush, no SQLAlchemy execution)."""
+
+_COLUMN_AT = {c.key: n for n, c in enumerate(_PATIENTS.c)}
+
+
+@functools.cache
+def _readers(dialect: Any) -> tuple[Any, ...]:
+    """Per column of ``core_patient``, what turns the driver's value into the column's (a
+    birth date stored as text on SQLite): None where the value is already right."""
+    return tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in _PATIENTS.c)
+
+
+def _stored_record(session: Session, row: Any) -> PatientRecord:
+    """A patient's record from a plain statement's row of every column, as the driver gave it."""
+    values = [value if read is None or value is None else read(value)
+              for value, read in zip(row, _readers(session.get_bind().dialect), strict=True)]
+    return to_record(SimpleNamespace(**dict(zip(_COLUMN_AT, values, strict=True))))
+
+
+_MRN_BLOCK = "medoffice.mrn_block"
+"""Where a session keeps the MRNs its unit of work drew and has not handed out yet."""
+
+MRN_BLOCK_MAX = 64
+"""The most MRNs a unit of work draws at once (its first draw takes one, each next one twice
+as many as the last: a desk registering one patient draws one, an operation registering a
+thousand draws about twenty times)."""
+
+
+@attrs.define
+class _Block:
+    prefix: str
+    next: int
+    end: int
+    size: int
+
+
+def _draw_mrn(session: Session) -> str:
+    """The practice's next MRN, its counter moved past it (the practice's row is locked until
+    the unit of work ends, so two desks never draw the same number); it may be on file.
+
+    A unit of work that registers several patients draws their numbers in blocks (1, 2, 4…
+    up to :data:`MRN_BLOCK_MAX` at a time) and hands them out in order; what it has not
+    handed out when it commits goes back to the counter (:func:`_give_back`), so the numbers
+    are the same as drawn one by one."""
+    block = session.info.get(_MRN_BLOCK)
+    if block is not None and block.next < block.end:
+        number, block.next = block.next, block.next + 1
+        return f"{block.prefix}{number:06d}"
+    kept = session.identity_map.get(inspect(Practice).identity_key_from_primary_key((1,)))
+    if kept is not None:  # the unit of work loaded the practice: what it holds must not go stale
+        session.flush()
+        session.expire(kept, ["next_mrn"])
+    size = 1 if block is None else min(block.size * 2, MRN_BLOCK_MAX)
+    ((prefix, following),) = plain.driver_rows(session, _DRAW_MRNS, {"count": size})
+    session.info[_MRN_BLOCK] = _Block(prefix, following - size + 1, following, size)
+    return f"{prefix}{following - size:06d}"
+
+
+def _give_back(session: Session) -> None:
+    """Before the unit of work commits: the MRNs it drew and did not hand out go back to the
+    counter, unless something else moved the counter since (then they stay unused)."""
+    block = session.info.pop(_MRN_BLOCK, None)
+    if block is None or block.next >= block.end:
+        return
+    plain.flush_pending(session)
+    session.connection().execute(_GIVE_BACK, {"drawn_to": block.end, "back_to": block.next})
+    kept = session.identity_map.get(inspect(Practice).identity_key_from_primary_key((1,)))
+    if kept is not None:
+        session.expire(kept, ["next_mrn"])
+
+
+def _forget_block(session: Session, _rolled_back: Any) -> None:
+    """A rollback (of the unit of work or a savepoint) may have taken the draw back: the
+    numbers not handed out are dropped, never handed out twice."""
+    session.info.pop(_MRN_BLOCK, None)
+
+
+event.listen(Session, "before_commit", _give_back)
+event.listen(Session, "after_soft_rollback", _forget_block)
+
+
 def _next_mrn(session: Session) -> str:
-    practice = session.execute(select(Practice).where(Practice.id == 1).with_for_update()).scalar_one()
+    """The practice's next MRN not on file (:func:`_draw_mrn` until one is free)."""
     while True:
-        mrn = f"{practice.mrn_prefix}{practice.next_mrn:06d}"
-        practice.next_mrn += 1
-        if session.execute(select(Patient.id).where(Patient.mrn == mrn)).first() is None:
+        mrn = _draw_mrn(session)
+        if plain.rows(session, _MRN_USED, {"mrn": mrn}).first() is None:
             return mrn
 
 
@@ -174,18 +308,9 @@ class Registration:
 
 
 def likely_duplicates(session: Session, first: str, last: str, born: dt.date, *, exclude: int | None = None) -> list[PatientRecord]:
-    query = select(Patient).where(
-        Patient.search_last == search_key(last),
-        Patient.search_first == search_key(first),
-        Patient.date_of_birth == born,
-    )
-    if exclude is not None:
-        query = query.where(Patient.id != exclude)
-    return [to_record(r) for r in _rows(session, query)]
-
-
-def _rows(session: Session, query: Any) -> list[Patient]:
-    return list(session.execute(query).scalars())
+    """The patients with the same name (as search keys) and date of birth, oldest first."""
+    parameters = {"last": search_key(last), "first": search_key(first), "born": born, "exclude": exclude}
+    return [to_record(row) for row in plain.rows(session, _TWINS[exclude is not None], parameters).all()]
 
 
 def register(ctx: Context, data: Mapping[str, Any]) -> Registration:
@@ -193,18 +318,36 @@ def register(ctx: Context, data: Mapping[str, Any]) -> Registration:
     ctx.require("patients.write")
     values = parse_patient_fields(data, new=True, today=ctx.local(ctx.now()).date())
     session = ctx.session
-    if values.get("mrn"):
-        if session.execute(select(Patient.id).where(Patient.mrn == values["mrn"])).first():
-            raise Conflict(f"MRN {values['mrn']} is already in use")
-    else:
+    drawn = not values.get("mrn")
+    if drawn:
+        values["mrn"] = _draw_mrn(session)
+    search, terms = patient_search.index_values(values)
+    # Whether there are likely duplicates and whether the MRN is on file, in one statement
+    # (the duplicates' records are read only when there are some).
+    keys = {"last": search["search_last"], "first": search["search_first"], "born": values["date_of_birth"]}
+    found = plain.driver_rows(session, _TWINS_OR_MRN, {**keys, "is_last": keys["last"], "is_first": keys["first"],
+                                                       "is_born": keys["born"], "mrn": values["mrn"]})
+    mrn_at = _COLUMN_AT["mrn"] + 1
+    taken = any(row[mrn_at] == values["mrn"] for row in found)
+    duplicates = sorted((_stored_record(session, row[1:]) for row in found if row[0]), key=lambda p: p.id)
+    if taken and not drawn:
+        raise Conflict(f"MRN {values['mrn']} is already in use")
+    if taken:  # a number given by hand or an import ahead of the counter: the next free one
         values["mrn"] = _next_mrn(session)
-    duplicates = likely_duplicates(session, values["first_name"], values["last_name"], values["date_of_birth"])
     now = ctx.now()
-    row = Patient(created_at=now, updated_at=now, active=True, reminders=True, country="US")
-    _apply(row, values)
-    session.add(row)
-    session.flush()
-    patient = to_record(row)
+    columns = {**_BLANK, "active": True, "reminders": True, "country": "US", **values, **search,
+               "created_at": now, "updated_at": now}
+    if session.get_bind().dialect.name == "postgresql":  # one round trip: the row and its terms
+        ((columns["id"],),) = plain.driver_rows(session, _INSERT_WITH_TERMS, {
+            **columns, "kinds": [k for k, _ in terms], "terms": [t for _, t in terms]})
+    else:
+        ((columns["id"],),) = plain.driver_rows(session, _INSERT_PLAIN, columns)
+        if terms:
+            given: dict[str, Any] = {}
+            for n, (kind, term) in enumerate(terms):
+                given |= {f"patient_id_{n}": columns["id"], f"kind_{n}": kind, f"term_{n}": term}
+            plain.driver_rows(session, _insert_terms(len(terms)), given)
+    patient = to_record(SimpleNamespace(**columns))
     ctx.audit("patient.registered", "patient", patient.mrn, patient_id=patient.id,
               summary={"mrn": patient.mrn, "possible_duplicates": [d.mrn for d in duplicates]})
     ctx.changed(CHANGED)
@@ -212,8 +355,15 @@ def register(ctx: Context, data: Mapping[str, Any]) -> Registration:
     return Registration(patient, tuple(duplicates))
 
 
+_BY_MRN = select(Patient).where(Patient.mrn == bindparam("mrn"))
+"""Built once: the look-up every opened or changed record makes."""
+
+_RECORD_BY_MRN = select(*Patient.__table__.c).where(Patient.__table__.c.mrn == bindparam("mrn"))
+"""Built once: the look-up every booking makes, as a plain row (no ORM object to load)."""
+
+
 def _row_by_mrn(session: Session, mrn: str) -> Patient:
-    row = session.execute(select(Patient).where(Patient.mrn == (mrn or "").strip().upper())).scalar_one_or_none()
+    row = session.execute(_BY_MRN, {"mrn": (mrn or "").strip().upper()}).scalar_one_or_none()
     if row is None:
         raise NotFound(f"no patient with MRN {mrn!r}")
     return row
@@ -222,7 +372,39 @@ def _row_by_mrn(session: Session, mrn: str) -> Patient:
 def get(ctx: Context, mrn: str) -> PatientRecord:
     """A patient by MRN, without counting as opening the record (lists, pickers)."""
     ctx.require("patients.read")
-    return to_record(_row_by_mrn(ctx.session, mrn))
+    row = plain.rows(ctx.session, _RECORD_BY_MRN, {"mrn": (mrn or "").strip().upper()}).first()
+    if row is None:
+        raise NotFound(f"no patient with MRN {mrn!r}")
+    return to_record(row)
+
+
+_KEY_BY_MRN = plain.Statement(select(_PATIENTS.c.id, _PATIENTS.c.active).where(_PATIENTS.c.mrn == bindparam("mrn")))
+
+
+@attrs.frozen
+class PatientKey:
+    """What a service that starts something for a patient needs of them: the id, and whether
+    the record is active (an inactive or merged one is refused by
+    :func:`~medoffice.core.services.patient_merge.require_active`).
+
+    .. versionadded:: 1
+    """
+
+    id: int
+    active: bool
+
+
+def key(ctx: Context, mrn: str) -> PatientKey:
+    """The patient with ``mrn``, as its id and whether it is active (cheaper than :func:`get`
+    when nothing else of the record is read: a booking). Needs ``patients.read``, as :func:`get`.
+
+    .. versionadded:: 1
+    """
+    ctx.require("patients.read")
+    found = ctx.plain_rows(_KEY_BY_MRN, {"mrn": (mrn or "").strip().upper()})
+    if not found:
+        raise NotFound(f"no patient with MRN {mrn!r}")
+    return PatientKey(found[0][0], bool(found[0][1]))
 
 
 def get_by_id(ctx: Context, patient_id: int) -> PatientRecord:
@@ -324,6 +506,7 @@ def iter_all(ctx: Context, *, include_inactive: bool = True, batch: int = 1000):
 
 
 __all__ = [
-    "CHANGED", "FIELDS", "Registration", "count", "find", "get", "get_by_id", "iter_all", "likely_duplicates",
-    "open_record", "parse_patient_fields", "record_fields", "register", "search_key", "set_active", "update",
+    "CHANGED", "FIELDS", "PatientKey", "Registration", "count", "find", "get", "get_by_id", "iter_all", "key",
+    "likely_duplicates", "open_record", "parse_patient_fields", "record_fields", "register", "search_key",
+    "set_active", "update",
 ]

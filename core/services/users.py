@@ -111,12 +111,23 @@ def _keep_a_manager(ctx: Context, what: str) -> None:
                        "give another user the admin role first")
 
 
+def _permission_map(ctx: Context) -> dict[str, frozenset[str]]:
+    """The role to permission map: set-up kept in memory between units of work (``ctx.cached``)."""
+    found: dict[str, set[str]] = {}
+    for role, permission in ctx.session.execute(select(RolePermission.role, RolePermission.permission)):
+        found.setdefault(role, set()).add(permission)
+    return {role: frozenset(names) for role, names in found.items()}
+
+
 def user_record(ctx_or_session, row: User) -> UserRecord:
-    session = getattr(ctx_or_session, "session", ctx_or_session)
     roles = frozenset(r.role for r in row.roles)
-    permissions = frozenset(session.execute(
-        select(RolePermission.permission).where(RolePermission.role.in_(roles))
-    ).scalars()) if roles else frozenset()
+    if isinstance(ctx_or_session, Context):
+        granted = ctx_or_session.cached("core.role_permissions", _permission_map)
+        permissions = frozenset().union(*(granted.get(role, ()) for role in roles))
+    else:
+        permissions = frozenset(ctx_or_session.execute(
+            select(RolePermission.permission).where(RolePermission.role.in_(roles))
+        ).scalars()) if roles else frozenset()
     return UserRecord(row.id, row.username, row.full_name, roles, permissions, row.active)
 
 

@@ -1,6 +1,7 @@
 """Engines for SQLite (embedded, one terminal) and PostgreSQL (several terminals).
 
-SQLite gets WAL (readers never wait for the writer), foreign keys, a busy timeout, and
+SQLite gets WAL (readers never wait for the writer), foreign keys, a busy timeout, a page
+cache of 64 MiB per connection (filled only as pages are read), and
 transactions that say up front whether they will write: a write operation starts with
 ``BEGIN IMMEDIATE`` so it takes the write lock before it reads; a deferred ``BEGIN`` that later
 writes fails at once with "database is locked" when another terminal got there first. A new
@@ -13,18 +14,26 @@ up in one line ("the database is busy … try again") instead of hanging for eve
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from ..files import create_private_empty
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+SQLITE_CACHE_KIB = 65_536
+"""Each SQLite connection's page cache (SQLite's default is 2 MiB): a month's slot search
+reads more pages than that, and would push the day board's out between two reads of it."""
 POSTGRESQL_LOCK_TIMEOUT_MS = 15_000
 """How long a PostgreSQL statement waits for a row or table lock before it fails (SQLSTATE 55P03)."""
 WRITE_OPTION = "medoffice_write"
+PLAIN_BEGUN = "medoffice.plain_begun"
+"""Noted in a pooled connection's info when a read-only unit of work's plain statement began
+its transaction (:mod:`medoffice.core.storage.reads`): the session made next joins it."""
 
 
 def normalise_url(url: str) -> str:
@@ -45,12 +54,24 @@ def _configure_sqlite(engine: Engine) -> None:
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        write = connection.get_execution_options().get(WRITE_OPTION, True)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        # Straight on the driver's connection: every unit of work begins, and a statement
+        # through SQLAlchemy's execution costs several times the BEGIN itself. A refusal
+        # (the database busy past the timeout) is wrapped as SQLAlchemy wraps any other.
+        # A read-only unit of work's plain statements may have begun the transaction already
+        # (medoffice.core.storage.reads): its session then joins it.
+        if connection.connection.info.pop(PLAIN_BEGUN, False):
+            return
+        driver = connection.connection.driver_connection
+        statement = "BEGIN IMMEDIATE" if connection.get_execution_options().get(WRITE_OPTION, True) else "BEGIN"
+        try:
+            driver.execute(statement)
+        except sqlite3.Error as error:
+            raise DBAPIError.instance(statement, (), error, sqlite3.Error, dialect=connection.dialect) from None
 
 
 def _configure_postgresql(engine: Engine) -> None:

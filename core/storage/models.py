@@ -261,3 +261,16 @@ class AuditHead(CoreBase):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class SetupGeneration(CoreBase):
+    """The practice's set-up generation (one row, id 1; core migration c0006): a counter the
+    database's own triggers raise in every transaction that changes the set-up (locations,
+    rooms, staff, the role to permission map, the practice's details, and the plugins' set-up
+    tables), so that a terminal reads one number per unit of work to know whether what it
+    keeps of the set-up is still true (:mod:`medoffice.core.setup_cache`)."""
+
+    __tablename__ = "core_generation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 
 from .engine import WRITE_OPTION
 
-CORE_HEAD = "c0005"
+CORE_HEAD = "c0006"
 """The newest revision of the core's migration history (tests/core/test_migrations.py
 checks it is Alembic's head)."""
 

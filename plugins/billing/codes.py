@@ -13,6 +13,7 @@ import warnings
 from typing import Any
 
 from medoffice.core import ValidationError
+from medoffice.core.progress import SILENT, Progress
 
 PROCEDURE_CODE = re.compile(r"^(?:\d{4}[0-9FTU]|[A-V]\d{4})$")
 """CPT Category I (``99213``), II (``0001F``), III (``0042T``), PLA (``0001U``) and HCPCS
@@ -63,6 +64,14 @@ def code_set_loaded() -> bool:
     """Whether the ICD-10-CM code set is loaded in this process: the first check loads it,
     which takes a few seconds, and a screen says so while it does."""
     return bool(_LOADED)
+
+
+def load_code_set(progress: Progress = SILENT) -> None:
+    """Load the ICD-10-CM code set now if it is not yet, saying so to ``progress`` (a long
+    check calls it first, so that its bar does not stand still for the load)."""
+    if not _LOADED:
+        progress.step("loading the ICD-10-CM code set", None)
+        _code_set()
 
 
 def _code_set() -> Any:

@@ -9,8 +9,8 @@ charges paid first; see :mod:`.aging`). Each statement made is recorded in
 Nothing on a statement is cut: a description too long for its column wraps onto the next
 lines of the text statement (and of the PDF's table), so a check or EFT number is never
 shortened into a different number; a single word longer than the column is broken with
-``…`` marking each break. The PDF embeds DejaVu Sans (shipped in ``fonts/`` with
-its licence): Latin with every accent (Czech, Vietnamese…), Greek and Cyrillic print as
+``…`` marking each break. The PDF embeds DejaVu Sans (:mod:`medoffice.core.pdf`, which
+ships it with its licence): Latin with every accent (Czech, Vietnamese…), Greek and Cyrillic print as
 they are; a letter the font lacks (Chinese, Japanese, Korean, right-to-left scripts) prints
 as ``�``, never as a wrong letter or ``?``.
 """
@@ -18,8 +18,6 @@ as ``�``, never as a wrong letter or ``?``.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import unicodedata
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +27,7 @@ from sqlalchemy import func, select
 
 from medoffice.core import Conflict, Context, ValidationError
 from medoffice.core.files import write_private
+from medoffice.core.pdf import FAMILY, new_document, printable
 from medoffice.core.records import Address, PracticeRecord
 from medoffice.core.services import patients
 
@@ -41,9 +40,6 @@ from .permissions import CLAIMS, READ
 WIDTH = 64
 DESCRIPTION = 28
 """Columns for a line's description in the text statement; longer ones wrap."""
-FONTS = Path(__file__).parent / "fonts"
-FONT_FILES = {"": FONTS / "DejaVuSans.ttf", "B": FONTS / "DejaVuSans-Bold.ttf"}
-MISSING = "\ufffd"
 ELLIPSIS = "\u2026"
 
 
@@ -210,52 +206,20 @@ def render_text(doc: StatementDoc, practice: PracticeRecord) -> str:
     return "\n".join(out)
 
 
-@functools.cache
-def font_covers() -> frozenset[int]:
-    """The code points both PDF fonts (regular and bold) can draw."""
-    from fontTools.ttLib import TTFont
-
-    maps = [set(TTFont(path, lazy=True)["cmap"].getBestCmap()) for path in FONT_FILES.values()]
-    return frozenset(set.intersection(*maps))
-
-
-def printable(text: str) -> str:
-    """``text`` as the PDF prints it: composed (NFC), any space or line break as a space,
-    invisible control and format characters left out, and each letter the font cannot draw
-    as U+FFFD (�), so that nothing is silently dropped or turned into another letter."""
-    covered = font_covers()
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        if ch.isspace():
-            out.append(" ")
-        elif unicodedata.category(ch) in ("Cc", "Cf"):
-            continue
-        else:
-            out.append(ch if ord(ch) in covered else MISSING)
-    return "".join(out)
-
-
 def render_pdf(doc: StatementDoc, practice: PracticeRecord) -> bytes:
     """The statement as a one-page (or longer) PDF, made with fpdf2 in DejaVu Sans; see
     :func:`printable` for the letters it covers."""
-    from fpdf import FPDF
-
-    pdf = FPDF(format="letter")
-    for style, path in FONT_FILES.items():
-        pdf.add_font("DejaVu", style, str(path))
-    pdf.set_auto_page_break(True, margin=15)
-    pdf.set_title(printable(f"Statement {doc.mrn} {doc.issued_on}"))
-    pdf.set_creator("medoffice")
+    pdf = new_document(f"Statement {doc.mrn} {doc.issued_on}")
     pdf.add_page()
-    pdf.set_font("DejaVu", "B", 14)
+    pdf.set_font(FAMILY, "B", 14)
     pdf.multi_cell(0, 7, printable(practice.name), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 10)
+    pdf.set_font(FAMILY, "", 10)
     for line in header_lines(practice)[1:]:
         pdf.multi_cell(0, 5, printable(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.set_font("DejaVu", "B", 16)
+    pdf.set_font(FAMILY, "B", 16)
     pdf.cell(0, 9, "STATEMENT", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 10)
+    pdf.set_font(FAMILY, "", 10)
     for line in [f"{doc.patient} (MRN {doc.mrn})", *_address_lines(doc.address)]:
         pdf.multi_cell(0, 5, printable(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
@@ -274,7 +238,7 @@ def render_pdf(doc: StatementDoc, practice: PracticeRecord) -> bytes:
         table.row((*aging.BUCKETS, "Amount due"))
         table.row((*(show(a) for a in doc.aging), show(doc.amount_due)))
     pdf.ln(4)
-    pdf.set_font("DejaVu", "B", 12)
+    pdf.set_font(FAMILY, "B", 12)
     pdf.cell(0, 7, f"AMOUNT DUE: {show(doc.amount_due)}", align="R", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 

@@ -208,10 +208,25 @@ def item_record(ctx: Context, row: Item) -> ItemRecord:
                       row.vendor_item_number, row.pack_price, row.lead_time_days, row.active)
 
 
+ITEM_RECORD_FIELDS = len(attrs.fields(ItemRecord))
+
+
+def item_record_query() -> tuple[Any, Any]:
+    """The columns of an :class:`ItemRecord`, in order (its home's and vendor's names
+    joined), and what they are selected from: for plain-column reads of an item that must
+    stay cheap (``stock.item_stock``), where :func:`item_record` would load three objects."""
+    item, home, vendor = Item.__table__, Location.__table__, Vendor.__table__
+    columns = (item.c.id, item.c.sku, item.c.name, item.c.category, item.c.ndc, item.c.unit, item.c.pack_unit,
+               item.c.pack_size, item.c.tracks_lots, item.c.par, item.c.reorder_point, home.c.name, vendor.c.name,
+               item.c.vendor_item_number, item.c.pack_price, item.c.lead_time_days, item.c.active)
+    return columns, item.join(home, home.c.id == item.c.location_id).outerjoin(vendor, vendor.c.id == item.c.vendor_id)
+
+
 def find_item(ctx: Context, ref: str | None, *, field: str = "item") -> Item:
     """The item whose SKU or name is ``ref`` (any case)."""
     text = require_text(ref, field=field, max_length=MAX_NAME)
-    row = ctx.session.execute(select(Item).where(func.upper(Item.sku) == text.upper())).scalar_one_or_none()
+    # SKUs are stored upper case (``_sku``): the unique index finds it without a scan.
+    row = ctx.session.execute(select(Item).where(Item.sku == text.upper())).scalar_one_or_none()
     if row is None:
         row = ctx.session.execute(select(Item).where(func.lower(Item.name) == text.lower())).scalar_one_or_none()
     if row is None:
@@ -316,9 +331,12 @@ def _check_levels(row: Item) -> None:
 
 
 def _check_unique(ctx: Context, row: Item) -> None:
+    """Refuse a SKU or name another item has. Read without flushing ``row``'s pending change
+    first, which the database's unique index would refuse before this could say why."""
     for column, label, value in ((Item.sku, "SKU", row.sku), (Item.name, "name", row.name)):
-        clash = ctx.session.execute(select(Item.id).where(func.lower(column) == value.lower(), Item.id != (row.id or 0))
-                                    ).first()
+        with ctx.session.no_autoflush:
+            clash = ctx.session.execute(select(Item.id).where(func.lower(column) == value.lower(),
+                                                              Item.id != (row.id or 0))).first()
         if clash:
             raise Conflict(f"there is already an item with the {label} {value!r}")
 

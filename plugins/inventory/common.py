@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Iterable
 from typing import Any
 
 from medoffice.core import Context, ValidationError
@@ -21,6 +23,19 @@ ORDERS_TOPIC = "inventory.orders"
 def today(ctx: Context) -> dt.date:
     """Today in the practice's time zone."""
     return ctx.local(ctx.now()).date()
+
+
+def expiry_day(ctx: Context, expiries: Iterable[dt.date | None]) -> dt.date:
+    """A day that tells which of ``expiries`` have passed (``expires < day``) as :func:`today`
+    would: today in the practice's zone when one of them is within a day of today's UTC date,
+    else that UTC date, without asking the zone (the practice's set-up, one statement): a
+    zone's date is within a day of UTC's (zones are -12 to +14 hours), so an expiry two days
+    or more away from it compares alike with either."""
+    utc = ctx.now().astimezone(dt.timezone.utc).date()
+    for expires in expiries:
+        if expires is not None and -1 <= (expires - utc).days <= 1:
+            return today(ctx)
+    return utc
 
 
 def parse_day(value: str | dt.date | None, ctx: Context, *, field: str = "date") -> dt.date:
@@ -56,3 +71,23 @@ def value_of(units: int, pack_price: Decimal | None, pack_size: int) -> Decimal 
     if pack_price is None:
         return None
     return (Decimal(units) * pack_price / Decimal(pack_size)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def cents_of(units: int, pack_cents: int, pack_size: int) -> int:
+    """What ``units`` are worth at cost in whole cents, ``pack_cents`` a pack of ``pack_size``:
+    :func:`value_of` in integers (rounded half away from zero, as ``ROUND_HALF_UP``), for reads
+    that add up many balances and make one ``Decimal`` per item (:func:`.stock.stock_levels`)."""
+    whole, left = divmod(abs(units) * pack_cents, pack_size)
+    if 2 * left >= pack_size:
+        whole += 1
+    return -whole if units < 0 else whole
+
+
+@functools.lru_cache(maxsize=4_096)
+def stored_day(value: str | dt.date | None) -> dt.date | None:
+    """A date column's value as a plain statement returns it (SQLite's ``YYYY-MM-DD`` text, or
+    PostgreSQL's date), as a date; None stays None. Made once per value: a practice's lots
+    expire on a few hundred days."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)

@@ -1,4 +1,6 @@
-"""The dashboard's "Supplies to reorder" card: how many items are low, and the first few."""
+"""The dashboard's inventory cards: "Supplies to reorder" (how many items are low, and the
+first few), "Supply shortages" (what completed visits' kits lacked, still open) and
+"Equipment maintenance overdue" (how many tasks, and the first assets)."""
 
 from __future__ import annotations
 
@@ -11,14 +13,37 @@ SHOWN = 3
 
 
 def cards(ctx: Context) -> list[DashboardCard]:
-    """One card when something is at or below its reorder point (none when nothing is, or the
-    user may not see stock): the count, and the first names."""
+    """Up to three cards, each only when it has something to say (none when the user may not
+    see stock): the items to reorder, the open shortages of visits' kits, and the overdue
+    maintenance of the equipment."""
     if not ctx.can(READ):
         return []
     from .domain import SERVICE
+    from .visit_supplies import shortages
 
+    found = []
     low = SERVICE.items_below_reorder_point(ctx)
-    if not low:
+    if low:
+        more = f" and {len(low) - SHOWN} more" if len(low) > SHOWN else ""
+        found.append(DashboardCard("Supplies to reorder", str(len(low)), ", ".join(low[:SHOWN]) + more,
+                                   severity="warning"))
+    short = shortages(ctx)
+    if short:
+        items = list(dict.fromkeys(s.item for s in short))
+        more = f" and {len(items) - SHOWN} more" if len(items) > SHOWN else ""
+        found.append(DashboardCard("Supply shortages", str(len(short)),
+                                   "visits lacked " + ", ".join(items[:SHOWN]) + more, severity="warning"))
+    return found + equipment_cards(ctx)
+
+
+def equipment_cards(ctx: Context) -> list[DashboardCard]:
+    """One card when some maintenance is overdue: how many tasks, and the first (asset and task)."""
+    from .equipment_maintenance import overdue
+
+    late = overdue(ctx)
+    if not late:
         return []
-    more = f" and {len(low) - SHOWN} more" if len(low) > SHOWN else ""
-    return [DashboardCard("Supplies to reorder", str(len(low)), ", ".join(low[:SHOWN]) + more, severity="warning")]
+    named = [f"{r.asset} {r.task} ({-r.days} days late)" for r in late[:SHOWN]]
+    more = f" and {len(late) - SHOWN} more" if len(late) > SHOWN else ""
+    return [DashboardCard("Equipment maintenance overdue", str(len(late)), ", ".join(named) + more,
+                          severity="warning")]

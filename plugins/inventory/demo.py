@@ -1,6 +1,7 @@
 """The inventory part of the demo practice (``medoffice demo``): a supply room and a vaccine
-fridge, two vendors, two dozen items across the categories, stock with lots, and orders at
-several steps, so that the reorder list, the expiry lists and receiving all have work.
+fridge, two vendors, forty items across the categories, stock with lots, orders at several
+steps, and a supply kit for each of the demo's appointment types, so that the reorder list,
+the expiry lists, receiving and completing a visit all have work.
 
 What the demo holds (dates relative to the day the demo is made):
 
@@ -8,6 +9,8 @@ What the demo holds (dates relative to the day the demo is made):
   most items comfortably above their reorder point, a few at or below it (the dashboard's
   "Supplies to reorder" card and ``reorder list`` show them), one vaccine lot expiring in
   about three weeks, one in about two months, and one lot of urine test strips expired.
+- Kits for the scheduling demo's appointment types (and a flu shot visit): a visit the demo
+  completes, or the desk completes later, draws its kit first expiry first.
 - A purchase order received in full a week ago (its expense is in billing's books when
   billing is enabled, through the same path as any receipt), one sent and partly received
   (a backorder still to come), and one draft.
@@ -23,7 +26,9 @@ import random
 
 from medoffice.core.context import Context
 
-from . import catalogue, orders, receiving, stock
+from medoffice.core.records import VisitRecord
+
+from . import catalogue, kits, orders, receiving, stock, visit_supplies
 from .common import today
 
 LOCATIONS = (("Supply room", "Shelves behind the nurses' station"), ("Vaccine fridge", "2-8 C, logged twice a day"),
@@ -86,6 +91,36 @@ ITEMS = (
      600),
     ("LABEL-AD", "Address labels", "office", "sheet", "pack", 100, False, 100, 30, 2, P, None, "18.00", 2, None,
      25),
+    ("GLV-XL", "Nitrile gloves, extra large", "medical", "pair", "box", 50, False, 100, 30, 0, H, "HM-2204", "12.10",
+     3, None, 80),
+    ("MASK-PR", "Procedure masks, ear loop", "medical", "each", "box", 50, False, 300, 100, 0, H, "HM-1801", "8.40",
+     3, None, 420),
+    ("GOWN-PT", "Patient gowns, disposable", "medical", "each", "case", 50, False, 100, 30, 0, H, "HM-1910", "42.00",
+     5, None, 75),
+    ("COTTON-B", "Cotton balls, non-sterile", "medical", "each", "bag", 1000, False, 1000, 250, 0, H, "HM-1030",
+     "5.60", 3, None, 1800),
+    ("SPEC-VAG", "Vaginal speculum, medium", "medical", "each", "box", 25, False, 50, 15, 0, H, "HM-4102", "21.50",
+     5, None, 40),
+    ("LUBE-PK", "Lubricating jelly packets", "medical", "each", "box", 144, False, 144, 40, 0, H, "HM-4210", "9.80",
+     3, None, 200),
+    ("NDL-25", "Needle 25 G x 1 in", "medical", "each", "box", 100, False, 200, 60, 0, H, "HM-3125", "7.20", 5,
+     None, 240),
+    ("LANCET", "Safety lancets", "lab", "each", "box", 200, False, 200, 60, 0, H, "HM-7120", "14.50", 5, None, 310),
+    ("GLU-STRIP", "Glucose test strips", "lab", "strip", "box", 50, True, 100, 30, 0, H, "HM-7220", "34.00", 5, None,
+     None),
+    ("TUBE-LAV", "Blood tubes, lavender top 4 mL", "lab", "each", "rack", 100, True, 200, 50, 0, H, "HM-7410",
+     "26.00", 7, None, None),
+    ("SWAB-NP", "Nasopharyngeal swabs", "lab", "each", "box", 50, False, 100, 30, 0, H, "HM-7330", "19.75", 5, None,
+     60),
+    ("HEPB-VAX", "Hepatitis B vaccine, adult 1 mL", "drug", "dose", "box", 10, True, 10, 4, 1, H, "HM-9031",
+     "598.00", 10, "58160-0821-52", None),
+    ("LIDO-1", "Lidocaine 1%, 20 mL vial", "drug", "vial", "box", 25, True, 25, 8, 0, H, "HM-9302", "47.50", 7,
+     "63323-0485-27", None),
+    ("CEFT-500", "Ceftriaxone 500 mg vial", "drug", "vial", "box", 10, True, 10, 4, 0, H, "HM-9410", "38.00", 7,
+     "60505-6104-04", None),
+    ("STAPLES", "Staples, standard", "office", "box", "pack", 5, False, 10, 3, 2, P, "PN-510", "6.25", 2, None, 7),
+    ("FOLDER-L", "File folders, letter", "office", "each", "box", 100, False, 100, 30, 2, P, "PN-620", "16.90", 2,
+     None, 140),
 )
 
 LOTS = (
@@ -98,7 +133,23 @@ LOTS = (
     ("TDAP-VAX", "TD0921", 63, 6),
     ("B12-INJ", "B12-7731", 300, 12),
     ("PPD-TST", "PPD2210", 85, 2),
+    ("GLU-STRIP", "GS8812", 45, 150),
+    ("TUBE-LAV", "LV3307", 240, 180),
+    ("HEPB-VAX", "HB6620", 70, 8),
+    ("LIDO-1", "LD1185", 330, 14),
+    ("CEFT-500", "CF2231", 28, 6),
 )
+
+KITS = (
+    # appointment type (the scheduling demo's), items per visit
+    ("New patient", {"GOWN-PT": 1, "PAPER-EX": 1, "GLV-M": 2, "TONGUE-D": 1}),
+    ("Follow-up", {"PAPER-EX": 1, "GLV-M": 1}),
+    ("Sick visit", {"PAPER-EX": 1, "GLV-M": 1, "TONGUE-D": 1, "MASK-PR": 1}),
+    ("Annual physical", {"GOWN-PT": 1, "PAPER-EX": 1, "GLV-M": 2, "SPEC-CUP": 1, "UA-STRIP": 1}),
+    ("Flu shot", {"SYR-3": 1, "FLU-VAX": 1, "ALC-PAD": 2, "BAND-ADH": 1}),
+)
+"""The supplies each visit type uses. The first four are the scheduling demo's types; a flu
+shot visit is what an office adds in the autumn."""
 
 
 def populate(ctx: Context, seed: int) -> None:
@@ -122,6 +173,22 @@ def populate(ctx: Context, seed: int) -> None:
     for sku, units in (("GLV-M", 24), ("SYR-3", 30), ("ALC-PAD", 40), ("GAUZE-2", 20), ("TONGUE-D", 60)):
         stock.use(ctx, sku, units + rng.randint(0, 6))
     _orders(ctx, day)
+    for appointment_type, lines in KITS:
+        kits.define(ctx, appointment_type, lines)
+    _draw_for_completed_visits(ctx, day)
+
+
+def _draw_for_completed_visits(ctx: Context, day: dt.date) -> None:
+    """The visits the scheduling demo completed on the last working days draw their kits
+    through the hook's own service (found through the scheduling role; none when scheduling
+    is off). They completed before any kit existed: the scheduling demo runs first."""
+    schedule = ctx.role_service("scheduling")
+    if schedule is None:
+        return
+    for back in range(0, 8):
+        for appointment in schedule.day_appointments(ctx, day - dt.timedelta(days=back)):
+            if appointment.status == "completed":
+                visit_supplies.draw_for_visit(ctx, VisitRecord(appointment, appointment.end))
 
 
 def _orders(ctx: Context, day: dt.date) -> None:

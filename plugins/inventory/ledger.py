@@ -45,6 +45,19 @@ def post(ctx: Context, kind: str, *, item_id: int, location_id: int, lot_id: int
             unless ``below_zero``.
     """
     balance = balance_row(ctx, item_id, location_id, lot_id)
+    return post_to(ctx, balance, kind, quantity, reason=reason, reference=reference, below_zero=below_zero,
+                   receipt_id=receipt_id, count_id=count_id, appointment_id=appointment_id,
+                   short_message=short_message)
+
+
+def post_to(ctx: Context, balance: Balance, kind: str, quantity: int, *, reason: str | None = None,
+            reference: str | None = None, below_zero: bool = False, receipt_id: int | None = None,
+            count_id: int | None = None, appointment_id: int | None = None,
+            short_message: str | None = None) -> Movement:
+    """:func:`post` to a balance row the caller already holds (from :func:`fefo_balances`):
+    one conditional ``UPDATE`` and the movement, without looking the balance up again (a
+    visit's kit is drawn on the way to completing the visit, and must stay cheap)."""
+    item_id, location_id, lot_id = balance.item_id, balance.location_id, balance.lot_id
     statement = update(Balance).where(Balance.id == balance.id).values(on_hand=Balance.on_hand + quantity)
     if quantity < 0 and not below_zero:
         statement = statement.where(Balance.on_hand + quantity >= 0)

@@ -292,3 +292,9 @@ class Movement(Base):
     receipt_id: Mapped[int | None] = mapped_column(ForeignKey(Receipt.__table__.c.id), index=True)
     count_id: Mapped[int | None] = mapped_column(ForeignKey(StockCount.__table__.c.id), index=True)
     appointment_id: Mapped[int | None] = mapped_column(Integer, index=True)
+
+
+# The kits' and the equipment's tables join this MetaData. Imported as modules, not names, so
+# that either may be imported first (``from .kit_models import …`` before anything imported
+# this module), without a circular import.
+from . import equipment_models, kit_models  # noqa: E402, F401

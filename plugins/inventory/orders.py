@@ -10,14 +10,15 @@ The reorder list is every active item with a par level whose usable (unexpired) 
 or below its reorder point. Its suggestion is the packs that bring stock, counting what is
 already on order (any open order, draft included), back up to par, rounded up to whole packs;
 ``draft_reorder`` turns the suggestions into one draft order per preferred vendor, so running
-it twice drafts nothing the second time.
+it twice drafts nothing the second time. When it finds something to order and a plugin
+provides the staff role, it also files one "Reorder …" task for the role that orders (through
+``StaffService.create_task``, keyed so that no second one is filed while it is open); without
+a staff plugin it does the same as before.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from decimal import Decimal
 
 import attrs
@@ -31,6 +32,8 @@ from medoffice.core.validation import Fields, parse_money
 from .common import ORDERS_TOPIC, parse_quantity, today
 from .models import MAX_TEXT, Item, Location, OrderLine, PurchaseOrder, Receipt, Vendor
 from .permissions import APPROVE, ORDER, READ
+
+REORDER_TASK_KEY = "inventory.reorder"
 
 OPEN = ("draft", "approved", "sent", "partially_received")
 RECEIVABLE = ("sent", "partially_received")
@@ -281,11 +284,17 @@ def on_order(ctx: Context) -> dict[int, int]:
 
 def low_items(ctx: Context) -> list[tuple[Item, int]]:
     """Active items with a par level whose usable stock is at or below the reorder point, by name."""
-    from .stock import usable_on_hand
+    from .models import Balance, Lot
 
-    usable = usable_on_hand(ctx, today(ctx))
-    items = ctx.session.execute(select(Item).where(Item.active.is_(True), Item.par > 0).order_by(Item.name)).scalars()
-    return [(item, usable.get(item.id, 0)) for item in items if usable.get(item.id, 0) <= item.reorder_point]
+    # Compared in SQL, so only the low items are loaded (bench/inventory.py: 2,000 items).
+    day = today(ctx)
+    usable = (select(Balance.item_id, func.sum(Balance.on_hand).label("units"))
+              .outerjoin(Lot, Lot.id == Balance.lot_id)
+              .where((Lot.expires_on.is_(None)) | (Lot.expires_on >= day)).group_by(Balance.item_id).subquery())
+    units = func.coalesce(usable.c.units, 0)
+    query = (select(Item, units).outerjoin(usable, usable.c.item_id == Item.id)
+             .where(Item.active.is_(True), Item.par > 0, units <= Item.reorder_point).order_by(Item.name))
+    return [(item, int(have)) for item, have in ctx.session.execute(query).all()]
 
 
 def reorder_list(ctx: Context) -> list[ReorderRow]:
@@ -308,6 +317,9 @@ class ReorderResult:
     orders: tuple[OrderRecord, ...]
     without_vendor: tuple[str, ...]
     """Low items with no preferred vendor (or pack price): order them by hand."""
+    task_id: int | None = None
+    """The staff task "Reorder …" (filed now or open already); None without a staff plugin
+    or when nothing is low."""
 
 
 def draft_reorder(ctx: Context) -> ReorderResult:
@@ -315,7 +327,8 @@ def draft_reorder(ctx: Context) -> ReorderResult:
     ctx.require(ORDER)
     by_vendor: dict[int, list[tuple[Item, int]]] = {}
     skipped = []
-    for row in reorder_list(ctx):
+    low = reorder_list(ctx)
+    for row in low:
         if row.packs == 0:
             continue
         item = find_item(ctx, row.sku)
@@ -332,7 +345,44 @@ def draft_reorder(ctx: Context) -> ReorderResult:
                                       packs_received=0))
         orders.append(_touch(ctx, "inventory.order.drafted", order, source="reorder",
                              items=[[i.sku, p] for i, p in wanted]))
-    return ReorderResult(tuple(orders), tuple(skipped))
+    return ReorderResult(tuple(orders), tuple(skipped), _reorder_task(ctx, low, orders, skipped))
+
+
+def ordering_role(ctx: Context) -> str | None:
+    """The role that orders: one granted ``inventory.order`` (the practice's map), ``manager``
+    first, ``admin`` only when no other role is."""
+    from medoffice.core.storage.models import RolePermission
+
+    roles = sorted(ctx.session.execute(select(RolePermission.role).where(RolePermission.permission == ORDER))
+                   .scalars())
+    for choice in (["manager"] if "manager" in roles else []) + [r for r in roles if r != "admin"] + roles:
+        return choice
+    return None
+
+
+def _reorder_task(ctx: Context, low: list[ReorderRow], orders: list[OrderRecord], by_hand: list[str]) -> int | None:
+    """File (once while open) the staff task to see the reorder through, when staff is enabled."""
+    names = [row.item for row in low if row.packs > 0]
+    if not names:  # all that is low is on order already: nothing new to see through
+        return None
+    staff = ctx.role_service("staff")
+    role = ordering_role(ctx) if staff is not None else None
+    if role is None:
+        return None
+    from medoffice.core.records import TaskDraft
+
+    title = "Reorder " + ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    if len(title) > 120:
+        title = title[:119] + "…"
+    said = [f"PO {o.id} to {o.vendor} drafted" for o in orders]
+    if by_hand:
+        said.append("order by hand: " + ", ".join(by_hand))
+    note = ("; ".join(said) + ". Approve and send the drafts (medoffice inventory po …).")[:500]
+    out = any(row.on_hand <= 0 for row in low if row.packs > 0)
+    task = staff.create_task(ctx, TaskDraft(title, assignee_role=role, due_on=today(ctx),
+                                            priority="high" if out else "normal", note=note,
+                                            source=REORDER_TASK_KEY, key=REORDER_TASK_KEY))
+    return task.id
 
 
 # -- documents --------------------------------------------------------------------------------
@@ -368,21 +418,18 @@ CSV_COLUMNS = ("vendor_item_number", "sku", "description", "quantity", "pack", "
 
 
 def document_csv(ctx: Context, order_id) -> str:
-    """The order's lines as CSV, for the vendor's ordering portal."""
+    """The order's lines as CSV, for the vendor's ordering portal: written by
+    :mod:`medoffice.core.csvio` as every medoffice export is (RFC 4180 quoting of commas,
+    quotes and line breaks, CRLF row ends, a cell a spreadsheet would run as a formula
+    escaped with ``'``). Quantities are whole packs and amounts have two decimals; the line
+    totals add up to the order's total."""
+    from medoffice.core import csvio
+
     ctx.require(READ)
     record = order_record(ctx, load_order(ctx, order_id))
-    handle = io.StringIO()
-    writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for line in record.lines:
-        writer.writerow([line.vendor_item_number or "", line.sku, _safe(line.item), line.packs,
-                         f"{line.pack_unit}/{line.pack_size}", f"{line.pack_price:.2f}", f"{line.total:.2f}"])
-    return handle.getvalue()
-
-
-def _safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return csvio.text(CSV_COLUMNS, ((line.vendor_item_number or "", line.sku, line.item, line.packs,
+                                     f"{line.pack_unit}/{line.pack_size}", f"{line.pack_price:.2f}",
+                                     f"{line.total:.2f}") for line in record.lines))
 
 
 def receipts_of(ctx: Context, order_id: int) -> list[Receipt]:

@@ -3,7 +3,8 @@
 The front desk sees stock, records what is used, moves stock between rooms and receives
 deliveries. The office manager keeps the items and vendors, orders and approves purchase
 orders, adjusts and counts stock, writes off waste and may let stock go below zero (with a
-reason). Billing sees what stock is worth at cost.
+reason). Billing sees what stock is worth at cost. Everyone who sees stock sees the equipment
+and what maintenance is due; the manager keeps it (``inventory.equipment``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ APPROVE = "inventory.approve"
 ADJUST = "inventory.adjust"
 BELOW_ZERO = "inventory.below_zero"
 VALUES = "inventory.values"
+EQUIPMENT = "inventory.equipment"
 
 EVERYONE = ("front_desk", "billing", "manager", "admin")
 DESK = ("front_desk", "manager", "admin")
@@ -37,4 +39,6 @@ PERMISSIONS = [
                    MANAGERS),
     PermissionSpec(BELOW_ZERO, "Let a withdrawal take stock below zero, with a reason", MANAGERS),
     PermissionSpec(VALUES, "See stock valued at cost", ("billing", "manager", "admin")),
+    PermissionSpec(EQUIPMENT, "Keep the equipment: assets, maintenance plans, the service log, out of service",
+                   MANAGERS),
 ]

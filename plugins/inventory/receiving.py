@@ -41,6 +41,8 @@ from .stock import ensure_lot
 EXPENSE_CATEGORY = "supplies"
 EXPENSE_SOURCE = "inventory"
 UNIT_COST = Decimal("0.0001")
+MAX_DAYS_LATE = 366
+"""How far back a receipt may be dated (`--on`): a delivery entered late, not history."""
 
 
 @attrs.frozen
@@ -141,6 +143,9 @@ def receive(ctx: Context, order_id, packs: Mapping[str, object], *, lots: Mappin
     day = parse_day(received_on, ctx, field="received_on")
     if day > today(ctx):
         raise ValidationError(f"a delivery cannot be received on {day}, a day still to come", field="received_on")
+    if day < today(ctx) - dt.timedelta(days=MAX_DAYS_LATE):
+        raise ValidationError(f"a delivery is entered at most {MAX_DAYS_LATE} days late, not on {day}",
+                              field="received_on")
     place = find_location(ctx, location) if location and location.strip() else None
     order = load_order(ctx, order_id, lock=True)
     if order.status not in RECEIVABLE:

@@ -7,6 +7,8 @@
   and the expired ones, first expiry first; values for ``inventory.values`` only.
 - ``inventory.open_orders``: purchase orders not yet received, closed or cancelled: vendor,
   status, total and the packs still to come.
+- ``inventory.usage`` and ``inventory.usage_by_visit_type`` (``months``, ``through``):
+  supplies used per month, per item and per visit type (:mod:`.usage`).
 
 They read the same services as the commands (``stock list``, ``lots expiring``, ``po list``),
 so the numbers are the same. Amounts are shown as ``1234.50``.
@@ -77,6 +79,16 @@ def open_orders(ctx: Context, params: Mapping[str, str]) -> ReportResult:
                         rows)
 
 
+def _lazy(name: str):
+    """A report of :mod:`.usage`, imported when it runs."""
+    def run(ctx: Context, params: Mapping[str, str]) -> ReportResult:
+        from . import usage
+
+        return getattr(usage, name)(ctx, params)
+    run.__doc__ = f"See :func:`.usage.{name}`."
+    return run
+
+
 REPORTS = (
     ReportSpec("inventory.valuation", "Stock valuation at cost", valuation, VALUES,
                description="Each item's usable and expired units and their value at cost, with the total."),
@@ -84,4 +96,11 @@ REPORTS = (
                description="Lots in stock expired or expiring within DAYS (default 30), first expiry first."),
     ReportSpec("inventory.open_orders", "Open purchase orders", open_orders, READ,
                description="Orders not yet received, closed or cancelled, and the packs still to come."),
+    ReportSpec("inventory.usage", "Supplies used per month", _lazy("usage_by_item"), READ,
+               params=("months", "through"),
+               description="Units of each item used per month (net of visits undone), the last MONTHS (default 3) "
+                           "up to THROUGH (YYYY-MM, default this month); values for inventory.values."),
+    ReportSpec("inventory.usage_by_visit_type", "Supplies used per visit type", _lazy("usage_by_visit_type"), READ,
+               params=("months", "through"),
+               description="Units used per month per visit type (the kits completed visits drew) and at the desk."),
 )

@@ -10,20 +10,25 @@ with a reason. A refused operation writes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from decimal import Decimal
+from typing import Any
 
 import attrs
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from medoffice.core import Conflict, Context, NotFound, ValidationError
+from medoffice.core.storage import from_cents
+from medoffice.core.storage.plain import Statement
 from medoffice.core.validation import optional_text, require_text
 
 from . import ledger
-from .catalogue import ItemRecord, find_item, find_location, item_record
+from .catalogue import ItemRecord, find_item, find_location, item_record_query
 from medoffice.core.validation import Fields
-from .common import STOCK_TOPIC, parse_quantity, today, value_of
-from .models import MAX_CODE, MAX_TEXT, Balance, Item, Location, Lot, Movement
+from .common import STOCK_TOPIC, cents_of, expiry_day, parse_quantity, stored_day, today, value_of
+from .kit_models import Shortage
+from .models import MAX_CODE, MAX_NAME, MAX_TEXT, Balance, Item, Location, Lot, Movement
 from .permissions import ADJUST, BELOW_ZERO, MOVE, READ, USE, VALUES
 
 MAX_APPOINTMENT_ID = 2**31 - 1
@@ -73,6 +78,8 @@ class StockRow:
     low: bool
     value: Decimal | None
     """At cost, for ``inventory.values`` only (None otherwise, or when a price is unknown)."""
+    short: int = 0
+    """Units visits' kits wanted and did not get (open shortages, :mod:`.visit_supplies`)."""
 
 
 @attrs.frozen
@@ -108,63 +115,136 @@ def usable_on_hand(ctx: Context, day: dt.date) -> dict[int, int]:
     return {item_id: int(total) for item_id, total in ctx.session.execute(query).all()}
 
 
-def _lot_price(lot: Lot | None, item: Item) -> tuple[Decimal | None, int]:
-    if lot is not None and lot.pack_price is not None:
-        return lot.pack_price, lot.pack_size
-    return item.pack_price, item.pack_size
+@functools.cache
+def _levels_statements() -> tuple[Statement, Statement, Statement, Statement]:
+    """Every active item; every balance not at zero with its lot's expiry and price (all
+    locations, and one: ``location_id``); the units open shortages still owe per item: plain
+    statements run by the driver (:class:`~medoffice.core.storage.plain.Statement`), built
+    once, their rows tuples of stored values (this reads every item and every balance, see
+    bench/inventory.py)."""
+    item, balance, lot, shortage = Item.__table__, Balance.__table__, Lot.__table__, Shortage.__table__
+    items = select(item.c.id, item.c.sku, item.c.name, item.c.category, item.c.unit, item.c.reorder_point,
+                   item.c.par, item.c.pack_price, item.c.pack_size).where(item.c.active.is_(True))
+    balances = (select(balance.c.item_id, balance.c.on_hand, lot.c.expires_on, lot.c.pack_price, lot.c.pack_size)
+                .select_from(balance.outerjoin(lot, lot.c.id == balance.c.lot_id)).where(balance.c.on_hand != 0))
+    owed = (select(shortage.c.item_id, func.sum(shortage.c.short)).where(shortage.c.status == "open")
+            .group_by(shortage.c.item_id))
+    return (Statement(items), Statement(balances),
+            Statement(balances.where(balance.c.location_id == bindparam("location_id"))), Statement(owed))
 
 
 def stock_levels(ctx: Context, *, location: str | None = None, search: str | None = None,
                  low_only: bool = False) -> list[StockRow]:
     """Every active item's stock, by name: usable (unexpired) and expired units, low when it
-    has a par and the usable units are at or below the reorder point (as the reorder list)."""
+    has a par and the usable units are at or below the reorder point (as the reorder list).
+
+    Read with plain statements (in a read-only unit of work, no ORM session is made unless a
+    ``location`` is named): values are added up in whole cents, one ``Decimal`` per item."""
     ctx.require(READ)
     day, values = today(ctx), ctx.can(VALUES)
-    where = location and find_location(ctx, location).id
-    items = {r.id: r for r in ctx.session.execute(select(Item).where(Item.active.is_(True))).scalars()}
-    query = select(Balance, Lot).outerjoin(Lot, Lot.id == Balance.lot_id).where(Balance.on_hand != 0)
-    if where:
-        query = query.where(Balance.location_id == where)
+    items_statement, all_balances, balances_at, owed_statement = _levels_statements()
+    if location:
+        balances = ctx.plain_rows(balances_at, {"location_id": find_location(ctx, location).id})
+    else:
+        balances = ctx.plain_rows(all_balances)
+    items = {row[0]: row for row in ctx.plain_rows(items_statement)}
     usable: dict[int, int] = dict.fromkeys(items, 0)
     expired: dict[int, int] = dict.fromkeys(items, 0)
-    worth: dict[int, Decimal | None] = dict.fromkeys(items, Decimal("0.00"))
-    for balance, lot in ctx.session.execute(query).all():
-        if balance.item_id not in items:
+    worth: dict[int, int | None] = dict.fromkeys(items, 0)
+    stored = stored_day
+    for item_id, on_hand, expires_on, lot_price, lot_size in balances:
+        item = items.get(item_id)
+        if item is None:
             continue
-        gone = lot is not None and lot.expires_on is not None and lot.expires_on < day
-        (expired if gone else usable)[balance.item_id] += balance.on_hand
-        price, size = _lot_price(lot, items[balance.item_id])
-        part = value_of(balance.on_hand, price, size)
-        worth[balance.item_id] = None if part is None or worth[balance.item_id] is None else worth[balance.item_id] + part
+        if expires_on is not None and stored(expires_on) < day:
+            expired[item_id] += on_hand
+        else:
+            usable[item_id] += on_hand
+        if values:
+            so_far = worth[item_id]
+            if so_far is not None:
+                price, size = (lot_price, lot_size) if lot_price is not None else (item[7], item[8])
+                worth[item_id] = None if price is None else so_far + cents_of(on_hand, price, size)
+    owed = {item_id: int(units) for item_id, units in ctx.plain_rows(owed_statement)}
     needle = (search or "").strip().lower()
     rows = []
-    for item in sorted(items.values(), key=lambda r: r.name.lower()):
-        if needle and needle not in item.name.lower() and needle not in item.sku.lower():
+    for item_id, sku, name, category, unit, reorder_point, par, _price, _size in sorted(
+            items.values(), key=lambda r: r[2].lower()):
+        if needle and needle not in name.lower() and needle not in sku.lower():
             continue
-        low = item.par > 0 and usable[item.id] <= item.reorder_point  # as the reorder list: no par, never low
+        units = usable[item_id]
+        low = par > 0 and units <= reorder_point  # as the reorder list: no par, never low
         if low_only and not low:
             continue
-        rows.append(StockRow(item.sku, item.name, item.category, item.unit, usable[item.id], expired[item.id],
-                             item.reorder_point, item.par, low, worth[item.id] if values else None))
+        cents = worth[item_id] if values else None
+        rows.append(StockRow(sku, name, category, unit, units, expired[item_id], reorder_point, par, low,
+                             None if cents is None else from_cents(cents), owed.get(item_id, 0)))
     return rows
 
 
+@functools.cache
+def _item_stock_statements() -> tuple[Statement, Statement, Statement]:
+    """One item's record found by SKU, and by name; its balances (location, lot) not at zero,
+    first expiry first: plain statements run by the driver
+    (:class:`~medoffice.core.storage.plain.Statement`), built once, as a look at one item is
+    a cheap, frequent read (bench/inventory.py: "one item's lots"). Two statements rather
+    than one join, so the item's seventeen columns are not fetched again with every lot."""
+    balance, lot, place = Balance.__table__, Lot.__table__, Location.__table__
+    columns, joined = item_record_query()
+    item = Item.__table__
+    items = select(*columns).select_from(joined)
+    balances = (select(place.c.name, lot.c.lot_number, lot.c.expires_on, balance.c.on_hand, lot.c.pack_price,
+                       lot.c.pack_size)
+                .select_from(balance.join(place, place.c.id == balance.c.location_id)
+                             .outerjoin(lot, lot.c.id == balance.c.lot_id))
+                .where(balance.c.item_id == bindparam("item_id"), balance.c.on_hand != 0)
+                .order_by(place.c.name, lot.c.expires_on.is_(None), lot.c.expires_on, balance.c.lot_key))
+    return (Statement(items.where(item.c.sku == bindparam("sku"))),
+            Statement(items.where(func.lower(item.c.name) == bindparam("name"))), Statement(balances))
+
+
 def item_stock(ctx: Context, ref: str) -> ItemStock:
-    """One item's stock per location and lot (first expiry first)."""
+    """One item's stock per location and lot (first expiry first); the item is named as
+    :func:`.catalogue.find_item` finds it. Two plain statements (three when the item is
+    named by name), no ORM session in a read-only unit of work; the records are made once
+    per answer (:func:`_item_stock`). The practice's zone is asked only when a lot expires
+    within a day of today (:func:`.common.expiry_day`)."""
     ctx.require(READ)
-    item = find_item(ctx, ref)
-    day, values = today(ctx), ctx.can(VALUES)
-    query = (select(Balance, Lot, Location.name).outerjoin(Lot, Lot.id == Balance.lot_id)
-             .join(Location, Location.id == Balance.location_id)
-             .where(Balance.item_id == item.id, Balance.on_hand != 0)
-             .order_by(Location.name, Lot.expires_on.is_(None), Lot.expires_on, Balance.lot_key))
-    rows = []
-    for balance, lot, place in ctx.session.execute(query).all():
-        price, size = _lot_price(lot, item)
-        rows.append(BalanceRow(place, lot.lot_number if lot else None, lot.expires_on if lot else None,
-                               balance.on_hand, bool(lot and lot.expires_on and lot.expires_on < day),
-                               value_of(balance.on_hand, price, size) if values else None))
-    return ItemStock(item_record(ctx, item), sum(r.on_hand for r in rows), tuple(rows))
+    text = require_text(ref, field="item", max_length=MAX_NAME)
+    by_sku, by_name, balances = _item_stock_statements()
+    found = ctx.plain_rows(by_sku, {"sku": text.upper()}) or ctx.plain_rows(by_name, {"name": text.lower()})
+    if not found:
+        raise NotFound(f"no item with the SKU or name {text!r}")
+    item = found[0]
+    rows = tuple(ctx.plain_rows(balances, {"item_id": item[0]}))
+    day = expiry_day(ctx, [stored_day(row[2]) for row in rows])
+    return _item_stock(item, rows, day, ctx.can(VALUES))
+
+
+@functools.lru_cache(maxsize=1_024)
+def _item_stock(item_row: tuple[Any, ...], rows: tuple[tuple[Any, ...], ...], day: dt.date,
+                values: bool) -> ItemStock:
+    """The :class:`ItemStock` of an item's row and its balances' rows (:func:`_item_stock_statements`)
+    as the driver gives them (SQLite's booleans are 0 and 1, dates text; prices whole cents):
+    every value it shows is in the rows, so the same rows on the same day give the same
+    (immutable) record, made once (an item is looked at again and again while its stock
+    does not move)."""
+    (id_, sku, name, category, ndc, unit, pack_unit, pack_size, tracks_lots, par, reorder_point, home, vendor,
+     vendor_item_number, pack_price, lead_time_days, active) = item_row
+    item_price = None if pack_price is None else from_cents(pack_price)
+    item = ItemRecord(id_, sku, name, category, ndc, unit, pack_unit, pack_size, bool(tracks_lots), par,
+                      reorder_point, home, vendor, vendor_item_number, item_price, lead_time_days, bool(active))
+    made = []
+    for place, number, expires_on, on_hand, lot_price, lot_size in rows:
+        expires = stored_day(expires_on)
+        if not values:
+            value = None
+        elif lot_price is not None:
+            value = value_of(on_hand, from_cents(lot_price), lot_size)
+        else:
+            value = value_of(on_hand, item_price, pack_size)
+        made.append(BalanceRow(place, number, expires, on_hand, expires is not None and expires < day, value))
+    return ItemStock(item, sum(r.on_hand for r in made), tuple(made))
 
 
 def movement_records(ctx: Context, rows: list[Movement]) -> tuple[MovementRecord, ...]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from medoffice.core import PluginInfo, hookimpl
 
-from .permissions import BOOK, READ, ROTA, TIME_OFF
+from .permissions import BOOK, READ
 
 plugin_info = PluginInfo(
     id="scheduling",
@@ -38,8 +38,7 @@ def medoffice_schema():
 
 @hookimpl
 def medoffice_permissions():
-    """Reading for every role, booking for the front desk, overbooking, set-up and the rota for
-    managers, one's own time off for everyone."""
+    """Reading for every role, booking for the front desk, overbooking and set-up for managers."""
     from .permissions import PERMISSIONS
 
     return PERMISSIONS
@@ -72,12 +71,10 @@ def medoffice_scheduling_service(ctx):
 
 @hookimpl
 def medoffice_reports():
-    """``scheduling.no_shows``, ``scheduling.utilisation``, ``scheduling.waiting_times`` and
-    ``scheduling.coverage`` (the staff rota against the staffing needs)."""
-    from .coverage import REPORTS as ROTA_REPORTS
+    """``scheduling.no_shows``, ``scheduling.utilisation`` and ``scheduling.waiting_times``."""
     from .reports import REPORTS
 
-    return [*REPORTS, *ROTA_REPORTS]
+    return list(REPORTS)
 
 
 @hookimpl
@@ -92,11 +89,6 @@ def medoffice_screens():
         ScreenContribution(id="scheduling.book", title="Book an appointment", section="schedule",
                            permission=BOOK,
                            screen="medoffice.plugins.scheduling.screens.booking:BookingScreen", key="f6"),
-        ScreenContribution(id="scheduling.rota", title="Staff rota", section="staff", permission=ROTA,
-                           screen="medoffice.plugins.scheduling.screens.staff_rota:StaffRotaScreen"),
-        ScreenContribution(id="scheduling.time_off", title="Time off", section="staff",
-                           permission=TIME_OFF,
-                           screen="medoffice.plugins.scheduling.screens.time_off_requests:TimeOffScreen"),
         ScreenContribution(id="scheduling.waitlist", title="Waitlist", section="schedule",
                            permission=READ,
                            screen="medoffice.plugins.scheduling.screens.waiting_list:WaitlistScreen"),

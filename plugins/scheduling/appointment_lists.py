@@ -8,15 +8,18 @@ appointments change, so they come from one query of plain rows, not ORM objects.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from medoffice.core import Context, NotFound, ValidationError
 from medoffice.core.services import patients
 from medoffice.core.storage.models import Location, Patient, Room, Staff
+from medoffice.core.storage.plain import Statement, stored_time
 
 from . import catalogue
 from .models import Appointment, AppointmentType
@@ -56,21 +59,56 @@ class AppointmentView:
         return int((seen - self.arrived_at).total_seconds() // 60)
 
 
+@functools.lru_cache(maxsize=16_384)
+def _local(stored: Any, zone: ZoneInfo) -> dt.datetime:
+    """A stored time (SQLite's text, PostgreSQL's datetime) in ``zone``: made once per value
+    and zone, since a practice's appointments start and end on a few hundred instants a week."""
+    return stored_time(stored).astimezone(zone)
+
+
+def stored_views(ctx: Context, rows: Iterable[Any]) -> list[AppointmentView]:
+    """People-readable views of the rows of :data:`_BOARD` as the driver gives them (stored
+    times): each made once per row and zone, and made again only when a value shown changed."""
+    zone = ctx.timezone
+    view = _view
+    return [view(row, zone) for row in rows]
+
+
+@functools.lru_cache(maxsize=8_192)
+def _view(row: tuple[Any, ...], zone: ZoneInfo) -> AppointmentView:
+    """The view of one row of :data:`_BOARD` (every value it shows is in the row, so an
+    unchanged row has an unchanged view: the day board is read again at every change on any
+    desk, and most of its rows are as they were)."""
+    (id_, patient_id, mrn, first_name, last_name, provider_id, provider_name, type_name, starts_at, ends_at, status,
+     location_name, room_name, overbooked, note, cancel_reason, arrived_at, roomed_at, completed_at) = row
+    local = _local
+    return AppointmentView(id_, patient_id, mrn, f"{last_name}, {first_name}", provider_id, provider_name, type_name,
+                           local(starts_at, zone), local(ends_at, zone), status, location_name, room_name,
+                           bool(overbooked), note, cancel_reason, arrived_at and local(arrived_at, zone),
+                           roomed_at and local(roomed_at, zone), completed_at and local(completed_at, zone))
+
+
 def views(ctx: Context, rows: Iterable[tuple[Any, str]]) -> list[AppointmentView]:
-    """People-readable views of listing rows (see :func:`_listing`): every name is in the row."""
-    local = ctx.local
-    return [AppointmentView(
-        row.id, row.patient_id, row.mrn, f"{row.last_name}, {row.first_name}", row.provider_id,
-        row.provider_name, type_name, local(row.starts_at), local(row.ends_at), row.status, row.location_name,
-        row.room_name, row.overbooked, row.note, row.cancel_reason,
-        *(local(t) if t else None for t in (row.arrived_at, row.roomed_at, row.completed_at)))
-        for row, type_name in rows]
+    """People-readable views of listing rows (see :data:`_LISTING`): every name is in the row."""
+    zone = ctx.timezone
+    found = []
+    for row, type_name in rows:
+        (id_, patient_id, provider_id, starts_at, ends_at, status, _location_id, _room_id, overbooked, note,
+         cancel_reason, arrived_at, roomed_at, completed_at, mrn, first_name, last_name, provider_name,
+         location_name, room_name) = row[:20]
+        found.append(AppointmentView(
+            id_, patient_id, mrn, f"{last_name}, {first_name}", provider_id, provider_name, type_name,
+            starts_at.astimezone(zone), ends_at.astimezone(zone), status, location_name, room_name, overbooked,
+            note, cancel_reason, arrived_at.astimezone(zone) if arrived_at else None,
+            roomed_at.astimezone(zone) if roomed_at else None,
+            completed_at.astimezone(zone) if completed_at else None))
+    return found
 
 
 def view(ctx: Context, appointment_id: int) -> AppointmentView:
     """One appointment as people read it."""
     ctx.require(READ)
-    found = views(ctx, _pairs(ctx, _listing(ctx).where(Appointment.id == appointment_id)))
+    found = views(ctx, _pairs(ctx, _ONE, {"appointment_id": appointment_id}))
     if not found:
         raise NotFound(f"no appointment with id {appointment_id}")
     return found[0]
@@ -85,13 +123,7 @@ _SHOWN = (Appointment.id, Appointment.patient_id, Appointment.provider_id, Appoi
           Appointment.roomed_at, Appointment.completed_at)
 
 
-def _listing(ctx: Context):
-    """Appointments with every name a list shows (patient, provider, type, location, room), in
-    one query of plain rows, not ORM objects: the day board is read far more often than it
-    changes. The names come from the core's tables, read-only; showing patients' names needs
-    ``patients.read`` as the core's own look-ups do."""
-    ctx.require("patients.read")
-    return (select(*_SHOWN, Patient.mrn, Patient.first_name, Patient.last_name,
+_LISTING = (select(*_SHOWN, Patient.mrn, Patient.first_name, Patient.last_name,
                    Staff.name.label("provider_name"), Location.name.label("location_name"),
                    Room.name.label("room_name"), AppointmentType.name)
             .join(AppointmentType, AppointmentType.id == Appointment.type_id)
@@ -99,16 +131,73 @@ def _listing(ctx: Context):
             .join(Staff, Staff.id == Appointment.provider_id)
             .outerjoin(Location, Location.id == Appointment.location_id)
             .outerjoin(Room, Room.id == Appointment.room_id))
+"""Appointments with every name a list shows (patient, provider, type, location, room), in
+one query of plain rows, not ORM objects: the day board is read far more often than it
+changes. Built once: each list adds bound conditions, so SQLAlchemy compiles each shape once
+per process and reuses it."""
+
+_IN_RANGE = {
+    (by_provider, by_location): _LISTING.where(
+        Appointment.starts_at >= bindparam("start"), Appointment.starts_at < bindparam("end"),
+        *([Appointment.provider_id == bindparam("provider_id")] if by_provider else []),
+        *([Appointment.location_id == bindparam("location_id")] if by_location else []),
+    ).order_by(Appointment.starts_at, Appointment.id)
+    for by_provider in (False, True) for by_location in (False, True)}
+_BOARD = (select(Appointment.id, Appointment.patient_id, Patient.mrn, Patient.first_name, Patient.last_name,
+                 Appointment.provider_id, Staff.name, AppointmentType.name, Appointment.starts_at,
+                 Appointment.ends_at, Appointment.status, Location.name, Room.name, Appointment.overbooked,
+                 Appointment.note, Appointment.cancel_reason, Appointment.arrived_at, Appointment.roomed_at,
+                 Appointment.completed_at)
+          .join(AppointmentType, AppointmentType.id == Appointment.type_id)
+          .join(Patient, Patient.id == Appointment.patient_id)
+          .join(Staff, Staff.id == Appointment.provider_id)
+          .outerjoin(Location, Location.id == Appointment.location_id)
+          .outerjoin(Room, Room.id == Appointment.room_id))
+"""What an :class:`AppointmentView` shows, in its order, run by the driver
+(:class:`~medoffice.core.storage.plain.Statement`): the day board's rows, as stored."""
+
+_BOARD_IN_RANGE = {
+    (by_provider, by_location): Statement(_BOARD.where(
+        Appointment.starts_at >= bindparam("start"), Appointment.starts_at < bindparam("end"),
+        *([Appointment.provider_id == bindparam("provider_id")] if by_provider else []),
+        *([Appointment.location_id == bindparam("location_id")] if by_location else []),
+    ).order_by(Appointment.starts_at, Appointment.id))
+    for by_provider in (False, True) for by_location in (False, True)}
+_OF_PATIENT = _LISTING.where(Appointment.patient_id == bindparam("patient_id")).order_by(
+    Appointment.starts_at, Appointment.id)
+_ONE = _LISTING.where(Appointment.id == bindparam("appointment_id"))
 
 
-def _pairs(ctx: Context, query: Any) -> list[tuple[Any, str]]:
-    return [(row, row[-1]) for row in ctx.session.execute(query)]
+def _listing(ctx: Context):
+    """The listing query (see :data:`_LISTING`), for a list of one's own making. The names
+    come from the core's tables, read-only; showing patients' names needs ``patients.read``
+    as the core's own look-ups do."""
+    ctx.require("patients.read")
+    return _LISTING
+
+
+def _pairs(ctx: Context, query: Any, parameters: dict[str, Any] | None = None) -> list[tuple[Any, str]]:
+    """The rows of a listing query, run as a plain statement on the unit of work's connection
+    (no ORM result processing: the rows are tuples), each with its type's name."""
+    ctx.require("patients.read")
+    return [(row, row[-1]) for row in ctx.session.connection().execute(query, parameters or {}).all()]
 
 
 def patient_rows(ctx: Context, patient_id: int) -> list[tuple[Appointment, str]]:
     ctx.require(READ)
-    query = _listing(ctx).where(Appointment.patient_id == patient_id).order_by(Appointment.starts_at, Appointment.id)
-    return _pairs(ctx, query)
+    return _pairs(ctx, _OF_PATIENT, {"patient_id": patient_id})
+
+
+def _range_parameters(start: dt.datetime, end: dt.datetime, provider_id: int | None,
+                      location_id: int | None) -> dict[str, Any]:
+    """The values of the range statements (``_IN_RANGE``, ``_BOARD_IN_RANGE``): a provider and a
+    location only when the statement chosen names them."""
+    parameters: dict[str, Any] = {"start": start, "end": end}
+    if provider_id is not None:
+        parameters["provider_id"] = provider_id
+    if location_id is not None:
+        parameters["location_id"] = location_id
+    return parameters
 
 
 def range_rows(ctx: Context, first: dt.date, last: dt.date, *, provider_id: int | None = None,
@@ -119,12 +208,8 @@ def range_rows(ctx: Context, first: dt.date, last: dt.date, *, provider_id: int 
         raise ValidationError(f"the last day ({last}) is before the first ({first})", field="to")
     start, _ = day_bounds(first, ctx.timezone)
     _, end = day_bounds(last, ctx.timezone)
-    query = _listing(ctx).where(Appointment.starts_at >= start, Appointment.starts_at < end)
-    if provider_id is not None:
-        query = query.where(Appointment.provider_id == provider_id)
-    if location_id is not None:
-        query = query.where(Appointment.location_id == location_id)
-    return _pairs(ctx, query.order_by(Appointment.starts_at, Appointment.id))
+    parameters = _range_parameters(start, end, provider_id, location_id)
+    return _pairs(ctx, _IN_RANGE[provider_id is not None, location_id is not None], parameters)
 
 
 def list_for_patient(ctx: Context, mrn: str) -> list[AppointmentView]:
@@ -142,4 +227,8 @@ def day(ctx: Context, day: str | dt.date, *, provider_id: int | None = None,
     if provider_id is not None:
         catalogue.provider(ctx, provider_id)
     location_id = catalogue.location_by_name(ctx, location).id if location else None
-    return views(ctx, range_rows(ctx, date, date, provider_id=provider_id, location_id=location_id))
+    ctx.require("patients.read")
+    start, end = day_bounds(date, ctx.timezone)
+    parameters = _range_parameters(start, end, provider_id, location_id)
+    return stored_views(ctx, ctx.plain_rows(_BOARD_IN_RANGE[provider_id is not None, location_id is not None],
+                                            parameters))

@@ -15,8 +15,10 @@ public holidays) live beside it in :mod:`.availability_rules`; this module only 
 - A **closure** is whole local days when the practice, or one location, is closed.
 - A **public holiday**, once ``holidays.country`` is set, closes every location on that day.
   No rows are written for holidays: they are computed for the searched range.
-- **Time off** is read from ``scheduling_time_off`` (the rota's table): an approved request
-  takes the provider off for its whole local days.
+- **Time off** is the staff plugin's: an approved request takes the provider off for its
+  whole local days. It is asked of the staff role (``ctx.role_service("staff")``, one
+  ``days_off`` question for the whole range); with no staff plugin enabled there is no
+  leave to honour and booking goes on without it.
 
 Booking policy (see docs/scheduling.md#availability-rules): a closure or a holiday is
 absolute, the office is shut; so is approved time off (the rota must tell the truth: to see
@@ -28,9 +30,11 @@ come in), and that is audited with the booking.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -39,7 +43,7 @@ from sqlalchemy import select
 from medoffice.core import Context, ValidationError
 
 from . import catalogue
-from .models import AvailabilityException, AvailabilityTemplate, Closure, Setting, TimeOff
+from .models import EXCEPTIONS_OWNER, AvailabilityException, Closure, Setting
 from .timing import UTC, day_bounds
 
 COUNTRY = "holidays.country"
@@ -89,7 +93,7 @@ class Calendar:
     zone: Any
     first: dt.date
     last: dt.date
-    templates: dict[int, list[AvailabilityTemplate]]
+    templates: dict[int, list[catalogue.Template]]
     closures: list[tuple[dt.date, dt.date, int | None, str]]
     holidays: dict[dt.date, str]
     time_off: dict[int, list[tuple[dt.date, dt.date]]]
@@ -139,47 +143,94 @@ class Calendar:
         return dict(by_provider)
 
 
+_EVERY_EXCEPTION = (select(AvailabilityException.provider_id, AvailabilityException.starts_at,
+                           AvailabilityException.ends_at, AvailabilityException.kind, AvailabilityException.reason)
+                    .order_by(AvailabilityException.provider_id, AvailabilityException.starts_at,
+                              AvailabilityException.id))
+"""Every exception, by provider and start: read once per generation of the exceptions (sch0009)."""
+
+_Exception = tuple[dt.datetime, dt.datetime, str, str | None]
+
+
+def _kept_exceptions(ctx: Context) -> Mapping[int, tuple[tuple[dt.datetime, ...], tuple[_Exception, ...],
+                                                         dt.timedelta]]:
+    """Every provider's exceptions: their starts, the rows (start, end, kind, reason) in that
+    order, and the longest one's length (how far back one that meets a time may start). Set-up
+    kept in memory between units of work: a provider's exceptions change a few times a week,
+    and their changes raise a generation of their own (sch0009)."""
+    by_provider: dict[int, list[_Exception]] = defaultdict(list)
+    for who, start, end, kind, reason in ctx.session.connection().execute(_EVERY_EXCEPTION).all():
+        by_provider[who].append((start, end, kind, reason))
+    return MappingProxyType({who: (tuple(row[0] for row in rows), tuple(rows), max(row[1] - row[0] for row in rows))
+                             for who, rows in by_provider.items()})
+
+
+def exceptions(ctx: Context, start: dt.datetime, end: dt.datetime,
+               wanted: Iterable[int] | None = None) -> dict[int, list[_Exception]]:
+    """The exceptions of the providers ``wanted`` (default: everyone) that meet [start, end),
+    per provider by start: from the set-up kept in memory, no query while it holds."""
+    kept = ctx.cached(f"{EXCEPTIONS_OWNER}.kept", _kept_exceptions)
+    found: dict[int, list[_Exception]] = {}
+    for who in (kept if wanted is None else wanted):
+        entry = kept.get(who)
+        if entry is None:
+            continue
+        starts, rows, longest = entry
+        meeting = [row for row in rows[bisect_left(starts, start - longest):bisect_left(starts, end)] if row[1] > start]
+        if meeting:
+            found[who] = meeting
+    return found
+
+
 def load(ctx: Context, first: dt.date, last: dt.date, provider_ids: Iterable[int] | None = None, *,
-         templates: Iterable[AvailabilityTemplate] | None = None) -> Calendar:
+         templates: Iterable[catalogue.Template] | None = None) -> Calendar:
     """The rules of local days ``first``…``last`` for ``provider_ids`` (default: everyone).
 
-    Five queries whatever the range (four when ``templates`` are given): templates,
-    exceptions, closures, the holiday setting and approved time off.
+    At most five queries whatever the range, and none but the staff role's while the set-up
+    kept in memory holds: templates, exceptions, closures and the holiday setting (kept), and
+    approved time off (the staff role's one ``days_off`` question, when a staff plugin is
+    enabled).
     """
     wanted = None if provider_ids is None else sorted(set(provider_ids))
     zone = ctx.timezone
     range_start, _ = day_bounds(first, zone)
     _, range_end = day_bounds(last, zone)
     if templates is None:
-        query = select(AvailabilityTemplate)
-        if wanted is not None:
-            query = query.where(AvailabilityTemplate.provider_id.in_(wanted))
-        templates = ctx.session.execute(query).scalars()
-    by_weekday: dict[int, list[AvailabilityTemplate]] = defaultdict(list)
+        templates = [t for t in catalogue.load_templates(ctx) if wanted is None or t.provider_id in wanted]
+    by_weekday: dict[int, list[catalogue.Template]] = defaultdict(list)
     for template in templates:
         by_weekday[template.weekday].append(template)
 
-    exceptions: dict[int, list] = defaultdict(list)
-    time_off: dict[int, list] = defaultdict(list)
+    away: dict[int, list] = {}
+    time_off: dict[int, list] = {}
     if wanted is None or wanted:
-        query = select(AvailabilityException.provider_id, AvailabilityException.starts_at,
-                       AvailabilityException.ends_at, AvailabilityException.kind, AvailabilityException.reason).where(
-            AvailabilityException.starts_at < range_end, AvailabilityException.ends_at > range_start)
-        if wanted is not None:
-            query = query.where(AvailabilityException.provider_id.in_(wanted))
-        for who, start, end, kind, reason in ctx.session.execute(query.order_by(AvailabilityException.starts_at)):
-            exceptions[who].append((start, end, kind, reason))
-        query = select(TimeOff.staff_id, TimeOff.first_day, TimeOff.last_day).where(
-            TimeOff.status == "approved", TimeOff.first_day <= last, TimeOff.last_day >= first)
-        if wanted is not None:
-            query = query.where(TimeOff.staff_id.in_(wanted))
-        for who, first_day, last_day in ctx.session.execute(query):
-            time_off[who].append((first_day, last_day))
-    closures = [tuple(row) for row in ctx.session.execute(
-        select(Closure.first_day, Closure.last_day, Closure.location_id, Closure.reason).where(
-            Closure.first_day <= last, Closure.last_day >= first).order_by(Closure.first_day))]
+        away = exceptions(ctx, range_start, range_end, wanted)
+        time_off.update(leave(ctx, first, last, wanted, templates=by_weekday))
+    closures = [row for row in ctx.cached("scheduling.closures", _closures) if row[0] <= last and row[1] >= first]
     return Calendar(zone, first, last, dict(by_weekday), closures, public_holidays(ctx, first, last),
-                    dict(time_off), dict(exceptions))
+                    time_off, away)
+
+
+def leave(ctx: Context, first: dt.date, last: dt.date, wanted: list[int] | None,
+          templates: dict[int, list[catalogue.Template]]) -> dict[int, list[tuple[dt.date, dt.date]]]:
+    """Approved time off of the providers ``wanted`` (None: those with a template in
+    ``templates``) touching local days ``first``…``last``, asked of the staff role
+    (``StaffService.days_off``). Without a staff plugin nobody is on leave: the practice
+    books without leave checks."""
+    staff = ctx.role_service("staff")
+    if staff is None:
+        return {}
+    if wanted is None:
+        wanted = sorted({t.provider_id for day in templates.values() for t in day})
+    return staff.days_off(ctx, wanted, first, last) if wanted else {}
+
+
+def _closures(ctx: Context) -> tuple[tuple[dt.date, dt.date, int | None, str], ...]:
+    """Every closure, by first day: set-up kept in memory between units of work (a practice
+    closes a few days a year)."""
+    return tuple(tuple(row) for row in ctx.session.execute(
+        select(Closure.first_day, Closure.last_day, Closure.location_id, Closure.reason)
+        .order_by(Closure.first_day, Closure.id)))
 
 
 def check_booking(ctx: Context, provider: Any, location_id: int, start: dt.datetime, end: dt.datetime, *,
@@ -230,11 +281,16 @@ def holidays_of(country: str, subdivision: str | None, years: tuple[int, ...]) -
     return dict(holidays.country_holidays(country, subdiv=subdivision, years=years).items())
 
 
-def holiday_region(ctx: Context) -> tuple[str | None, str | None]:
-    """The country and subdivision whose public holidays close the practice, (None, None) when not set."""
+def _region(ctx: Context) -> tuple[str | None, str | None]:
     values = dict(ctx.session.execute(select(Setting.key, Setting.value).where(
         Setting.key.in_((COUNTRY, SUBDIVISION)))).all())
     return values.get(COUNTRY), values.get(SUBDIVISION)
+
+
+def holiday_region(ctx: Context) -> tuple[str | None, str | None]:
+    """The country and subdivision whose public holidays close the practice, (None, None) when
+    not set (set-up kept in memory between units of work)."""
+    return ctx.cached("scheduling.holiday_region", _region)
 
 
 def public_holidays(ctx: Context, first: dt.date, last: dt.date) -> dict[dt.date, str]:

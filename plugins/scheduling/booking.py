@@ -9,33 +9,36 @@ before it writes any: :func:`check` applies every rule and writes nothing, :func
 writes and audits a checked booking, and only then is it announced (:func:`book` does all
 three for one appointment).
 
-No double booking: the service looks for an overlapping appointment of the provider, the
-room or the patient inside the write transaction (which on SQLite already holds the write
-lock, ``BEGIN IMMEDIATE``), and the database refuses any overlap that gets past it (an
-exclusion constraint on PostgreSQL, a trigger on SQLite). Both end as ``SlotTaken("slot
-taken: …")``. A user with ``scheduling.overbook`` may book over a conflict with a reason.
+No double booking: the database refuses an overlapping appointment of the provider, the
+room or the patient (an exclusion constraint on PostgreSQL, a trigger on SQLite). On
+PostgreSQL the service looks for one first, inside the write transaction, since the
+constraint's refusal ends the transaction; on SQLite (whose transaction already holds the
+write lock, ``BEGIN IMMEDIATE``) a new booking's insert is the look-up, its refusal undoing
+the insert alone. Either way it ends as ``SlotTaken("slot taken: …")`` naming what holds the
+time. A user with ``scheduling.overbook`` may book over a conflict with a reason.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from typing import Any
 
 import attrs
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.exc import DBAPIError
 
 from medoffice.core import Conflict, Context, NotFound, SlotTaken, ValidationError
 from medoffice.core.records import AppointmentChange, AppointmentProposal, AppointmentRecord
 from medoffice.core.services import patient_merge, patients
-from medoffice.core.storage import refusals
+from medoffice.core.storage import plain, refusals
 from medoffice.core.storage.models import Patient, Room, Staff
 from medoffice.core.storage.refusals import Refusal
 from medoffice.core.validation import optional_text
 
 from . import availability, catalogue, day_flow, resources
-from .models import ACTIVE_STATUSES, MAX_REASON, Appointment, AppointmentType, AvailabilityTemplate
+from .models import ACTIVE_STATUSES, MAX_REASON, Appointment, AppointmentType, holds_its_slot
 from .permissions import BOOK, OVERBOOK
 from .timing import parse_local
 
@@ -52,7 +55,7 @@ longer rows), so overlap look-ups need not read further back than this."""
 # -- records ---------------------------------------------------------------------------------
 
 
-def to_record(row: Appointment, type_name: str) -> AppointmentRecord:
+def to_record(row: Any, type_name: str) -> AppointmentRecord:
     return AppointmentRecord(row.id, row.patient_id, row.provider_id, type_name, row.starts_at, row.ends_at,
                              row.status, row.location_id, row.room_id, row.note)
 
@@ -82,11 +85,9 @@ def _location_for(ctx: Context, provider: Any, start: dt.datetime, end: dt.datet
                                                and last.time() == dt.time())
     if same_day:
         until = dt.time.max if last.date() != first.date() else last.time()
-        rows = ctx.session.execute(select(AvailabilityTemplate).where(
-            AvailabilityTemplate.provider_id == provider.id, AvailabilityTemplate.weekday == first.weekday(),
-            AvailabilityTemplate.start_time <= first.time())).scalars()
-        for row in rows:
-            if until <= row.end_time:
+        weekday, begins = first.weekday(), first.time()
+        for row in catalogue.load_templates(ctx, provider.id):
+            if row.weekday == weekday and row.start_time <= begins and until <= row.end_time:
                 return row.location_id
     raise ValidationError(f"{provider.name} is not available {first:%a %Y-%m-%d %H:%M}-{last:%H:%M} "
                           "(outside their availability)", field="start")
@@ -143,26 +144,14 @@ def conflicts(ctx: Context, *, provider_id: int | None, patient_id: int | None, 
     .. versionchanged:: 0.4 names the patient, the type and the provider or room instead of
        ``the provider is already booked 09:00-09:30 (appointment 12)``.
     """
-    who = [column == value for column, value in ((Appointment.provider_id, provider_id),
-                                                 (Appointment.patient_id, patient_id)) if value is not None]
-    if room_id is not None:  # a visit done has left its room (sch0004)
-        who.append(and_(Appointment.room_id == room_id, Appointment.status != "completed"))
-    query = (select(Appointment.provider_id, Appointment.patient_id, Appointment.room_id, Appointment.status,
-                    Appointment.starts_at, Appointment.ends_at, Patient.first_name, Patient.last_name,
-                    Staff.name, AppointmentType.name, Room.name)
-             .join(Patient, Patient.id == Appointment.patient_id).join(Staff, Staff.id == Appointment.provider_id)
-             .join(AppointmentType, AppointmentType.id == Appointment.type_id)
-             .outerjoin(Room, Room.id == Appointment.room_id)
-             .where(Appointment.status.in_(ACTIVE_STATUSES), Appointment.overbooked.is_(False),
-                    Appointment.starts_at < end, Appointment.ends_at > start, or_(*who),
-                    # An appointment lasts at most a day: this bound turns the look-up into short index
-                    # ranges instead of a walk through the provider's whole history.
-                    Appointment.starts_at >= start - LONGEST))
-    if exclude is not None:
-        query = query.where(Appointment.id != exclude)
+    shape = (provider_id is not None, patient_id is not None, room_id is not None, exclude is not None)
+    if not any(shape[:3]):
+        return []
+    parameters = {"start": start, "end": end, "since": start - LONGEST, "provider_id": provider_id,
+                  "patient_id": patient_id, "room_id": room_id, "exclude": exclude}
     found = []
     for (provider, patient, room, status, begins, ends, first, last, provider_name, type_name,
-         room_name) in ctx.session.execute(query.order_by(Appointment.starts_at, Appointment.id)):
+         room_name) in ctx.session.connection().execute(_conflicts_query(*shape), parameters).all():
         span = span_words(ctx, begins, ends, start)
         name = day_flow.person(first, last)
         if patient_id is not None and patient == patient_id:
@@ -172,6 +161,32 @@ def conflicts(ctx: Context, *, provider_id: int | None, patient_id: int | None, 
         elif room_id is not None and room == room_id and status != "completed":
             found.append(f"{room_name} is taken {span} by {name}'s {type_name}")
     return found
+
+
+@functools.cache
+def _conflicts_query(provider: bool, patient: bool, room: bool, exclude: bool) -> Any:
+    """The statement :func:`conflicts` runs, for which of the provider, the patient and the
+    room it asks about (and whether one appointment is left out): built once per shape, with
+    bound values, so that SQLAlchemy compiles it once per process."""
+    who = [column == bindparam(name) for column, name, wanted in (
+        (Appointment.provider_id, "provider_id", provider), (Appointment.patient_id, "patient_id", patient))
+        if wanted]
+    if room:  # a visit done has left its room (sch0004)
+        who.append(and_(Appointment.room_id == bindparam("room_id"), Appointment.status != "completed"))
+    query = (select(Appointment.provider_id, Appointment.patient_id, Appointment.room_id, Appointment.status,
+                    Appointment.starts_at, Appointment.ends_at, Patient.first_name, Patient.last_name,
+                    Staff.name, AppointmentType.name, Room.name)
+             .join(Patient, Patient.id == Appointment.patient_id).join(Staff, Staff.id == Appointment.provider_id)
+             .join(AppointmentType, AppointmentType.id == Appointment.type_id)
+             .outerjoin(Room, Room.id == Appointment.room_id)
+             .where(holds_its_slot(), Appointment.overbooked.is_(False),
+                    Appointment.starts_at < bindparam("end"), Appointment.ends_at > bindparam("start"), or_(*who),
+                    # An appointment lasts at most a day: this bound turns the look-up into short index
+                    # ranges instead of a walk through the provider's whole history.
+                    Appointment.starts_at >= bindparam("since")))
+    if exclude:
+        query = query.where(Appointment.id != bindparam("exclude"))
+    return query.order_by(Appointment.starts_at, Appointment.id)
 
 
 def _slot_taken(found: Refusal) -> SlotTaken | None:
@@ -214,13 +229,27 @@ def _reason(value: str | None, *, field: str, required: bool = False) -> str | N
     return text
 
 
+def _slot_words(ctx: Context, proposal: AppointmentProposal) -> list[str]:
+    return conflicts(ctx, provider_id=proposal.provider_id, patient_id=proposal.patient_id,
+                     room_id=proposal.room_id, start=proposal.start, end=proposal.end,
+                     exclude=proposal.appointment_id)
+
+
+def insert_checks_the_slot(ctx: Context) -> bool:
+    """Whether the insert of a new booking is its own overlap check: on SQLite the trigger
+    refuses an overlap of the provider, the patient or the room (sch0003, sch0004) as the
+    look-up of :func:`conflicts` would, and its refusal undoes the insert alone, so the
+    operation may go on. (PostgreSQL's exclusion constraint ends the whole transaction: the
+    service looks first there.)"""
+    return ctx.session.get_bind().dialect.name == "sqlite"
+
+
 def _claim(ctx: Context, proposal: AppointmentProposal, overbook_reason: str | None, *,
-           kind: AppointmentType | None = None) -> bool:
+           kind: AppointmentType | None = None, slot_at_insert: bool = False) -> bool:
     """Check the slot (and the equipment ``kind`` needs) and the other plugins' vetoes; True
-    when this is an overbooking."""
-    found = conflicts(ctx, provider_id=proposal.provider_id, patient_id=proposal.patient_id,
-                      room_id=proposal.room_id, start=proposal.start, end=proposal.end,
-                      exclude=proposal.appointment_id)
+    when this is an overbooking. ``slot_at_insert``: the provider's, the patient's and the
+    room's time is left to the insert's own check (:func:`insert_checks_the_slot`)."""
+    found = [] if slot_at_insert else _slot_words(ctx, proposal)
     if kind is not None:
         found += resources.equipment_conflicts(ctx, kind, proposal.location_id, proposal.start, proposal.end,
                                                exclude=proposal.appointment_id)
@@ -247,6 +276,9 @@ class Checked:
     overbooked: bool
     overridden: tuple[str, ...] = ()
     overbook_reason: str | None = None
+    slot_at_insert: bool = False
+    """The provider's, patient's and room's time is checked by the insert itself (SQLite's
+    trigger), whose refusal :func:`insert` turns into the same ``slot taken: …`` words."""
 
 
 def clean_note(note: str | None) -> str | None:
@@ -274,7 +306,8 @@ def _room_for(ctx: Context, kind: AppointmentType, location_id: int, room: str |
 
 def check(ctx: Context, patient_id: int, provider: Any, kind: AppointmentType, starts_at: dt.datetime, *,
           room: str | None = None, overbook_reason: str | None = None,
-          pending: Sequence[dt.datetime] = (), moving: Appointment | None = None) -> Checked:
+          pending: Sequence[dt.datetime] = (), moving: Appointment | None = None,
+          patient: Any = None, slot_at_insert: bool = False) -> Checked:
     """Every rule a new booking (or a move) must pass, writing nothing and announcing nothing.
 
     The rules: the provider's availability (templates, closures, exceptions, time off), who
@@ -295,11 +328,17 @@ def check(ctx: Context, patient_id: int, provider: Any, kind: AppointmentType, s
             operation (a series' earlier dates): they count as visits for the type's patients.
         moving: the appointment being moved (:func:`move`): it does not conflict with itself,
             keeps its room when it can, and its patient is not checked again.
+        patient: the patient's record when the caller read it in this unit of work: an
+            active one is not read again (an inactive or merged one is refused as always).
+        slot_at_insert: a new booking written by :func:`insert` at once, on a database
+            whose insert checks the slot (:func:`insert_checks_the_slot`): the provider's, the
+            patient's and the room's time is not looked up first (not with an overbook
+            reason, which must know whether the slot is taken).
 
     Raises:
         ValidationError, NotFound, Conflict: as :func:`book`.
     """
-    if moving is None:
+    if moving is None and not (patient is not None and patient.id == patient_id and patient.active):
         patient_merge.require_active(ctx, patient_id)  # not a deactivated or merged record
     ends_at = starts_at + dt.timedelta(minutes=kind.duration_minutes)
     location_id = _location_for(ctx, provider, starts_at, ends_at)
@@ -310,9 +349,11 @@ def check(ctx: Context, patient_id: int, provider: Any, kind: AppointmentType, s
     exclude = moving.id if moving is not None else None
     _check_patient_kind(ctx, kind, patient_id, starts_at, exclude, pending)
     proposal = AppointmentProposal(patient_id, provider.id, kind.name, starts_at, ends_at, location_id, room_id,
-                                   appointment_id=exclude)
-    overbooked = _claim(ctx, proposal, overbook_reason, kind=kind)
-    return Checked(proposal, kind.id, overbooked, tuple(overridden), overbook_reason)
+                                   appointment_id=exclude,
+                                   equipment=tuple(r.name for r in resources.needs(ctx, kind.id)))
+    at_insert = slot_at_insert and overbook_reason is None and moving is None
+    overbooked = _claim(ctx, proposal, overbook_reason, kind=kind, slot_at_insert=at_insert)
+    return Checked(proposal, kind.id, overbooked, tuple(overridden), overbook_reason, at_insert)
 
 
 def revised(ctx: Context, row: Appointment, *, calendar: bool) -> None:
@@ -329,6 +370,31 @@ def calendar_changed(status_before: str, status_after: str) -> bool:
     return (status_before in ACTIVE_STATUSES) != (status_after in ACTIVE_STATUSES)
 
 
+_BOOKED_COLUMNS = ("patient_id", "provider_id", "type_id", "location_id", "room_id", "starts_at", "ends_at", "status",
+                   "overbooked", "note", "series_id", "booked_at", "booked_by", "revision", "changed_at")
+_INSERT = plain.Statement(Appointment.__table__.insert().values(
+    {name: bindparam(name, type_=Appointment.__table__.c[name].type) for name in _BOOKED_COLUMNS})
+    .returning(Appointment.__table__.c.id))
+"""A booking's row, written as a plain statement run by the driver (no ORM object to build
+and flush, no SQLAlchemy execution)."""
+
+
+@attrs.frozen
+class Booked:
+    """The row :func:`insert` wrote, as what follows it reads it (reservations, the record)."""
+
+    id: int
+    patient_id: int
+    provider_id: int
+    type_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    status: str
+    location_id: int | None
+    room_id: int | None
+    note: str | None
+
+
 def insert(ctx: Context, checked: Checked, *, note: str | None = None,
            series_id: int | None = None) -> AppointmentChange:
     """Write and audit a booking :func:`check` passed, and return its announcement unsent.
@@ -341,13 +407,24 @@ def insert(ctx: Context, checked: Checked, *, note: str | None = None,
             check (another terminal booked the slot meanwhile).
     """
     proposal = checked.proposal
-    row = Appointment(patient_id=proposal.patient_id, provider_id=proposal.provider_id, type_id=checked.type_id,
-                      location_id=proposal.location_id, room_id=proposal.room_id, starts_at=proposal.start,
-                      ends_at=proposal.end, status="booked", overbooked=checked.overbooked, note=note,
-                      series_id=series_id, booked_at=ctx.now(), booked_by=ctx.user.username,
-                      revision=0, changed_at=ctx.now())
-    ctx.session.add(row)
-    _flush(ctx)
+    now = ctx.now()
+    values = {"patient_id": proposal.patient_id, "provider_id": proposal.provider_id, "type_id": checked.type_id,
+              "location_id": proposal.location_id, "room_id": proposal.room_id, "starts_at": proposal.start,
+              "ends_at": proposal.end, "status": "booked", "overbooked": checked.overbooked, "note": note,
+              "series_id": series_id, "booked_at": now, "booked_by": ctx.user.username, "revision": 0,
+              "changed_at": now}
+    try:  # what the operation wrote before (a series' row) is flushed first
+        (new_id,), = ctx.plain_rows(_INSERT, values)
+    except DBAPIError as error:
+        refusal = refusals.refused(error, _slot_taken)
+        if refusal is None:
+            raise
+        found = _slot_words(ctx, proposal) if checked.slot_at_insert and isinstance(refusal, SlotTaken) else []
+        if found:  # the insert was the look-up: the desk's words for what holds the time
+            raise SlotTaken(f"{SLOT_TAKEN}: " + "; ".join(found)) from None
+        raise refusal from None
+    row = Booked(new_id, proposal.patient_id, proposal.provider_id, checked.type_id, proposal.start, proposal.end,
+                 "booked", proposal.location_id, proposal.room_id, note)
     resources.reserve(ctx, row, holds=not checked.overbooked, new=True)
     _flush(ctx)
     summary: dict[str, Any] = {"provider_id": proposal.provider_id, "type": proposal.appointment_type,
@@ -389,10 +466,11 @@ def book(ctx: Context, mrn: str, provider_id: int, appointment_type: str, start:
         overbook_reason = _reason(overbook_reason, field="overbook_reason", required=True)
     starts_at = parse_local(start, ctx.timezone)
     note = clean_note(note)
-    patient = patients.get(ctx, mrn)
+    patient = patients.key(ctx, mrn)
     who = catalogue.provider(ctx, provider_id)
-    kind = catalogue.type_by_name(ctx, appointment_type)
-    checked = check(ctx, patient.id, who, kind, starts_at, room=room, overbook_reason=overbook_reason)
+    kind = catalogue.kind_named(ctx, appointment_type)
+    checked = check(ctx, patient.id, who, kind, starts_at, room=room, overbook_reason=overbook_reason,
+                    patient=patient, slot_at_insert=insert_checks_the_slot(ctx))
     change = insert(ctx, checked, note=note)
     ctx.hooks.appointment_changed(ctx, change)
     return change.appointment

@@ -103,7 +103,8 @@ def list_types(ctx: Context) -> list[AppointmentTypeRecord]:
 
 
 def type_by_name(ctx: Context, name: str) -> AppointmentType:
-    """The appointment type row named ``name`` (case-insensitive)."""
+    """The appointment type row named ``name`` (case-insensitive), to change it; to read it,
+    :func:`kind_named` is kept in memory."""
     wanted = (name or "").strip()
     rows = ctx.session.execute(select(AppointmentType)).scalars().all()
     for row in rows:
@@ -113,8 +114,65 @@ def type_by_name(ctx: Context, name: str) -> AppointmentType:
     raise NotFound(f"no appointment type named {wanted!r} (known: {known})")
 
 
+# -- the set-up kept in memory (ctx.cached): read on every booking, changed a few times a year --
+
+
+@attrs.frozen
+class Kind:
+    """An appointment type as the booking and the slot search read it (kept in memory)."""
+
+    id: int
+    name: str
+    duration_minutes: int
+    colour: str
+    patient_kind: str
+    needs_room: bool
+
+
+@attrs.frozen
+class Template:
+    """A weekly block of availability as the booking and the slot search read it."""
+
+    id: int
+    provider_id: int
+    location_id: int
+    weekday: int
+    start_time: dt.time
+    end_time: dt.time
+
+
+def _kinds(ctx: Context) -> dict[str, Kind]:
+    rows = ctx.session.execute(select(AppointmentType.id, AppointmentType.name, AppointmentType.duration_minutes,
+                                      AppointmentType.colour, AppointmentType.patient_kind,
+                                      AppointmentType.needs_room))
+    return {row.name.lower(): Kind(*row[:5], bool(row.needs_room)) for row in rows}
+
+
+def kind_named(ctx: Context, name: str) -> Kind:
+    """The appointment type named ``name`` (case-insensitive), from the set-up kept in memory.
+
+    Raises:
+        NotFound: no such type (the known ones listed).
+    """
+    kinds = ctx.cached("scheduling.types", _kinds)
+    wanted = (name or "").strip()
+    found = kinds.get(wanted.lower())
+    if found is None:
+        known = ", ".join(sorted(k.name for k in kinds.values())) or "none yet"
+        raise NotFound(f"no appointment type named {wanted!r} (known: {known})")
+    return found
+
+
+def _templates(ctx: Context) -> tuple[Template, ...]:
+    query = select(AvailabilityTemplate.id, AvailabilityTemplate.provider_id, AvailabilityTemplate.location_id,
+                   AvailabilityTemplate.weekday, AvailabilityTemplate.start_time, AvailabilityTemplate.end_time
+                   ).order_by(AvailabilityTemplate.provider_id, AvailabilityTemplate.weekday,
+                              AvailabilityTemplate.start_time)
+    return tuple(Template(*row) for row in ctx.session.execute(query))
+
+
 def provider(ctx: Context, provider_id: int):
-    """The active provider with staff id ``provider_id`` (a StaffRecord)."""
+    """The active provider with staff id ``provider_id`` (a StaffRecord, kept in memory)."""
     try:
         found = staff.get(ctx, provider_id)
     except NotFound:
@@ -185,13 +243,11 @@ def add_template(ctx: Context, provider_id: int, weekday: str | int, start: str 
     return TemplateRecord(row.id, who.id, who.name, where.id, where.name, row.weekday, row.start_time, row.end_time)
 
 
-def load_templates(ctx: Context, provider_id: int | None = None) -> list[AvailabilityTemplate]:
-    """Every template (or one provider's), in one query."""
-    query = select(AvailabilityTemplate).order_by(AvailabilityTemplate.provider_id, AvailabilityTemplate.weekday,
-                                                  AvailabilityTemplate.start_time)
-    if provider_id is not None:
-        query = query.where(AvailabilityTemplate.provider_id == provider_id)
-    return list(ctx.session.execute(query).scalars())
+def load_templates(ctx: Context, provider_id: int | None = None) -> list[Template]:
+    """Every template (or one provider's), by provider, weekday and start: kept in memory
+    between units of work (``ctx.cached``), read again only when the set-up changed."""
+    every = ctx.cached("scheduling.templates", _templates)
+    return [t for t in every if t.provider_id == provider_id] if provider_id is not None else list(every)
 
 
 def list_templates(ctx: Context, provider_id: int | None = None) -> list[TemplateRecord]:

@@ -13,11 +13,24 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Time, UniqueConstraint, false
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Time,
+    false,
+    literal,
+)
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from medoffice.core.storage import UTCDateTime, new_metadata
+from medoffice.core.storage import UTCDateTime, generation, new_metadata
 from medoffice.core.storage.models import Location, Patient, Room, Staff
 
 from .vocabulary import (  # noqa: F401 (re-exported)
@@ -25,7 +38,6 @@ from .vocabulary import (  # noqa: F401 (re-exported)
     EXCEPTION_KINDS,
     PATIENT_KINDS,
     RECURRENCE_FREQUENCIES,
-    TIME_OFF_STATUSES,
     WAITLIST_STATUSES,
     WEEKDAYS,
 )
@@ -114,6 +126,13 @@ class Appointment(Base):
     changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     """The last change of any kind (booked, moved, a step of the day, an undo): ``LAST-MODIFIED``.
     Kept here, not read back from the audit log, which is evidence, not storage."""
+
+
+def holds_its_slot() -> ColumnElement[bool]:
+    """``status IN ('booked', 'arrived', 'in_room', 'completed')`` (:data:`ACTIVE_STATUSES`)
+    with one plain bound value per status: a statement built once with it is compiled once,
+    where ``in_(ACTIVE_STATUSES)`` expands its list again at every execution."""
+    return Appointment.status.in_([literal(status) for status in ACTIVE_STATUSES])
 
 
 class FlowStep(Base):
@@ -316,64 +335,38 @@ class Series(Base):
     created_by: Mapped[str] = mapped_column(String(MAX_USERNAME))
 
 
-# -- staff rota: shifts, time off, the headcount each role needs ----------------------------
+class Generation(Base):
+    """The plugin's set-up generation (one row, id 1; sch0008): raised by triggers whenever a
+    table of :data:`SETUP_TABLES` changes (``medoffice.core.storage.generation``)."""
 
-
-class Shift(Base):
-    """A staff member working in a role at a location for a span of time."""
-
-    __tablename__ = "scheduling_shift"
-    __table_args__ = (
-        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
-        Index("ix_scheduling_shift_staff_start", "staff_id", "starts_at"),
-        Index("ix_scheduling_shift_starts_at", "starts_at"),
-    )
+    __tablename__ = "scheduling_generation"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    staff_id: Mapped[int] = mapped_column(ForeignKey(Staff.__table__.c.id))
-    role: Mapped[str] = mapped_column(String(60))
-    location_id: Mapped[int] = mapped_column(ForeignKey(Location.__table__.c.id), index=True)
-    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-    ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-    note: Mapped[str | None] = mapped_column(String(MAX_REASON))
-    created_by: Mapped[str] = mapped_column(String(MAX_USERNAME))
+    value: Mapped[int] = mapped_column(BigInteger)
 
 
-class TimeOff(Base):
-    """A request for whole days off, and the manager's decision."""
+SETUP_TABLES = (AppointmentType.__tablename__, AvailabilityTemplate.__tablename__, TypeProvider.__tablename__,
+                Resource.__tablename__, TypeResource.__tablename__, Setting.__tablename__, Closure.__tablename__)
+"""The plugin's set-up: kept in memory between units of work (``ctx.cached``); migration
+sch0008 makes their changes raise the set-up generation."""
 
-    __tablename__ = "scheduling_time_off"
-    __table_args__ = (
-        CheckConstraint("last_day >= first_day", name="last_after_first"),
-        CheckConstraint("status IN ('requested', 'approved', 'declined', 'cancelled')", name="status"),
-        Index("ix_scheduling_time_off_staff_first", "staff_id", "first_day"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    staff_id: Mapped[int] = mapped_column(ForeignKey(Staff.__table__.c.id))
-    first_day: Mapped[dt.date] = mapped_column(Date)
-    last_day: Mapped[dt.date] = mapped_column(Date)
-    reason: Mapped[str | None] = mapped_column(String(MAX_REASON))
-    status: Mapped[str] = mapped_column(String(12))
-    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-    requested_by: Mapped[str] = mapped_column(String(MAX_USERNAME))
-    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    decided_by: Mapped[str | None] = mapped_column(String(MAX_USERNAME))
-    decision_note: Mapped[str | None] = mapped_column(String(MAX_REASON))
+generation.watch(*SETUP_TABLES)
 
 
-class StaffingNeed(Base):
-    """How many people of a role a location needs on a weekday (the coverage report's target)."""
+EXCEPTIONS_OWNER = "scheduling_exceptions"
+"""The providers' exceptions are kept in memory too, under a generation of their own
+(sch0009): they change a few times a week, and a change need not drop the rest of the set-up;
+a database not upgraded to sch0009 has no such counter, so nothing of them is kept there."""
 
-    __tablename__ = "scheduling_staffing_need"
-    __table_args__ = (
-        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
-        CheckConstraint("headcount > 0", name="headcount_positive"),
-        UniqueConstraint("role", "location_id", "weekday"),
-    )
+
+class ExceptionsGeneration(Base):
+    """The generation of the providers' exceptions (one row, id 1; sch0009), raised by
+    triggers whenever ``scheduling_exception`` changes."""
+
+    __tablename__ = generation.counter(EXCEPTIONS_OWNER)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    role: Mapped[str] = mapped_column(String(60))
-    location_id: Mapped[int] = mapped_column(ForeignKey(Location.__table__.c.id))
-    weekday: Mapped[int] = mapped_column(Integer)
-    headcount: Mapped[int] = mapped_column(Integer)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+generation.watch(AvailabilityException.__tablename__)

@@ -2,8 +2,8 @@
 
 Every role reads the schedule. The front desk books, moves and cancels appointments and
 moves patients through the day. Overbooking a taken slot, setting up appointment types and
-providers' availability, and the staff rota are the manager's. Everyone requests their own
-time off (when their user is linked to their staff record).
+providers' availability are the manager's. (The staff rota and time off are the staff
+plugin's, with its ``hr.rota`` and ``hr.time_off``.)
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ READ = "scheduling.read"
 BOOK = "scheduling.book"
 OVERBOOK = "scheduling.overbook"
 MANAGE = "scheduling.manage"
-ROTA = "scheduling.rota"
-TIME_OFF = "scheduling.time_off"
 
 EVERYONE = ("front_desk", "billing", "manager", "admin")
 DESK = ("front_desk", "manager", "admin")
@@ -26,7 +24,4 @@ PERMISSIONS = [
     PermissionSpec(BOOK, "Book, move, cancel appointments and move patients through the day", DESK),
     PermissionSpec(OVERBOOK, "Book over a taken slot, with a reason", MANAGERS),
     PermissionSpec(MANAGE, "Set up appointment types and providers' availability", MANAGERS),
-    PermissionSpec(ROTA, "Manage the staff rota: shifts, staffing needs, approve or decline time off", MANAGERS),
-    PermissionSpec(TIME_OFF, "Request, list and cancel one's own time off (a user linked to a staff record)",
-                   EVERYONE),
 ]

@@ -173,9 +173,17 @@ def set_type_needs(ctx: Context, appointment_type: str, *, needs_room: bool | No
 # -- the booking's checks --------------------------------------------------------------------
 
 
+def _type_providers(ctx: Context) -> dict[int, frozenset[int]]:
+    found: dict[int, set[int]] = {}
+    for type_id, provider_id in ctx.session.execute(select(TypeProvider.type_id, TypeProvider.provider_id)):
+        found.setdefault(type_id, set()).add(provider_id)
+    return {type_id: frozenset(ids) for type_id, ids in found.items()}
+
+
 def allowed_providers(ctx: Context, type_id: int) -> set[int]:
-    """The providers who may take the type; empty when every provider may."""
-    return set(ctx.session.execute(select(TypeProvider.provider_id).where(TypeProvider.type_id == type_id)).scalars())
+    """The providers who may take the type; empty when every provider may (set-up kept in
+    memory between units of work)."""
+    return set(ctx.cached("scheduling.type_providers", _type_providers).get(type_id, ()))
 
 
 def check_provider(ctx: Context, kind: AppointmentType, provider: Any) -> None:
@@ -221,10 +229,29 @@ def pick_room(ctx: Context, kind: AppointmentType, location_id: int, room_id: in
     return keep if keep in free else free[0]
 
 
-def needs(ctx: Context, type_id: int) -> list[Resource]:
-    """The equipment rows an appointment type needs, by name (one query)."""
-    return list(ctx.session.execute(select(Resource).join(TypeResource, TypeResource.resource_id == Resource.id)
-                                    .where(TypeResource.type_id == type_id).order_by(Resource.name)).scalars())
+@attrs.frozen
+class Piece:
+    """A piece of equipment a type needs, as the booking reads it (kept in memory)."""
+
+    id: int
+    name: str
+    location_id: int | None
+    active: bool
+
+
+def _needs(ctx: Context) -> dict[int, tuple[Piece, ...]]:
+    found: dict[int, list[Piece]] = {}
+    query = (select(TypeResource.type_id, Resource.id, Resource.name, Resource.location_id, Resource.active)
+             .join(Resource, Resource.id == TypeResource.resource_id).order_by(Resource.name))
+    for type_id, *piece in ctx.session.execute(query):
+        found.setdefault(type_id, []).append(Piece(*piece[:3], bool(piece[3])))
+    return {type_id: tuple(pieces) for type_id, pieces in found.items()}
+
+
+def needs(ctx: Context, type_id: int) -> list[Piece]:
+    """The equipment an appointment type needs, by name (set-up kept in memory between units
+    of work)."""
+    return list(ctx.cached("scheduling.needs", _needs).get(type_id, ()))
 
 
 def equipment_conflicts(ctx: Context, kind: AppointmentType, location_id: int, start: dt.datetime,

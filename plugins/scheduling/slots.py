@@ -23,17 +23,21 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
+import heapq
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
-from sqlalchemy import or_, select
+from sqlalchemy import String, bindparam, or_, select, type_coerce
 
 from medoffice.core import Context, ValidationError
 from medoffice.core.services import patients, staff
+from medoffice.core.storage.plain import Statement
 
 from . import availability, catalogue, resources
-from .models import ACTIVE_STATUSES, Appointment, AppointmentType, AvailabilityTemplate, Reservation, Resource
+from .models import Appointment, Reservation, holds_its_slot
 from .permissions import READ
 from .timing import day_bounds, localize, parse_date
 
@@ -90,7 +94,7 @@ def find_slots(ctx: Context, appointment_type: str, first: str | dt.date, last: 
         raise ValidationError(f"search at most {MAX_DAYS} days at once", field="to")
     if limit < 1:
         raise ValidationError(f"limit must be at least 1, got {limit}", field="limit")
-    kind = catalogue.type_by_name(ctx, appointment_type)
+    kind = catalogue.kind_named(ctx, appointment_type)
     patient_id = patients.get(ctx, patient).id if patient is not None else None
     moved = None
     if moving is not None:
@@ -125,27 +129,50 @@ def find_slots(ctx: Context, appointment_type: str, first: str | dt.date, last: 
                      equipment=equipment, provider_id=provider_id, length=length, step=step,
                      patient_id=patient_id, moved=moved)
     found: list[Slot] = []
+    may_work = _MayWork(ctx, start_day, end_day, providers)
     for window_first, window_last in _windows(start_day, end_day, limit):
-        found.extend(search.scan(window_first, window_last, limit - len(found)))
+        found.extend(slot for slot in search.scan(window_first, window_last, limit - len(found))
+                     if may_work(slot.provider_id, slot.start.date()))
         if len(found) >= limit:
             break
     return found[:limit]
 
 
-FIRST_WINDOW_DAYS = 3
-"""A search for a few slots reads the first days' calendar and bookings before the rest:
-the earliest free slots are nearly always there, and a month of bookings for every
-provider is thousands of rows."""
+class _MayWork:
+    """Whether a provider may work on a local day, for reasons beyond approved leave (which
+    the calendar holds already): asked of the staff role once for the whole search
+    (``StaffService.days_blocked``: the built-in staff plugin blocks a provider whose
+    required credential has expired), so the desk is not offered a time booking would
+    refuse. With no staff plugin enabled, or one without that question, everyone may."""
+
+    def __init__(self, ctx: Context, first: dt.date, last: dt.date, providers: Iterable[int]) -> None:
+        ask = getattr(ctx.role_service("staff"), "days_blocked", None)
+        self.blocked = ask(ctx, sorted(providers), first, last) if ask is not None else {}
+
+    def __call__(self, provider_id: int, day: dt.date) -> bool:
+        return not any(a <= day <= b for a, b in self.blocked.get(provider_id, ()))
+
+
+FIRST_WINDOWS = (1, 3)
+"""A search for a few slots reads the first day's calendar and bookings, then the next two
+days', before the rest: the earliest free slots are nearly always there, and a month of
+bookings for every provider is thousands of rows (a day of 20 providers, about 600)."""
 FEW = 50
 
 
 def _windows(first: dt.date, last: dt.date, limit: int) -> list[tuple[dt.date, dt.date]]:
-    """The day ranges to search in turn: all at once for many slots, else the first days,
-    then the rest (each range costs the same handful of queries)."""
-    split = first + dt.timedelta(days=FIRST_WINDOW_DAYS)
-    if limit > FEW or split > last:
+    """The day ranges to search in turn: all at once for many slots, else the first day, the
+    next days, then the rest (each range costs the same handful of queries)."""
+    if limit > FEW:
         return [(first, last)]
-    return [(first, split - dt.timedelta(days=1)), (split, last)]
+    windows, start = [], first
+    for days in FIRST_WINDOWS:
+        end = first + dt.timedelta(days=days - 1)
+        if end >= last:
+            break
+        windows.append((start, end))
+        start = end + dt.timedelta(days=1)
+    return [*windows, (start, last)]
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -170,12 +197,12 @@ class _Search:
     """
 
     ctx: Context
-    kind: AppointmentType
+    kind: catalogue.Kind
     providers: dict[int, str]
     places: dict[int, Any]
-    templates: list[AvailabilityTemplate]
+    templates: list[catalogue.Template]
     wanted: list[int] | None
-    equipment: list[Resource]
+    equipment: list[resources.Piece]
     provider_id: int | None
     length: dt.timedelta
     step: dt.timedelta
@@ -183,49 +210,81 @@ class _Search:
     moved: tuple[int, int, dt.datetime] | None = None
 
     def scan(self, start_day: dt.date, end_day: dt.date, limit: int) -> list[Slot]:
-        """The earliest free slots (up to ``limit``) on local days ``start_day``…``end_day``."""
+        """The earliest free slots (up to ``limit``) on local days ``start_day``…``end_day``.
+
+        Everything is compared as naive UTC datetimes: the busy rows are read as the database
+        holds them (no type processing per value) and each availability block is turned into
+        UTC with one offset (its own, when no clock change falls inside it, which is every
+        block on all but two nights a year; those go slot by slot through the zone)."""
         ctx, kind, providers, places = self.ctx, self.kind, self.providers, self.places
         provider_id, equipment, length, step = self.provider_id, self.equipment, self.length, self.step
         zone = ctx.timezone
         calendar = availability.load(ctx, start_day, end_day, self.wanted, templates=self.templates)
         range_start, _ = day_bounds(start_day, zone)
         _, range_end = day_bounds(end_day, zone)
-        # No visit lasts more than a day (a type is at most 1,440 minutes), so the lower bound on
-        # ``starts_at`` keeps this an index range over the searched days, not over the history.
-        in_range = (Appointment.status.in_(ACTIVE_STATUSES), Appointment.starts_at < range_end,
-                    Appointment.ends_at > range_start, Appointment.starts_at > range_start - MAX_VISIT)
-        if self.moved is not None:
-            in_range = (*in_range, Appointment.id != self.moved[0])
         patient_id = self.patient_id
-        query = select(Appointment.provider_id, Appointment.room_id, Appointment.patient_id, Appointment.starts_at,
-                       Appointment.ends_at).where(*in_range)
-        if provider_id is not None and not kind.needs_room:
-            mine = Appointment.provider_id == provider_id
-            query = query.where(mine if patient_id is None else or_(mine, Appointment.patient_id == patient_id))
+        shape = (provider_id is not None and not kind.needs_room, patient_id is not None, self.moved is not None)
+        parameters = {"start": range_start, "end": range_end, "since": range_start - MAX_VISIT,
+                      "provider_id": provider_id, "patient_id": patient_id,
+                      "moved": self.moved[0] if self.moved is not None else None}
+        naive = _naive_utc(ctx.runtime.engine.dialect.name)
         busy = _Busy()
-        for who, room_id, whose, begins, ends in ctx.session.execute(query.order_by(Appointment.starts_at)):
-            busy.add(("provider", who), begins, ends)
-            if room_id is not None:
-                busy.add(("room", room_id), begins, ends)
-            if whose == patient_id:
-                busy.add(("patient", whose), begins, ends)
+        spans = busy.spans
+        rows = ctx.plain_rows(_busy_query(*shape), parameters)
+        by_provider: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+        if kind.needs_room or patient_id is not None:
+            for who, room_id, whose, begins, ends in rows:
+                span = (naive(begins), naive(ends))
+                by_provider[who].append(span)
+                if room_id is not None:
+                    spans[("room", room_id)].append(span)
+                if whose == patient_id:
+                    spans[("patient", whose)].append(span)
+        else:  # only the providers' bookings count: the least work per row
+            for who, _room_id, _whose, begins, ends in rows:
+                by_provider[who].append((naive(begins), naive(ends)))
+        spans.update((("provider", who), taken) for who, taken in by_provider.items())
         held = [("patient", patient_id)] if patient_id is not None else []
         if equipment:
-            query = select(Reservation.resource_id, Reservation.starts_at, Reservation.ends_at).join(
-                Appointment, Appointment.id == Reservation.appointment_id).where(
-                Reservation.resource_id.in_([piece.id for piece in equipment]), *in_range)
-            for resource_id, begins, ends in ctx.session.execute(query.order_by(Reservation.starts_at)):
-                busy.add(("resource", resource_id), begins, ends)
+            parameters["pieces"] = [piece.id for piece in equipment]
+            reserved = ctx.session.connection().execute(_reserved_query(self.moved is not None), parameters)
+            for resource_id, begins, ends in reserved:
+                busy.add(("resource", resource_id), naive(begins), naive(ends))
         pieces = [("resource", piece.id) for piece in equipment]
+        moved = (self.moved[1], _plain(self.moved[2])) if self.moved is not None else None
 
-        now = ctx.now()
+        now = _plain(ctx.now())
+
+        def free(template: catalogue.Template, spans: list[tuple[dt.datetime, dt.datetime]], rooms: list,
+                 day: dt.date):
+            """The block's free slots in time order, each checked only when the merge asks."""
+            provider = providers[template.provider_id]
+            taken, taken_ends = busy.merged(("provider", template.provider_id))
+            position = None
+            for begins, ends in _candidates(day, template.start_time, template.end_time, zone, length, step):
+                if begins < now:
+                    continue
+                if position is None:  # the first of the provider's bookings that ends after this
+                    position = bisect.bisect_right(taken_ends, begins)
+                # The provider's bookings, merged and in time order, walked once per block.
+                while position < len(taken) and taken[position][1] <= begins:
+                    position += 1
+                if position < len(taken) and taken[position][0] < ends:
+                    continue
+                if any(a <= begins and ends <= b for a, b in spans) \
+                        and (not kind.needs_room or any(not busy.overlaps(r, begins, ends) for r in rooms)) \
+                        and not any(busy.overlaps(piece, begins, ends) for piece in pieces) \
+                        and not any(busy.overlaps(whose, begins, ends) for whose in held) \
+                        and (moved is None or moved != (template.provider_id, begins)):
+                    yield begins, provider, template.provider_id, ends, template.location_id
+
         found: list[Slot] = []
         day = start_day
-        while day <= end_day:
-            today: list[Slot] = []
-            open_by_template: dict[int, list[availability.OpenSpan]] = defaultdict(list)
+        while day <= end_day and len(found) < limit:
+            open_by_template: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
             for span in calendar.spans_on(day):
-                open_by_template[span.template_id].append(span)
+                open_by_template[span.template_id].append((_plain(span.start), _plain(span.end)))
+            blocks = []
             for template in calendar.templates.get(day.weekday(), ()):
                 spans = open_by_template.get(template.id)
                 if not spans:
@@ -234,49 +293,129 @@ class _Search:
                     if template.location_id in places else []
                 if kind.needs_room and not rooms:
                     continue
-                wall_end = dt.datetime.combine(day, template.end_time)
-                wall = dt.datetime.combine(day, template.start_time)
-                while wall + length <= wall_end:
-                    try:
-                        begins = localize(wall, zone)
-                    except ValidationError:  # a time the clocks skip
-                        wall += step
-                        continue
-                    ends = begins + length
-                    if begins >= now and ends.astimezone(zone).replace(tzinfo=None) <= wall_end \
-                            and any(s.start <= begins and ends <= s.end for s in spans) \
-                            and not busy.overlaps(("provider", template.provider_id), begins, ends) \
-                            and (not kind.needs_room or any(not busy.overlaps(r, begins, ends) for r in rooms)) \
-                            and not any(busy.overlaps(piece, begins, ends) for piece in pieces) \
-                            and not any(busy.overlaps(who, begins, ends) for who in held) \
-                            and (self.moved is None or self.moved[1:] != (template.provider_id, begins)):
-                        today.append(Slot(template.provider_id, providers[template.provider_id],
-                                          places[template.location_id].name if template.location_id in places else "?",
-                                          kind.name, begins.astimezone(zone), ends.astimezone(zone)))
-                    wall += step
-            today.sort(key=lambda s: (s.start, s.provider, s.provider_id))
-            found.extend(today)
-            if len(found) >= limit:
-                break
+                blocks.append(free(template, spans, rooms, day))
+            # The day's slots by start, then provider: merged from the blocks' own time order,
+            # so only as many candidates are checked as the slots still wanted need.
+            for begins, provider, who, ends, where in heapq.merge(*blocks):
+                found.append(Slot(who, provider, places[where].name if where in places else "?", kind.name,
+                                  begins.replace(tzinfo=UTC).astimezone(zone),
+                                  ends.replace(tzinfo=UTC).astimezone(zone)))
+                if len(found) >= limit:
+                    break
             day += dt.timedelta(days=1)
         return found[:limit]
 
 
+UTC = dt.timezone.utc
+
+
+def _plain(moment: dt.datetime) -> dt.datetime:
+    """An aware time as a naive UTC one (what the search compares)."""
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _naive_utc(dialect: str):
+    """How a time read raw from the database becomes a naive UTC datetime: SQLite holds
+    ``YYYY-MM-DD HH:MM:SS.ffffff`` text in UTC; PostgreSQL's driver gives aware times."""
+    if dialect == "sqlite":
+        return dt.datetime.fromisoformat
+    return _plain
+
+
+def _candidates(day: dt.date, first: dt.time, last: dt.time, zone: Any, length: dt.timedelta,
+                step: dt.timedelta):
+    """The (start, end) of each slot of a block on local ``day``, as naive UTC: one offset
+    for the whole block when the clocks do not change inside it; else slot by slot, leaving
+    out times the clocks skip and slots whose end the change pushes past the block."""
+    wall = dt.datetime.combine(day, first)
+    wall_end = dt.datetime.combine(day, last)
+    offset = zone.utcoffset(wall)
+    if offset == zone.utcoffset(wall_end) and offset == zone.utcoffset(wall_end - step):
+        begins, close = wall - offset, wall_end - offset
+        while begins + length <= close:
+            yield begins, begins + length
+            begins += step
+        return
+    while wall + length <= wall_end:
+        try:
+            begins = localize(wall, zone)
+        except ValidationError:  # a time the clocks skip
+            wall += step
+            continue
+        ends = begins + length
+        if ends.astimezone(zone).replace(tzinfo=None) <= wall_end:
+            yield _plain(begins), _plain(ends)
+        wall += step
+
+
+def _raw(column: Any) -> Any:
+    """A time column read as the database holds it: no type processing per value."""
+    return type_coerce(column, String)
+
+
+@functools.cache
+def _busy_query(one_provider: bool, patient: bool, moved: bool) -> Statement:
+    """What holds a provider, a room or the patient in the searched range (built once per
+    shape), run by the driver: its rows as stored."""
+    # No visit lasts more than a day (a type is at most 1,440 minutes), so the lower bound on
+    # ``starts_at`` keeps this an index range over the searched days, not over the history.
+    query = select(Appointment.provider_id, Appointment.room_id, Appointment.patient_id,
+                   _raw(Appointment.starts_at), _raw(Appointment.ends_at)).where(*_in_range(moved))
+    if one_provider:
+        mine = Appointment.provider_id == bindparam("provider_id")
+        query = query.where(mine if not patient else or_(mine, Appointment.patient_id == bindparam("patient_id")))
+    return Statement(query.order_by(Appointment.starts_at))
+
+
+@functools.cache
+def _reserved_query(moved: bool) -> Any:
+    return (select(Reservation.resource_id, _raw(Reservation.starts_at), _raw(Reservation.ends_at))
+            .join(Appointment, Appointment.id == Reservation.appointment_id)
+            .where(Reservation.resource_id.in_(bindparam("pieces", expanding=True)), *_in_range(moved))
+            .order_by(Reservation.starts_at))
+
+
+def _in_range(moved: bool) -> tuple:
+    found = (holds_its_slot(), Appointment.starts_at < bindparam("end"),
+             Appointment.ends_at > bindparam("start"), Appointment.starts_at > bindparam("since"))
+    return (*found, Appointment.id != bindparam("moved")) if moved else found
+
+
 class _Busy:
     """Spans of time that hold something (a provider, a room, a piece of equipment), each
-    list sorted by start, as the query returns them."""
+    list sorted by start, as the queries return them (:attr:`spans`, filled by the caller)."""
 
     def __init__(self) -> None:
-        self._spans: dict[tuple[str, int], list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
-        self._starts: dict[tuple[str, int], list[dt.datetime]] = defaultdict(list)
+        self.spans: dict[tuple[str, int], list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+        self._starts: dict[tuple[str, int], list[dt.datetime]] = {}
+        self._merged: dict[tuple[str, int], tuple[list, list]] = {}
 
     def add(self, key: tuple[str, int], begins: dt.datetime, ends: dt.datetime) -> None:
-        self._spans[key].append((begins, ends))
-        self._starts[key].append(begins)
+        self.spans[key].append((begins, ends))
+
+    def merged(self, key: tuple[str, int]) -> tuple[list[tuple[dt.datetime, dt.datetime]], list[dt.datetime]]:
+        """The spans of ``key`` joined where they meet or overlap (disjoint, in time order),
+        and their ends (to find where a day starts in them); made once per key."""
+        found = self._merged.get(key)
+        if found is None:
+            joined: list[tuple[dt.datetime, dt.datetime]] = []
+            for begins, ends in self.spans.get(key, ()):
+                if joined and begins <= joined[-1][1]:
+                    if ends > joined[-1][1]:
+                        joined[-1] = (joined[-1][0], ends)
+                else:
+                    joined.append((begins, ends))
+            found = self._merged[key] = (joined, [span[1] for span in joined])
+        return found
 
     def overlaps(self, key: tuple[str, int], begins: dt.datetime, ends: dt.datetime) -> bool:
-        spans = self._spans.get(key)
-        return bool(spans) and _overlaps(spans, self._starts[key], begins, ends)
+        spans = self.spans.get(key)
+        if not spans:
+            return False
+        starts = self._starts.get(key)
+        if starts is None or len(starts) != len(spans):
+            starts = self._starts[key] = [span[0] for span in spans]
+        return _overlaps(spans, starts, begins, ends)
 
 
 def _overlaps(spans: list[tuple[dt.datetime, dt.datetime]], starts: list[dt.datetime], begins: dt.datetime,
@@ -288,6 +427,6 @@ def _overlaps(spans: list[tuple[dt.datetime, dt.datetime]], starts: list[dt.date
         span_start, span_end = spans[position]
         if span_end > begins:
             return True
-        if span_start < begins - dt.timedelta(days=1):
+        if span_start < begins - MAX_VISIT:
             break
     return False

@@ -1,14 +1,13 @@
 """The scheduling plugin's fixed words, importable without SQLAlchemy (the CLI's options
 use them, and ``medoffice --help`` must not import the models)."""
 
+from medoffice.core.wallclock import WEEKDAYS  # noqa: F401 (the core's weekdays: 0 is Monday)
+
 PATIENT_KINDS = ("new", "established", "any")
 """Which patients an appointment type is for."""
 
 ACTIVE_STATUSES = ("booked", "arrived", "in_room", "completed")
 """Statuses that hold their slot; ``cancelled`` and ``no_show`` free it."""
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-"""Weekday numbers as ``datetime.date.weekday()`` counts them: 0 is Monday."""
 
 EXCEPTION_KINDS = ("leave", "meeting", "training", "other")
 """Why a provider is away from an otherwise available time."""
@@ -18,6 +17,3 @@ WAITLIST_STATUSES = ("waiting", "offered", "booked", "removed")
 
 RECURRENCE_FREQUENCIES = ("weekly", "monthly")
 """How a recurring booking repeats; ``every`` N of them (every 2 weeks)."""
-
-TIME_OFF_STATUSES = ("requested", "approved", "declined", "cancelled")
-"""A time-off request's life: only ``approved`` days take a person off the rota."""

@@ -127,3 +127,14 @@ def plus_days(start: dt.date, days: int) -> dt.date:
         return min(start + dt.timedelta(days=days), dt.date(2999, 12, 31))
     except OverflowError:
         return dt.date(2999, 12, 31)
+
+
+def location_by_name(ctx: Context, name: str):
+    """The practice's location named ``name`` (any case; a LocationRecord), or NotFound
+    naming the locations there are."""
+    wanted = (name or "").strip()
+    for location in ctx.practice.locations:
+        if location.name.lower() == wanted.lower():
+            return location
+    known = ", ".join(loc.name for loc in ctx.practice.locations) or "none yet"
+    raise NotFound(f"no location named {wanted!r} (known: {known})")

@@ -3,15 +3,16 @@ before they expire, and the block an expired required one puts on booking the ho
 
 A credential counts through its expiry day. One marked *required for work* that has expired
 by an appointment's day makes ``medoffice_validate_appointment`` refuse booking its holder
-(the reason names the credential and the way out). A manager with ``hr.override`` may let
-the holder work until a day, with a reason (audited); each booking the override lets
-through is audited too.
+(the reason names the credential and the way out), and by a shift's day makes the rota
+refuse the shift (:mod:`.rota`). A manager with ``hr.override`` may let
+the holder work until a day, with a reason (audited); each booking and shift the override
+lets through is audited too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -31,6 +32,9 @@ ALERT_DAYS = (30, 60, 90)
 """The alert steps: a credential is in the smallest step its days left fit."""
 MAX_OVERRIDE_DAYS = 90
 """How far ahead an override may reach: long enough for a renewal to come through."""
+
+TOPIC = "staff.credentials"
+"""What the screens watching this (the compliance overview) reload on."""
 
 
 @attrs.frozen
@@ -131,7 +135,7 @@ def _override(row: CredentialOverride) -> OverrideRecord:
                           row.ended_at, row.ended_by)
 
 
-def _records(ctx: Context, rows: list[tuple[Credential, str]], on: dt.date) -> list[CredentialRecord]:
+def _records(ctx: Context, rows: list[tuple[Any, str]], on: dt.date) -> list[CredentialRecord]:
     overrides = _active_overrides(ctx, on, [c.id for c, _ in rows])
     return [CredentialRecord(c.id, c.staff_id, name, c.kind, c.number, c.issuer, c.issued_on, c.expires_on,
                              c.required_for_work, c.note, c.active,
@@ -168,6 +172,7 @@ def add(ctx: Context, staff_id: int, data: Mapping[str, Any]) -> CredentialRecor
     row = Credential(staff_id=person.id, **({"required_for_work": False, "active": True} | values))
     ctx.session.add(row)
     ctx.session.flush()
+    ctx.changed(TOPIC)
     ctx.audit("hr.credential.added", "staff_credential", row.id,
               summary={"staff_id": person.id, "kind": row.kind,
                        "expires": row.expires_on.isoformat() if row.expires_on else None,
@@ -187,6 +192,7 @@ def update(ctx: Context, credential_id: int, changes: Mapping[str, Any]) -> Cred
     for name, value in values.items():
         setattr(row, name, value)
     ctx.session.flush()
+    ctx.changed(TOPIC)
     ctx.audit("hr.credential.updated", "staff_credential", row.id, summary={"changed": diff})
     return _one(ctx, row)
 
@@ -199,6 +205,7 @@ def retire(ctx: Context, credential_id: int) -> CredentialRecord:
         raise Conflict(f"credential {row.id} is off file already")
     row.active = False
     ctx.session.flush()
+    ctx.changed(TOPIC)
     ctx.audit("hr.credential.retired", "staff_credential", row.id, summary={"staff_id": row.staff_id,
                                                                            "kind": row.kind})
     return _one(ctx, row)
@@ -233,10 +240,17 @@ def expiring(ctx: Context, *, within: Any = 90) -> list[CredentialRecord]:
     ctx.require(COMPLIANCE)
     days = whole(within, field="within", low=0, high=3650)
     now = today(ctx)
-    query = (_query().where(Credential.active.is_(True), Staff.active.is_(True), Credential.expires_on.is_not(None),
-                            Credential.expires_on <= now + dt.timedelta(days=days))
-             .order_by(None).order_by(Credential.expires_on, Staff.name, Credential.id))
-    return _records(ctx, list(ctx.session.execute(query).all()), now)
+    query = (select(*(getattr(Credential, column) for column in _COLUMNS), Staff.name.label("holder"))
+             .join(Staff, Staff.id == Credential.staff_id)
+             .where(Credential.active.is_(True), Staff.active.is_(True), Credential.expires_on.is_not(None),
+                    Credential.expires_on <= now + dt.timedelta(days=days))
+             .order_by(Credential.expires_on, Staff.name, Credential.id))
+    return _records(ctx, [(row, row.holder) for row in ctx.session.execute(query)], now)
+
+
+_COLUMNS = ("id", "staff_id", "kind", "number", "issuer", "issued_on", "expires_on", "required_for_work", "note",
+            "active")
+"""What a :class:`CredentialRecord` is made of, read as plain rows where many are listed."""
 
 
 # -- the booking block and its override ------------------------------------------------------
@@ -252,6 +266,65 @@ def blocking(ctx: Context, staff_id: int, on: dt.date) -> tuple[list[Credential]
     return [c for c in expired if c.id not in overrides], list(overrides.values())
 
 
+def block_message(name: str, blocked: list[Credential]) -> str:
+    """Why ``name`` may not work: each expired required credential, and the way out."""
+    words = "; ".join(f"{name}'s {' '.join(p for p in (c.issuer, c.kind) if p)} (credential {c.id}) expired on "
+                      f"{c.expires_on} and is required for work" for c in blocked)
+    return f"{words} (renew it, or a manager may override: medoffice credentials override {blocked[0].id})"
+
+
+@attrs.frozen
+class WorkBlocks:
+    """The required credentials of some people that expired before the last day of a range,
+    with the overrides in force over it: read once (two queries) for a whole rota, then asked
+    per person and day in memory (:meth:`on`)."""
+
+    expired: dict[int, list[Credential]]
+    overrides: dict[int, list[CredentialOverride]]
+
+    def on(self, staff_id: int, day: dt.date) -> tuple[list[Credential], list[CredentialOverride]]:
+        """What blocks ``staff_id`` on ``day``, and the overrides that let them work then."""
+        blocked: list[Credential] = []
+        used: list[CredentialOverride] = []
+        for credential in self.expired.get(staff_id, ()):
+            if credential.expires_on >= day:
+                continue
+            lifted = next((o for o in self.overrides.get(credential.id, ()) if o.until >= day), None)
+            if lifted is None:
+                blocked.append(credential)
+            else:
+                used.append(lifted)
+        return blocked, used
+
+
+def work_blocks(ctx: Context, staff_ids: Iterable[int], first: dt.date, last: dt.date) -> WorkBlocks:
+    """:class:`WorkBlocks` of ``staff_ids`` over local days ``first``…``last``. Asks no
+    permission: every shift and booking checks it."""
+    wanted = sorted(set(staff_ids))
+    if not wanted:
+        return WorkBlocks({}, {})
+    expired: dict[int, list[Credential]] = {}
+    for row in ctx.session.execute(select(Credential).where(
+            Credential.staff_id.in_(wanted), Credential.active.is_(True), Credential.required_for_work.is_(True),
+            Credential.expires_on.is_not(None), Credential.expires_on < last).order_by(Credential.expires_on)).scalars():
+        expired.setdefault(row.staff_id, []).append(row)
+    ids = [c.id for rows in expired.values() for c in rows]
+    overrides: dict[int, list[CredentialOverride]] = {}
+    if ids:
+        for row in ctx.session.execute(select(CredentialOverride).where(
+                CredentialOverride.credential_id.in_(ids), CredentialOverride.ended_at.is_(None),
+                CredentialOverride.until >= first).order_by(CredentialOverride.until)).scalars():
+            overrides.setdefault(row.credential_id, []).append(row)
+    return WorkBlocks(expired, overrides)
+
+
+def audit_override_used(ctx: Context, used: Iterable[CredentialOverride], staff_id: int, **what: str) -> None:
+    """Each override that let ``staff_id`` be booked or put on a shift, in the audit log."""
+    for row in used:
+        ctx.audit("hr.credential.override_used", "staff_credential", row.credential_id,
+                  summary={"override": row.id, "staff_id": staff_id, **what})
+
+
 def booking_refusal(ctx: Context, proposal: Any) -> str | None:
     """The reason a booking of ``proposal.provider_id`` is refused, or None."""
     on = ctx.local(proposal.start).date()
@@ -259,14 +332,9 @@ def booking_refusal(ctx: Context, proposal: Any) -> str | None:
     if blocked:
         who = ctx.session.get(Staff, proposal.provider_id)
         name = who.name if who is not None else f"staff #{proposal.provider_id}"
-        words = "; ".join(f"{name}'s {' '.join(p for p in (c.issuer, c.kind) if p)} (credential {c.id}) expired on "
-                          f"{c.expires_on} and is required for work" for c in blocked)
-        return f"{words} (renew it, or a manager may override: medoffice credentials override {blocked[0].id})"
+        return block_message(name, blocked)
     if overridden and ctx.write:
-        for row in overridden:
-            ctx.audit("hr.credential.override_used", "staff_credential", row.credential_id,
-                      summary={"override": row.id, "staff_id": proposal.provider_id,
-                               "appointment_start": proposal.start.isoformat()})
+        audit_override_used(ctx, overridden, proposal.provider_id, appointment_start=proposal.start.isoformat())
     return None
 
 
@@ -297,6 +365,7 @@ def override(ctx: Context, credential_id: int, *, reason: Any, until: Any) -> Ov
                                  granted_at=ctx.now(), granted_by=ctx.user.username)
     ctx.session.add(granted)
     ctx.session.flush()
+    ctx.changed(TOPIC)
     ctx.audit("hr.credential.overridden", "staff_credential", row.id,
               summary={"override": granted.id, "staff_id": row.staff_id, "reason": values["reason"],
                        "until": values["until"].isoformat()})
@@ -313,6 +382,7 @@ def end_override(ctx: Context, override_id: int) -> OverrideRecord:
         raise Conflict(f"override {row.id} ended on {ctx.local(row.ended_at):%Y-%m-%d}")
     row.ended_at, row.ended_by = ctx.now(), ctx.user.username
     ctx.session.flush()
+    ctx.changed(TOPIC)
     ctx.audit("hr.credential.override_ended", "staff_credential", row.credential_id, summary={"override": row.id})
     return _override(row)
 

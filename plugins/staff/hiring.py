@@ -42,8 +42,11 @@ from .models import (
 )
 from .permissions import APPLICANTS, HIRING
 
-# -- records ---------------------------------------------------------------------------------
+TOPIC = "staff.hiring"
+"""What the screens watching this (the hiring board) reload on."""
 
+
+# -- records ---------------------------------------------------------------------------------
 
 @attrs.frozen
 class OpeningRecord:
@@ -199,6 +202,7 @@ def add_opening(ctx: Context, data: Mapping[str, Any]) -> OpeningRecord:
     _check_pay(row)
     ctx.session.add(row)
     ctx.session.flush()
+    ctx.changed(TOPIC)
     ctx.audit("hr.opening.added", "staff_opening", row.id, summary={"title": row.title, "role": row.role})
     return _opening_record(ctx, row)
 
@@ -215,6 +219,7 @@ def update_opening(ctx: Context, opening_id: int, changes: Mapping[str, Any]) ->
         setattr(row, name, value)
     _check_pay(row)
     ctx.session.flush()
+    ctx.changed(TOPIC)
     ctx.audit("hr.opening.updated", "staff_opening", row.id, summary={"changed": diff})
     return _opening_record(ctx, row)
 
@@ -280,6 +285,7 @@ def add_stage(ctx: Context, name: Any, *, before: Any = None) -> StageRecord:
     for position, stage in enumerate(stages, start=1):
         stage.position = position * 10
     ctx.session.flush()
+    ctx.changed(TOPIC)
     ctx.audit("hr.stage.added", "staff_hiring_stage", row.id, summary={"name": key})
     return StageRecord(row.id, row.name, row.position, None)
 
@@ -293,6 +299,7 @@ def rename_stage(ctx: Context, name: Any, new_name: Any) -> StageRecord:
         raise Conflict(f"there is a hiring stage named {key!r} already")
     old, row.name = row.name, key
     ctx.session.flush()
+    ctx.changed(TOPIC)
     ctx.audit("hr.stage.renamed", "staff_hiring_stage", row.id, summary={"from": old, "to": key})
     return StageRecord(row.id, row.name, row.position, row.outcome)
 
@@ -309,6 +316,7 @@ def remove_stage(ctx: Context, name: Any) -> StageRecord:
     record = StageRecord(row.id, row.name, row.position, None)
     ctx.session.delete(row)
     ctx.session.flush()
+    ctx.changed(TOPIC)
     ctx.audit("hr.stage.removed", "staff_hiring_stage", record.id, summary={"name": record.name})
     return record
 
@@ -379,6 +387,7 @@ def add_applicant(ctx: Context, opening_id: int, data: Mapping[str, Any]) -> App
     ctx.session.flush()
     if values.get("note"):
         _note(ctx, row, "note", values["note"])
+    ctx.changed(TOPIC)
     ctx.audit("hr.applicant.added", "staff_applicant", row.id, summary={"opening": opening.id})
     ctx.session.flush()
     return _record(ctx, row)
@@ -417,6 +426,7 @@ def add_note(ctx: Context, applicant_id: int, text: Any) -> ApplicantRecord:
     row = _applicant(ctx, applicant_id)
     _note(ctx, row, "note", body)
     ctx.session.flush()
+    ctx.changed(TOPIC)
     ctx.audit("hr.applicant.noted", "staff_applicant", row.id)
     return _record(ctx, row, full=True)
 
@@ -441,6 +451,7 @@ def move(ctx: Context, applicant_id: int, stage: Any, *, reason: Any = None) -> 
     row.rejection_reason = text if target.outcome == "rejected" else None
     _note(ctx, row, "stage", f"{current.name} -> {target.name}" + (f": {text}" if text else ""))
     ctx.session.flush()
+    ctx.changed(TOPIC)
     ctx.audit("hr.applicant.moved", "staff_applicant", row.id,
               summary={"from": current.name, "to": target.name} | ({"reason": text} if text else {}))
     return _record(ctx, row)
@@ -466,6 +477,7 @@ def schedule_interview(ctx: Context, applicant_id: int, at: Any, *, interviewer:
     _note(ctx, row, "interview", f"interview {shown}" + (f" with {values['interviewer']}" if values["interviewer"]
                                                         else ""))
     ctx.session.flush()
+    ctx.changed(TOPIC)
     ctx.audit("hr.applicant.interview", "staff_applicant", row.id, summary={"at": values["at"].isoformat()})
     return _record(ctx, row, full=True)
 
@@ -501,6 +513,7 @@ def hire(ctx: Context, applicant_id: int, *, start: Any = None, role: Any = None
     _note(ctx, row, "stage", f"{current.name} -> {hired_stage.name}: staff #{made.id}, starts {values['start']}")
     ctx.session.flush()
     items = onboarding.start(ctx, made.id, values["role"], values["start"])
+    ctx.changed(TOPIC)
     ctx.audit("hr.applicant.hired", "staff_applicant", row.id,
               summary={"staff_id": made.id, "role": values["role"], "start": values["start"].isoformat(),
                        "onboarding": len(items)})

@@ -1,9 +1,12 @@
 """Onboarding: the documents each role must hand in, and each new hire's to-do list.
 
 A hire (:func:`.hiring.hire`) lists the trainings the role requires (with the day each is
-first due) and the role's documents; policies to acknowledge join the list when the
-policies feature comes. Recording a training's completion ticks its line
-(:func:`tick_training`); a manager ticks a document's line when it is handed in.
+first due), the role's documents and the office policies in force for the role (each to be
+acknowledged within the policy's days), and schedules the hire's evaluation in each
+new-hire cycle (the 90-day review, :func:`.evaluations.schedule_new_hire`). Recording a
+training's completion ticks its line (:func:`tick_training`), acknowledging a policy ticks
+its line (:func:`.policies.acknowledge`); a manager ticks a document's line when it is
+handed in.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from medoffice.core.context import Context
 from medoffice.core.errors import Conflict, NotFound, PermissionDenied
 from medoffice.core.validation import require_text
 
+from . import evaluations, policies
 from .common import own_staff_id, parse_role, plus_days, staff_names, staff_row, today, whole
 from .models import EVERY_ROLE, MAX_TITLE, Member, OnboardingDocument, OnboardingItem, Training, TrainingRole
 from .permissions import COMPLIANCE, HIRING, SELF
@@ -62,8 +66,10 @@ def start(ctx: Context, staff_id: int, role: str, hired_on: dt.date) -> list[Ite
                            due_on=plus_days(max(hired_on, t.created_on), t.first_within_days)) for t in trainings]
     rows += [OnboardingItem(staff_id=staff_id, kind="document", title=d.title,
                             due_on=plus_days(hired_on, d.within_days)) for d in documents]
+    rows += policies.onboarding_lines(ctx, staff_id, role, hired_on)
     ctx.session.add_all(rows)
     ctx.session.flush()
+    evaluations.schedule_new_hire(ctx, staff_id, hired_on)
     names = {staff_id: staff_row(ctx, staff_id).name}
     return [_item(r, names) for r in rows]
 
@@ -117,6 +123,9 @@ def mark_done(ctx: Context, item_id: int) -> ItemRecord:
     if row.kind == "training":
         raise Conflict(f"{row.title!r} is a training: record it with "
                        f"'medoffice training complete {row.staff_id} \"{row.title}\"'")
+    if row.kind == "policy":
+        raise Conflict(f"{row.title!r} is a policy: the staff member acknowledges it themselves, signed in "
+                       f"('medoffice policies ack \"{row.title}\"')")
     row.done_on, row.done_by = today(ctx), ctx.user.username
     ctx.session.flush()
     ctx.audit("hr.onboarding.done", "staff_onboarding_item", row.id, summary={"staff_id": row.staff_id,

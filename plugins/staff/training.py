@@ -36,6 +36,9 @@ from .permissions import COMPLIANCE, SELF, TRAINING
 
 MAX_WITHIN = 3650
 
+TOPIC = "staff.training"
+"""What the screens watching this (the compliance overview) reload on."""
+
 
 @attrs.frozen
 class RequirementRecord:
@@ -143,6 +146,7 @@ def add_requirement(ctx: Context, name: Any, roles: Iterable[Any], *, every_mont
     unique = tuple(sorted(set(keys)))
     ctx.session.add_all(TrainingRole(training_id=row.id, role=role) for role in unique)
     ctx.session.flush()
+    ctx.changed(TOPIC)
     ctx.audit("hr.training.added", "staff_training", row.id,
               summary={"name": row.name, "roles": list(unique), "every_months": row.every_months})
     return _record(row, unique)
@@ -156,6 +160,7 @@ def retire_requirement(ctx: Context, name: Any) -> RequirementRecord:
         raise Conflict(f"{row.name!r} is retired already")
     row.active = False
     ctx.session.flush()
+    ctx.changed(TOPIC)
     ctx.audit("hr.training.retired", "staff_training", row.id, summary={"name": row.name})
     return _record(row, _roles_of(ctx, [row.id]).get(row.id, ()))
 
@@ -171,6 +176,7 @@ def set_roles(ctx: Context, name: Any, roles: Iterable[Any]) -> RequirementRecor
     ctx.session.execute(delete(TrainingRole).where(TrainingRole.training_id == row.id))
     ctx.session.add_all(TrainingRole(training_id=row.id, role=role) for role in keys)
     ctx.session.flush()
+    ctx.changed(TOPIC)
     ctx.audit("hr.training.roles", "staff_training", row.id, summary={"from": list(before), "to": list(keys)})
     return _record(row, keys)
 
@@ -209,6 +215,7 @@ def complete(ctx: Context, staff_id: int, requirement: Any, *, on: Any = None, e
     ctx.session.add(done)
     onboarding.tick_training(ctx, person.id, row.id, values["on"])
     ctx.session.flush()
+    ctx.changed(TOPIC)
     ctx.audit("hr.training.completed", "staff_training_completion", done.id,
               summary={"staff_id": person.id, "training": row.name, "on": values["on"].isoformat(),
                        "expires": expires_on.isoformat() if expires_on else None})
@@ -242,6 +249,22 @@ def _whose(ctx: Context, staff_id: int | None, mine: bool) -> int | None:
     return staff_id
 
 
+def _latest_completions(ctx: Context, staff_id: int | None) -> dict[tuple[int, int], tuple[dt.date, dt.date | None]]:
+    """Per (staff, training), the latest completion's day and expiry (the later id on the
+    same day): one row each, picked by the database, however long the history."""
+    ranked = select(TrainingCompletion.staff_id, TrainingCompletion.training_id, TrainingCompletion.completed_on,
+                    TrainingCompletion.expires_on,
+                    func.row_number().over(partition_by=(TrainingCompletion.staff_id, TrainingCompletion.training_id),
+                                           order_by=(TrainingCompletion.completed_on.desc(),
+                                                     TrainingCompletion.id.desc())).label("rank"))
+    if staff_id is not None:
+        ranked = ranked.where(TrainingCompletion.staff_id == staff_id)
+    latest = ranked.subquery()
+    return {(row.staff_id, row.training_id): (row.completed_on, row.expires_on) for row in ctx.session.execute(
+        select(latest.c.staff_id, latest.c.training_id, latest.c.completed_on, latest.c.expires_on)
+        .where(latest.c.rank == 1))}
+
+
 def standing(ctx: Context, *, within: Any = 30, staff_id: int | None = None, requirement: Any = None,
              mine: bool = False, include_ok: bool = False) -> list[DueRecord]:
     """Who is overdue or due within ``within`` days (and, with ``include_ok``, everyone's
@@ -250,19 +273,17 @@ def standing(ctx: Context, *, within: Any = 30, staff_id: int | None = None, req
     staff_id = _whose(ctx, staff_id, mine)
     wanted = _requirement(ctx, requirement) if requirement is not None else None
     now = today(ctx)
-    trainings = list(ctx.session.execute(select(Training).where(Training.active.is_(True))).scalars())
+    trainings = ctx.session.execute(select(Training.id, Training.name, Training.every_months,
+                                           Training.first_within_days, Training.created_on)
+                                    .where(Training.active.is_(True))).all()
     if wanted is not None:
         trainings = [t for t in trainings if t.id == wanted.id]
     roles = _roles_of(ctx, [t.id for t in trainings])
-    people_query = select(Staff).where(Staff.active.is_(True)).order_by(Staff.name)
-    if staff_id is not None:
-        people_query = select(Staff).where(Staff.id == staff_id)
-    people = list(ctx.session.execute(people_query).scalars())
-    hired = dict(ctx.session.execute(select(Member.staff_id, Member.hired_on)).all())
-    latest: dict[tuple[int, int], TrainingCompletion] = {}
-    for done in ctx.session.execute(select(TrainingCompletion).order_by(TrainingCompletion.completed_on,
-                                                                        TrainingCompletion.id)).scalars():
-        latest[(done.staff_id, done.training_id)] = done
+    people_query = (select(Staff.id, Staff.name, Staff.role, Member.hired_on)
+                    .outerjoin(Member, Member.staff_id == Staff.id))
+    people = ctx.session.execute(people_query.where(Staff.id == staff_id) if staff_id is not None
+                                 else people_query.where(Staff.active.is_(True)).order_by(Staff.name)).all()
+    latest = _latest_completions(ctx, staff_id)
     found = []
     for person in people:
         key = role_key(person.role)
@@ -272,12 +293,12 @@ def standing(ctx: Context, *, within: Any = 30, staff_id: int | None = None, req
                 continue
             done = latest.get((person.id, training.id))
             if done is None:
-                base = max(hired.get(person.id, training.created_on), training.created_on)
+                base = max(person.hired_on or training.created_on, training.created_on)
                 due_on: dt.date | None = plus_days(base, training.first_within_days)
-            elif done.expires_on is not None:
-                due_on = done.expires_on
+            elif done[1] is not None:
+                due_on = done[1]
             elif training.every_months:
-                due_on = add_months(done.completed_on, training.every_months)
+                due_on = add_months(done[0], training.every_months)
             else:
                 due_on = None
             days = (due_on - now).days if due_on is not None else None
@@ -285,7 +306,7 @@ def standing(ctx: Context, *, within: Any = 30, staff_id: int | None = None, req
                       else "due" if days is not None and days <= days_ahead else "ok")
             if status in ("overdue", "due") or include_ok:
                 found.append(DueRecord(person.id, person.name, person.role, training.name,
-                                       done.completed_on if done else None, due_on, status, days))
+                                       done[0] if done else None, due_on, status, days))
     order = {"overdue": 0, "due": 1, "ok": 2, "done": 3}
     found.sort(key=lambda d: (order[d.status], d.due_on or dt.date.max, d.staff, d.requirement))
     return found

@@ -60,8 +60,13 @@ class TestStartup:
         assert 0 < summary["bare_interactive"] and summary["ratio"] > 0
         assert summary["floor_ratio"] > 0 and summary["ratio_to_floor"] == pytest.approx(summary["ratio"] / summary["floor_ratio"])
 
+        assert marks["sign-in shown"] < marks["enter"] < marks["signed in"] and "practice open" in marks
         ratio = re.search(r"Start to interactive board: ([0-9.]+)x the bare app", table)
         assert ratio is not None and float(ratio.group(1)) == round(summary["ratio"], 2)
+        sign_in = re.search(r"Command to sign-in screen: ([0-9.]+)x the bare app", table)
+        assert sign_in is not None and float(sign_in.group(1)) == round(summary["sign_in_ratio"], 2)
+        board = re.search(r"Enter to interactive board: ([0-9.]+)x the bare app", table)
+        assert board is not None and float(board.group(1)) == round(summary["board_ratio"], 2)
         assert f"Day board of {TODAY} ({booked} rows x 8 columns)" in table
 
 

@@ -217,3 +217,122 @@ def test_many_entries_go_in_as_one_insert_statement_without_orm_objects_chained_
     tamper(medoffice_practice, "UPDATE core_audit SET entity_id = 'x' WHERE action = 'test.imported' "
                                "AND entity_id = '1234'")
     assert not verify(medoffice_practice).ok
+
+
+class TestAnOperationsEntries:
+    """An operation's entries wait in its unit of work and go in together at its commit."""
+
+    def log_statements(self, practice, action):
+        """The statements ``action`` sends to the audit log's tables, by verb."""
+        from sqlalchemy import event
+
+        on_the_log: list[str] = []
+
+        def count(conn, cursor, statement, parameters, context, executemany):
+            if "core_audit" in statement:
+                on_the_log.append(statement.split()[0].upper())
+
+        engine = practice.runtime.engine
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            action()
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return on_the_log
+
+    def three_entries(self, practice, action="test.batched"):
+        with practice.operation("admin") as ctx:
+            for n in range(3):
+                ctx.audit(action, "thing", n, summary={"n": n})
+
+    def test_three_entries_cost_one_head_update_and_one_insert(self, medoffice_practice):
+        """The head the connection's last write left is moved with one conditional update:
+        no read of the head, however many entries."""
+        register(medoffice_practice)  # the connection's key check and first head read are behind us
+        assert self.log_statements(medoffice_practice, lambda: self.three_entries(medoffice_practice)) == \
+            ["UPDATE", "INSERT"]
+        with medoffice_practice.operation("admin", write=False) as ctx:
+            entries = list(audit.iter_entries(ctx.session, action="test.batched"))
+        assert [e.entity_id for e in entries] == ["2", "1", "0"]
+        assert verify(medoffice_practice).ok
+
+    def test_after_another_terminals_write_or_a_rolled_back_one_the_head_is_locked_and_read(
+            self, medoffice_practice):
+        """When the head is no longer the one this connection left (another terminal wrote,
+        or this connection's last write rolled back), the conditional update moves nothing:
+        the head is locked and read and the chain extended from it, one chain either way."""
+        p = medoffice_practice
+        register(p)
+        from medoffice.core.runtime import open_runtime
+
+        other = open_runtime(settings=p.runtime.settings, candidates=p.candidates)  # another terminal
+        try:
+            with other.operation(p.record("admin")) as ctx:
+                ctx.audit("test.other", "thing", "x")
+        finally:
+            other.close()
+        sent = self.log_statements(p, lambda: self.three_entries(p))
+        assert sent[-2:] == ["UPDATE", "INSERT"] and "SELECT" in sent
+        assert verify(p).ok
+
+        with pytest.raises(RuntimeError), p.operation("admin") as ctx:  # written, then rolled back
+            ctx.audit("test.undone", "thing", 1)
+            audit.write_pending(ctx.session)
+            raise RuntimeError("the work failed")
+        self.three_entries(p, "test.after")
+        with p.operation("admin", write=False) as ctx:
+            assert list(audit.iter_entries(ctx.session, action="test.undone")) == []
+            assert len(list(audit.iter_entries(ctx.session, action="test.after"))) == 3
+        assert verify(p).ok
+
+    def test_a_rolled_back_operation_or_savepoint_leaves_no_entry(self, medoffice_practice):
+        with pytest.raises(RuntimeError), medoffice_practice.operation("admin") as ctx:
+            ctx.audit("test.undone", "thing", 1)
+            raise RuntimeError("the work failed")
+        with medoffice_practice.operation("admin") as ctx:
+            ctx.audit("test.kept", "thing", 1)
+            savepoint = ctx.session.begin_nested()
+            ctx.audit("test.undone", "thing", 2)
+            inner = ctx.session.begin_nested()
+            ctx.audit("test.undone", "thing", 3)
+            inner.commit()
+            savepoint.rollback()
+            ctx.audit("test.kept", "thing", 4)
+        with medoffice_practice.operation("admin", write=False) as ctx:
+            assert list(audit.iter_entries(ctx.session, action="test.undone")) == []
+            assert [e.entity_id for e in audit.iter_entries(ctx.session, action="test.kept")] == ["4", "1"]
+        assert verify(medoffice_practice).ok
+
+    def test_two_terminals_writing_at_once_keep_one_chain(self, medoffice_practice):
+        """Two desks (two connections) commit audited work at the same moments: each waits for
+        the other's head, so the chain stays one and every entry is in it."""
+        import threading
+
+        p = medoffice_practice
+        register(p)
+        start, problems = threading.Barrier(2), []
+
+        def desk(name):
+            try:
+                start.wait(10)
+                for n in range(12):
+                    with p.operation("frontdesk") as ctx:
+                        ctx.audit("test.desk", "thing", f"{name}{n}")
+                        ctx.audit("test.desk", "thing", f"{name}{n}b")
+            except Exception as exc:  # noqa: BLE001 - reported below
+                problems.append(exc)
+
+        desks = [threading.Thread(target=desk, args=(name,)) for name in "ab"]
+        for thread in desks:
+            thread.start()
+        for thread in desks:
+            thread.join(60)
+        assert problems == []
+        with p.operation("admin", write=False) as ctx:
+            written = [e.entity_id for e in audit.iter_entries(ctx.session, action="test.desk", limit=100)]
+        assert sorted(written) == sorted(f"{d}{n}{b}" for d in "ab" for n in range(12) for b in ("", "b"))
+        for n in range(12):  # an operation's entries stay side by side
+            for d in "ab":
+                at = written.index(f"{d}{n}")
+                assert written[at - 1] == f"{d}{n}b"
+        assert verify(p).ok

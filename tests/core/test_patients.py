@@ -44,6 +44,43 @@ class TestRegistering:
             register(medoffice_practice, {**ANN, "mrn": "a-100"})
         assert count(medoffice_practice) == 1
 
+    def test_a_number_already_given_by_hand_is_skipped_when_the_next_is_drawn(self, medoffice_practice):
+        by_hand = register(medoffice_practice, {**ANN, "mrn": "000001"}).patient
+        drawn = register(medoffice_practice, {**ANN, "first_name": "ann"})
+        assert drawn.patient.mrn == "000002" and drawn.possible_duplicates == (by_hand,)
+        assert register(medoffice_practice, {**ANN, "first_name": "Bo"}).patient.mrn == "000003"
+
+    def test_an_operation_registering_many_draws_numbers_in_blocks_and_gives_back_the_rest(self, medoffice_practice):
+        """Ten registrations in one operation draw their MRNs 1, 2, 4… at a time and hand them
+        out in order; the numbers left over go back, so the next desk goes on from the last
+        one; a savepoint rolled back never makes a number handed out twice."""
+        from sqlalchemy import event
+
+        p = medoffice_practice
+        drawn: list[str] = []
+
+        def note(conn, cursor, statement, parameters, context, executemany):
+            if statement.lstrip().upper().startswith("UPDATE CORE_PRACTICE"):
+                drawn.append(statement)
+
+        event.listen(p.runtime.engine, "before_cursor_execute", note)
+        try:
+            with p.operation("frontdesk") as ctx:
+                made = [patients.register(ctx, {**ANN, "first_name": f"Kid{n}"}).patient.mrn for n in range(10)]
+        finally:
+            event.remove(p.runtime.engine, "before_cursor_execute", note)
+        assert made == [f"{n:06d}" for n in range(1, 11)]
+        assert len(drawn) == 5  # 1 + 2 + 4 + 8 drawn, and the 5 left over given back
+        assert register(p, {**ANN, "first_name": "Next"}).patient.mrn == "000011"
+        with p.operation("frontdesk") as ctx:
+            assert patients.register(ctx, {**ANN, "first_name": "Kept"}).patient.mrn == "000012"
+            savepoint = ctx.session.begin_nested()
+            assert patients.register(ctx, {**ANN, "first_name": "Undone"}).patient.mrn == "000013"
+            savepoint.rollback()
+            after = patients.register(ctx, {**ANN, "first_name": "After"}).patient.mrn
+        assert after not in {"000011", "000012"}
+        assert register(p, {**ANN, "first_name": "Last"}).patient.mrn not in {"000011", "000012", after}
+
     def test_every_bad_field_is_reported_and_nothing_is_saved(self, medoffice_practice):
         bad = {**ANN, "date_of_birth": "1970-02-30", "email": "nope", "sex": "?"}
         with pytest.raises(ValidationError) as info:

@@ -57,6 +57,19 @@ def test_the_demo_is_reproducible_and_prints_its_users(tmp_path, medoffice_env):
     assert "Using the demo practice" in reuse.output
 
 
+def test_the_demo_refuses_a_real_practice_and_leaves_it_alone(tmp_path, medoffice_env):
+    """``medoffice --db <the clinic's database> demo`` by mistake: it must not call the real
+    practice a demo nor print passwords that open it, and it writes nothing there."""
+    url = f"sqlite:///{tmp_path / 'clinic.sqlite'}"
+    assert run("--db", url, "init", "--name", "Hill", "--timezone", "America/Denver",
+               env={"MEDOFFICE_ADMIN_PASSWORD": "long-enough-pw"}).exit_code == 0
+    before = (tmp_path / "clinic.sqlite").read_bytes()
+    result = run("--db", url, "demo")
+    assert result.exit_code == 1, result.output
+    assert "holds a real practice, not a demo" in result.output and "password" not in result.output
+    assert (tmp_path / "clinic.sqlite").read_bytes() == before
+
+
 def test_a_demo_made_by_an_older_medoffice_is_upgraded_when_reused(tmp_path, medoffice_env):
     """README's first command, run again after an upgrade: the demo's core schema is brought
     up to date (as `db upgrade` would) instead of failing at the first query."""

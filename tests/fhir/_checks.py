@@ -49,6 +49,9 @@ TARGETS = {
     "Invoice.subject": {"Patient", "Group"},
     "Invoice.recipient": {"Organization", "Patient", "RelatedPerson"},
     "Invoice.issuer": {"Organization"},
+    "Device.owner": {"Organization"},
+    "Device.location": {"Location"},
+    "Device.parent": {"Device"},
 }
 
 

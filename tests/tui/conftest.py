@@ -7,6 +7,7 @@ import html
 import importlib.util
 import re
 import sys
+import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from medoffice.core.records import PatientRecord, UserRecord
 from medoffice.core.runtime import Runtime, open_runtime
 from medoffice.core.services import patients, users
 from medoffice.core.setup import init_practice
+from medoffice.testing import _templates
 
 FAKES_MODULE = "medoffice_tui_fakes"
 
@@ -40,20 +42,46 @@ def fakes(monkeypatch: pytest.MonkeyPatch) -> Any:
     return module
 
 
+def practice_key(candidates: list[Any]) -> tuple | None:
+    """What makes two of these practices the same (None: make it for real each time).
+
+    Only plugin modules (the fakes) are copied: an in-memory plugin object may do something
+    outside the database while the practice is made (a hook that fails writes the practice's
+    failure log), which a copy would not repeat."""
+    if not all(isinstance(c.module, types.ModuleType) for c in candidates):
+        return None
+    base = _templates.template_key("sqlite", candidates, (), None, candidates)
+    return None if base is None else (*base, "tests/tui practice")
+
+
 @pytest.fixture
 def make_runtime(tmp_path: Path) -> Iterator[Callable[..., Runtime]]:
-    """Build a practice with the given plugin modules (none by default)."""
+    """Build a practice with the given plugin modules (none by default): made once per test
+    process for each set of plugin modules and copied after (the kit's templates), as the
+    kit's own practices are."""
     opened: list[Runtime] = []
 
     def make(*plugins: Any, options: dict[str, Any] | None = None) -> Runtime:
         folder = tmp_path / f"practice{len(opened)}"
         folder.mkdir()
-        settings = Settings.resolve(f"sqlite:///{folder / 'p.sqlite'}", env={"MEDOFFICE_HOME": str(folder)})
+        url = f"sqlite:///{folder / 'p.sqlite'}"
+        settings = Settings.resolve(url, env={"MEDOFFICE_HOME": str(folder)})
         if options:
             settings = attrs.evolve(settings, options=options)
-        rt = open_runtime(settings=settings, candidates=[candidate_from_module(p) for p in plugins])
-        init_practice(rt, {"name": "Test", "timezone": "America/New_York"},
-                      admin_username="admin", admin_password="password1")
+        candidates = [candidate_from_module(p) for p in plugins]
+        key = practice_key(candidates)
+        template = _templates.lookup(key)
+        if template is not None:
+            template.copy_into(url, settings)
+        else:
+            with _templates.recording(key, url, settings):
+                made = open_runtime(settings=settings, candidates=candidates)
+                try:
+                    init_practice(made, {"name": "Test", "timezone": "America/New_York"},
+                                  admin_username="admin", admin_password="password1")
+                finally:
+                    made.close()
+        rt = open_runtime(settings=settings, candidates=candidates)
         opened.append(rt)
         return rt
 

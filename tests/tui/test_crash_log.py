@@ -49,3 +49,19 @@ def test_the_log_goes_to_the_practices_data_folder(medoffice_practice, monkeypat
     assert result.exit_code == 3
     logs = list((home / "data" / "logs").glob("tui-crash-*.log"))
     assert len(logs) == 1 and str(logs[0]) in result.stderr
+
+
+def test_a_database_without_a_practice_is_one_line_and_exit_1(monkeypatch, tmp_path):
+    """The sign-in screen shows before the practice is opened; when it cannot be (an empty
+    database), the app ends and the command says why in one line, as every command does."""
+    from click.testing import CliRunner
+
+    from medoffice.core.cli import cli
+
+    run = MedofficeApp.run
+    monkeypatch.setattr(MedofficeApp, "run", lambda self, **options: run(self, headless=True, **options))
+    monkeypatch.setenv("MEDOFFICE_HOME", str(tmp_path / "home"))
+    result = CliRunner().invoke(cli, ["--db", f"sqlite:///{tmp_path / 'empty.sqlite'}", "tui"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip().startswith("error: no practice in ")
+    assert "\n" not in result.stderr.strip() and "Traceback" not in result.output

@@ -21,6 +21,10 @@ from medoffice.tui.screens.patient_form import PatientFormScreen
 from medoffice.tui.screens.patients import PatientSearchScreen
 from medoffice.tui.screens.signin import SignInScreen
 
+# keys and screens: their services run on both databases in their own tests; the front desk's day,
+# two terminals and a random-keys pass drive every screen on PostgreSQL too (tests/tui)
+pytestmark = pytest.mark.medoffice_backends("sqlite")
+
 
 def shown_keys(app: MedofficeApp) -> list[str]:
     """The keys in the current screen's footer (none while it is being composed)."""

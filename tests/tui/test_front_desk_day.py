@@ -149,9 +149,11 @@ async def test_a_newcomer_registers_books_and_takes_a_patient_through_the_mornin
         await wait_for(pilot, lambda: app.screen is board and not app.locked)
 
 
+@pytest.mark.medoffice_plugins("scheduling", "staff")
 async def test_the_front_desk_does_not_see_the_managers_screens(monday):
-    """The staff rota is the office manager's: the front desk finds it neither under F4, nor
-    in the command palette, nor by asking for it by id. (Time off is everyone's: staff request their own.)"""
+    """The staff rota (the staff plugin's) is the office manager's: the front desk finds it
+    neither under F4, nor in the command palette, nor by asking for it by id. (Time off is
+    everyone's: staff request their own.)"""
     async with monday.pilot("frontdesk", size=SMALL) as pilot:
         app = pilot.app
         await wait_for(pilot, lambda: isinstance(app.screen, DayBoardScreen))

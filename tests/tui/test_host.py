@@ -107,6 +107,18 @@ def test_run_tui_runs_the_app_on_the_runtime(runtime, monkeypatch):
     assert len(ran) == 1 and ran[0].runtime is runtime and ran[0].user is None
 
 
+def test_run_tui_given_how_to_open_the_practice_opens_it_in_the_app(runtime, monkeypatch):
+    """``medoffice tui`` hands run_tui a function: the app starts without the practice and
+    opens it itself (in a worker, while the sign-in screen is up)."""
+    import medoffice.tui
+    from medoffice.tui import app as app_module
+
+    ran: list[MedofficeApp] = []
+    monkeypatch.setattr(app_module.MedofficeApp, "run", lambda self, *a, **kw: ran.append(self))
+    medoffice.tui.run_tui(lambda: runtime)
+    assert len(ran) == 1 and ran[0].runtime is None and not ran[0].practice.loaded
+
+
 async def test_a_screen_the_plugin_pushes_itself_is_contained_as_the_plugins(plugin_runtime, kit, fakes):
     """host.push_screen (a modal, a flow's next step): its answer reaches the callback, even
     when pushed from a worker thread, and when it fails the error names the plugin and the app

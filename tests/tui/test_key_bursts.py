@@ -12,7 +12,9 @@ from textual.command import CommandList, CommandPalette
 
 from medoffice.testing import wait_for
 
-pytestmark = pytest.mark.medoffice_plugins("scheduling", "billing")
+# keys and screens: their services run on both databases in their own tests; the front desk's day,
+# two terminals and a random-keys pass drive every screen on PostgreSQL too (tests/tui)
+pytestmark = [pytest.mark.medoffice_plugins("scheduling", "billing"), pytest.mark.medoffice_backends("sqlite")]
 
 
 def palettes(app) -> list[object]:

@@ -22,6 +22,10 @@ from medoffice.tui.screens.help import HelpScreen
 from medoffice.tui.screens.patient_card import PatientCardScreen
 from medoffice.tui.screens.patient_form import PatientFormScreen
 
+# keys and screens: their services run on both databases in their own tests; the front desk's day,
+# two terminals and a random-keys pass drive every screen on PostgreSQL too (tests/tui)
+pytestmark = pytest.mark.medoffice_backends("sqlite")
+
 
 async def test_the_palette_lists_every_core_action_then_plugin_screens_and_actions(plugin_runtime, kit):
     """Core actions first, then "Open <screen>" per plugin screen, then plugin actions."""

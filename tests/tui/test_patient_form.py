@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rich.color import Color as RichColor
 from rich.color import ColorSystem
 from textual.widgets import Input, Static
@@ -10,6 +11,10 @@ from medoffice.tui.app import MedofficeApp
 from medoffice.tui.screens.patient_card import PatientCardScreen
 from medoffice.tui.screens.patient_form import PatientFormScreen
 from medoffice.tui.unsaved import DiscardChanges
+
+# keys and screens: their services run on both databases in their own tests; the front desk's day,
+# two terminals and a random-keys pass drive every screen on PostgreSQL too (tests/tui)
+pytestmark = pytest.mark.medoffice_backends("sqlite")
 
 
 async def _fill(pilot, form: PatientFormScreen, **values: str) -> None:

@@ -19,6 +19,10 @@ from medoffice.tui.app import MedofficeApp
 from medoffice.tui.screens.patient_card import PatientCardScreen
 from medoffice.tui.screens.patient_merge import READING_SECONDS, DeactivateDialog, PatientMergeScreen
 
+# keys and screens: their services run on both databases in their own tests; the front desk's day,
+# two terminals and a random-keys pass drive every screen on PostgreSQL too (tests/tui)
+pytestmark = pytest.mark.medoffice_backends("sqlite")
+
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
 

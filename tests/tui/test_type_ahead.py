@@ -9,12 +9,19 @@ burst (:func:`medoffice.testing.burst`: every key queued before the app reads th
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from medoffice.testing import burst, password_of, wait_for
+from medoffice.tui.app import MedofficeApp
 from medoffice.tui.screens.patients import PatientSearchScreen
+from medoffice.tui.screens.signin import SignInScreen
+
+# keys and screens: their services run on both databases in their own tests; the front desk's day,
+# two terminals and a random-keys pass drive every screen on PostgreSQL too (tests/tui)
+pytestmark = pytest.mark.medoffice_backends("sqlite")
 
 
 async def pressed(pilot, *keys: str) -> None:
@@ -52,6 +59,48 @@ async def test_keys_typed_after_signing_in_land_on_the_home_screen(medoffice_pra
         await wait_for(pilot, lambda: isinstance(app.screen, PatientSearchScreen)
                        and app.screen.query_one("#query", Input).value == "Lee")
         assert app.user is not None and app.user.username == "admin"
+
+
+async def test_a_password_typed_before_the_practice_is_open_signs_in_and_keeps_every_key(medoffice_practice):
+    """``medoffice tui`` shows the sign-in screen before the practice is open and opens it
+    while the person types. Name, Enter, password, Enter, F2 and a name, all typed before it
+    is open: once it is, the desk is signed in and the search field reads the name."""
+    released = threading.Event()
+
+    def open_practice():
+        released.wait(60)  # the practice opens only when the test says so
+        return medoffice_practice.runtime
+
+    app = MedofficeApp(open_practice=open_practice)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen))
+        await burst(pilot, *"admin", "enter", *password_of("admin"), "enter", "f2", *"Lee")
+        status = app.screen.query_one("#signin-error", Static)
+        await wait_for(pilot, lambda: str(status.render()) == "Signing in…")  # the form took the Enter
+        assert not app.practice.loaded and app.user is None
+        assert app.screen.query_one("#username", Input).value == "admin"
+        released.set()
+        await wait_for(pilot, lambda: isinstance(app.screen, PatientSearchScreen)
+                       and app.screen.query_one("#query", Input).value == "Lee")
+        assert app.user is not None and app.user.username == "admin"
+
+
+async def test_quitting_while_the_practice_opens_ends_the_app_cleanly(medoffice_practice):
+    """Ctrl+Q on the sign-in screen before the practice is open quits at once; the practice
+    opening meanwhile is not an error."""
+    released = threading.Event()
+
+    def open_practice():
+        released.wait(60)
+        return medoffice_practice.runtime
+
+    app = MedofficeApp(open_practice=open_practice)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen))
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: not app.is_running)
+        released.set()
+    assert app.start_error is None and app.user is None
 
 
 # -- search, card, book ----------------------------------------------------------------------

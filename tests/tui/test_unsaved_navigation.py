@@ -29,7 +29,9 @@ from medoffice.tui.screens.patients import PatientSearchScreen
 from medoffice.tui.screens.signin import SignInScreen
 from medoffice.tui.unsaved import DiscardChanges
 
-pytestmark = pytest.mark.medoffice_plugins("scheduling", "billing")
+# keys and screens: their services run on both databases in their own tests; the front desk's day,
+# two terminals and a random-keys pass drive every screen on PostgreSQL too (tests/tui)
+pytestmark = [pytest.mark.medoffice_plugins("scheduling", "billing"), pytest.mark.medoffice_backends("sqlite")]
 
 SMALL, LARGE = (80, 24), (120, 40)
 

@@ -1,7 +1,9 @@
 """The sign-in screen: nobody sees or does anything before it.
 
 The password check (argon2) is slow by design, so it runs in a thread worker and the screen
-stays responsive. A failure shows the one-line message of the
+stays responsive. The screen shows before the practice is open (:mod:`medoffice.tui.practice`):
+this module imports neither SQLAlchemy nor a service, and the check waits, in its worker, for
+the practice to be open; keys typed after Enter wait for the home screen meanwhile. A failure shows the one-line message of the
 :class:`~medoffice.core.errors.AuthenticationError` under the form, which deliberately never
 says whether the user name or the password was wrong.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextlib import nullcontext
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,23 +21,25 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
-from medoffice.core.demo_accounts import DEMO_PASSWORD, DEMO_USERS
 from medoffice.core.errors import MedofficeError
-from medoffice.core.records import UserRecord
-from medoffice.core.runtime import Runtime
-from medoffice.core.services import practice, users
 from medoffice.ui import Footer
 
 from ..host import one_line
+from ..practice import Abandoned
+
+if TYPE_CHECKING:
+    from medoffice.core.records import UserRecord
+
+    from ..practice import PracticeLoader
 
 log = logging.getLogger("medoffice.tui")
 
 
-class SignInScreen(Screen[UserRecord]):
+class SignInScreen(Screen["UserRecord"]):
     """Ask for a user name and password; dismiss with the signed-in user.
 
     Args:
-        runtime: the practice to sign in to.
+        practice: the practice to sign in to (open, or being opened).
         title: the heading (the practice or product name).
         while_checking: called once, on the UI thread, the first time a password check has
             started: the shell readies the home screen while argon2 keeps the thread busy.
@@ -42,10 +47,10 @@ class SignInScreen(Screen[UserRecord]):
 
     AUTO_FOCUS = "#username"
 
-    def __init__(self, runtime: Runtime, title: str = "medoffice", *,
+    def __init__(self, practice: PracticeLoader, title: str = "medoffice", *,
                  while_checking: Callable[[], None] | None = None) -> None:
         super().__init__()
-        self._runtime = runtime
+        self._practice = practice
         self._title = title
         self._while_checking = while_checking
 
@@ -69,11 +74,15 @@ class SignInScreen(Screen[UserRecord]):
     def _show_demo_hint(self) -> None:
         """On the demo practice only, say how to sign in: its passwords are public anyway."""
         try:
-            with self._runtime.operation(write=False) as ctx:
+            from medoffice.core.services import practice
+
+            with self._practice.wait().operation(write=False) as ctx:
                 is_demo = practice.load(ctx).is_demo
         except Exception:  # no practice yet, or the database is away: the form says the rest
             return
         if is_demo:
+            from medoffice.core.demo_accounts import DEMO_PASSWORD, DEMO_USERS
+
             users_ = ", ".join(username for username, _name, _roles in DEMO_USERS)
             self.app.call_from_thread(self._hint, f"Demo practice: sign in as {users_}; password '{DEMO_PASSWORD}'.")
 
@@ -109,7 +118,12 @@ class SignInScreen(Screen[UserRecord]):
         typeahead = getattr(self.app, "typeahead", None)
         try:
             with typeahead.loading() if typeahead is not None else nullcontext():
-                user = users.sign_in(self._runtime, username, password)
+                runtime = self._practice.wait()  # opened while the name and password were typed
+                from medoffice.core.services import users
+
+                user = users.sign_in(runtime, username, password)
+        except Abandoned:  # the app is ending
+            return
         except MedofficeError as exc:
             self.app.call_from_thread(self._failed, one_line(exc))
         except Exception as exc:  # a bug or a lost database: one line, never a traceback

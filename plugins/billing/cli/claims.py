@@ -49,9 +49,11 @@ def claims_group() -> None:
 @json_option
 def build(encounter_ids, secondary, as_json) -> None:
     """Build the claims of ENCOUNTER_IDS, or of every closed encounter not yet claimed."""
-    with operation() as ctx:
+    from medoffice.core.cli.progress import bar
+
+    with bar(as_json=as_json) as progress, operation() as ctx:
         result = claims.build_claims(ctx, list(encounter_ids) or None,
-                                     sequence="secondary" if secondary else "primary")
+                                     sequence="secondary" if secondary else "primary", progress=progress)
 
     def human(r) -> None:
         claims_table(r.built)
@@ -69,8 +71,10 @@ def scrub(claim_ids, as_json) -> None:
     Exits 1 when a claim named has a problem (it stays a draft), so that a script can stop
     there; without claim ids it reports every draft and exits 0.
     """
-    with operation() as ctx:
-        results = claims.scrub_claims(ctx, list(claim_ids) or None)
+    from medoffice.core.cli.progress import bar
+
+    with bar(as_json=as_json) as progress, operation() as ctx:
+        results = claims.scrub_claims(ctx, list(claim_ids) or None, progress=progress)
 
     def human(rows) -> None:
         if not rows:
@@ -150,11 +154,14 @@ def export(claim_ids, out, batch_id, receiver_id, receiver_name, submitter_id, t
                 target.write(result.text, encoding="ascii")
         _export_result(result, out, as_json)
         return
-    with export_operation(out) as (ctx, target):  # the batch is recorded only with its file complete
+    from medoffice.core.cli.progress import bar
+
+    # the batch is recorded only with its file complete
+    with bar(as_json=as_json, data_to_stdout=out is None) as progress, export_operation(out) as (ctx, target):
         result = claim_batches.export_batch(ctx, list(claim_ids) or None, receiver_id=receiver_id,
                                             receiver_name=receiver_name, submitter_id=submitter_id,
                                             usage="T" if test_file else "P",
-                                            file_name=out.name if out else None)
+                                            file_name=out.name if out else None, progress=progress)
         if target is not None:
             target.write(result.text, encoding="ascii")
     _export_result(result, out, as_json)

@@ -22,13 +22,16 @@ from sqlalchemy import select
 
 from medoffice.core import Conflict, Context, NotFound, ValidationError
 
+from medoffice.core.progress import SILENT, Progress
+
 from .. import numbers
-from ..claims import billing_provider, change_status, claim_data, rows_named
+from ..claims import CLAIM_COLUMNS, billing_provider, claim_data_chunks, move_claims, rows_named
+from ..codes import load_code_set
 from ..common import parse_id
 from ..models import Claim, ClaimBatch
 from ..permissions import CLAIMS
 from ..scrubber import scrub_claim, scrub_practice
-from .p837 import Envelope, Party, build_837p, digits
+from .p837 import Body, Envelope, Party, digits
 from .writer import text_problem
 
 USAGES = ("P", "T")
@@ -94,36 +97,50 @@ def _envelope_problems(ctx: Context, submitter_id: str, receiver_id: str, receiv
 
 def export_batch(ctx: Context, claim_ids: Sequence[int] | None = None, *, receiver_id: str | None = None,
                  receiver_name: str | None = None, submitter_id: str | None = None, usage: str = "P",
-                 file_name: str | None = None) -> Export:
+                 file_name: str | None = None, progress: Progress = SILENT) -> Export:
     """Export the claims named (draft or ready), or every ready claim, as one 837P batch.
 
     Every claim is scrubbed again first; if any has a problem, every problem is named in one
     error and nothing is written. The receiver defaults to the claims' payer when they all
-    go to one (its name and payer id); the submitter's id to the practice's tax id.
+    go to one (its name and payer id); the submitter's id to the practice's tax id. The
+    claims are read, checked and formatted a chunk at a time; ``progress`` hears of them.
 
     Raises:
         PermissionDenied: without ``billing.claims``.
         ValidationError: no claim to export, a problem in any claim or in the envelope.
         Conflict: a named claim already submitted.
+
+    .. versionchanged:: 1 ``progress``; claims are read and moved in a few statements per chunk.
     """
     ctx.require(CLAIMS)
     usage = (usage or "P").strip().upper()
     if usage not in USAGES:
         raise ValidationError(f"usage must be P (production) or T (test), got {usage!r}", field="usage")
     if claim_ids is None:
-        rows = list(ctx.session.execute(select(Claim).where(Claim.status == "ready").order_by(Claim.id)).scalars())
+        rows = ctx.session.execute(select(*CLAIM_COLUMNS).where(Claim.__table__.c.status == "ready")
+                                   .order_by(Claim.__table__.c.id)).all()
         if not rows:
             raise ValidationError("no claim is ready to export (scrub the drafts first: 'billing claims scrub')")
     else:
-        rows = sorted(rows_named(ctx, Claim, claim_ids, what="claim", field="claim"), key=lambda r: r.id)
+        rows = sorted(rows_named(ctx, Claim, claim_ids, what="claim", field="claim", columns=CLAIM_COLUMNS),
+                      key=lambda r: r.id)
         sent = [f"{r.claim_number} ({r.status})" for r in rows if r.status not in ("draft", "ready")]
         if sent:
             raise Conflict(f"nothing exported; already sent: {', '.join(sent)} (replace one with 'claims resubmit')")
-    data = claim_data(ctx, rows)
     billing = billing_provider(ctx)
     practice_problems = [str(p) for p in scrub_practice(billing)]
-    claim_problems = [str(p) for d in data for p in scrub_claim(d, billing)]
-    payers = {(d.payer.name, d.payer.payer_code) for d in data}
+    claim_problems: list[str] = []
+    payers: set[tuple[str, str]] = set()
+    body = Body(billing)
+    load_code_set(progress)
+    progress.step("checking and writing claims", len(rows))
+    for chunk in claim_data_chunks(ctx, rows):
+        for _row, data in chunk:
+            claim_problems.extend(str(p) for p in scrub_claim(data, billing))
+            payers.add((data.payer.name, data.payer.payer_code))
+        if not claim_problems:  # formatted while its records are at hand; dropped if a later one fails
+            body.add(data for _row, data in chunk)
+        progress.advance(len(chunk))
     if receiver_id is None and receiver_name is None and len(payers) == 1:
         receiver_name, receiver_id = next(iter(payers))
     submitter_id = (submitter_id or digits(ctx.practice.tax_id)).strip()
@@ -146,13 +163,11 @@ def export_batch(ctx: Context, claim_ids: Sequence[int] | None = None, *, receiv
     batch.transaction_control_number = f"{batch.group_control_number:04d}"[-9:]
     ctx.session.add(batch)
     ctx.session.flush()
-    text = build_837p(_envelope(ctx, batch), billing, data)
+    text = body.file(_envelope(ctx, batch))
     batch.content_sha256 = hashlib.sha256(text.encode("ascii")).hexdigest()
-    now = ctx.now()
-    for row in rows:
-        row.batch_id, row.submitted_at = batch.id, now
-        change_status(ctx, row, "submitted", f"batch {batch.id} (ISA13 {batch.interchange_control_number:09d})",
-                action="billing.claim.submitted")
+    note = f"batch {batch.id} (ISA13 {batch.interchange_control_number:09d})"
+    move_claims(ctx, [(row, "submitted", note) for row in rows], action="billing.claim.submitted",
+                batch_id=batch.id, submitted_at=ctx.now())
     ctx.audit("billing.batch.exported", "billing_claim_batch", batch.id,
               summary={"interchange": batch.interchange_control_number, "group": batch.group_control_number,
                        "claims": len(rows), "total": str(batch.total), "receiver": batch.receiver_id,
@@ -170,8 +185,12 @@ def batch_file(ctx: Context, batch_id: int) -> Export:
     batch = ctx.session.get(ClaimBatch, number)
     if batch is None:
         raise NotFound(f"no claim batch with id {number}")
-    rows = list(ctx.session.execute(select(Claim).where(Claim.batch_id == batch.id).order_by(Claim.id)).scalars())
-    text = build_837p(_envelope(ctx, batch), billing_provider(ctx), claim_data(ctx, rows))
+    claim = Claim.__table__.c
+    rows = ctx.session.execute(select(*CLAIM_COLUMNS).where(claim.batch_id == batch.id).order_by(claim.id)).all()
+    body = Body(billing_provider(ctx))
+    for chunk in claim_data_chunks(ctx, rows):
+        body.add(data for _row, data in chunk)
+    text = body.file(_envelope(ctx, batch))
     unchanged = hashlib.sha256(text.encode("ascii", "replace")).hexdigest() == batch.content_sha256
     return Export(_batch_record(batch), text, unchanged)
 

@@ -20,6 +20,7 @@ PersonName(last='Public', first='John', middle='Q', suffix='Jr', credentials=('D
 
 from __future__ import annotations
 
+import functools
 import re
 
 import attrs
@@ -78,8 +79,10 @@ def _credentials_after_commas(text: str) -> tuple[str, list[str]]:
     return ", ".join(pieces), credentials
 
 
+@functools.lru_cache(maxsize=4096)
 def split_person_name(text: str) -> PersonName:
-    """``text`` split into last, first, middle, suffix and the credentials left out."""
+    """``text`` split into last, first, middle, suffix and the credentials left out (kept
+    per name: a batch of thousands of claims names the same few providers)."""
     rest, credentials = _credentials_after_commas((text or "").strip())
     name = HumanName(rest, constants=CONSTANTS)
     suffix = None

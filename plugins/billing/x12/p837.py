@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 
 import attrs
@@ -285,34 +286,61 @@ def claim_segments(segments: Segments, claim: ClaimData, billing: BillingProvide
     return hl
 
 
-def build_837p(envelope: Envelope, billing: BillingProvider, claims: list[ClaimData]) -> str:
+class Body:
+    """The claims of one 837P transaction, formatted as they come, a chunk at a time (the
+    records of a chunk can go once it is added), then wrapped in their envelope by
+    :meth:`file`: the same text as :func:`build_837p` of every claim at once."""
+
+    __slots__ = ("billing", "count", "_hl", "_texts")
+
+    def __init__(self, billing: BillingProvider) -> None:
+        self.billing = billing
+        self.count = 0
+        """Claims added."""
+        self._hl = 2
+        self._texts: list[tuple[int, str]] = []  # (segments, their text)
+
+    def add(self, claims: Iterable[ClaimData]) -> None:
+        """Format ``claims`` after those already added."""
+        segments = Segments()
+        for claim in claims:
+            self._hl = claim_segments(segments, claim, self.billing, self._hl)
+            self.count += 1
+        self._texts.append((len(segments), segments.text()))
+
+    def file(self, envelope: Envelope) -> str:
+        """The whole file: the envelope, the billing provider, the claims added."""
+        billing, created = self.billing, envelope.created
+        icn = f"{envelope.interchange:09d}"
+        segments = Segments()
+        segments.add("ST", "837", envelope.transaction, VERSION)
+        segments.add("BHT", "0019", "00", icn, created.strftime("%Y%m%d"), created.strftime("%H%M"), "CH")
+        segments.add("NM1", "41", "2", envelope.submitter.name, None, None, None, None, "46", envelope.submitter.id)
+        segments.add("PER", "IC", envelope.contact_name, "TE", digits(envelope.contact_phone))
+        segments.add("NM1", "40", "2", envelope.receiver.name, None, None, None, None, "46", envelope.receiver.id)
+        segments.add("HL", "1", None, "20", "1")
+        if billing.taxonomy:
+            segments.add("PRV", "BI", "PXC", billing.taxonomy)
+        segments.add("NM1", "85", "2", billing.name, None, None, None, None, "XX", billing.npi)
+        segments.add("N3", billing.address.line1, billing.address.line2)
+        segments.add("N4", billing.address.city, billing.address.state, digits(billing.address.postal_code))
+        segments.add("REF", "EI", digits(billing.tax_id))
+        head = segments.text()
+        trailer = Segments()
+        trailer.add("SE", str(len(segments) + sum(count for count, _text in self._texts) + 1), envelope.transaction)
+        trailer.add("GE", "1", str(envelope.group))
+        trailer.add("IEA", "1", icn)
+        header = Segments()
+        header.add("ISA", "00", " " * 10, "00", " " * 10, "ZZ", _isa_id(envelope.submitter.id), "ZZ",
+                   _isa_id(envelope.receiver.id), created.strftime("%y%m%d"), created.strftime("%H%M"), REPETITION,
+                   "00501", icn, "0", envelope.usage, COMPONENT)
+        header.add("GS", "HC", envelope.submitter.id, envelope.receiver.id, created.strftime("%Y%m%d"),
+                   created.strftime("%H%M"), str(envelope.group), "X", VERSION)
+        return "".join((header.text(), head, *(text for _count, text in self._texts), trailer.text()))
+
+
+def build_837p(envelope: Envelope, billing: BillingProvider, claims: Iterable[ClaimData]) -> str:
     """The 837P file of ``claims`` (at least one), as text."""
-    created = envelope.created
-    icn = f"{envelope.interchange:09d}"
-    segments = Segments()
-    segments.add("ST", "837", envelope.transaction, VERSION)
-    segments.add("BHT", "0019", "00", icn, created.strftime("%Y%m%d"), created.strftime("%H%M"), "CH")
-    segments.add("NM1", "41", "2", envelope.submitter.name, None, None, None, None, "46", envelope.submitter.id)
-    segments.add("PER", "IC", envelope.contact_name, "TE", digits(envelope.contact_phone))
-    segments.add("NM1", "40", "2", envelope.receiver.name, None, None, None, None, "46", envelope.receiver.id)
-    segments.add("HL", "1", None, "20", "1")
-    if billing.taxonomy:
-        segments.add("PRV", "BI", "PXC", billing.taxonomy)
-    segments.add("NM1", "85", "2", billing.name, None, None, None, None, "XX", billing.npi)
-    segments.add("N3", billing.address.line1, billing.address.line2)
-    segments.add("N4", billing.address.city, billing.address.state, digits(billing.address.postal_code))
-    segments.add("REF", "EI", digits(billing.tax_id))
-    hl = 2
-    for claim in claims:
-        hl = claim_segments(segments, claim, billing, hl)
-    segments.add("SE", str(len(segments) + 1), envelope.transaction)
-    header = Segments()
-    header.add("ISA", "00", " " * 10, "00", " " * 10, "ZZ", _isa_id(envelope.submitter.id), "ZZ",
-               _isa_id(envelope.receiver.id), created.strftime("%y%m%d"), created.strftime("%H%M"), REPETITION,
-               "00501", icn, "0", envelope.usage, COMPONENT)
-    header.add("GS", "HC", envelope.submitter.id, envelope.receiver.id, created.strftime("%Y%m%d"),
-               created.strftime("%H%M"), str(envelope.group), "X", VERSION)
-    trailer = Segments()
-    trailer.add("GE", "1", str(envelope.group))
-    trailer.add("IEA", "1", icn)
-    return header.text() + segments.text() + trailer.text()
+    body = Body(billing)
+    body.add(claims)
+    return body.file(envelope)

@@ -67,10 +67,10 @@ class Segments:
         self._items: list[str] = []
 
     def add(self, segment_id: str, *elements: Element) -> None:
-        values = [_element(e) for e in elements]
-        while values and not values[-1]:
+        values = [segment_id, *[e if e.__class__ is str else _element(e) for e in elements]]  # most are text
+        while len(values) > 1 and not values[-1]:
             values.pop()
-        self._items.append(ELEMENT.join([segment_id, *values]))
+        self._items.append(ELEMENT.join(values))
 
     def extend(self, texts: Iterable[str]) -> None:
         """Add segments already formatted (without their terminator)."""

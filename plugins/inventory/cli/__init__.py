@@ -9,7 +9,7 @@ stderr with exit code 1, and nothing is written.
 
 from __future__ import annotations
 
-from . import catalogue, orders, stock  # noqa: F401 (they attach their commands)
+from . import catalogue, equipment, fhir, kits, orders, stock  # noqa: F401 (they attach their commands)
 from ._root import inventory
 
 GROUPS = [inventory]

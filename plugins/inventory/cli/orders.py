@@ -49,6 +49,8 @@ def reorder_draft(as_json) -> None:
             say("nothing to order: what is low is on order already")
         if r.without_vendor:
             say("no preferred vendor or pack price, order by hand: " + ", ".join(r.without_vendor))
+        if r.task_id is not None:
+            say(f"staff task {r.task_id}: see the reorder through (medoffice tasks show {r.task_id})")
     emit(result, as_json=as_json, human=human)
 
 

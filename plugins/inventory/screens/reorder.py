@@ -115,6 +115,8 @@ class ReorderScreen(Screen[None]):
         text = ("Drafted " + "; ".join(said)) if said else "Nothing to order: what is low is on order already"
         if result.without_vendor:
             text += "  ·  order by hand: " + ", ".join(result.without_vendor)
+        if result.task_id is not None:
+            text += f"  ·  staff task {result.task_id}"
         self.query_one("#reorder-status", Static).update(text)
         self.load()
 

@@ -1,9 +1,11 @@
-"""The stock list: every item's usable stock with LOW, EXPIRED and expiring-soon flags.
+"""The stock list: every item's usable stock with LOW, EXPIRED, expiring-soon and SHORT flags.
 
 The same numbers as ``medoffice inventory stock list`` (and ``lots expiring``): one read of
 the services, filtered on the screen, read again when any terminal changes stock (the
 ``inventory.stock`` topic). ``/`` searches by SKU or name (Escape goes back to the list),
-``l`` shows only what is low, ``r`` reads again.
+``l`` shows only what is low, ``r`` reads again, ``u`` records units of the chosen item used
+at the desk (``stock.use``, as ``medoffice inventory use``: first expiry first, refused in
+one line when there is not enough usable stock).
 """
 
 from __future__ import annotations
@@ -40,13 +42,26 @@ def stock_view(ctx: Context) -> StockView:
     return StockView(rows, soon)
 
 
+FLAGS_WIDTH = 18
+"""The Flags column at its widest: all four flags fit, ``EXPIRED`` shortened to ``EXP``."""
+NAME_AND_FLAGS = 38
+"""The Item and Flags columns share this width: Flags takes what the longest flags shown
+need, Item the rest (80 columns with a scrollbar)."""
+FLAGS = (("LOW", "LOW", "bold yellow"), ("EXPIRED", "EXP", "bold red"), ("SOON", "SOON", "magenta"),
+         ("SHORT", "SHORT", "bold red"))
+
+
 def flags(row: Any, expiring: frozenset[str]) -> Text:
-    """``LOW``, ``EXPIRED`` and ``SOON`` as coloured words."""
+    """``LOW``, ``EXPIRED``, ``SOON`` and ``SHORT`` (visits' kits lacked it) as coloured words,
+    in at most :data:`FLAGS_WIDTH` columns (``EXP`` for ``EXPIRED`` when all four are up)."""
+    on = [(word, short, style) for (word, short, style), up in zip(FLAGS, (
+        row.low, row.expired > 0, row.sku in expiring, row.short > 0)) if up]
+    words = [word for word, _, _ in on]
+    if len(" ".join(words)) > FLAGS_WIDTH:
+        words = [short for _, short, _ in on]
     out = Text()
-    for shown, style, on in (("LOW", "bold yellow", row.low), ("EXPIRED", "bold red", row.expired > 0),
-                             ("SOON", "magenta", row.sku in expiring)):
-        if on:
-            out.append(("" if not out.plain else " ") + shown, style=style)
+    for word, (_, _, style) in zip(words, on):
+        out.append(("" if not out.plain else " ") + word, style=style)
     return out
 
 
@@ -62,6 +77,7 @@ class StockListScreen(Screen[None]):
         Binding("slash", "search", "Search", key_display="/", id="inventory.stock.search"),
         Binding("l", "toggle_low", "Low only", id="inventory.stock.low"),
         Binding("r", "reload", "Reload", id="inventory.stock.reload"),
+        Binding("u", "use", "Use", id="inventory.stock.use"),
     ]
 
     def __init__(self, host: ScreenHost) -> None:
@@ -81,12 +97,18 @@ class StockListScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "Stock"
         table = self.query_one("#stock", DataTable)
-        for label, width in (("SKU", 9), ("Item", 23), ("On hand", 7), ("Unit", 5), ("Reorder", 7),
-                             ("Flags", 14)):
-            table.add_column(label, width=width)
+        self._columns(table, len("Flags"))
         table.focus()
         self._live = self.host.watch(self, ["inventory.stock", "inventory.orders"], self.load)
         self.load()
+
+    @staticmethod
+    def _columns(table: DataTable, longest_flags: int) -> None:
+        """The columns, Flags as wide as ``longest_flags`` needs and Item the rest of their share."""
+        wide = min(max(longest_flags, len("Flags")), FLAGS_WIDTH)
+        for label, width in (("SKU", 9), ("Item", NAME_AND_FLAGS - wide), ("On hand", 7), ("Unit", 5),
+                             ("Reorder", 7), ("Flags", wide)):
+            table.add_column(label, width=width)
 
     def on_unmount(self) -> None:
         live = getattr(self, "_live", None)
@@ -112,14 +134,19 @@ class StockListScreen(Screen[None]):
                       if (not self.low_only or r.low) and (not needle or needle in r.sku.lower()
                                                             or needle in r.name.lower())]
         table = self.query_one("#stock", DataTable)
-        table.clear()
-        for row in self.shown:
+        shown_flags = [flags(row, self.view.expiring) for row in self.shown]
+        table.clear(columns=True)
+        self._columns(table, max((len(f.plain) for f in shown_flags), default=0))
+        for row, flagged in zip(self.shown, shown_flags):
             table.add_row(row.sku, row.name, Text(str(row.on_hand), justify="right"), row.unit,
-                          Text(str(row.reorder_point), justify="right"), flags(row, self.view.expiring), key=row.sku)
+                          Text(str(row.reorder_point), justify="right"), flagged, key=row.sku)
         low = sum(1 for r in self.view.rows if r.low)
         expired = sum(1 for r in self.view.rows if r.expired)
+        short = sum(1 for r in self.view.rows if r.short)
         parts = [f"{len(self.shown)} of {len(self.view.rows)} items", f"{low} low", f"{expired} with expired stock",
                  f"{len(self.view.expiring)} expiring within {SOON_DAYS} days"]
+        if short:
+            parts.append(f"{short} short")
         if self.low_only:
             parts.append("low only (l)")
         self.query_one("#stock-title", Static).update("  ·  ".join(parts))
@@ -144,6 +171,34 @@ class StockListScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.load()
+
+    def action_use(self) -> None:
+        """Ask how many units of the item under the cursor were used, and record them."""
+        from medoffice.ui import ReasonDialog
+
+        table = self.query_one("#stock", DataTable)
+        if not self.shown or table.cursor_row >= len(self.shown):
+            return
+        row = self.shown[table.cursor_row]
+
+        def answered(quantity: str | None) -> None:
+            if quantity:
+                run_call(self, self.host, use_at_desk, row.sku, quantity, done=self.used)
+
+        self.app.push_screen(ReasonDialog(f"How many {row.unit} of {row.name} were used?", placeholder="quantity"),
+                             answered)
+
+    def used(self, change: Any) -> None:
+        self.notify(f"{change.item}: {-sum(m.quantity for m in change.movements)} {change.unit} used, "
+                    f"{change.on_hand} left")
+        self.load()
+
+
+def use_at_desk(ctx: Context, sku: str, quantity: str) -> Any:
+    """Units of the item used at the desk (``inventory.use``), first expiry first."""
+    from .. import stock
+
+    return stock.use(ctx, sku, quantity)
 
 
 __all__ = ["StockListScreen", "StockView", "stock_view"]

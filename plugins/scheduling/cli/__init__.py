@@ -16,8 +16,7 @@ from . import exports as _exports  # noqa: F401,E402 (attaches schedule export-i
 from . import recurring as _recurring  # noqa: F401,E402 (attaches appointments book-series and cancel-series)
 from . import reminders as _reminders  # noqa: F401,E402 (attaches appointments reminders)
 from .waitlist import waitlist  # noqa: E402
-from .rota import rota  # noqa: E402
 
-GROUPS = [appointments, schedule, waitlist, rota]
+GROUPS = [appointments, schedule, waitlist]
 
-__all__ = ["GROUPS", "appointments", "rota", "schedule", "waitlist"]
+__all__ = ["GROUPS", "appointments", "schedule", "waitlist"]

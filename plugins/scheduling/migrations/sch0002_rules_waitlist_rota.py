@@ -2,7 +2,8 @@
 
 Adds who may take a type and what it needs (a room, equipment), providers' exceptions and
 the practice's closures, the plugin's settings (public holidays), the waitlist, the rule
-behind recurring appointments, and the rota (shifts, time off, required headcount).
+behind recurring appointments, and the rota (shifts, time off, required headcount; since
+sch0007 the rota is the staff plugin's, whose sta0004 moves these tables' rows to its own).
 
 Equipment is guarded against double booking as appointments are: an exclusion constraint on
 PostgreSQL, BEFORE INSERT/UPDATE triggers on SQLite that abort with ``slot taken``.
@@ -304,8 +305,10 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS scheduling_reservation_no_overlap_insert")
         op.execute("DROP TRIGGER IF EXISTS scheduling_shift_no_overlap_update")
         op.execute("DROP TRIGGER IF EXISTS scheduling_shift_no_overlap_insert")
-    for table in ("scheduling_staffing_need", "scheduling_time_off", "scheduling_shift", "scheduling_waitlist"):
-        op.drop_table(table)
+    # The rota's tables may be gone already: the staff plugin (sta0004) took their rows.
+    for table in ("scheduling_staffing_need", "scheduling_time_off", "scheduling_shift"):
+        op.execute(f"DROP TABLE IF EXISTS {table}")
+    op.drop_table("scheduling_waitlist")
     op.drop_index(op.f("ix_scheduling_appointment_series_id"), table_name="scheduling_appointment")
     with op.batch_alter_table("scheduling_appointment") as batch:
         if dialect != "sqlite":

@@ -28,11 +28,10 @@ from textual.worker import get_current_worker
 from medoffice.core import Context, MedofficeError
 from medoffice.core.records import PatientRecord
 from medoffice.core.ui import ScreenHost
-from medoffice.ui import ChoiceDialog, DataTable, Field, Footer, FormDialog, PatientPicker, ReasonDialog, may, message_of, run_call
+from medoffice.ui import ChoiceDialog, DataTable, Field, Footer, FormDialog, PatientPicker, ReasonDialog, fit, may, message_of, run_call
 
 from ..permissions import BOOK
 from ._shared import log, when
-from .staff_rota import fit
 
 LEAST_WIDTHS = {"#": 3, "Patient": 13, "Type": 9, "With": 9, "From": 5, "To": 5, "Status": 20}
 """The waitlist's columns at their narrowest: 78 columns with the cells' padding."""

@@ -67,6 +67,18 @@ class FakeStaff:
     def is_available(self, ctx, staff_id, start, end):
         return staff_id != 13
 
+    def create_task(self, ctx, draft):
+        from medoffice.core.records import TaskRecord
+
+        return TaskRecord(1, draft.title, "open", draft.priority, draft.assignee_role, draft.assignee_staff_id,
+                          draft.due_on, draft.source, draft.key)
+
+    def days_off(self, ctx, staff_ids, first, last):
+        return {13: [(first, last)]} if 13 in staff_ids else {}
+
+    def days_blocked(self, ctx, staff_ids, first, last):
+        return {}
+
 
 class FakeInventory:
     def items_below_reorder_point(self, ctx):

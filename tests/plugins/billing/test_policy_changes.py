@@ -70,6 +70,7 @@ class TestEditing:
         old = ann_policy(medoffice_practice, world)
         with medoffice_practice.operation("frontdesk") as ctx:
             changed = policies.update_policy(ctx, old.id, {"member_id": "ACM124", "copay": "30"})
+        with medoffice_practice.operation("frontdesk") as ctx:  # audit entries are written at commit
             audit = ctx.session.execute(select(AuditRow.action, AuditRow.summary)
                                         .where(AuditRow.entity == "billing_policy", AuditRow.entity_id == str(old.id))
                                         .order_by(AuditRow.seq)).all()

@@ -25,7 +25,9 @@ from medoffice.testing import burst, check_screens, wait_for
 from medoffice.tui.app import MedofficeApp
 from medoffice.tui.screens.patient_card import PatientCardScreen
 
-pytestmark = pytest.mark.medoffice_plugins("billing")
+# keys and screens: their services run on both databases in their own tests; the front desk's day,
+# two terminals and a random-keys pass drive every screen on PostgreSQL too (tests/tui)
+pytestmark = [pytest.mark.medoffice_plugins("billing"), pytest.mark.medoffice_backends("sqlite")]
 
 SMALL = (80, 24)
 

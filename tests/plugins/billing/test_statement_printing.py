@@ -11,6 +11,7 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
+from medoffice.core import pdf
 from medoffice.core.services import patients
 from medoffice.plugins.billing import encounters, ledger, payers, statements
 
@@ -79,9 +80,9 @@ class TestLettersInThePdf:
         assert f"山田, 太郎 (MRN {mrn})" in text
 
     def test_the_fonts_come_with_the_package_and_their_licence(self):
-        assert all(path.is_file() and path.stat().st_size > 50_000 for path in statements.FONT_FILES.values())
-        assert "Bitstream" in (statements.FONTS / "LICENSE").read_text(encoding="utf-8")
-        covered = statements.font_covers()
+        assert all(path.is_file() and path.stat().st_size > 50_000 for path in pdf.FONT_FILES.values())
+        assert "Bitstream" in (pdf.FONTS / "LICENSE").read_text(encoding="utf-8")
+        covered = pdf.font_covers()
         for letters in [*(a + b for a, b in NAMES.values()), "€$£№"]:
             assert all(ord(ch) in covered for ch in letters if not ch.isspace() and ch != "-"), letters
 

@@ -31,3 +31,34 @@ def use_all(url: str, key_file: str, home: str, worker: int, attempts: list[tupl
                 results.put((worker, "error", sku, f"{type(error).__name__}: {error}"))
     finally:
         runtime.close()
+
+
+def complete_visits(url: str, key_file: str, home: str, worker: int, visits: list[int], patient: int, ready, go,
+                    results) -> None:
+    """Complete each visit (announced as the scheduling role does): its kit is drawn."""
+    import datetime as dt
+    import os
+
+    os.environ["MEDOFFICE_HOME"] = home
+    os.environ["MEDOFFICE_AUDIT_KEY_FILE"] = key_file
+    from medoffice.core.records import AppointmentRecord, VisitRecord
+    from medoffice.core.runtime import open_runtime
+    from medoffice.core.services.users import load_user
+
+    runtime = open_runtime(url)
+    start = dt.datetime(2090, 1, 5, 15, tzinfo=dt.timezone.utc)
+    try:
+        user = load_user(runtime, "frontdesk")
+        ready.release()
+        go.wait(30)
+        for number in visits:
+            record = AppointmentRecord(number, patient, 1, "Flu shot", start, start + dt.timedelta(minutes=15),
+                                       status="completed")
+            try:
+                with runtime.operation(user) as ctx:
+                    ctx.hooks.visit_completed(ctx, VisitRecord(record, start))
+                results.put((worker, number, "completed"))
+            except Exception as error:  # the visit must complete whatever the stock: any error fails the test
+                results.put((worker, number, f"{type(error).__name__}: {error}"))
+    finally:
+        runtime.close()

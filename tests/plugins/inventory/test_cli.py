@@ -74,6 +74,15 @@ def test_refusals_are_one_line_and_write_nothing(medoffice_practice, cli_world):
     refused(p.cli("inventory", "items", "add", "X2", "Thing", "--category", "medical", "--location", "Nowhere",
                   "--pack-price", "1.005", "--par", "5", "--reorder-point", "9"), 1, "more than two decimals")
     refused(p.cli("inventory", "lots", "expiring", "--days", "9999"), 1, "days must be at most 366")
+    refused(p.cli("inventory", "items", "edit", "GLV-M", "--set", "sku=syr-3"), 1,
+            "there is already an item with the SKU 'SYR-3'")
+    refused(p.cli("inventory", "items", "edit", "GLV-M", "--set", "name=Flu vaccine"), 1,
+            "there is already an item with the name 'Flu vaccine'")
+    refused(p.cli("inventory", "receive", "1", "--item", "GLV-M=1", "--on", "1900-01-01"), 1,
+            "entered at most 366 days late")
+    refused(p.cli("inventory", "receipts", "export-fhir", "--order", "99"), 1, "no purchase order 99")
+    refused(p.cli("inventory", "receipts", "export-fhir", "--from", "2026-02-01", "--to", "2026-01-01"), 1,
+            "is before the first")
     on_hand = {r["sku"]: r["on_hand"] for r in ok(p, "inventory", "stock", "list")}
     assert on_hand["GLV-M"] == 1
     assert sorted(i["sku"] for i in ok(p, "inventory", "items", "list")) == ["FLU", "GLV-M", "PAPER", "SYR-3", "TAPE"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from medoffice.plugins.inventory import catalogue, lots, orders, receiving, stock
+from medoffice.plugins.inventory import catalogue, kits, lots, orders, receiving, stock
 
 from .conftest import on_hand_from_balances, on_hand_from_ledger
 
@@ -32,7 +32,9 @@ def test_the_office_manager_finds_a_supply_room_with_work_to_do(demo):
         expenses = [e for e in books.list_expenses(ctx) if e.source == "inventory"]
         ledger_agrees = on_hand_from_ledger(ctx) == on_hand_from_balances(ctx)
         levels = stock.stock_levels(ctx)
-    assert len(items) >= 20 and {i.category for i in items} == {"medical", "office", "drug", "lab"}
+        kinds = {k.appointment_type for k in kits.list_kits(ctx)}
+    assert len(items) == 40 and {i.category for i in items} == {"medical", "office", "drug", "lab"}
+    assert all(i.ndc for i in items if i.category == "drug")
     assert 3 <= len(low) < len(items)
     assert soon.rows and gone.rows and gone.total_value > 0
     assert {"closed", "partially_received", "draft"} <= set(all_orders)
@@ -40,3 +42,32 @@ def test_the_office_manager_finds_a_supply_room_with_work_to_do(demo):
     assert sorted(r.expense_id for r in receipts) == sorted(e.id for e in expenses) and len(expenses) == 2
     assert ledger_agrees
     assert all(r.on_hand >= 0 for r in levels)
+    assert {"New patient", "Follow-up", "Sick visit", "Annual physical", "Flu shot"} == kinds
+
+
+
+def test_the_demo_visits_done_last_week_drew_their_kits_first_expiry_first(demo):
+    """The scheduling demo completes the last working days' visits through the day's flow;
+    each drew its kit (never from the expired lot of urine strips), so the usage report has
+    visit types and the ledger names the visits."""
+    import datetime as dt
+
+    from medoffice.core.services.reports import run
+    from medoffice.plugins.inventory import visit_supplies
+
+    with demo.operation(write=False) as ctx:
+        schedule = ctx.role_service("scheduling")
+        today = ctx.local(ctx.now()).date()
+        done = [a for back in range(1, 8) for a in schedule.day_appointments(ctx, today - dt.timedelta(days=back))
+                if a.status == "completed"]
+        draws = [visit_supplies.visit_draw(ctx, a.id) for a in done]
+        by_type = run(ctx, "inventory.usage_by_visit_type", {"months": "1"})
+        paper = stock.history(ctx, "PAPER-EX", limit=500)
+        short = visit_supplies.shortages(ctx)
+    assert len(done) >= 8
+    assert all(d.status == "drawn" and d.taken for d in draws)
+    assert {"Sick visit", "Annual physical"} & {row[1] for row in by_type.rows}
+    assert {f"visit {a.id}" for a in done} <= {m.reference for m in paper if m.kind == "used"}
+    strips = {lot for d in draws for sku, lot, _units in d.taken if sku == "UA-STRIP"}
+    assert strips <= {"UA24031"}
+    assert not short

@@ -1,5 +1,6 @@
-"""Whatever the desk and the manager do, in any order, on-hand is the ledger's sum, nothing is
-below zero, and no expired lot is ever used (hypothesis)."""
+"""Whatever the desk and the manager do, in any order, visits completing (drawing their kit)
+and undone among it, on-hand is the ledger's sum, nothing is below zero, and no expired lot
+is ever used (hypothesis)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,25 @@ operation = st.one_of(
     st.tuples(st.just("remove"), st.sampled_from(SKUS), quantity, st.none()),
     st.tuples(st.just("waste"), st.sampled_from(SKUS), quantity, st.none()),
     st.tuples(st.just("move"), st.sampled_from(SKUS), quantity, st.sampled_from(PLACES)),
+    st.tuples(st.just("visit"), st.just(""), st.integers(min_value=1, max_value=3), st.none()),
+    st.tuples(st.just("undo"), st.just(""), st.integers(min_value=1, max_value=3), st.none()),
 )
+"""``visit N``: visit N (a flu shot) completes and draws its kit; ``undo N``: its "done" is undone."""
+
+
+def announce(ctx, kind, number, patient) -> None:
+    """As the scheduling role announces a completed visit, or its completion undone."""
+    import datetime as dt
+
+    from medoffice.core.records import AppointmentChange, AppointmentRecord, VisitRecord
+
+    start = dt.datetime(2026, 1, 5, 15, tzinfo=dt.timezone.utc)
+    done = AppointmentRecord(number, patient, 1, "Flu shot", start, start + dt.timedelta(minutes=15),
+                             status="completed")
+    if kind == "visit":
+        ctx.hooks.visit_completed(ctx, VisitRecord(done, start))
+    else:
+        ctx.hooks.appointment_changed(ctx, AppointmentChange("undone", done, previous=done, reason="completed"))
 
 
 def act(ctx, kind, sku, count, extra) -> None:
@@ -41,13 +60,23 @@ def act(ctx, kind, sku, count, extra) -> None:
         stock.adjust(ctx, sku, -count, "missing")
     elif kind == "waste":
         stock.waste(ctx, sku, count, "dropped")
-    else:
+    elif kind == "move":
         stock.transfer(ctx, sku, count, extra)
+    else:
+        announce(ctx, kind, count, act.patient)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(operation, min_size=1, max_size=12))
 def test_on_hand_is_always_the_ledger_sum(medoffice_practice, world, steps):
+    from medoffice.core.services import patients
+    from medoffice.plugins.inventory import kits
+
+    with medoffice_practice.operation("manager") as ctx:
+        if not kits.list_kits(ctx):
+            kits.define(ctx, "Flu shot", {"FLU": 1, "GLV-M": 2})
+            act.patient = patients.register(ctx, {"first_name": "Ann", "last_name": "Lee",
+                                                  "date_of_birth": "1970-01-02", "sex": "f"}).patient.id
     for kind, sku, count, extra in steps:
         try:
             with medoffice_practice.operation("manager") as ctx:

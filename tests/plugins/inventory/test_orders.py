@@ -49,9 +49,37 @@ def test_draft_reorder_makes_one_draft_per_vendor_and_nothing_twice(medoffice_pr
         listed = {r.sku: (r.on_order, r.packs) for r in orders.reorder_list(ctx)}
     assert again.orders == ()
     assert listed["GLV-M"] == (150, 0)
+    assert result.task_id is None  # no staff plugin: no task, the orders as before
     with medoffice_practice.operation("frontdesk") as ctx:
         with pytest.raises(PermissionDenied):
             orders.draft_reorder(ctx)
+
+
+@pytest.mark.medoffice_plugins("inventory", "staff")
+def test_with_the_staff_plugin_the_reorder_pass_files_one_task_for_the_role_that_orders(medoffice_practice, world):
+    from medoffice.plugins.staff import tasks
+
+    stocked(medoffice_practice)
+    with medoffice_practice.operation("manager") as ctx:
+        first = orders.draft_reorder(ctx)
+        orders.create_order(ctx, "harbor")  # unrelated: the task counts only the pass's finds
+    with medoffice_practice.operation("manager") as ctx:
+        mine = tasks.mine(ctx)
+    assert [(t.id, t.title, t.assignee, str(t.due_on), t.priority, t.source) for t in mine] == [
+        (first.task_id, "Reorder Flu vaccine, Nitrile gloves, medium, Printer paper", "role: manager", "2026-01-05",
+         "high", "inventory.reorder")]
+    assert "drafted" in mine[0].note and "Approve and send" in mine[0].note
+    with medoffice_practice.operation("manager") as ctx:
+        stock.use(ctx, "GLV-M", 60)  # gloves run out: one more box drafted, the same open task
+        again = orders.draft_reorder(ctx)
+        assert len(again.orders) == 1 and again.task_id == first.task_id
+        tasks.finish(ctx, first.task_id)
+        assert orders.draft_reorder(ctx).task_id is None  # all that is low is on order: nothing to see to
+    with medoffice_practice.operation("admin") as ctx:
+        from medoffice.core.services import users
+
+        users.revoke(ctx, "manager", "inventory.order")
+        assert orders.ordering_role(ctx) == "admin"
 
 
 def test_an_order_goes_from_draft_to_closed_only_in_order(medoffice_practice, world):
@@ -169,7 +197,7 @@ def test_the_order_prints_as_a_pdf_the_vendor_can_read(medoffice_practice, world
     from medoffice.plugins.inventory import catalogue, order_pdf
 
     with medoffice_practice.operation("manager") as ctx:
-        catalogue.update_vendor(ctx, "Harbor", {"contact": "Zoë Ångström", "note": None})
+        catalogue.update_vendor(ctx, "Harbor", {"contact": "Zoë Ångström Παπαδοπούλου", "note": None})
         catalogue.update_item(ctx, "TAPE", {"name": "Tape 胶带", "vendor": "Harbor", "pack_price": "9.99"})
         number = orders.create_order(ctx, "Harbor").id
         orders.set_line(ctx, number, "GLV-M", 3)
@@ -178,7 +206,8 @@ def test_the_order_prints_as_a_pdf_the_vendor_can_read(medoffice_practice, world
         data = order_pdf.render_pdf(ctx, number)
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     assert data.startswith(b"%PDF") and f"PURCHASE ORDER {number}" in text
-    assert "Contact: Zoë Ångström" in text and "Tape ??" in text
+    assert "Contact: Zoë Ångström Παπαδοπούλου" in text  # the embedded font: their own letters
+    assert "Tape \ufffd\ufffd" in text and "?" not in text  # letters it lacks: a mark, never a "?"
     assert "H-2202" in text and "34.50" in text and "TOTAL: 54.48" in text
 
 

@@ -9,7 +9,9 @@ from medoffice.plugins.inventory.screens.stock_list import StockListScreen
 from medoffice.testing import check_screens, wait_for
 from medoffice.tui.app import MedofficeApp
 
-pytestmark = pytest.mark.medoffice_plugins("inventory")
+# keys and screens: their services run on both databases in their own tests; the front desk's day,
+# two terminals and a random-keys pass drive every screen on PostgreSQL too (tests/tui)
+pytestmark = [pytest.mark.medoffice_plugins("inventory"), pytest.mark.medoffice_backends("sqlite")]
 
 SMALL = (80, 24)
 
@@ -93,6 +95,22 @@ async def test_the_list_follows_use_at_another_desk(medoffice_practice, world):
                        timeout=15)
 
 
+async def test_the_desk_records_supplies_used_typed_ahead(medoffice_practice, world):
+    """Find the gloves, u, 2, Enter, in one burst: two pairs used, first expiry first; more
+    than there is is refused in one line and nothing is written."""
+    stocked(medoffice_practice)
+    async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+        screen = await open_stock(pilot)
+        await pilot.press("slash", *"glo", "enter", "u", "2", "enter")
+        await wait_for(pilot, lambda: {r[0]: r[2] for r in rows(screen)}.get("GLV-M") == "58", timeout=15)
+        await pilot.press("u", *"999", "enter")
+        await wait_for(pilot, lambda: any("only 58 pair" in str(n.message) for n in pilot.app._notifications),
+                       timeout=15)
+    with medoffice_practice.operation("manager", write=False) as ctx:
+        assert stock.item_stock(ctx, "GLV-M").on_hand == 58
+        assert [(m.kind, m.quantity, m.by) for m in stock.history(ctx, "GLV-M")][0] == ("used", -2, "frontdesk")
+
+
 async def open_reorder(pilot):
     from medoffice.plugins.inventory.screens.reorder import ReorderScreen
 
@@ -152,3 +170,34 @@ def test_the_reorder_list_looks_right(snap_compare, medoffice_practice, world):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SMALL, run_before=open_it)
+
+
+async def test_an_item_with_all_four_flags_shows_them_whole_at_80_columns(medoffice_practice, world):
+    """Low, an expired lot, a lot expiring soon and a visit's kit short, among enough items
+    to need a scrollbar: the flags fit their column and the columns fit 80 columns."""
+    import datetime as dt
+
+    from textual.widgets import DataTable
+
+    from medoffice.core.records import AppointmentRecord, VisitRecord
+    from medoffice.plugins.inventory import catalogue, kits, visit_supplies
+
+    stocked(medoffice_practice)
+    start = dt.datetime(2026, 1, 5, 14, 0, tzinfo=dt.timezone.utc)
+    visit = AppointmentRecord(id=7, patient_id=1, provider_id=1, appointment_type="Flu shot", start=start,
+                              end=start + dt.timedelta(minutes=15), status="completed")
+    with medoffice_practice.operation("manager") as ctx:
+        for number in range(30):
+            catalogue.add_item(ctx, {"sku": f"X{number}", "name": f"Extra item {number}", "category": "office",
+                                     "location": "Supply room"})
+        kits.define(ctx, "Flu shot", {"FLU": 20})
+        visit_supplies.draw_for_visit(ctx, VisitRecord(visit, start))
+        stock.adjust(ctx, "FLU", 3, "found", lot="SOON", expires="2026-01-20")
+    async with medoffice_practice.pilot("manager", size=SMALL) as pilot:
+        screen = await open_stock(pilot)
+        shown = {r[0]: r for r in rows(screen)}
+        assert shown["FLU"][5] == "LOW EXP SOON SHORT"
+        assert shown["GLV-M"][5] == "LOW"
+        table = screen.query_one("#stock", DataTable)
+        # The columns with their padding fit 80 columns beside the table's scrollbar.
+        assert sum(c.get_render_width(table) for c in table.columns.values()) <= SMALL[0] - 2

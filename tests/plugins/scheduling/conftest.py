@@ -65,9 +65,17 @@ def build_world(practice_fixture, *, fix_clock: bool = True) -> SimpleNamespace:
     return SimpleNamespace(adams=adams, baker=baker, clerk=clerk, ann=ann, bo=bo, cy=cy)
 
 
+def build_fixed_world(practice_fixture) -> SimpleNamespace:
+    """The world on the fixed clock: the same rows whenever it is built, so it can be copied."""
+    return build_world(practice_fixture)
+
+
 @pytest.fixture
 def world(medoffice_practice) -> SimpleNamespace:
-    return build_world(medoffice_practice)
+    """Built once per test process and copied for each test (``Practice.seed``)."""
+    built = medoffice_practice.seed(build_fixed_world)
+    medoffice_practice.runtime.clock = lambda: NOW
+    return built
 
 
 @pytest.fixture

@@ -16,9 +16,9 @@ from sqlalchemy import event, func, select
 from medoffice.core import audit
 from medoffice.core.errors import PermissionDenied, ValidationError
 from medoffice.plugins.scheduling import appointment_lists, availability, availability_rules, booking, slots
-from medoffice.plugins.scheduling.models import AvailabilityException, Closure, Setting, TimeOff
+from medoffice.plugins.scheduling.models import AvailabilityException, Closure, Setting
 
-pytestmark = pytest.mark.medoffice_plugins("scheduling")
+pytestmark = pytest.mark.medoffice_plugins("scheduling", "staff")
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -44,10 +44,15 @@ def book(practice, mrn, provider, at, *, type_name="Check-up", user="frontdesk",
 
 
 def time_off(practice, staff_id, first, last, status="approved"):
-    """A request as the rota stores it (the rota's own services are another module's)."""
-    with practice.operation("admin") as ctx:
-        ctx.session.add(TimeOff(staff_id=staff_id, first_day=first, last_day=last, status=status,
-                                requested_at=ctx.now(), requested_by="admin"))
+    """Time off as the office manager enters it in the staff plugin (``medoffice rota
+    time-off``), approved unless ``status`` says otherwise: scheduling only ever asks the
+    staff role about it."""
+    from medoffice.plugins.staff import time_off as leave
+
+    with practice.operation("manager") as ctx:
+        asked = leave.request(ctx, first, last, staff_id=staff_id)
+        if status == "approved":
+            leave.approve(ctx, asked.id)
 
 
 class TestOpenSpans:
@@ -80,7 +85,7 @@ class TestOpenSpans:
         act(medoffice_practice, availability_rules.add_closure, "2026-03-02", "2026-03-06", reason="move")
         engine = medoffice_practice.runtime.engine
         counts = []
-        for last in (dt.date(2026, 1, 5), dt.date(2026, 12, 31)):
+        for last in (dt.date(2026, 1, 5), dt.date(2026, 1, 5), dt.date(2026, 12, 31)):
             statements = []
             with medoffice_practice.operation("frontdesk", write=False) as ctx:
                 ctx.practice  # noqa: B018  (loaded once per operation)
@@ -91,7 +96,12 @@ class TestOpenSpans:
                 finally:
                     event.remove(engine, "before_cursor_execute", listener)
             counts.append(len(statements))
-        assert counts == [5, 5]
+        # The first reads the templates, closures, holiday setting and exceptions (and, once
+        # per terminal, that the plugin's set-up generation and the exceptions' exist, and
+        # what they are); after that they are kept in memory (ctx.practice read the
+        # generations), and a day or a year costs the time off alone.
+        assert counts[0] <= 9
+        assert counts[1:] == [1, 1]
 
 
 class TestTheSlotFinder:
@@ -168,6 +178,42 @@ class TestBookingRefusals:
             book(medoffice_practice, world.bo, world.adams, "2026-01-08 09:00")
         with pytest.raises(ValidationError, match=message):
             act(medoffice_practice, booking.move, record.id, "2026-01-08 09:00", user="frontdesk")
+
+    def test_leave_is_asked_of_the_staff_role_once_for_a_whole_search(self, medoffice_practice, world):
+        """The slot finder asks ``StaffService.days_off`` one question for the range and its
+        providers, not one per provider and day."""
+        time_off(medoffice_practice, world.adams, dt.date(2026, 1, 7), dt.date(2026, 1, 7))
+        asked = []
+        with medoffice_practice.operation("frontdesk", write=False) as ctx:
+            service = ctx.role_service("staff")
+            original = type(service).days_off
+
+            def counting(self, ctx, staff_ids, first, last):
+                asked.append((sorted(staff_ids), first, last))
+                return original(self, ctx, staff_ids, first, last)
+
+            type(service).days_off = counting
+            try:
+                found = slots.find_slots(ctx, "Long", "2026-01-05", "2026-01-09", limit=200)
+            finally:
+                type(service).days_off = original
+        assert len(asked) == 1 and asked[0][0] == sorted([world.adams, world.baker])
+        assert not any(f"{s.start:%m-%d}" == "01-07" and s.provider == "Dr Adams" for s in found)
+
+
+@pytest.mark.medoffice_plugins("scheduling")
+class TestWithoutAStaffPlugin:
+    """A practice that runs scheduling alone has no leave to honour: booking and the slot
+    finder go on without asking."""
+
+    def test_slots_and_bookings_need_no_staff_role(self, medoffice_practice, world):
+        with medoffice_practice.operation("frontdesk", write=False) as ctx:
+            assert ctx.role_service("staff") is None
+            assert availability.leave(ctx, dt.date(2026, 1, 5), dt.date(2026, 1, 9), None, {}) == {}
+        assert starts(find(medoffice_practice, "Check-up", "2026-01-07", "2026-01-07",
+                           provider_id=world.adams), "01-07")[:2] == ["09:00", "09:30"]
+        record = book(medoffice_practice, world.ann, world.adams, "2026-01-07 09:00")
+        assert record.status == "booked"
 
     def test_a_provider_not_allowed_to_take_the_type(self, medoffice_practice, world):
         from medoffice.plugins.scheduling import resources

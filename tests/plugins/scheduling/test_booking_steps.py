@@ -17,7 +17,9 @@ from medoffice.testing import burst, wait_for
 
 from .test_screens import SMALL, appointments_of, book, open_board, select, wait_for_step
 
-pytestmark = pytest.mark.medoffice_plugins("scheduling")
+# keys and screens: their services run on both databases in their own tests; the front desk's day,
+# two terminals and a random-keys pass drive every screen on PostgreSQL too (tests/tui)
+pytestmark = [pytest.mark.medoffice_plugins("scheduling"), pytest.mark.medoffice_backends("sqlite")]
 
 
 async def slots_for(pilot, name: str, provider_keys: tuple[str, ...] = ()) -> BookingScreen:

@@ -23,7 +23,9 @@ from medoffice.plugins.scheduling.screens.dialogs import ChoiceDialog, ReasonDia
 from medoffice.testing import wait_for
 from medoffice.tui.app import MedofficeApp
 
-pytestmark = pytest.mark.medoffice_plugins("scheduling")
+# keys and screens: their services run on both databases in their own tests; the front desk's day,
+# two terminals and a random-keys pass drive every screen on PostgreSQL too (tests/tui)
+pytestmark = [pytest.mark.medoffice_plugins("scheduling"), pytest.mark.medoffice_backends("sqlite")]
 
 SMALL, LARGE = (80, 24), (120, 40)
 TUESDAY = "2026-01-06"

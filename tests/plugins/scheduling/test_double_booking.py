@@ -125,3 +125,7 @@ def test_concurrent_terminals_never_double_book_and_never_lose_a_booking(medoffi
         stored = appointment_lists.day(ctx, "2026-01-06")
     assert sorted(v.id for v in stored) == won
     assert sorted(f"{v.start:%Y-%m-%d %H:%M}" for v in stored) == SLOTS
+    from medoffice.core import audit
+
+    report = audit.verify_practice(medoffice_practice.runtime, medoffice_practice.record("admin"))
+    assert report.ok, report  # the racing terminals' entries make one chain

@@ -1,4 +1,4 @@
-"""The scheduling screens' small forms (waitlist, rota, time off, a repeated booking): every
+"""The scheduling screens' small forms (waitlist, a repeated booking): every
 field is reached with Enter, choices included, and Enter never saves a choice the person has
 not had in front of them.
 

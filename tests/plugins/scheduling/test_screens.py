@@ -9,7 +9,7 @@ practice's New York; Dr Baker works 08:00-10:00 at North today, Dr Adams 09:00-1
 from __future__ import annotations
 
 import datetime as dt
-import time
+import threading
 
 import pytest
 from textual.widgets import DataTable, Input
@@ -25,7 +25,9 @@ from medoffice.testing import check_screens, wait_for
 from medoffice.tui.app import MedofficeApp
 from medoffice.tui.screens.patient_card import PatientCardScreen
 
-pytestmark = pytest.mark.medoffice_plugins("scheduling")
+# keys and screens: their services run on both databases in their own tests; the front desk's day,
+# two terminals and a random-keys pass drive every screen on PostgreSQL too (tests/tui)
+pytestmark = [pytest.mark.medoffice_plugins("scheduling"), pytest.mark.medoffice_backends("sqlite")]
 
 SMALL = (80, 24)
 TODAY = "2026-01-05"
@@ -785,14 +787,18 @@ class TestTypingAhead:
         four Enters without waiting. Each Enter waits for its list (the app holds keys while a
         step loads, and the flow holds an Enter whose list is not there), and the booking made
         is the first slot of the first type, not whatever was on screen when the key came."""
-        def slowly(fn):
-            def slow(*args, **kwargs):
-                time.sleep(1.0)  # longer than the app takes to show the step on a loaded machine
-                return fn(*args, **kwargs)
-            return slow
+        types_may_load, slots_may_load = threading.Event(), threading.Event()
 
-        monkeypatch.setattr(flow_module, "choices", slowly(flow_module.choices))
-        monkeypatch.setattr(slots, "find_slots", slowly(slots.find_slots))
+        def held_until(gate, fn):
+            """The server answers only when the test says so: not a sleep that a loaded machine
+            can outlast, so the keys are always typed before the list they act on is there."""
+            def held(*args, **kwargs):
+                gate.wait(timeout=30)
+                return fn(*args, **kwargs)
+            return held
+
+        monkeypatch.setattr(flow_module, "choices", held_until(types_may_load, flow_module.choices))
+        monkeypatch.setattr(slots, "find_slots", held_until(slots_may_load, slots.find_slots))
         make_established(medoffice_practice, world.bo, world.adams)
         async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
             app = pilot.app
@@ -805,6 +811,10 @@ class TestTypingAhead:
             assert flow.today is None, "the Enters are typed while the types are still loading"
             for key in ("enter", "enter", "enter", "enter"):  # as fast as the terminal sends them
                 app.simulate_key(key)
+            types_may_load.set()
+            await wait_for(pilot, lambda: flow.step == "slot", timeout=10)
+            assert not flow.slots, "the last Enter is waiting for slots that are not there yet"
+            slots_may_load.set()
             await wait_for(pilot, lambda: isinstance(app.screen, PatientCardScreen), timeout=10)
         booked = [v for v in appointments_of(medoffice_practice, world.bo) if v.status == "booked"]
         assert [(v.provider, f"{v.start:%Y-%m-%d %H:%M}") for v in booked] == [("Dr Baker", "2026-01-05 08:00")]

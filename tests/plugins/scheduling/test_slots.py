@@ -32,6 +32,20 @@ def test_the_earliest_slots_across_providers_skip_the_past_and_bookings(medoffic
     assert found[0].location == "North" and found[3].location == "Main"
 
 
+def test_the_next_few_slots_are_the_first_of_every_free_slot(medoffice_practice, world):
+    """The desk asking for three slots is offered exactly the first three it would see in the
+    whole list, across providers, even around an overbooked visit that overlaps another."""
+    with medoffice_practice.operation("manager") as ctx:
+        booking.book(ctx, world.ann, world.adams, "Check-up", "2026-01-05 09:00")
+        booking.book(ctx, world.bo, world.adams, "Long", "2026-01-05 09:15", overbook_reason="urgent")
+        booking.book(ctx, world.cy, world.baker, "Check-up", "2026-01-05 08:30")
+    every = show(find(medoffice_practice, "Check-up", "2026-01-05", "2026-01-07", limit=1000))
+    for few in (1, 3, 7):
+        assert show(find(medoffice_practice, "Check-up", "2026-01-05", "2026-01-07", limit=few)) == every[:few]
+    assert every[:4] == [("Mon 01-05 08:00", "Dr Baker"), ("Mon 01-05 09:00", "Dr Baker"),
+                         ("Mon 01-05 09:30", "Dr Baker"), ("Mon 01-05 11:30", "Dr Adams")]
+
+
 def test_one_provider_with_a_step_and_a_limit(medoffice_practice, world):
     found = find(medoffice_practice, "New patient", "2026-01-06", provider_id=world.baker, step_minutes=30, limit=3)
     assert show(found) == [("Tue 01-06 09:00", "Dr Baker"), ("Tue 01-06 09:30", "Dr Baker"),

@@ -38,7 +38,10 @@ def build_world(practice_fixture, *, fix_clock: bool = True) -> SimpleNamespace:
 
 @pytest.fixture
 def world(medoffice_practice) -> SimpleNamespace:
-    return build_world(medoffice_practice)
+    """Built once per test process on the fixed clock and copied for each test (``Practice.seed``)."""
+    built = medoffice_practice.seed(build_world)
+    medoffice_practice.runtime.clock = lambda: NOW
+    return built
 
 
 @pytest.fixture

@@ -37,6 +37,8 @@ def test_default_roles_of_its_permissions(medoffice_practice):
     assert all(manager.can(p) and admin.can(p) for p in hr)
     assert not any(front.can(p) or billing.can(p) for p in hr)
     assert all(u.can("hr.self") for u in (front, billing, manager, admin))
+    assert manager.can("hr.rota") and admin.can("hr.rota") and not front.can("hr.rota") and not billing.can("hr.rota")
+    assert all(u.can("hr.rota_read") and u.can("hr.time_off") for u in (front, billing, manager, admin))
 
 
 @pytest.mark.medoffice_plugins("staff")
@@ -55,3 +57,13 @@ def test_without_the_plugin_no_one_provides_staff_and_its_commands_are_gone(medo
         assert ctx.hooks.staff(ctx) is None
     result = medoffice_practice.cli("training", "list")
     assert result.exit_code == 2 and "No such command 'training'" in result.stderr
+    result = medoffice_practice.cli("rota", "shifts", "list")
+    assert result.exit_code == 2 and "No such command 'rota'" in result.stderr
+
+
+@pytest.mark.medoffice_plugins("staff")
+async def test_its_screens_mount_without_scheduling(medoffice_practice):
+    """The conformance check of the TUI: the staff rota and time off mount, scheduling or not."""
+    from medoffice.testing import check_screens
+
+    await check_screens(medoffice_practice, "staff")

@@ -138,6 +138,25 @@ class TestTheBookingBlock:
         with medoffice_practice.operation("manager", write=False) as ctx:
             assert credentials.overrides(ctx, include_past=True) == []
 
+    def test_the_slot_finder_offers_no_time_the_booking_would_refuse(self, medoffice_practice, bookable):
+        """Dr Adams's licence is good through Tuesday: the desk is offered Monday and Tuesday,
+        never Wednesday on; a manager's override brings Wednesday back until its day."""
+        from medoffice.plugins.scheduling import slots
+
+        def days_offered():
+            with medoffice_practice.operation("frontdesk", write=False) as ctx:
+                found = slots.find_slots(ctx, "Check-up", "2026-01-05", "2026-01-09", limit=100)
+            return sorted({str(s.start.date()) for s in found if s.provider_id == bookable.adams})
+
+        assert days_offered() == ["2026-01-05", "2026-01-06", "2026-01-07", "2026-01-08", "2026-01-09"]
+        licence = add(medoffice_practice, bookable.adams, kind="medical licence", issuer="NY",
+                      expires_on="2026-01-06", required_for_work=True)
+        assert days_offered() == ["2026-01-05", "2026-01-06"]
+        with medoffice_practice.operation("manager") as ctx:
+            credentials.override(ctx, licence.id, reason="renewal in the mail", until="2026-01-07")
+        assert days_offered() == ["2026-01-05", "2026-01-06", "2026-01-07"]
+        book(medoffice_practice, bookable, "2026-01-07 09:00")
+
     def test_the_staff_service_says_who_may_work(self, medoffice_practice, bookable):
         add(medoffice_practice, bookable.adams, expires_on="2026-01-06", required_for_work=True)
         start = dt.datetime(2026, 1, 6, 14, tzinfo=dt.timezone.utc)

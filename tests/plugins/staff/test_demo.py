@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from medoffice.core.services import staff as core_staff
-from medoffice.plugins.staff import credentials, hiring, onboarding, reports, training
+from medoffice.plugins.staff import credentials, hiring, onboarding, reports, tasks, training
 
 
 @pytest.fixture
@@ -31,6 +31,8 @@ def test_the_demo_has_openings_applicants_trainings_and_credentials_to_chase(dem
         todo = onboarding.to_do(ctx, include_done=True)
         people = {s.name: s for s in core_staff.list_staff(ctx)}
         chase = reports.compliance(ctx, {})
+        everyone = tasks.listing(ctx, include_finished=True)
+        repeating = tasks.list_recurring(ctx)
     assert openings == {"Front desk receptionist": "open", "Medical assistant": "open",
                         "Billing specialist": "on_hold"}
     assert stages == Counter({"applied": 2, "phone screen": 1, "interview": 1, "offer": 1, "hired": 1,
@@ -40,6 +42,9 @@ def test_the_demo_has_openings_applicants_trainings_and_credentials_to_chase(dem
     assert any(c.kind == "DEA registration" and c.alert == "30" for c in alerts)
     assert "Sam Whitfield" in people and {i.status for i in todo} == {"done", "to do"}
     assert chase.rows and chase.notes.endswith("due within 30 days")
+    assert sorted(r.title for r in repeating) == ["Log the vaccine fridge temperature", "Take the bank deposit"]
+    assert {t.status for t in everyone} >= {"open", "in_progress"} and any(t.overdue_days for t in everyone)
+    assert any(row[2] == "task" for row in chase.rows)
 
 
 @pytest.mark.medoffice_backends("sqlite")

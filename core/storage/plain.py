@@ -1,0 +1,159 @@
+"""Plain statements on a unit of work's connection: rows as tuples, no ORM objects.
+
+A read that needs no ORM object (a record built from columns, a list of plain rows) is
+cheaper as a Core statement built once and run on the session's connection: SQLAlchemy
+compiles it once per process and returns tuples. Such a read does not flush the session
+itself, so :func:`rows` flushes first what the unit of work changed through the ORM, as a
+query through the session would: the read sees the unit of work's own changes.
+
+.. versionadded:: 1
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import Session
+
+
+def flush_pending(session: Session) -> None:
+    """Flush the ORM changes the unit of work has not written yet (as a query would), if any."""
+    if session.autoflush and (session.new or session.deleted or session.identity_map._modified):
+        session.flush()
+
+
+def rows(session: Session, statement: Any, parameters: Mapping[str, Any] | None = None) -> CursorResult[Any]:
+    """Run a Core ``statement`` (built once, with bound values) on the session's connection,
+    after :func:`flush_pending`; the result's rows are tuples."""
+    flush_pending(session)
+    return session.connection().execute(statement, parameters or {})
+
+
+# -- statements run by the driver itself -------------------------------------------------------
+
+
+class _DriverForm:
+    """One statement as one dialect's driver takes it: the SQL, and how to make its arguments."""
+
+    __slots__ = ("sql", "spec", "positional")
+
+    def __init__(self, clause: Any, dialect: Any) -> None:
+        compiled = clause.compile(dialect=dialect)
+        if compiled.literal_execute_params or compiled.post_compile_params:
+            raise ValueError("a plain statement takes no expanding (IN list) or literal-execute parameters")
+        self.sql: str = compiled.string
+        spec = []
+        for bind, name in compiled.bind_names.items():
+            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if bind.callable is not None or (bind.required and bind.value is None):
+                spec.append((name, bind.key, True, process))
+            else:
+                value = bind.effective_value
+                spec.append((name, value if process is None or value is None else process(value), False, None))
+        self.positional = compiled.positional
+        if self.positional:
+            order = {name: index for index, name in enumerate(compiled.positiontup or ())}
+            spec.sort(key=lambda item: order[item[0]])
+            if len(spec) != len(compiled.positiontup or ()):
+                raise ValueError("a plain statement names each parameter once")
+        self.spec: tuple[tuple[str, Any, bool, Any], ...] = tuple(spec)
+
+    def arguments(self, parameters: Mapping[str, Any]) -> Any:
+        values = []
+        for _name, key, given, process in self.spec:
+            if given:
+                value = parameters[key]
+                values.append(value if process is None or value is None else process(value))
+            else:
+                values.append(key)
+        if self.positional:
+            return tuple(values)
+        return {item[0]: value for item, value in zip(self.spec, values, strict=True)}
+
+
+class Statement:
+    """A Core statement (a ``select`` with :func:`~sqlalchemy.bindparam` values) that the
+    driver runs itself: compiled by SQLAlchemy once per dialect, then handed to the driver's
+    cursor with its arguments made by the columns' own bind processors (an aware time becomes
+    what the column stores), and its rows returned as the driver gives them: tuples of the
+    stored values (on SQLite, times are the stored text, see :func:`stored_time`).
+
+    For the hot reads (a day board, a slot search's busy rows), where SQLAlchemy's execution
+    and result processing cost several times the query: run it with :func:`driver_rows` on a
+    unit of work's connection, or with :meth:`medoffice.core.context.Context.plain_rows`.
+    The engine's ``before_cursor_execute`` listeners still see every statement (with no
+    SQLAlchemy connection nor execution context: ``None``), so statement-count tests count
+    them. A statement with an expanding ``IN`` list is refused: name each value.
+
+    .. versionadded:: 1
+    """
+
+    __slots__ = ("clause", "_forms", "_last")
+
+    def __init__(self, clause: Any) -> None:
+        self.clause = clause
+        self._forms: dict[Any, _DriverForm] = {}
+        self._last: tuple[Any, _DriverForm] | None = None
+
+    def form(self, dialect: Any) -> _DriverForm:
+        """The statement as ``dialect``'s driver takes it (compiled on first use)."""
+        last = self._last
+        if last is not None and last[0] is dialect:
+            return last[1]
+        key = (dialect.name, dialect.driver, dialect.paramstyle)
+        found = self._forms.get(key)
+        if found is None:
+            found = self._forms[key] = _DriverForm(self.clause, dialect)
+        self._last = (dialect, found)
+        return found
+
+
+def execute_plain(engine: Any, driver_connection: Any, statement: Statement,
+                  parameters: Mapping[str, Any] | None = None) -> list[Any]:
+    """Run ``statement`` on a driver's connection (one the engine's pool handed out, inside
+    its unit of work's transaction) and fetch every row; a driver's error is wrapped as
+    SQLAlchemy wraps it."""
+    dialect = engine.dialect
+    form = statement.form(dialect)
+    arguments = form.arguments(parameters or _EMPTY)
+    cursor = driver_connection.cursor()
+    try:
+        listeners = engine.dispatch.before_cursor_execute
+        if listeners:
+            for listener in listeners:
+                listener(None, cursor, form.sql, arguments, None, False)
+        try:
+            cursor.execute(form.sql, arguments)
+            return cursor.fetchall()
+        except dialect.loaded_dbapi.Error as error:
+            from sqlalchemy.exc import DBAPIError
+
+            raise DBAPIError.instance(form.sql, arguments, error, dialect.loaded_dbapi.Error,
+                                      dialect=dialect) from None
+    finally:
+        cursor.close()
+
+
+_EMPTY: Mapping[str, Any] = {}
+
+
+def driver_rows(session: Session, statement: Statement, parameters: Mapping[str, Any] | None = None) -> list[Any]:
+    """Run ``statement`` (a :class:`Statement`) by the driver on the session's connection,
+    after :func:`flush_pending`: every row, as the driver gives them."""
+    flush_pending(session)
+    connection = session.connection()
+    return execute_plain(connection.engine, connection.connection.driver_connection, statement, parameters)
+
+
+def stored_time(value: Any) -> Any:
+    """A time column's value as a plain statement returns it (SQLite's stored text, or the
+    driver's datetime) as an aware UTC datetime; None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return _dt.datetime.fromisoformat(value).replace(tzinfo=_dt.timezone.utc)
+    return value.replace(tzinfo=_dt.timezone.utc) if value.tzinfo is None else value.astimezone(_dt.timezone.utc)
+
