@@ -3,7 +3,8 @@
 As in test_two_terminals.py, desk A is the practice the kit made and desk B a runtime of its
 own on the same database (another computer). Both stand at 09:00 on Monday 2026-01-05 in New
 York. Ann, Bo and Cy Lee are registered, and a second record of Bo (registered twice). Nobody
-presses a key on desk B while a change travels: its screen must show it within two seconds.
+presses a key on desk B while a change travels: its screen must show it by itself (the feed's
+cadence is about a second; the stories allow :data:`WITHIN` for a loaded CI machine).
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ pytestmark = pytest.mark.medoffice_plugins("scheduling")
 
 NINE_AM = dt.datetime(2026, 1, 5, 14, 0, tzinfo=dt.timezone.utc)  # 09:00 in New York
 TODAY = "2026-01-05"
-WITHIN = 2.0
+WITHIN = 10.0
+"""Seconds a story waits for desk B to show a change before it fails (see the module's docstring)."""
 
 
 @pytest.fixture
@@ -146,7 +148,8 @@ class TestThePatientCard:
             await burst(b.pilot, "e")
             await wait_for(b.pilot, lambda: isinstance(b.screen, PatientFormScreen))
             a.host.call(patients.update, office.mrn["Ann"], {"email": "ann@example.org"})
-            await asyncio.sleep(WITHIN)
+            await shows(lambda: card._live.pending, "the change held for the covered card")
+            await asyncio.sleep(2 * TICK_SECONDS)
             assert "ann@example.org" not in demographics(card)
             await burst(b.pilot, "escape")
             await shows(lambda: b.screen is card and "ann@example.org" in demographics(card), "the e-mail once back")
@@ -186,7 +189,8 @@ class TestTheAppointmentsPanel:
             panel = card.query_one(AppointmentsPanel)
             before = panel.visits
             booked = a.host.call(booking.book, office.mrn["Bo"], office.adams, "Check-up", f"{TODAY} 09:30").id
-            await asyncio.sleep(WITHIN)
+            await shows(lambda: panel._live.pending, "the booking held for the covered panel")
+            await asyncio.sleep(2 * TICK_SECONDS)
             assert panel.visits is before
             await burst(b.pilot, "escape")
             await shows(lambda: visits(card) == [(booked, "booked")], "the booking once back")
