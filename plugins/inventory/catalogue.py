@@ -2,7 +2,8 @@
 
 Items are found by their SKU or their exact name (case does not matter), locations and
 vendors by name. Adding and changing them needs ``inventory.manage``; reading needs
-``inventory.read``. Every change is audited.
+``inventory.read``. Every change is audited and announced (``inventory.catalogue``), so the
+lists naming items and vendors on other terminals read again.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from medoffice.core import Conflict, Context, NotFound, ValidationError
 from medoffice.core.validation import optional_text, parse_email, parse_phone, require_text
 
 from medoffice.core.validation import Fields, parse_money
-from .common import parse_quantity
+from .common import nothing_to_do, parse_quantity
 from .models import CATEGORIES, MAX_CODE, MAX_NAME, MAX_SHORT, MAX_TEXT, Item, Location, Vendor
 from .permissions import MANAGE, READ
+from .topics import CATALOGUE_TOPIC
 
 ORDERING_METHODS = ("email", "phone", "fax", "portal", "rep")
 SKU = re.compile(r"[A-Z0-9][A-Z0-9._/-]*")
@@ -101,6 +103,7 @@ def add_location(ctx: Context, name: str, *, note: str | None = None) -> Locatio
     ctx.session.add(row)
     ctx.session.flush()
     ctx.audit("inventory.location.added", "inventory_location", row.id, summary={"name": text})
+    ctx.changed(CATALOGUE_TOPIC)
     return _location_record(row)
 
 
@@ -170,6 +173,7 @@ def add_vendor(ctx: Context, values: Mapping[str, Any]) -> VendorRecord:
     ctx.session.add(row)
     ctx.session.flush()
     ctx.audit("inventory.vendor.added", "inventory_vendor", row.id, summary={"name": row.name})
+    ctx.changed(CATALOGUE_TOPIC)
     return _vendor_record(row)
 
 
@@ -185,6 +189,7 @@ def update_vendor(ctx: Context, name: str, values: Mapping[str, Any]) -> VendorR
         setattr(row, key, value)
     ctx.session.flush()
     ctx.audit("inventory.vendor.changed", "inventory_vendor", row.id, summary={"fields": sorted(data)})
+    ctx.changed(CATALOGUE_TOPIC)
     return _vendor_record(row)
 
 
@@ -357,6 +362,7 @@ def add_item(ctx: Context, values: Mapping[str, Any]) -> ItemRecord:
     ctx.session.add(row)
     ctx.session.flush()
     ctx.audit("inventory.item.added", "inventory_item", row.id, summary={"sku": row.sku, "name": row.name})
+    ctx.changed(CATALOGUE_TOPIC)
     return item_record(ctx, row)
 
 
@@ -377,6 +383,7 @@ def update_item(ctx: Context, ref: str, values: Mapping[str, Any]) -> ItemRecord
     _check_unique(ctx, row)
     ctx.session.flush()
     ctx.audit("inventory.item.changed", "inventory_item", row.id, summary={"sku": row.sku, "fields": sorted(data)})
+    ctx.changed(CATALOGUE_TOPIC)
     return item_record(ctx, row)
 
 
@@ -401,21 +408,29 @@ def list_items(ctx: Context, *, search: str | None = None, category: str | None 
 def set_active(ctx: Context, ref: str, active: bool) -> ItemRecord:
     """Retire an item the office no longer stocks (it leaves the lists, the reorder list and
     new orders), or bring it back. An item with stock on hand, or on an open order, is not
-    retired: use or write off the stock, and close the order, first."""
+    retired: use or write off the stock, and close the order, first.
+
+    Raises:
+        Conflict: stock on hand or on order; code ``nothing_to_do`` when the item is
+            retired already, or restored while it is not retired.
+    """
     from .orders import on_order
     from .stock import item_on_hand
 
     ctx.require(MANAGE)
     row = find_item(ctx, ref)
+    if row.active == active:
+        raise nothing_to_do(f"{row.name} is not retired; nothing to restore" if active
+                            else f"{row.name} is retired already; nothing to retire")
     if not active:
         have = item_on_hand(ctx, row.id)
         if have:
             raise Conflict(f"{row.name} has {have} {row.unit} on hand: use or write it off before retiring it")
         if on_order(ctx).get(row.id):
             raise Conflict(f"{row.name} is on an open purchase order: close or cancel it before retiring it")
-    if row.active != active:
-        row.active = active
-        ctx.session.flush()
-        ctx.audit("inventory.item.retired" if not active else "inventory.item.restored", "inventory_item", row.id,
-                  summary={"sku": row.sku})
+    row.active = active
+    ctx.session.flush()
+    ctx.audit("inventory.item.retired" if not active else "inventory.item.restored", "inventory_item", row.id,
+              summary={"sku": row.sku})
+    ctx.changed(CATALOGUE_TOPIC)
     return item_record(ctx, row)

@@ -1,4 +1,5 @@
-"""Small helpers every inventory service shares: today, whole quantities, money, error collection."""
+"""Small helpers every inventory service shares: today, whole quantities, money, the refusal
+of a step taken already."""
 
 from __future__ import annotations
 
@@ -8,16 +9,25 @@ from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Iterable
 from typing import Any
 
-from medoffice.core import Context, ValidationError
+from medoffice.core import Conflict, Context, ValidationError
 from medoffice.core.validation import CENT, parse_date
 
 MAX_QUANTITY = 1_000_000
 """The most units (or packs) one movement or order line may carry: a typo's guard, and far
 inside a 32-bit integer however many movements add up."""
 
-STOCK_TOPIC = "inventory.stock"
-ORDERS_TOPIC = "inventory.orders"
-"""Change topics (``ctx.changed``): live screens of stock and of purchase orders reload on them."""
+
+NOTHING_TO_DO = "nothing_to_do"
+"""The ``code`` of :func:`nothing_to_do`'s refusals."""
+
+
+def nothing_to_do(message: str) -> Conflict:
+    """The refusal of a step the record has had already (restore an item that is not
+    retired, cancel a cancelled order): one line saying so ("… is not retired; nothing to
+    restore"), raised before anything is written, like any refusal. Its code
+    :data:`NOTHING_TO_DO` lets a script that runs a step twice tell it from a step that
+    cannot be taken (the plain ``conflict``) without reading the message."""
+    return Conflict(message, code=NOTHING_TO_DO)
 
 
 def today(ctx: Context) -> dt.date:

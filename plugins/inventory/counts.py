@@ -19,10 +19,11 @@ from medoffice.core import Conflict, Context, NotFound
 
 from . import ledger
 from .catalogue import find_item, find_location
-from .common import STOCK_TOPIC, parse_quantity
+from .common import nothing_to_do, parse_quantity
 from .models import Balance, Item, Location, Lot, StockCount, StockCountLine
 from .permissions import ADJUST, READ
 from .stock import find_lot
+from .topics import STOCK_TOPIC
 
 
 @attrs.frozen
@@ -122,8 +123,10 @@ def post(ctx: Context, count_id) -> CountRecord:
     """Post each counted line's variance against the books now as an audited adjustment."""
     ctx.require(ADJUST)
     count = _load(ctx, count_id, lock=True)
+    if count.status == "posted":
+        raise nothing_to_do(f"stock count {count.id} is posted already; nothing to post")
     if count.status != "open":
-        raise Conflict(f"stock count {count.id} is {count.status}: it cannot be posted again")
+        raise Conflict(f"stock count {count.id} is {count.status}: only an open count is posted")
     lines = list(ctx.session.execute(select(StockCountLine).where(StockCountLine.count_id == count.id,
                                                                   StockCountLine.counted.is_not(None))).scalars())
     posted = []
@@ -154,6 +157,8 @@ def cancel(ctx: Context, count_id) -> CountRecord:
     """Drop an open count without posting anything."""
     ctx.require(ADJUST)
     count = _load(ctx, count_id, lock=True)
+    if count.status == "cancelled":
+        raise nothing_to_do(f"stock count {count.id} is cancelled already; nothing to cancel")
     if count.status != "open":
         raise Conflict(f"stock count {count.id} is {count.status}: only an open count is cancelled")
     count.status = "cancelled"

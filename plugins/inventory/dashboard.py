@@ -1,6 +1,7 @@
 """The dashboard's inventory cards: "Supplies to reorder" (how many items are low, and the
-first few), "Supply shortages" (what completed visits' kits lacked, still open) and
-"Equipment maintenance overdue" (how many tasks, and the first assets)."""
+first few), "Supply shortages" (what completed visits' kits lacked, still open),
+"Equipment maintenance overdue" (how many tasks, and the first assets) and "Equipment out of
+service" (the assets out of service today, as ``equipment list --out-of-service`` lists them)."""
 
 from __future__ import annotations
 
@@ -37,13 +38,23 @@ def cards(ctx: Context) -> list[DashboardCard]:
 
 
 def equipment_cards(ctx: Context) -> list[DashboardCard]:
-    """One card when some maintenance is overdue: how many tasks, and the first (asset and task)."""
+    """A card when some maintenance is overdue (how many tasks, and the first: asset and task)
+    and one when some assets are out of service today (how many, and the first with their
+    reasons); an asset going out on a day to come is not counted before that day."""
+    from .equipment import list_assets
     from .equipment_maintenance import overdue
 
+    found = []
     late = overdue(ctx)
-    if not late:
-        return []
-    named = [f"{r.asset} {r.task} ({-r.days} days late)" for r in late[:SHOWN]]
-    more = f" and {len(late) - SHOWN} more" if len(late) > SHOWN else ""
-    return [DashboardCard("Equipment maintenance overdue", str(len(late)), ", ".join(named) + more,
-                          severity="warning")]
+    if late:
+        named = [f"{r.asset} {r.task} ({-r.days} days late)" for r in late[:SHOWN]]
+        more = f" and {len(late) - SHOWN} more" if len(late) > SHOWN else ""
+        found.append(DashboardCard("Equipment maintenance overdue", str(len(late)), ", ".join(named) + more,
+                                   severity="warning"))
+    down = list_assets(ctx, out_of_service=True)
+    if down:
+        named = [f"{a.name} ({a.out_reason})" for a in down[:SHOWN]]
+        more = f" and {len(down) - SHOWN} more" if len(down) > SHOWN else ""
+        found.append(DashboardCard("Equipment out of service", str(len(down)), ", ".join(named) + more,
+                                   severity="warning"))
+    return found

@@ -8,7 +8,9 @@ Putting an asset **out of service** (the ECG's lead cable broke) or **back in se
 reason, is kept as an :class:`~.equipment_models.AssetEvent` (the asset's history) and audited. While an
 asset is out of service, scheduling cannot book an appointment whose type needs it (when the
 asset is the equipment scheduling books under its ``resource`` name, or its own name): see
-:func:`booking_refusal` and docs/inventory.md#equipment-and-booking.
+:func:`booking_refusal` and docs/inventory.md#equipment-and-booking. An asset may be put out of
+service from a day to come; it is in service until that day: :func:`out_of_service_on` is the
+one rule every list, screen, card, report and check asks.
 
 An asset the office no longer keeps is **retired** (:func:`retire`, with a reason): it leaves
 the lists and what is due, and keeps its history.
@@ -31,12 +33,11 @@ from medoffice.core import Conflict, Context, NotFound, ValidationError
 from medoffice.core.validation import Fields, optional_text, parse_date, parse_money, require_text
 
 from .catalogue import find_location, find_vendor
+from .common import nothing_to_do, today
 from .equipment_models import Asset, AssetEvent, MaintenancePlan
 from .models import MAX_CODE, MAX_NAME, MAX_TEXT, Location, Vendor
 from .permissions import EQUIPMENT, READ
-
-EQUIPMENT_TOPIC = "inventory.assets"
-"""Change topic (``ctx.changed``): the equipment screens reload on it."""
+from .topics import EQUIPMENT_TOPIC
 
 ASSET_FIELDS = ("name", "model", "serial", "location", "vendor", "purchased_on", "purchase_cost",
                 "warranty_ends", "resource", "note")
@@ -49,7 +50,13 @@ MAX_COST = Decimal("10000000")
 @attrs.frozen
 class AssetRecord:
     """An asset as people read it; ``next_due`` is its earliest maintenance due date (None
-    when it has no plan)."""
+    when it has no plan).
+
+    ``in_service`` is whether it is in service *today* (the practice's, by the runtime's
+    clock: :func:`out_of_service_on`). An asset put out of service from a day to come is in
+    service until then: ``in_service`` is True, ``out_from`` is that day and ``out_reason``
+    says why it will go.
+    """
 
     id: int
     name: str
@@ -68,6 +75,8 @@ class AssetRecord:
     next_due: dt.date | None
     retired_at: dt.datetime | None = None
     retire_reason: str | None = None
+    out_from: dt.date | None = None
+    """The day it goes out of service, while that day is still to come (else None)."""
 
 
 @attrs.frozen
@@ -93,15 +102,36 @@ def find_asset(ctx: Context, ref: str | None, *, field: str = "asset") -> Asset:
     raise NotFound(f"no asset with the name or serial number {text!r}")
 
 
-def asset_record(ctx: Context, row: Asset) -> AssetRecord:
+def out_of_service_on(ctx: Context, in_service: bool, out_since: dt.datetime | None,
+                      day: dt.date | None = None) -> bool:
+    """Whether an asset stored as ``in_service`` (its columns: False once it was put out of
+    service, from today or from a day to come) and ``out_since`` is out of service on ``day``
+    (the practice's), today by the runtime's clock when not given.
+
+    The one rule for "out of service": ``list --out-of-service``, ``due``, ``show``, the
+    *Equipment due* screen, the dashboard card, the report, the FHIR export and the booking
+    check all ask it, so an asset put out of service from Thursday is in service for all of
+    them until Thursday begins in the practice's time zone.
+    """
+    if in_service:
+        return False
+    if out_since is None:
+        return True
+    return ctx.local(out_since).date() <= (today(ctx) if day is None else day)
+
+
+def asset_record(ctx: Context, row: Asset, *, day: dt.date | None = None) -> AssetRecord:
+    """The record of ``row`` as it stands on ``day`` (today when not given)."""
     location = ctx.session.get(Location, row.location_id) if row.location_id else None
     vendor = ctx.session.get(Vendor, row.vendor_id) if row.vendor_id else None
     next_due = ctx.session.execute(select(func.min(MaintenancePlan.next_due))
                                    .where(MaintenancePlan.asset_id == row.id)).scalar_one_or_none()
+    out = out_of_service_on(ctx, row.in_service, row.out_since, day)
+    out_from = None if row.in_service or out else ctx.local(row.out_since).date()
     return AssetRecord(row.id, row.name, row.model, row.serial, location.name if location else None,
                        vendor.name if vendor else None, row.purchased_on, row.purchase_cost, row.warranty_ends,
-                       row.resource, row.note, row.in_service, row.out_reason, row.out_since, next_due,
-                       row.retired_at, row.retire_reason)
+                       row.resource, row.note, not out, row.out_reason, row.out_since, next_due,
+                       row.retired_at, row.retire_reason, out_from)
 
 
 def optional_date(value: Any, *, field: str) -> dt.date | None:
@@ -198,14 +228,20 @@ def update_asset(ctx: Context, ref: str, values: Mapping[str, Any]) -> AssetReco
 
 
 def list_assets(ctx: Context, *, out_of_service: bool = False, retired: bool = False) -> list[AssetRecord]:
-    """Every asset the office keeps, by name (only those out of service when asked), or only
-    the retired ones (``retired``)."""
+    """Every asset the office keeps, by name, or only the retired ones (``retired``).
+
+    Args:
+        out_of_service: only those out of service today (:func:`out_of_service_on`), not
+            those that go out on a day to come.
+    """
     ctx.require(READ)
     query = select(Asset).order_by(Asset.name)
     query = query.where(Asset.retired_at.is_not(None) if retired else Asset.retired_at.is_(None))
     if out_of_service:
         query = query.where(Asset.in_service.is_(False))
-    return [asset_record(ctx, r) for r in ctx.session.execute(query).scalars()]
+    day = today(ctx)
+    records = [asset_record(ctx, r, day=day) for r in ctx.session.execute(query).scalars()]
+    return [r for r in records if not r.in_service] if out_of_service else records
 
 
 def get_asset(ctx: Context, ref: str) -> AssetRecord:
@@ -233,7 +269,8 @@ def set_in_service(ctx: Context, ref: str, in_service: bool, reason: str | None,
 
     Raises:
         ValidationError: no reason; a bad day.
-        Conflict: it already is.
+        Conflict: code ``nothing_to_do``: it is so already (out of service, or going out on
+            a day to come, when put out; in service when put back).
     """
     ctx.require(EQUIPMENT)
     row = find_asset(ctx, ref)
@@ -249,8 +286,13 @@ def set_in_service(ctx: Context, ref: str, in_service: bool, reason: str | None,
                                   field="from")
         if day != today:
             since = dt.datetime.combine(day, dt.time(), ctx.timezone).astimezone(dt.timezone.utc)
-    if row.in_service == in_service:
-        raise Conflict(f"{row.name} is already {'in' if in_service else 'out of'} service")
+    if row.in_service and in_service:
+        raise nothing_to_do(f"{row.name} is in service already; nothing to put back")
+    if not row.in_service and not in_service:
+        if out_of_service_on(ctx, row.in_service, row.out_since):
+            raise nothing_to_do(f"{row.name} is out of service already; nothing to take out")
+        raise nothing_to_do(f"{row.name} goes out of service on {ctx.local(row.out_since):%a %Y-%m-%d} already; "
+                            "put it back in service first to give another day")
     kind = "back_in_service" if in_service else "out_of_service"
     row.in_service = in_service
     row.out_reason = None if in_service else why
@@ -272,13 +314,14 @@ def retire(ctx: Context, ref: str, reason: str | None) -> AssetRecord:
 
     Raises:
         ValidationError: no reason.
-        Conflict: it is retired already.
+        Conflict: code ``nothing_to_do``: it is retired already.
     """
     ctx.require(EQUIPMENT)
     row = find_asset(ctx, ref)
     why = require_text(reason, field="reason", max_length=MAX_TEXT)
     if row.retired_at is not None:
-        raise Conflict(f"{row.name} was retired on {ctx.local(row.retired_at):%Y-%m-%d} already")
+        raise nothing_to_do(f"{row.name} was retired on {ctx.local(row.retired_at):%Y-%m-%d} already; "
+                            "nothing to retire")
     row.retired_at, row.retire_reason = ctx.now(), why
     ctx.session.flush()
     ctx.audit("inventory.asset.retired", "inventory_asset", row.id, summary={"name": row.name, "reason": why})
@@ -290,12 +333,12 @@ def restore(ctx: Context, ref: str) -> AssetRecord:
     """Keep a retired asset again (retired by mistake): back on the lists, as it was.
 
     Raises:
-        Conflict: it is not retired.
+        Conflict: code ``nothing_to_do``: it is not retired.
     """
     ctx.require(EQUIPMENT)
     row = find_asset(ctx, ref)
     if row.retired_at is None:
-        raise Conflict(f"{row.name} is not retired")
+        raise nothing_to_do(f"{row.name} is not retired; nothing to restore")
     row.retired_at, row.retire_reason = None, None
     ctx.session.flush()
     ctx.audit("inventory.asset.restored", "inventory_asset", row.id, summary={"name": row.name})
@@ -322,13 +365,14 @@ def booking_refusal(ctx: Context, equipment: Iterable[str], starts_at: dt.dateti
     day = ctx.local(starts_at).date() if starts_at is not None else None
     named = [r for r in rows if (r.resource or r.name).lower() in names]
     gone = [f"{r.resource or r.name} is retired ({r.retire_reason})" for r in named if r.retired_at is not None]
-    down = [f"{r.resource or r.name} is out of service{_from(ctx, r, day)} ({r.out_reason})" for r in named
-            if r.retired_at is None and (day is None or r.out_since is None or ctx.local(r.out_since).date() <= day)]
+    down = [f"{r.resource or r.name} is out of service{_from(ctx, r)} ({r.out_reason})" for r in named
+            if r.retired_at is None and not r.in_service
+            and (day is None or out_of_service_on(ctx, r.in_service, r.out_since, day))]
     return "; ".join(gone + down) or None
 
 
-def _from(ctx: Context, row: Asset, day: dt.date | None) -> str:
-    """`` from Mon 2026-01-12`` when the asset went out of service after today, else nothing."""
-    if row.out_since is None or row.out_since <= ctx.now():
+def _from(ctx: Context, row: Asset) -> str:
+    """`` from Mon 2026-01-12`` when the asset goes out of service on a day to come, else nothing."""
+    if out_of_service_on(ctx, row.in_service, row.out_since):
         return ""
     return f" from {ctx.local(row.out_since):%a %Y-%m-%d}"

@@ -50,6 +50,8 @@ def device_resource(ctx: Context, asset, ids, practice) -> dict[str, Any]:
         notes.append({"text": f"bought from {vendor.name}"})
     if asset.warranty_ends:
         notes.append({"text": f"warranty ends {asset.warranty_ends.isoformat()}"})
+    if asset.out_from is not None:
+        notes.append({"text": f"out of service from {asset.out_from.isoformat()}: {asset.out_reason}"})
     contact = []
     if vendor is not None:
         contact = [{"system": "phone", "value": vendor.phone} if vendor.phone else None,

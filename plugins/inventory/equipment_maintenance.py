@@ -12,7 +12,8 @@ repair) is kept in the log and moves nothing.
 
 **Due** lists each plan due within the days asked (30 by default), overdue first; **overdue**
 only those past due. An asset out of service stays on the lists, marked, since it will need its
-maintenance before it comes back.
+maintenance before it comes back; one going out on a day to come is in service until then
+(:func:`.equipment.out_of_service_on`).
 
 Months are calendar months: 12 months after 2025-02-28 is 2026-02-28, and one month after
 January 31 is the last day of February.
@@ -33,10 +34,11 @@ from medoffice.core.validation import Fields, optional_text, require_text
 
 from .catalogue import find_vendor
 from .common import parse_day, parse_quantity, today
-from .equipment import EQUIPMENT_TOPIC, optional_money, find_asset
+from .equipment import find_asset, optional_money, out_of_service_on
 from .equipment_models import Asset, MaintenancePlan, ServiceEntry
 from .models import MAX_NAME, MAX_SHORT, MAX_TEXT, Vendor
 from .permissions import EQUIPMENT, READ
+from .topics import EQUIPMENT_TOPIC
 
 MAX_MONTHS = 120
 DUE_WITHIN_DAYS = 30
@@ -68,7 +70,8 @@ class ServiceRecord:
 
 @attrs.frozen
 class DueRecord:
-    """One plan due: ``days`` until it is due (negative: overdue by that many)."""
+    """One plan due: ``days`` until it is due (negative: overdue by that many);
+    ``in_service``: whether its asset is in service today."""
 
     asset: str
     task: str
@@ -252,15 +255,15 @@ def due(ctx: Context, within_days: Any = DUE_WITHIN_DAYS, *, overdue_only: bool 
     last = (select(ServiceEntry.plan_id, func.max(ServiceEntry.done_on).label("last_done"))
             .group_by(ServiceEntry.plan_id).subquery())
     rows = ctx.session.execute(
-        select(MaintenancePlan, Asset.name, Asset.in_service, Location.name, last.c.last_done)
+        select(MaintenancePlan, Asset.name, Asset.in_service, Asset.out_since, Location.name, last.c.last_done)
         .join(Asset, Asset.id == MaintenancePlan.asset_id)
         .outerjoin(Location, Location.id == Asset.location_id)
         .outerjoin(last, last.c.plan_id == MaintenancePlan.id)
         .where(MaintenancePlan.next_due <= limit, Asset.retired_at.is_(None))
         .order_by(MaintenancePlan.next_due, Asset.name, MaintenancePlan.task)).all()
     return [DueRecord(asset, plan.task, plan.every_months, plan.next_due, (plan.next_due - now).days, last_done,
-                      location, in_service)
-            for plan, asset, in_service, location, last_done in rows]
+                      location, not out_of_service_on(ctx, in_service, out_since, now))
+            for plan, asset, in_service, out_since, location, last_done in rows]
 
 
 def overdue(ctx: Context) -> list[DueRecord]:

@@ -21,6 +21,7 @@ from medoffice.core.progress import SILENT, Progress
 from .catalogue import VENDOR_FIELDS, _check_levels, _item_values, _vendor_values
 from .models import Item, Vendor
 from .permissions import MANAGE
+from .topics import CATALOGUE_TOPIC
 
 MAX_ERRORS_SHOWN = 10
 VENDOR_COLUMNS = VENDOR_FIELDS
@@ -94,6 +95,8 @@ def import_vendors(ctx: Context, handle: TextIO, *, progress: Progress = SILENT)
         progress.advance()
     ctx.session.flush()
     ctx.audit("inventory.vendors.imported", "inventory_vendor", None, summary={k: len(v) for k, v in result.items()})
+    if result["added"] or result["updated"]:
+        ctx.changed(CATALOGUE_TOPIC)
     return ImportResult(*(tuple(result[k]) for k in ("added", "updated", "unchanged")))
 
 
@@ -157,4 +160,6 @@ def import_items(ctx: Context, handle: TextIO, *, progress: Progress = SILENT) -
         progress.advance()
     ctx.session.flush()
     ctx.audit("inventory.items.imported", "inventory_item", None, summary={k: len(v) for k, v in result.items()})
+    if result["added"] or result["updated"]:
+        ctx.changed(CATALOGUE_TOPIC)
     return ImportResult(*(tuple(result[k]) for k in ("added", "updated", "unchanged")))

@@ -25,12 +25,11 @@ from .common import parse_quantity
 from .kit_models import Kit, KitLine
 from .models import MAX_NAME, MAX_TEXT, Item, Location
 from .permissions import MANAGE, READ
+from .topics import KITS_TOPIC
 
 MAX_PER_VISIT = 1_000
 """The most units of one item one visit's kit may draw: a typo's guard."""
 MAX_LINES = 50
-
-KITS_TOPIC = "inventory.kits"
 
 
 @attrs.frozen

@@ -15,7 +15,8 @@ from sqlalchemy import select
 from medoffice.core import Context
 
 from . import ledger
-from .common import STOCK_TOPIC, parse_quantity, today, value_of
+from .common import parse_quantity, today, value_of
+from .topics import STOCK_TOPIC
 from .models import Balance, Item, Location, Lot, Movement
 from .permissions import ADJUST, READ, VALUES
 

@@ -29,9 +29,10 @@ from medoffice.core.validation import optional_text, require_text
 
 from .catalogue import find_item, find_location, find_vendor
 from medoffice.core.validation import Fields, parse_money
-from .common import ORDERS_TOPIC, parse_quantity, today
+from .common import nothing_to_do, parse_quantity, today
 from .models import MAX_TEXT, Item, Location, OrderLine, PurchaseOrder, Receipt, Vendor
 from .permissions import APPROVE, ORDER, READ
+from .topics import ORDERS_TOPIC
 
 REORDER_TASK_KEY = "inventory.reorder"
 
@@ -221,11 +222,19 @@ def remove_line(ctx: Context, order_id, item: str) -> OrderRecord:
 # -- the lifecycle ----------------------------------------------------------------------------
 
 
+def _not_again(order: PurchaseOrder, done: str, verb: str) -> None:
+    """Refuse, code ``nothing_to_do``, to ``verb`` an order that is ``done`` already."""
+    if order.status == done:
+        raise nothing_to_do(f"purchase order {order.id} is {done} already; nothing to {verb}")
+
+
 def approve(ctx: Context, order_id) -> OrderRecord:
     """Approve a draft that has at least one line."""
     ctx.require(APPROVE)
     order = load_order(ctx, order_id, lock=True)
-    _editable(order)
+    _not_again(order, "approved", "approve")
+    if order.status != "draft":
+        raise Conflict(f"purchase order {order.id} is {order.status.replace('_', ' ')}: only a draft is approved")
     if not ctx.session.execute(select(OrderLine.id).where(OrderLine.order_id == order.id)).first():
         raise Conflict(f"purchase order {order.id} has no lines to approve")
     order.status, order.approved_at, order.approved_by = "approved", ctx.now(), ctx.user.username
@@ -236,6 +245,7 @@ def mark_sent(ctx: Context, order_id) -> OrderRecord:
     """The approved order went to the vendor (by its ordering method)."""
     ctx.require(ORDER)
     order = load_order(ctx, order_id, lock=True)
+    _not_again(order, "sent", "send")
     if order.status != "approved":
         raise Conflict(f"purchase order {order.id} is {order.status.replace('_', ' ')}: only an approved order is sent")
     order.status, order.sent_at = "sent", ctx.now()
@@ -247,6 +257,7 @@ def cancel(ctx: Context, order_id, reason: str) -> OrderRecord:
     ctx.require(APPROVE)
     why = require_text(reason, field="reason", max_length=MAX_TEXT)
     order = load_order(ctx, order_id, lock=True)
+    _not_again(order, "cancelled", "cancel")
     if order.status not in ("draft", "approved", "sent"):
         hint = "; close it instead" if order.status == "partially_received" else ""
         raise Conflict(f"purchase order {order.id} is {order.status.replace('_', ' ')}: it cannot be cancelled{hint}")
@@ -260,6 +271,7 @@ def close(ctx: Context, order_id, reason: str | None = None) -> OrderRecord:
     ctx.require(APPROVE)
     why = optional_text(reason, field="reason", max_length=MAX_TEXT)
     order = load_order(ctx, order_id, lock=True)
+    _not_again(order, "closed", "close")
     if order.status not in ("received", "partially_received"):
         raise Conflict(f"purchase order {order.id} is {order.status.replace('_', ' ')}: only a received or partially "
                        "received order is closed")

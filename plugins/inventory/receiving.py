@@ -32,11 +32,12 @@ from medoffice.core.validation import parse_date
 from . import ledger
 from .catalogue import find_item, find_location
 from medoffice.core.validation import Fields
-from .common import ORDERS_TOPIC, STOCK_TOPIC, parse_day, parse_quantity, today
+from .common import parse_day, parse_quantity, today
 from .models import Item, OrderLine, PurchaseOrder, Receipt, ReceiptLine, Vendor
 from .orders import RECEIVABLE, load_order
 from .permissions import ORDER, READ, RECEIVE
 from .stock import ensure_lot
+from .topics import ORDERS_TOPIC, STOCK_TOPIC
 
 EXPENSE_CATEGORY = "supplies"
 EXPENSE_SOURCE = "inventory"

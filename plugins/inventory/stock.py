@@ -26,10 +26,11 @@ from medoffice.core.validation import optional_text, require_text
 from . import ledger
 from .catalogue import ItemRecord, find_item, find_location, item_record_query
 from medoffice.core.validation import Fields
-from .common import STOCK_TOPIC, cents_of, expiry_day, parse_quantity, stored_day, today, value_of
+from .common import cents_of, expiry_day, parse_quantity, stored_day, today, value_of
 from .kit_models import Shortage
 from .models import MAX_CODE, MAX_NAME, MAX_TEXT, Balance, Item, Location, Lot, Movement
 from .permissions import ADJUST, BELOW_ZERO, MOVE, READ, USE, VALUES
+from .topics import STOCK_TOPIC
 
 MAX_APPOINTMENT_ID = 2**31 - 1
 SIGNED = re.compile(r"[+-]?[0-9]{1,9}")

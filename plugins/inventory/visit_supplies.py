@@ -32,11 +32,12 @@ from medoffice.core.records import AppointmentRecord, VisitRecord
 from medoffice.core.validation import require_text
 
 from . import ledger
-from .common import STOCK_TOPIC, today
+from .common import nothing_to_do, today
 from .kit_models import DrawTake, Kit, KitLine, Shortage, VisitDraw
 from .kits import type_key
 from .models import MAX_TEXT, Balance, Item, Location, Lot, Movement
 from .permissions import ADJUST, READ, USE
+from .topics import STOCK_TOPIC
 
 UNDONE_REASON = "visit completion undone"
 
@@ -248,13 +249,15 @@ def visit_draw(ctx: Context, appointment_id: int) -> DrawRecord:
 # -- resolving -----------------------------------------------------------------------------------
 
 
-def _open_shortage(ctx: Context, shortage_id: int) -> tuple[Shortage, VisitDraw, Item]:
+def _open_shortage(ctx: Context, shortage_id: int, verb: str) -> tuple[Shortage, VisitDraw, Item]:
+    """The open shortage ``shortage_id``, locked; one closed already (resolved, dismissed, or
+    cancelled with its visit) is refused, code ``nothing_to_do``, when asked to ``verb`` it."""
     row = ctx.session.execute(select(Shortage).where(Shortage.id == shortage_id).with_for_update()
                               ).scalar_one_or_none()
     if row is None:
         raise NotFound(f"no shortage {shortage_id}")
     if row.status != "open":
-        raise Conflict(f"shortage {shortage_id} is already {row.status}")
+        raise nothing_to_do(f"shortage {shortage_id} is {row.status} already; nothing to {verb}")
     return row, ctx.session.get(VisitDraw, row.draw_id), ctx.session.get(Item, row.item_id)
 
 
@@ -264,7 +267,7 @@ def resolve(ctx: Context, shortage_id: int) -> ShortageRecord:
     from .stock import withdraw
 
     ctx.require(USE)
-    shortage, draw, item = _open_shortage(ctx, shortage_id)
+    shortage, draw, item = _open_shortage(ctx, shortage_id, "resolve")
     place = ctx.session.get(Location, shortage.location_id)
     rows = withdraw(ctx, "used", item, place, shortage.short, reason=f"supply kit: {draw.appointment_type}"[:MAX_TEXT],
                     reference=f"visit {draw.appointment_id}", appointment_id=draw.appointment_id)
@@ -285,7 +288,7 @@ def dismiss(ctx: Context, shortage_id: int, reason: str) -> ShortageRecord:
     since), with a reason (manager)."""
     ctx.require(ADJUST)
     why = require_text(reason, field="reason", max_length=MAX_TEXT)
-    shortage, draw, item = _open_shortage(ctx, shortage_id)
+    shortage, draw, item = _open_shortage(ctx, shortage_id, "dismiss")
     shortage.status, shortage.resolved_at, shortage.resolved_by = "dismissed", ctx.now(), ctx.user.username
     shortage.note = why
     ctx.session.flush()

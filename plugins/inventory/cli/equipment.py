@@ -25,10 +25,10 @@ def _given(**values):
     return {k: v for k, v in values.items() if v is not None}
 
 
-def _asset_line(r, out_from=None) -> str:
+def _asset_line(r) -> str:
     state = "in service" if r.in_service else f"OUT OF SERVICE ({r.out_reason})"
-    if out_from is not None:
-        state = f"in service until it goes OUT OF SERVICE on {out_from:%a %Y-%m-%d} ({r.out_reason})"
+    if r.out_from is not None:
+        state = f"in service until it goes OUT OF SERVICE on {r.out_from:%a %Y-%m-%d} ({r.out_reason})"
     if r.retired_at is not None:
         state = f"RETIRED ({r.retire_reason})"
     return f"asset {r.id}: {r.name}, {state}" + (f", next due {r.next_due}" if r.next_due else "")
@@ -68,7 +68,8 @@ def asset_edit(asset, pairs, as_json) -> None:
 
 
 @equipment_group.command("list")
-@click.option("--out-of-service", is_flag=True, help="Only the assets out of service.")
+@click.option("--out-of-service", is_flag=True,
+              help="Only the assets out of service today (not those going out on a day to come).")
 @click.option("--retired", is_flag=True, help="Only the retired assets.")
 @json_option
 def asset_list(out_of_service, retired, as_json) -> None:
@@ -76,13 +77,19 @@ def asset_list(out_of_service, retired, as_json) -> None:
     retired ones)."""
     with operation(write=False) as ctx:
         rows = equipment.list_assets(ctx, out_of_service=out_of_service, retired=retired)
-        now = ctx.now()
-        state = {r.id: "yes" if r.in_service else f"out from {ctx.local(r.out_since):%Y-%m-%d}"
-                 if r.out_since is not None and r.out_since > now else "OUT" for r in rows}
     emit(rows, as_json=as_json, human=lambda rs: table(
-        [(r.name, r.model or "", r.serial or "", r.location or "", "RETIRED" if r.retired_at else state[r.id],
-          r.next_due or "", r.warranty_ends or "") for r in rs],
+        [(r.name, r.model or "", r.serial or "", r.location or "", _in_service(r), r.next_due or "",
+          r.warranty_ends or "") for r in rs],
         ("NAME", "MODEL", "SERIAL", "LOCATION", "IN SERVICE", "NEXT DUE", "WARRANTY ENDS")))
+
+
+def _in_service(r) -> str:
+    """The list's IN SERVICE cell: ``yes``, ``out from 2026-01-08`` (a day to come), ``OUT``, ``RETIRED``."""
+    if r.retired_at is not None:
+        return "RETIRED"
+    if r.out_from is not None:
+        return f"out from {r.out_from:%Y-%m-%d}"
+    return "yes" if r.in_service else "OUT"
 
 
 @equipment_group.command("show")
@@ -101,7 +108,7 @@ def asset_show(asset, as_json) -> None:
             ("name", r.name), ("model", r.model), ("serial", r.serial), ("location", r.location),
             ("vendor", r.vendor), ("bought", r.purchased_on), ("cost", money(r.purchase_cost)),
             ("warranty ends", r.warranty_ends), ("booked as", r.resource), ("note", r.note),
-            ("in service", "yes" if r.in_service else f"no: {r.out_reason}"))], ("FIELD", "VALUE"))
+            ("in service", _service_state(r)))], ("FIELD", "VALUE"))
         click.echo("\nMaintenance plans:")
         table([(p.task, f"every {p.every_months} months", p.next_due, p.last_done or "never")
                for p in data["plans"]], ("TASK", "EVERY", "NEXT DUE", "LAST DONE"))
@@ -113,6 +120,13 @@ def asset_show(asset, as_json) -> None:
             table([(e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"), e.kind.replace("_", " "), e.by, e.reason)
                    for e in data["history"]], ("WHEN", "WHAT", "BY", "REASON"))
     emit(found, as_json=as_json, human=human)
+
+
+def _service_state(r) -> str:
+    """``show``'s in service line: ``yes``, ``no: REASON``, or ``yes, out of service from DAY (REASON)``."""
+    if r.out_from is not None:
+        return f"yes, out of service from {r.out_from:%a %Y-%m-%d} ({r.out_reason})"
+    return "yes" if r.in_service else f"no: {r.out_reason}"
 
 
 @equipment_group.group("plan")
@@ -205,8 +219,7 @@ def asset_out(asset, reason, from_day, as_json) -> None:
     until it is back."""
     with operation() as ctx:
         done = equipment.set_in_service(ctx, asset, False, reason, from_day=from_day)
-        later = ctx.local(done.out_since).date() if done.out_since > ctx.now() else None
-    emit(done, as_json=as_json, human=lambda r: say(_asset_line(r, later)))
+    emit(done, as_json=as_json, human=lambda r: say(_asset_line(r)))
 
 
 @equipment_group.command("back")

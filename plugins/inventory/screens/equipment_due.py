@@ -3,8 +3,11 @@ overdue first, and the assets out of service. ``l`` logs a service of the select
 was done, by whom or which vendor, when, the cost: the plan's next due date follows), ``o``
 puts the selected asset out of service or back in service with a reason, ``x`` retires it
 with a reason (``inventory.equipment`` for all three), ``r`` reads again. The same services
-as ``medoffice inventory equipment log|out|back|retire``; the list follows other terminals (the ``inventory.assets``
-topic)."""
+as ``medoffice inventory equipment log|out|back|retire``; what is out of service is what
+``equipment list --out-of-service`` and the dashboard card say (out today, not from a day to
+come: :func:`~..equipment.out_of_service_on`). The list follows other terminals (the
+``inventory.assets`` topic: a :class:`~medoffice.ui.LiveListScreen`), the cursor staying on its
+line."""
 
 from __future__ import annotations
 
@@ -13,20 +16,21 @@ from typing import Any, ClassVar
 import attrs
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from medoffice.core.ui import ScreenHost
-from medoffice.ui import DataTable, Field, FormDialog, Footer, ReasonDialog, may, message_of, run_call
+from medoffice.ui import (DataTable, Field, FormDialog, Footer, LiveListScreen, ReasonDialog, may, message_of,
+                         run_call)
 
 from ..permissions import EQUIPMENT
+from ..topics import EQUIPMENT_TOPIC
 
 WITHIN_DAYS = 60
 
 
 @attrs.frozen
 class DueRow:
-    """A line of the screen: a task due (``task`` set) or an asset out of service with none due."""
+    """A line of the screen: a task due (``task`` set) or an asset out of service (or going
+    out) with none due."""
 
     asset: str
     task: str | None
@@ -34,6 +38,7 @@ class DueRow:
     when: str
     location: str
     in_service: bool
+    """Whether the asset is in service today (as ``equipment list`` says)."""
     out_reason: str | None
     out_from: str | None = None
     """``Thu 2026-12-10`` when the asset goes out of service on a day to come (it is in service
@@ -44,17 +49,15 @@ def _rows(ctx) -> list[DueRow]:
     from ..equipment import list_assets
     from ..equipment_maintenance import due
 
-    now = ctx.now()
     assets = {a.name: a for a in list_assets(ctx)}
-    later = {a.name: f"{ctx.local(a.out_since):%a %Y-%m-%d}" for a in assets.values()
-             if not a.in_service and a.out_since is not None and a.out_since > now}
+    later = {a.name: f"{a.out_from:%a %Y-%m-%d}" for a in assets.values() if a.out_from is not None}
     rows = [DueRow(r.asset, r.task, str(r.next_due), f"{-r.days} d late" if r.overdue else
                    ("today" if r.days == 0 else f"in {r.days} d"), r.location or "",
-                   r.in_service or r.asset in later, assets[r.asset].out_reason, later.get(r.asset))
+                   r.in_service, assets[r.asset].out_reason, later.get(r.asset))
             for r in due(ctx, WITHIN_DAYS)]
     listed = {r.asset for r in rows}
-    rows += [DueRow(a.name, None, "", "", a.location or "", a.name in later, a.out_reason, later.get(a.name))
-             for a in assets.values() if not a.in_service and a.name not in listed]
+    rows += [DueRow(a.name, None, "", "", a.location or "", a.in_service, a.out_reason, later.get(a.name))
+             for a in assets.values() if (not a.in_service or a.name in later) and a.name not in listed]
     return rows
 
 
@@ -77,8 +80,9 @@ def _retire(ctx, asset: str, reason: str) -> Any:
     return retire(ctx, asset, reason)
 
 
-class EquipmentDueScreen(Screen[None]):
-    """Maintenance due and overdue, and the assets out of service.
+class EquipmentDueScreen(LiveListScreen):
+    """Maintenance due and overdue, and the assets out of service (:attr:`rows`, each a
+    :class:`DueRow`).
 
     Args:
         host: the inventory plugin's host.
@@ -92,10 +96,9 @@ class EquipmentDueScreen(Screen[None]):
         Binding("r", "reload", "Reload", id="inventory.equipment.reload"),
     ]
 
-    def __init__(self, host: ScreenHost) -> None:
-        super().__init__()
-        self.host = host
-        self.rows: list[DueRow] | None = None
+    TOPICS = (EQUIPMENT_TOPIC,)
+    LIST = "#due"
+    STATUS = "#due-status"
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -110,29 +113,26 @@ class EquipmentDueScreen(Screen[None]):
         for label, width in (("Due", 10), ("When", 10), ("Asset", 17), ("Task", 13), ("Location", 11),
                              ("State", 5)):
             table.add_column(label, width=width)
-        table.focus()
-        self._live = self.host.watch(self, ["inventory.assets"], self.load)
-        self.load()
 
-    def on_unmount(self) -> None:
-        live = getattr(self, "_live", None)
-        if live is not None:
-            live.stop()
+    def list_call(self) -> tuple[Any, ...]:
+        return (_rows,)
 
-    def load(self) -> None:
-        run_call(self, self.host, _rows, write=False, done=self.show, failed=lambda error: self.say(message_of(error)))
-
-    def show(self, rows: list[DueRow]) -> None:
+    def loaded(self, rows: list[DueRow]) -> None:
+        """Show ``rows``, the cursor on the line (asset and task) it was on while it is there,
+        else on the same row."""
         if not self.is_attached:
             return
         table = self.query_one("#due", DataTable)
-        row = table.cursor_row
+        row, wanted = table.cursor_row, self.highlighted()
         self.rows = rows
         table.clear()
         for index, r in enumerate(rows):
             table.add_row(r.due, r.when, r.asset, r.task or "-", r.location, "" if r.in_service else "OUT",
                           key=str(index))
-        if 0 <= row < table.row_count:
+        lines = [(r.asset, r.task) for r in rows]
+        if wanted is not None and (wanted.asset, wanted.task) in lines:
+            table.move_cursor(row=lines.index((wanted.asset, wanted.task)))
+        elif 0 <= row < table.row_count:
             table.move_cursor(row=row)
         late = sum(1 for r in rows if r.when.endswith("late"))
         out = sorted({r.asset for r in rows if not r.in_service})
@@ -146,12 +146,6 @@ class EquipmentDueScreen(Screen[None]):
         if self.is_attached:
             self.query_one("#due-status", Static).update(text)
 
-    def selected(self) -> DueRow | None:
-        if not self.rows:
-            return None
-        row = self.query_one("#due", DataTable).cursor_row
-        return self.rows[row] if 0 <= row < len(self.rows) else None
-
     def _may_edit(self) -> bool:
         if may(self.host, EQUIPMENT):
             return True
@@ -159,7 +153,7 @@ class EquipmentDueScreen(Screen[None]):
         return False
 
     def action_log(self) -> None:
-        row = self.selected()
+        row = self.highlighted()
         if row is None or not self._may_edit():
             return
         fields = [Field("work", "What was done"), Field("done_by", "Done by", placeholder="a person"),
@@ -182,7 +176,7 @@ class EquipmentDueScreen(Screen[None]):
         self.load()
 
     def action_out_or_back(self) -> None:
-        row = self.selected()
+        row = self.highlighted()
         if row is None or not self._may_edit():
             return
         back = not row.in_service or row.out_from is not None
@@ -197,7 +191,7 @@ class EquipmentDueScreen(Screen[None]):
         self.host.push_screen(ReasonDialog(question), answered)
 
     def action_retire(self) -> None:
-        row = self.selected()
+        row = self.highlighted()
         if row is None or not self._may_edit():
             return
 

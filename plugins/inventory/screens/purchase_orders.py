@@ -2,8 +2,9 @@
 the selected draft (``inventory.approve``), ``s`` marks an approved order sent
 (``inventory.order``), Enter opens receiving for a sent or partly received order
 (``inventory.receive``), ``r`` reads again. The list follows other terminals (the
-``inventory.orders`` topic). The same services as ``medoffice inventory po approve|send`` and
-``receive``."""
+``inventory.orders`` and ``inventory.catalogue`` topics: a :class:`~medoffice.ui.LiveListScreen`),
+the cursor staying on its order. The same services as ``medoffice inventory po approve|send``
+and ``receive``."""
 
 from __future__ import annotations
 
@@ -12,13 +13,13 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from medoffice.core.ui import ScreenHost
-from medoffice.ui import DataTable, Footer, may, message_of, run_call
+from medoffice.ui import DataTable, Footer, LiveListScreen, may, message_of, run_call
 
 from ..permissions import APPROVE, ORDER, RECEIVE
+from ..topics import CATALOGUE_TOPIC, ORDERS_TOPIC
 
 
 def _open_orders(ctx) -> list[Any]:
@@ -44,8 +45,8 @@ def to_come(order: Any) -> str:
     return ", ".join(f"{line.backordered} {line.sku}" for line in order.lines if line.backordered)
 
 
-class PurchaseOrdersScreen(Screen[None]):
-    """The open purchase orders, oldest first.
+class PurchaseOrdersScreen(LiveListScreen):
+    """The open purchase orders, oldest first (:attr:`rows`).
 
     Args:
         host: the inventory plugin's host.
@@ -59,10 +60,12 @@ class PurchaseOrdersScreen(Screen[None]):
         Binding("r", "reload", "Reload", id="inventory.orders.reload"),
     ]
 
+    TOPICS = (ORDERS_TOPIC, CATALOGUE_TOPIC)
+    LIST = "#orders"
+    STATUS = "#orders-status"
+
     def __init__(self, host: ScreenHost) -> None:
-        super().__init__()
-        self.host = host
-        self.orders: list[Any] | None = None
+        super().__init__(host)
         self.busy = False
         """A change is being made: a key typed again meanwhile does nothing (one press, one change)."""
 
@@ -79,25 +82,16 @@ class PurchaseOrdersScreen(Screen[None]):
         for label, width in (("PO", 4), ("Vendor", 18), ("Status", 12), ("Total", 10), ("Lines", 5),
                              ("Still to come", 15)):
             table.add_column(label, width=width)
-        table.focus()
-        self._live = self.host.watch(self, ["inventory.orders"], self.load)
-        self.load()
 
-    def on_unmount(self) -> None:
-        live = getattr(self, "_live", None)
-        if live is not None:
-            live.stop()
+    def list_call(self) -> tuple[Any, ...]:
+        return (_open_orders,)
 
-    def load(self) -> None:
-        run_call(self, self.host, _open_orders, write=False, done=self.show,
-                 failed=lambda error: self.say(message_of(error)))
-
-    def show(self, orders: list[Any]) -> None:
+    def loaded(self, orders: list[Any]) -> None:
         if not self.is_attached:
             return
-        self.orders = orders
+        keep = self.highlighted()
+        self.rows = orders
         table = self.query_one("#orders", DataTable)
-        keep = self.selected()
         table.clear()
         for order in orders:
             table.add_row(str(order.id), order.vendor, order.status.replace("_", " "),
@@ -109,19 +103,12 @@ class PurchaseOrdersScreen(Screen[None]):
         self.query_one("#orders-title", Static).update(
             f"{len(orders)} open order(s), {drafts} draft(s)  ·  a approve  s sent  Enter receive")
 
-    def selected(self) -> Any | None:
-        if not self.orders:
-            return None
-        table = self.query_one("#orders", DataTable)
-        row = table.cursor_row
-        return self.orders[row] if 0 <= row < len(self.orders) else None
-
     def say(self, text: str) -> None:
         if self.is_attached:
             self.query_one("#orders-status", Static).update(text)
 
     def _change(self, permission: str, wanted: str, fn, verb: str) -> None:
-        order = self.selected()
+        order = self.highlighted()
         if order is None or self.busy:
             return
         if not may(self.host, permission):
@@ -155,7 +142,7 @@ class PurchaseOrdersScreen(Screen[None]):
     def action_receive(self) -> None:
         from .receiving import ReceivingScreen
 
-        order = self.selected()
+        order = self.highlighted()
         if order is None:
             return
         if not may(self.host, RECEIVE):

@@ -1,7 +1,8 @@
 """The reorder list: what is at or below its reorder point, what is on order, and the packs
 that bring it back to par; ``d`` drafts one purchase order per preferred vendor (as
 ``medoffice inventory reorder draft``), ``r`` reads again. The list follows other terminals
-(the ``inventory.stock`` and ``inventory.orders`` topics)."""
+(the ``inventory.stock``, ``inventory.orders`` and ``inventory.catalogue`` topics: a
+:class:`~medoffice.ui.LiveListScreen`), the cursor staying on its item."""
 
 from __future__ import annotations
 
@@ -10,13 +11,13 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from medoffice.core.ui import ScreenHost
-from medoffice.ui import DataTable, Footer, may, message_of, run_call
+from medoffice.ui import DataTable, Footer, LiveListScreen, may, message_of, run_call
 
 from ..permissions import ORDER
+from ..topics import CATALOGUE_TOPIC, ORDERS_TOPIC, STOCK_TOPIC
 
 
 def _reorder_list(ctx) -> list[Any]:
@@ -31,7 +32,7 @@ def _draft(ctx) -> Any:
     return draft_reorder(ctx)
 
 
-class ReorderScreen(Screen[None]):
+class ReorderScreen(LiveListScreen):
     """The reorder list.
 
     Args:
@@ -44,10 +45,12 @@ class ReorderScreen(Screen[None]):
         Binding("r", "reload", "Reload", id="inventory.reorder.reload"),
     ]
 
+    TOPICS = (STOCK_TOPIC, ORDERS_TOPIC, CATALOGUE_TOPIC)
+    LIST = "#reorder"
+    STATUS = "#stock-title"
+
     def __init__(self, host: ScreenHost) -> None:
-        super().__init__()
-        self.host = host
-        self.rows: list[Any] | None = None
+        super().__init__(host)
         self.drafted: Any = None
         self.drafting = False
         """A draft is being made: ``d`` typed again meanwhile does nothing (one press, one draft)."""
@@ -65,22 +68,14 @@ class ReorderScreen(Screen[None]):
         for label, width in (("SKU", 8), ("Item", 18), ("On hand", 7), ("Par", 5), ("On order", 8),
                              ("To order", 8), ("Vendor", 10)):
             table.add_column(label, width=width)
-        table.focus()
-        self._live = self.host.watch(self, ["inventory.stock", "inventory.orders"], self.load)
-        self.load()
 
-    def on_unmount(self) -> None:
-        live = getattr(self, "_live", None)
-        if live is not None:
-            live.stop()
+    def list_call(self) -> tuple[Any, ...]:
+        return (_reorder_list,)
 
-    def load(self) -> None:
-        run_call(self, self.host, _reorder_list, write=False, done=self.show,
-                 failed=lambda error: self.query_one("#stock-title", Static).update(message_of(error)))
-
-    def show(self, rows: list[Any]) -> None:
+    def loaded(self, rows: list[Any]) -> None:
         if not self.is_attached:
             return
+        wanted = self.highlighted()
         self.rows = rows
         table = self.query_one("#reorder", DataTable)
         table.clear()
@@ -88,6 +83,9 @@ class ReorderScreen(Screen[None]):
             table.add_row(row.sku, row.item, Text(str(row.on_hand), justify="right"),
                           Text(str(row.par), justify="right"), Text(str(row.on_order), justify="right"),
                           f"{row.packs} {row.pack_unit}" if row.packs else "-", row.vendor or "(none)", key=row.sku)
+        skus = [r.sku for r in rows]
+        if wanted is not None and wanted.sku in skus:
+            table.move_cursor(row=skus.index(wanted.sku))
         waiting = sum(1 for r in rows if r.packs)
         self.query_one("#stock-title", Static).update(
             f"{len(rows)} low, {waiting} to order" + ("  ·  d drafts one order per vendor"

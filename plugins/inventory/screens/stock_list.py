@@ -1,8 +1,10 @@
 """The stock list: every item's usable stock with LOW, EXPIRED, expiring-soon and SHORT flags.
 
 The same numbers as ``medoffice inventory stock list`` (and ``lots expiring``): one read of
-the services, filtered on the screen, read again when any terminal changes stock (the
-``inventory.stock`` topic). ``/`` searches by SKU or name (Escape goes back to the list),
+the services, filtered on the screen, read again when any terminal changes stock or the
+catalogue (the ``inventory.stock`` and ``inventory.catalogue`` topics: a
+:class:`~medoffice.ui.LiveListScreen`), the cursor staying on its item. ``/`` searches by SKU
+or name (Escape goes back to the list),
 ``l`` shows only what is low, ``r`` reads again, ``u`` records units of the chosen item used
 at the desk (``stock.use``, as ``medoffice inventory use``: first expiry first, refused in
 one line when there is not enough usable stock).
@@ -16,12 +18,13 @@ import attrs
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from medoffice.core import Context
 from medoffice.core.ui import ScreenHost
-from medoffice.ui import DataTable, Footer, message_of, run_call
+from medoffice.ui import DataTable, Footer, LiveListScreen, run_call
+
+from ..topics import CATALOGUE_TOPIC, STOCK_TOPIC
 
 SOON_DAYS = 30
 
@@ -65,11 +68,15 @@ def flags(row: Any, expiring: frozenset[str]) -> Text:
     return out
 
 
-class StockListScreen(Screen[None]):
+class StockListScreen(LiveListScreen):
     """The stock list.
 
     Args:
         host: the inventory plugin's host.
+
+    Attributes:
+        view: everything read (None until first read); :attr:`rows` holds the items shown
+            (the search and the low-only switch let them through).
     """
 
     CSS_PATH = "stock_list.tcss"
@@ -80,12 +87,14 @@ class StockListScreen(Screen[None]):
         Binding("u", "use", "Use", id="inventory.stock.use"),
     ]
 
+    TOPICS = (STOCK_TOPIC, CATALOGUE_TOPIC)
+    LIST = "#stock"
+    STATUS = "#stock-title"
+
     def __init__(self, host: ScreenHost) -> None:
-        super().__init__()
-        self.host = host
+        super().__init__(host)
         self.view: StockView | None = None
         self.low_only = False
-        self.shown: list[Any] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -98,9 +107,6 @@ class StockListScreen(Screen[None]):
         self.sub_title = "Stock"
         table = self.query_one("#stock", DataTable)
         self._columns(table, len("Flags"))
-        table.focus()
-        self._live = self.host.watch(self, ["inventory.stock", "inventory.orders"], self.load)
-        self.load()
 
     @staticmethod
     def _columns(table: DataTable, longest_flags: int) -> None:
@@ -110,40 +116,40 @@ class StockListScreen(Screen[None]):
                              ("Reorder", 7), ("Flags", wide)):
             table.add_column(label, width=width)
 
-    def on_unmount(self) -> None:
-        live = getattr(self, "_live", None)
-        if live is not None:
-            live.stop()
+    def list_call(self) -> tuple[Any, ...]:
+        return (stock_view,)
 
-    def load(self) -> None:
-        run_call(self, self.host, stock_view, write=False, done=self.show,
-                 failed=lambda error: self.query_one("#stock-title", Static).update(message_of(error)))
-
-    def show(self, view: StockView) -> None:
+    def loaded(self, view: StockView) -> None:
         if not self.is_attached:
             return
         self.view = view
         self.refill()
 
     def refill(self) -> None:
-        """The rows the search and the low-only switch let through."""
+        """The rows the search and the low-only switch let through, the cursor on the item it
+        was on while that is still shown."""
         if self.view is None:
             return
+        wanted = self.highlighted()
         needle = self.query_one("#stock-search", Input).value.strip().lower()
-        self.shown = [r for r in self.view.rows
-                      if (not self.low_only or r.low) and (not needle or needle in r.sku.lower()
-                                                            or needle in r.name.lower())]
+        shown = [r for r in self.view.rows
+                 if (not self.low_only or r.low) and (not needle or needle in r.sku.lower()
+                                                       or needle in r.name.lower())]
         table = self.query_one("#stock", DataTable)
-        shown_flags = [flags(row, self.view.expiring) for row in self.shown]
+        shown_flags = [flags(row, self.view.expiring) for row in shown]
         table.clear(columns=True)
         self._columns(table, max((len(f.plain) for f in shown_flags), default=0))
-        for row, flagged in zip(self.shown, shown_flags):
+        for row, flagged in zip(shown, shown_flags):
             table.add_row(row.sku, row.name, Text(str(row.on_hand), justify="right"), row.unit,
                           Text(str(row.reorder_point), justify="right"), flagged, key=row.sku)
+        self.rows = shown
+        skus = [r.sku for r in shown]
+        if wanted is not None and wanted.sku in skus:
+            table.move_cursor(row=skus.index(wanted.sku))
         low = sum(1 for r in self.view.rows if r.low)
         expired = sum(1 for r in self.view.rows if r.expired)
         short = sum(1 for r in self.view.rows if r.short)
-        parts = [f"{len(self.shown)} of {len(self.view.rows)} items", f"{low} low", f"{expired} with expired stock",
+        parts = [f"{len(shown)} of {len(self.view.rows)} items", f"{low} low", f"{expired} with expired stock",
                  f"{len(self.view.expiring)} expiring within {SOON_DAYS} days"]
         if short:
             parts.append(f"{short} short")
@@ -176,10 +182,9 @@ class StockListScreen(Screen[None]):
         """Ask how many units of the item under the cursor were used, and record them."""
         from medoffice.ui import ReasonDialog
 
-        table = self.query_one("#stock", DataTable)
-        if not self.shown or table.cursor_row >= len(self.shown):
+        row = self.highlighted()
+        if row is None:
             return
-        row = self.shown[table.cursor_row]
 
         def answered(quantity: str | None) -> None:
             if quantity:

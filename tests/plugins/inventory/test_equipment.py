@@ -111,7 +111,7 @@ class TestOutOfService:
             down = equipment.set_in_service(ctx, "ECG machine", False, "lead cable broken")
         assert (down.in_service, down.out_reason) == (False, "lead cable broken")
         assert [a.name for a in read(p, equipment.list_assets, out_of_service=True)] == ["ECG machine"]
-        with pytest.raises(Conflict, match="already out of service"):
+        with pytest.raises(Conflict, match="out of service already; nothing to take out"):
             with p.operation("manager") as ctx:
                 equipment.set_in_service(ctx, "ECG machine", False, "again")
         with pytest.raises(ValidationError, match="reason is required"):

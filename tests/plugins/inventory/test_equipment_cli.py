@@ -81,7 +81,8 @@ def test_refusals_are_one_line_and_write_nothing(medoffice_practice, cli_world):
     refused(p.cli("inventory", "equipment", "log", "Autoclave", "--work", "x"), 1, "done by is required")
     refused(p.cli("inventory", "equipment", "plan", "add", "Autoclave", "check", "--every", "0"), 1,
             "every months must be at least 1")
-    refused(p.cli("inventory", "equipment", "back", "Autoclave", "--reason", "fixed"), 1, "already in service")
+    refused(p.cli("inventory", "equipment", "back", "Autoclave", "--reason", "fixed"), 1,
+            "in service already; nothing to put back")
     refused(p.cli("inventory", "equipment", "out", "Autoclave", "--reason", " "), 1, "reason is required")
     refused(p.cli("inventory", "equipment", "out", "MRI", "--reason", "x"), 1, "no asset with the name")
     refused(p.cli("inventory", "equipment", "due", "--days", "-1", user="frontdesk"), 1, "days must be at least 0")

@@ -33,11 +33,12 @@ def test_the_demo_has_one_calibration_overdue_and_an_asset_out_of_service(demo):
         late = maintenance.overdue(ctx)
         soon = maintenance.due(ctx, 30)
         down = equipment.list_assets(ctx, out_of_service=True)
-        cards = [c for plugin, c in ctx.hooks.dashboard_cards(ctx) if c.title == "Equipment maintenance overdue"]
+        cards = {c.title: c for plugin, c in ctx.hooks.dashboard_cards(ctx) if plugin == "inventory"}
     assert [(r.asset, r.task) for r in late] == [("ECG machine", "calibration")]
     assert len(soon) > len(late)
     assert [(a.name, a.in_service) for a in down] == [("Spirometer", False)]
-    assert [c.value for c in cards] == ["1"]
+    assert cards["Equipment maintenance overdue"].value == "1"
+    assert cards["Equipment out of service"].detail.startswith("Spirometer (")
 
 
 def test_the_equipment_exports_as_valid_devices_with_stable_ids(demo):

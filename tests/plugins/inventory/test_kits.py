@@ -176,7 +176,8 @@ class TestDrawingAtCompletion:
             assert visit_supplies.shortages(ctx) == []
         assert done.status == "resolved" and on_hand(medoffice_practice)["GLV-M"] == 49
         assert ("GLV-M", None, 1) in drawn(medoffice_practice, 301).taken
-        with pytest.raises(Conflict, match="already resolved"), medoffice_practice.operation("frontdesk") as ctx:
+        with pytest.raises(Conflict, match="resolved already; nothing to resolve"), \
+                medoffice_practice.operation("frontdesk") as ctx:
             visit_supplies.resolve(ctx, short.id)
 
     def test_a_manager_dismisses_a_shortage_with_a_reason(self, medoffice_practice, kit_world):

@@ -133,14 +133,20 @@ def test_the_equipment_due_looks_right(snap_compare, medoffice_practice, world):
 
 
 async def test_an_asset_going_out_of_service_on_a_day_to_come_is_in_service_until_then(medoffice_practice, world):
-    """The title names the day; its row is not OUT yet; o takes the plan back, with a reason."""
+    """The title names the day; its row is not OUT yet, as the command line lists it; o takes
+    the plan back, with a reason."""
     equipped(medoffice_practice)
     with medoffice_practice.operation("manager") as ctx:
         equipment.set_in_service(ctx, "ECG machine", False, "sent for repair", from_day="2026-01-08")
+    with medoffice_practice.operation("frontdesk", write=False) as ctx:
+        out_today = [a.name for a in equipment.list_assets(ctx, out_of_service=True)]
     async with medoffice_practice.pilot("manager", size=SMALL) as pilot:
         screen = await open_due(pilot)
-        assert "ECG machine out from Thu 2026-01-08" in str(screen.query_one("#due-title").render())
+        title = str(screen.query_one("#due-title").render())
+        assert "ECG machine out from Thu 2026-01-08" in title
         assert [r[5] for r in cells(screen) if r[2] == "ECG machine"] == ["", ""]
+        assert out_today == ["Spirometer"] and "out of service: Spirometer  ·" in title, \
+            "the screen says out of service what equipment list --out-of-service lists"
         await pilot.press("o", *"repair postponed", "enter")
         await wait_for(pilot, lambda: "out from" not in str(screen.query_one("#due-title").render()))
     with medoffice_practice.operation("manager", write=False) as ctx:

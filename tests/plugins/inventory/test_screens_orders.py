@@ -44,7 +44,7 @@ async def open_orders(pilot) -> PurchaseOrdersScreen:
     app.open_plugin_screen("inventory.orders")
     await wait_for(pilot, lambda: isinstance(app.screen, PurchaseOrdersScreen))
     screen = app.screen
-    await wait_for(pilot, lambda: screen.orders is not None)
+    await wait_for(pilot, lambda: screen.rows is not None)
     return screen
 
 

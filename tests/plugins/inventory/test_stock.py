@@ -163,7 +163,7 @@ def test_a_count_posts_its_variances_as_audited_adjustments(medoffice_practice, 
         actions = [a for (a,) in ctx.session.execute(select(AuditRow.action)).all()]
         assert "inventory.count.posted" in actions
     with medoffice_practice.operation("manager") as ctx:
-        with pytest.raises(Conflict, match="cannot be posted again"):
+        with pytest.raises(Conflict, match="posted already; nothing to post"):
             counts.post(ctx, started.id)
 
 
