@@ -32,6 +32,7 @@ check.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -58,20 +59,32 @@ if TYPE_CHECKING:
     from .config import Settings
     from .records import UserRecord
     from .runtime import Runtime
+    from .storage.units import UnitOfWork
 
 GENESIS = "0" * 64
 _SECRET_KEY = re.compile(r"pass(word)?|secret|token|card|cvv|pin\b", re.IGNORECASE)
 _CARD_NUMBER = re.compile(r"\b(?:\d[ -]?){13,19}\b")
 
 
+@functools.lru_cache(maxsize=1024)
+def _secret(key: str) -> bool:
+    """Whether a summary's key names a secret (its value is never written); the few keys
+    services use are each judged once."""
+    return _SECRET_KEY.search(key) is not None
+
+
+_CARD_DIGITS = 13
+"""A text shorter than this holds no card number (:data:`_CARD_NUMBER`): not searched."""
+
+
 def scrub(value: Any) -> Any:
     """Remove what must never reach the audit trail: passwords, tokens, card numbers."""
     if isinstance(value, Mapping):
-        return {k: ("[redacted]" if _SECRET_KEY.search(str(k)) else scrub(v)) for k, v in value.items()}
+        return {k: ("[redacted]" if _secret(str(k)) else scrub(v)) for k, v in value.items()}
+    if isinstance(value, str):
+        return value if len(value) < _CARD_DIGITS else _CARD_NUMBER.sub("[redacted]", value)
     if isinstance(value, list | tuple):
         return [scrub(v) for v in value]
-    if isinstance(value, str):
-        return _CARD_NUMBER.sub("[redacted]", value)
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if value is None or isinstance(value, bool | int | float):
@@ -121,6 +134,7 @@ def key_signs_chain(session: Session, key: bytes, head_seq: int) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=8)
 def _key_mark(key: bytes) -> str:
     return hashlib.sha256(b"medoffice audit key check\x1f" + key).hexdigest()
 
@@ -234,8 +248,27 @@ def _queue(session: Session, key: bytes, key_name: str | None, rows: list[_Unsav
     queue.entries.extend((transaction, row) for row in rows)
 
 
-def _unsaved(at: dt.datetime, user_id: int | None, username: str | None, action: str, entity: str,
+def queue_in_unit(unit: UnitOfWork, key: bytes, key_name: str | None, rows: list[_Unsaved]) -> bool:
+    """Queue ``rows`` in a unit of work that has made no ORM session, as :func:`_queue` does in
+    a session's; False (nothing queued) when the session's way is needed: the connection has
+    not yet checked ``key`` against the chain, or the unit of work signs with another key.
+    When the unit of work makes its session, the queue moves to it with the rest of its
+    ``info`` (entries queued before any savepoint, so none takes them back)."""
+    if unit.connection_info.get(_KEY_CHECKED) != _key_mark(key):
+        return False
+    queue = unit.info.get(_PENDING)
+    if queue is None:
+        queue = unit.info[_PENDING] = _Queue(key, key_name)
+    elif queue.key != key:
+        return False
+    queue.entries.extend((None, row) for row in rows)
+    return True
+
+
+def unsaved(at: dt.datetime, user_id: int | None, username: str | None, action: str, entity: str,
              entity_id: Any, patient_id: int | None, summary: Mapping[str, Any] | None) -> _Unsaved:
+    """An entry's row before the chain is extended (its summary scrubbed of secrets and
+    written as canonical JSON): what :func:`append` queues."""
     return _Unsaved(seq=0, at=at, user_id=user_id, username=username, action=action, entity=entity,
                     entity_id=None if entity_id is None else str(entity_id), patient_id=patient_id,
                     summary=json.dumps(scrub(dict(summary or {})), sort_keys=True, separators=(",", ":")),
@@ -270,7 +303,7 @@ def append(
     .. versionchanged:: 1 checks the key against the chain; ``key_name``; ``AuditLogDamaged``.
     .. versionchanged:: 1 written at commit with the unit of work's other entries; returns None.
     """
-    _queue(session, key, key_name, [_unsaved(at, user_id, username, action, entity, entity_id, patient_id,
+    _queue(session, key, key_name, [unsaved(at, user_id, username, action, entity, entity_id, patient_id,
                                              summary)])
 
 
@@ -298,7 +331,7 @@ def append_many(
     .. versionadded:: 1
     .. versionchanged:: 1 returns the count instead of ORM rows; written at commit.
     """
-    rows = [_unsaved(at, user_id, username, entry["action"], entry["entity"], entry.get("entity_id"),
+    rows = [unsaved(at, user_id, username, entry["action"], entry["entity"], entry.get("entity_id"),
                      entry.get("patient_id"), entry.get("summary")) for entry in entries]
     if rows:
         _queue(session, key, key_name, rows)
@@ -352,6 +385,39 @@ def write_pending(session: Session) -> int:
         plain.driver_rows(session, _INSERT_ONE, values[0])
     connection.info[_HEAD_LEFT] = session.info[_APPENDED] = (seq, prev)
     return len(rows)
+
+
+def write_in_unit(unit: UnitOfWork) -> bool:
+    """Write, with plain statements, the entry queued in a unit of work that has made no ORM
+    session (:func:`queue_in_unit`), as :func:`write_pending` would: the chain extended in
+    memory from the head this connection's last write left, the head moved with one
+    conditional update, the row inserted. True when nothing is left to write; False when the
+    session's way is needed (several entries, no head known on this connection, or another
+    terminal moved the head since), which then writes them at its commit.
+
+    .. versionadded:: 1
+    """
+    queue = unit.info.get(_PENDING)
+    if queue is None or not queue.entries:
+        return True
+    info = unit.connection_info
+    guess = info.get(_HEAD_LEFT)
+    if guess is None or len(queue.entries) != 1:
+        return False
+    rows = [queue.entries[0][1]]
+    seq, prev = _chain(queue.key, rows, *guess)
+    if not unit.rows(_MOVE_HEAD_FROM, {"seq": seq, "hash": prev, "was_seq": guess[0], "was_hash": guess[1]}):
+        del info[_HEAD_LEFT]  # the session's way locks and reads the head at once
+        return False
+    unit.rows(_INSERT_ONE, attrs.asdict(rows[0]))
+    queue.entries = []
+    info[_HEAD_LEFT] = unit.info[_APPENDED] = (seq, prev)
+    return True
+
+
+def appended_in(info: Mapping[str, Any]) -> bool:
+    """Whether the unit of work whose ``info`` this is appended to the log (and wrote it)."""
+    return info.get(_APPENDED) is not None
 
 
 def _chain(key: bytes, rows: list[_Unsaved], seq: int, prev: str) -> tuple[int, str]:
@@ -710,23 +776,37 @@ class AutoCheckpoints:
         self._identity: tuple[str, ZoneInfo] | None = None
         self._last: dict[str, tuple[int, dt.date]] = {}
 
+    @property
+    def needs_session(self) -> bool:
+        """Whether deciding the next checkpoint needs a session (the database's identity and
+        the practice's zone are read once per process)."""
+        return self._identity is None
+
     def due(self, session: Session, key: Callable[[], bytes], clock: Callable[[], dt.datetime]) -> _Due | None:
         """Whether the unit of work in ``session`` (about to commit) calls for a checkpoint;
         ``key`` and ``clock`` are asked only when it appended to the log."""
         write_pending(session)
-        appended = session.info.pop(_APPENDED, None)
+        return self.due_after(session.info, key, clock, session)
+
+    def due_after(self, info: dict[str, Any], key: Callable[[], bytes], clock: Callable[[], dt.datetime],
+                  session: Session | None = None) -> _Due | None:
+        """:meth:`due` once the unit of work's entries are written (``info``: its own); without
+        a ``session`` only when :attr:`needs_session` is False."""
+        appended = info.pop(_APPENDED, None)
         if appended is None:
             return None
         key, now = key(), clock()
         renewed = False
         if self._identity is None:
+            if session is None:
+                raise RuntimeError("the first checkpoint of a process needs a session")
             uid = database_id(session)
             if uid is None:
                 return None
             renewed_uid = own_identity(session, self.folder, uid, key, now)
             if renewed_uid != uid:
                 uid, renewed = renewed_uid, True
-                appended = session.info.pop(_APPENDED, appended)
+                appended = info.pop(_APPENDED, appended)
             zone = session.execute(select(Practice.timezone).where(Practice.id == 1)).scalar_one_or_none()
             self._identity = (uid, ZoneInfo(zone or "UTC"))
         uid, zone = self._identity

@@ -23,7 +23,7 @@ from . import audit
 from .errors import PermissionDenied
 from .records import UserRecord
 from .storage.plain import Statement, driver_rows
-from .storage.reads import ReadUnit
+from .storage.units import UnitOfWork
 
 if TYPE_CHECKING:
     from .loader import Hooks
@@ -41,7 +41,7 @@ class Context:
     """One unit of work, acting as one user."""
 
     def __init__(self, runtime: Runtime, session: Session | None, user: UserRecord, *, write: bool,
-                 unit: ReadUnit | None = None) -> None:
+                 unit: UnitOfWork | None = None) -> None:
         self.runtime = runtime
         self._session = session
         self._unit = unit
@@ -51,8 +51,8 @@ class Context:
 
     @property
     def session(self) -> Session:
-        """The unit of work's ORM session (a read-only unit of work makes it on first use, on
-        the connection and in the transaction its plain statements use, :meth:`plain_rows`)."""
+        """The unit of work's ORM session (made on first use, on the connection and in the
+        transaction its plain statements use, :meth:`plain_rows`)."""
         session = self._session
         if session is None:
             session = self._session = self._unit.session()  # type: ignore[union-attr]
@@ -181,7 +181,13 @@ class Context:
         new = [t for t in dict.fromkeys(map(changes.check_topic, topics)) if t not in self._changed]
         if new:
             self._changed.update(new)
-            changes.announce(self.session, new)
+            if self.runtime.engine.dialect.name != "postgresql":
+                return  # SQLite's feed sees every commit: nothing to send
+            if self._session is None and self._unit is not None:
+                for topic in new:
+                    self._unit.rows(changes.notify_statement(), {"topic": topic})
+            else:
+                changes.announce(self.session, new)
 
     def audit(
         self,
@@ -200,10 +206,16 @@ class Context:
             WrongAuditKey: the runtime's audit key did not sign the practice's audit log
                 (checked once per connection); the unit of work must roll back.
         """
+        key, key_name = self.runtime.audit_key(), self.runtime.settings.audit_key_source
+        if self._session is None and self._unit is not None and self.write:
+            row = audit.unsaved(self.now(), self.user.id or None, self.user.username, action, entity, entity_id,
+                                patient_id, summary)
+            if audit.queue_in_unit(self._unit, key, key_name, [row]):
+                return
         audit.append(
             self.session,
-            self.runtime.audit_key(),
-            key_name=self.runtime.settings.audit_key_source,
+            key,
+            key_name=key_name,
             at=self.now(),
             user_id=self.user.id or None,
             username=self.user.username,

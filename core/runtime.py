@@ -9,13 +9,11 @@ transaction that commits whole or not at all.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager as ContextManager
-from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
 
 from . import audit
 from .config import Settings
@@ -28,7 +26,7 @@ from .permissions import CorePermissions
 from .records import UserRecord
 from .setup_cache import SetupCache
 from .storage.engine import WRITE_OPTION, make_engine
-from .storage.reads import IdleConnections, ReadUnit
+from .storage.units import IdleConnections, UnitOfWork
 from .storage.models import PluginState
 
 
@@ -69,7 +67,7 @@ class Runtime:
         self.checkpoints = audit.AutoCheckpoints(settings.checkpoint_dir)
         self._reader: tuple[Engine, Engine] | None = None
         self._idle = IdleConnections() if engine.url.get_backend_name() == "sqlite" and not _memory(engine) else None
-        """Connections kept between read-only units of work (SQLite files only)."""
+        """Connections kept between units of work (SQLite files only)."""
         self.setup_cache = SetupCache()
         """The read-mostly set-up kept between units of work (:meth:`Context.cached`)."""
 
@@ -102,28 +100,19 @@ class Runtime:
         audited on its own; a unit of work that appended to the audit log may checkpoint it
         once committed (:class:`~medoffice.core.audit.AutoCheckpoints`).
 
-        A read-only one (``write=False``) runs its plain statements on a pooled connection and
-        makes its ORM session only if something needs one (:mod:`medoffice.core.storage.reads`).
+        It runs its plain statements on a pooled connection and makes its ORM session only if
+        something needs one (:mod:`medoffice.core.storage.units`); ``write=False`` makes it
+        read-only (on SQLite it then takes no write lock).
         """
-        if not write:
-            return _ReadOnly(self, user)
-        return self._writing(user)
+        return _Operation(self, user, write)
 
-    @contextmanager
-    def _writing(self, user: UserRecord | None) -> Iterator[Context]:
-        with audit.refusals_recorded(self, user), Session(self.engine, expire_on_commit=False,
-                                                          autoflush=True) as session:
-            with session.begin():
-                yield Context(self, session, user or SYSTEM_USER, write=True)
-                due = self.checkpoints.due(session, self.audit_key, self.clock)
-            if due is not None:
-                self.checkpoints.write(due, self.audit_key(), self.clock())
-
-    def _read_unit(self) -> ReadUnit:
+    def _unit(self, write: bool) -> UnitOfWork:
+        if write:
+            return UnitOfWork(self.engine, self._idle, write=True)
         reader = self._reader
         if reader is None or reader[0] is not self.engine:
             reader = self._reader = (self.engine, self.engine.execution_options(**{WRITE_OPTION: False}))
-        return ReadUnit(reader[1], self._idle)
+        return UnitOfWork(reader[1], self._idle)
 
     def build_plugins(self, choices: Mapping[str, StoredChoice] | None, *, require_migrated: bool = True) -> PluginSet:
         """A fresh plugin set of this runtime's installed plugins for the given choices (the
@@ -149,25 +138,25 @@ class Runtime:
         self.engine.dispose()
 
 
-class _ReadOnly:
-    """A read-only unit of work (:meth:`Runtime.operation` with ``write=False``): a plain
-    class rather than generators, since a day board's whole read costs little more than the
-    layers of generators around it would. A refusal that ends it is recorded as
-    :func:`medoffice.core.audit.refusals_recorded` records one (the outermost unit of work
-    of a thread, each refusal once)."""
+class _Operation:
+    """A unit of work (:meth:`Runtime.operation`): a plain class rather than generators, since
+    a day board's whole read costs little more than the layers of generators around it would.
+    A refusal that ends it is recorded as :func:`medoffice.core.audit.refusals_recorded`
+    records one (the outermost unit of work of a thread, each refusal once)."""
 
-    __slots__ = ("_runtime", "_user", "_depth", "_unit", "_ctx")
+    __slots__ = ("_runtime", "_user", "_write", "_depth", "_unit", "_ctx")
 
-    def __init__(self, runtime: Runtime, user: UserRecord | None) -> None:
+    def __init__(self, runtime: Runtime, user: UserRecord | None, write: bool) -> None:
         self._runtime = runtime
         self._user = user
+        self._write = write
 
     def __enter__(self) -> Context:
         runtime = self._runtime
         self._depth = depth = audit.unit_entered()
         try:
-            self._unit = unit = runtime._read_unit()
-            self._ctx = Context(runtime, None, self._user or SYSTEM_USER, write=False, unit=unit)
+            self._unit = unit = runtime._unit(self._write)
+            self._ctx = Context(runtime, None, self._user or SYSTEM_USER, write=self._write, unit=unit)
         except BaseException:
             audit.unit_left(depth)
             raise
@@ -178,8 +167,8 @@ class _ReadOnly:
         try:
             ok, due = kind is None, None
             try:
-                if ok and ctx.made_session is not None:
-                    due = runtime.checkpoints.due(ctx.made_session, runtime.audit_key, runtime.clock)
+                if ok:
+                    due = self._before_commit(ctx)
             except BaseException:
                 ok = False
                 raise
@@ -194,6 +183,21 @@ class _ReadOnly:
             raise
         finally:
             audit.unit_left(self._depth)
+
+    def _before_commit(self, ctx: Context) -> Any:
+        """Write what waits for the commit (the audit entries) and say whether a checkpoint is
+        due. Without an ORM session the entries go in as plain statements when they can;
+        otherwise (the audit head moved under this terminal, several entries, a checkpoint's
+        first look at the database) the session is made and its commit writes them."""
+        runtime, unit = self._runtime, self._unit
+        checkpoints = runtime.checkpoints
+        if ctx.made_session is None and self._write:
+            if audit.write_in_unit(unit) and not (checkpoints.needs_session and audit.appended_in(unit.info)):
+                return checkpoints.due_after(unit.info, runtime.audit_key, runtime.clock)
+        session = ctx.made_session if not self._write else ctx.session
+        if session is None:
+            return None
+        return checkpoints.due(session, runtime.audit_key, runtime.clock)
 
     def _refused(self, refused: PermissionDenied) -> None:
         """Record the refusal (once rolled back) when this is the thread's outermost unit of work."""

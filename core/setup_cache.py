@@ -40,6 +40,10 @@ _CHANGED = "medoffice.setup_changed"
 """Set in a session's info once its unit of work wrote a set-up table."""
 _SEEN = "medoffice.setup_generation"
 """The generations (by owner) a session's unit of work read."""
+_MEMO = "medoffice.setup_values"
+"""The kept values a unit of work has been handed, by name: asked again (a batch of
+bookings asks for the same type and provider each time), handed at once, while the unit of
+work has not changed the set-up."""
 
 
 @functools.cache
@@ -93,6 +97,9 @@ class SetupCache:
         info = ctx.info
         if info.get(_CHANGED):
             return load(ctx)
+        memo = info.get(_MEMO)
+        if memo is not None and name in memo:
+            return memo[name]
         owner = name.partition(".")[0]
         if owner not in self._present and not self._counter_exists(ctx, owner):
             return load(ctx)  # a database not upgraded yet (``db status`` on it): nothing is kept
@@ -106,12 +113,15 @@ class SetupCache:
         with self._lock:
             kept = self._values.get(owner) if self._generations.get(owner) == seen[owner] else None
             if kept is not None and name in kept:
-                return kept[name]
+                value = kept[name]
+                info.setdefault(_MEMO, {})[name] = value
+                return value
         value = load(ctx)
         if not ctx.info.get(_CHANGED):
             with self._lock:
                 if self._generations.get(owner) == seen[owner]:
                     self._values.setdefault(owner, {})[name] = value
+                    info.setdefault(_MEMO, {})[name] = value
         return value
 
     def clear(self) -> None:

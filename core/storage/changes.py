@@ -34,6 +34,7 @@ having (re)connected it reports :data:`ANY` once, since it cannot know what it m
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -43,6 +44,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
+
+    from .plain import Statement
 
 log = logging.getLogger("medoffice.changes")
 
@@ -89,6 +92,18 @@ def matches(watched: Iterable[str], changed: Collection[str]) -> bool:
     if ANY in changed:
         return True
     return any(c == w or c.startswith(w + ".") for w in watched for c in changed)
+
+
+@functools.cache
+def notify_statement() -> Statement:
+    """Tell the practice's channel that ``topic`` changed (PostgreSQL; sent if the transaction
+    commits): a plain statement, for a unit of work with no ORM session. Built on first use,
+    so that the TUI's poller, which imports this module, loads no SQLAlchemy at start-up."""
+    from sqlalchemy import String, bindparam, func, literal_column, select
+
+    from .plain import Statement
+
+    return Statement(select(func.pg_notify(literal_column(CHANNEL_SQL), bindparam("topic", type_=String()))))
 
 
 def announce(session: Session, topics: Iterable[str]) -> None:

@@ -33,7 +33,7 @@ POSTGRESQL_LOCK_TIMEOUT_MS = 15_000
 WRITE_OPTION = "medoffice_write"
 PLAIN_BEGUN = "medoffice.plain_begun"
 """Noted in a pooled connection's info when a read-only unit of work's plain statement began
-its transaction (:mod:`medoffice.core.storage.reads`): the session made next joins it."""
+its transaction (:mod:`medoffice.core.storage.units`): the session made next joins it."""
 
 
 def normalise_url(url: str) -> str:
@@ -63,7 +63,7 @@ def _configure_sqlite(engine: Engine) -> None:
         # through SQLAlchemy's execution costs several times the BEGIN itself. A refusal
         # (the database busy past the timeout) is wrapped as SQLAlchemy wraps any other.
         # A read-only unit of work's plain statements may have begun the transaction already
-        # (medoffice.core.storage.reads): its session then joins it.
+        # (medoffice.core.storage.units): its session then joins it.
         if connection.connection.info.pop(PLAIN_BEGUN, False):
             return
         driver = connection.connection.driver_connection

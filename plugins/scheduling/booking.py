@@ -151,8 +151,8 @@ def conflicts(ctx: Context, *, provider_id: int | None, patient_id: int | None, 
                   "patient_id": patient_id, "room_id": room_id, "exclude": exclude}
     found = []
     for (provider, patient, room, status, begins, ends, first, last, provider_name, type_name,
-         room_name) in ctx.session.connection().execute(_conflicts_query(*shape), parameters).all():
-        span = span_words(ctx, begins, ends, start)
+         room_name) in ctx.plain_rows(_conflicts_query(*shape), parameters):
+        span = span_words(ctx, plain.stored_time(begins), plain.stored_time(ends), start)
         name = day_flow.person(first, last)
         if patient_id is not None and patient == patient_id:
             found.append(f"{name} already has a {type_name} {span} with {provider_name}")
@@ -164,10 +164,10 @@ def conflicts(ctx: Context, *, provider_id: int | None, patient_id: int | None, 
 
 
 @functools.cache
-def _conflicts_query(provider: bool, patient: bool, room: bool, exclude: bool) -> Any:
+def _conflicts_query(provider: bool, patient: bool, room: bool, exclude: bool) -> plain.Statement:
     """The statement :func:`conflicts` runs, for which of the provider, the patient and the
     room it asks about (and whether one appointment is left out): built once per shape, with
-    bound values, so that SQLAlchemy compiles it once per process."""
+    bound values, and run by the driver (PostgreSQL's booking asks it before every insert)."""
     who = [column == bindparam(name) for column, name, wanted in (
         (Appointment.provider_id, "provider_id", provider), (Appointment.patient_id, "patient_id", patient))
         if wanted]
@@ -186,7 +186,7 @@ def _conflicts_query(provider: bool, patient: bool, room: bool, exclude: bool) -
                     Appointment.starts_at >= bindparam("since")))
     if exclude:
         query = query.where(Appointment.id != bindparam("exclude"))
-    return query.order_by(Appointment.starts_at, Appointment.id)
+    return plain.Statement(query.order_by(Appointment.starts_at, Appointment.id))
 
 
 def _slot_taken(found: Refusal) -> SlotTaken | None:
@@ -213,8 +213,12 @@ def _slot_taken(found: Refusal) -> SlotTaken | None:
 
 
 def _flush(ctx: Context) -> None:
+    """Write what the operation added through the ORM (reservations), if it made a session."""
+    session = ctx.made_session
+    if session is None:
+        return
     try:
-        ctx.session.flush()
+        session.flush()
     except DBAPIError as error:
         refusal = refusals.refused(error, _slot_taken)
         if refusal is None:
@@ -241,7 +245,7 @@ def insert_checks_the_slot(ctx: Context) -> bool:
     look-up of :func:`conflicts` would, and its refusal undoes the insert alone, so the
     operation may go on. (PostgreSQL's exclusion constraint ends the whole transaction: the
     service looks first there.)"""
-    return ctx.session.get_bind().dialect.name == "sqlite"
+    return ctx.runtime.engine.dialect.name == "sqlite"
 
 
 def _claim(ctx: Context, proposal: AppointmentProposal, overbook_reason: str | None, *,

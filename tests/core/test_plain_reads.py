@@ -1,6 +1,6 @@
 """A read-only unit of work runs plain statements on a bare pooled connection and makes its ORM
 session only when something needs one, on the same connection and in the same transaction
-(medoffice.core.storage.reads); the statements stay visible to the engine's listeners."""
+(medoffice.core.storage.units); the statements stay visible to the engine's listeners."""
 
 from __future__ import annotations
 

@@ -94,8 +94,7 @@ async def test_m_finds_the_other_record_and_ctrl_y_typed_ahead_of_the_preview_me
     async with app.run_test(size=(80, 24)) as pilot:
         await open_card(app, pilot, kit)
         await pilot.press("M", *"000002", "enter", "ctrl+y")
-        assert isinstance(app.screen, PatientMergeScreen)
-        await kit.wait_for(pilot, lambda: app.screen.plan is not None)
+        await kit.wait_for(pilot, lambda: isinstance(app.screen, PatientMergeScreen) and app.screen.plan is not None)
         await pilot.pause()
         assert state(twins, "000002").active is True  # the Ctrl+Y came before anyone saw the preview
         assert any("typed before the preview showed" in m for m in kit.messages(app))

@@ -36,9 +36,10 @@ def statements_of(engine, action):
 def test_a_booking_costs_a_handful_of_statements(medoffice_practice, world):
     """Once the set-up is kept (the provider's exceptions too): the set-up's generations,
     the patient, the provider's leave (with the staff plugin), the insert, and the audit
-    chain's head update and insert. On SQLite the insert's trigger is the overlap check (and
-    the BEGIN goes to the driver, unseen here); PostgreSQL looks for an overlap first and
-    adds the NOTIFY for other desks' boards. About 20 before."""
+    chain's head update and insert, all run by the driver with no ORM session. On SQLite the
+    insert's trigger is the overlap check (and the BEGIN goes to the driver, unseen here);
+    PostgreSQL looks for an overlap first and adds the NOTIFY for other desks' boards. About
+    20 before."""
     p = medoffice_practice
     desk = p.record("frontdesk")  # signed in once, as a terminal is
 
@@ -46,12 +47,16 @@ def test_a_booking_costs_a_handful_of_statements(medoffice_practice, world):
         def action():
             with p.runtime.operation(desk) as ctx:
                 booking.book(ctx, mrn, world.adams, "Check-up", at)
+                made.append(ctx.made_session is not None)
         return action
+
+    made: list[bool] = []
 
     book(world.ann, "2026-01-06 09:00")()  # the set-up read once, the audit key checked once
     sent = statements_of(p.runtime.engine, book(world.bo, "2026-01-06 10:00"))
     assert [s.split()[0] for s in sent].count("INSERT") == 2  # the visit, the audit row
     assert len(sent) <= (5 if p.runtime.engine.dialect.name == "sqlite" else 7), sent
+    assert made[-1] is False, "plain statements on a pooled connection, no ORM session, the audit entry too"
 
     def day():
         with p.runtime.operation(desk, write=False) as ctx:

@@ -1,20 +1,24 @@
-"""A read-only unit of work on a bare pooled connection, with no ORM session until one is needed.
+"""A unit of work on a bare pooled connection, with no ORM session until one is needed.
 
-Most read-only units of work (a day board, a slot search, a patient's list) run a few plain
-statements and build records from their rows: an ORM :class:`~sqlalchemy.orm.Session` (made,
-begun, committed, closed) costs more than such a read itself. :meth:`Runtime.operation
-<medoffice.core.runtime.Runtime.operation>` with ``write=False`` therefore opens a
-:class:`ReadUnit`: the first plain statement (:meth:`Context.plain_rows
+Most units of work run a few plain statements and build records from their rows: a day
+board, a slot search, a patient's list, and also a booking (the set-up's generations, the
+patient's key, the insert, the audit entry). An ORM :class:`~sqlalchemy.orm.Session`
+(made, begun, flushed, committed, closed) costs more than such work itself.
+:meth:`Runtime.operation <medoffice.core.runtime.Runtime.operation>` therefore opens a
+:class:`UnitOfWork`, read-only or writing: the first plain statement (:meth:`Context.plain_rows
 <medoffice.core.context.Context.plain_rows>`, a :class:`~medoffice.core.storage.plain.Statement`)
 takes a connection from the engine's pool and begins a transaction on it (SQLite's deferred
-``BEGIN``; PostgreSQL's implicit one), and every later statement reads the same snapshot.
-The first use of ``ctx.session`` (an ORM query, an audit entry) makes the session on that
-same connection and transaction, so what was read before and after is one unit of work; the
-end commits (or, when the block raised, rolls back) whichever ran, and gives the connection
-back (on a SQLite file, to the runtime's :class:`IdleConnections`, else to the pool).
+``BEGIN`` for a read, ``BEGIN IMMEDIATE`` for a write, which takes the write lock at once as
+every writing unit of work does; PostgreSQL's implicit one), and every later statement runs
+in it. The first use of ``ctx.session`` (an ORM query, an ORM object added) makes the
+session on that same connection and transaction, so what ran before and after is one unit
+of work; the end commits (or, when the block raised, rolls back) whichever ran, and gives
+the connection back (on a SQLite file, to the runtime's :class:`IdleConnections`, else to
+the pool). A writing unit of work that made no session writes its audit entries with plain
+statements before it commits (:func:`medoffice.core.audit.write_in_unit`).
 
-No transaction is kept between units of work: each begins its own, so every read sees what
-other terminals committed before it began.
+No transaction is kept between units of work: each begins its own, so every unit of work
+sees what other terminals committed before it began.
 
 .. versionadded:: 1
 """
@@ -34,7 +38,7 @@ from .plain import Statement, driver_rows, execute_plain
 
 
 class IdleConnections:
-    """A few connections kept for read-only units of work between them, on a SQLite file:
+    """A few connections kept for units of work between them, on a SQLite file:
     taken and given back without the pool's checkout and return (its queue, its records, its
     reset), which cost a read of a few rows more than the read itself. A connection is kept
     only when its unit of work ended cleanly (committed or rolled back, so no transaction is
@@ -79,14 +83,24 @@ class IdleConnections:
             fairy.close()
 
 
-class ReadUnit:
-    """One read-only unit of work (see the module's docstring); ``engine`` says ``BEGIN``
-    without ``IMMEDIATE`` on SQLite (:data:`~medoffice.core.storage.engine.WRITE_OPTION`)."""
+class UnitOfWork:
+    """One unit of work (see the module's docstring).
 
-    __slots__ = ("engine", "info", "_idle", "_fairy", "_driver", "_began", "_connection", "_session", "_transaction")
+    Args:
+        engine: the runtime's engine; for a read-only unit of work, one whose execution
+            options say ``BEGIN`` without ``IMMEDIATE`` on SQLite
+            (:data:`~medoffice.core.storage.engine.WRITE_OPTION`), for the session it makes.
+        idle: where a SQLite file's connections wait between units of work.
+        write: whether it may write (SQLite: ``BEGIN IMMEDIATE``).
+    """
 
-    def __init__(self, engine: Engine, idle: IdleConnections | None = None) -> None:
+    __slots__ = ("engine", "info", "write", "_begin", "_idle", "_fairy", "_driver", "_began", "_connection",
+                 "_session", "_transaction")
+
+    def __init__(self, engine: Engine, idle: IdleConnections | None = None, *, write: bool = False) -> None:
         self.engine = engine
+        self.write = write
+        self._begin = "BEGIN IMMEDIATE" if write else "BEGIN"
         self._idle = idle
         self.info: dict[str, Any] = {}
         """What the unit of work notes about itself (handed to its session when one is made)."""
@@ -113,6 +127,13 @@ class ReadUnit:
             self._fairy = self._idle.take(self.engine) if self._idle is not None else self.engine.raw_connection()
         return self._fairy
 
+    @property
+    def connection_info(self) -> dict[str, Any]:
+        """What the unit of work's connection notes about itself across units of work (its
+        pool record's ``info``: the audit key it checked, the audit head it left); the
+        connection is taken on first need."""
+        return self._taken().info
+
     def rows(self, statement: Statement, parameters: Mapping[str, Any] | None = None) -> list[Any]:
         """Every row of ``statement`` in this unit of work, as the driver gives them."""
         if self._session is not None:
@@ -123,9 +144,9 @@ class ReadUnit:
         if not self._began:
             if self.engine.dialect.name == "sqlite" and not driver.in_transaction:
                 try:
-                    driver.execute("BEGIN")
+                    driver.execute(self._begin)
                 except self.engine.dialect.loaded_dbapi.Error as error:
-                    raise DBAPIError.instance("BEGIN", (), error, self.engine.dialect.loaded_dbapi.Error,
+                    raise DBAPIError.instance(self._begin, (), error, self.engine.dialect.loaded_dbapi.Error,
                                               dialect=self.engine.dialect) from None
             self._began = True  # PostgreSQL: the driver begins at the first statement
         return execute_plain(self.engine, driver, statement, parameters)
