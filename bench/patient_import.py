@@ -18,6 +18,10 @@ each as one service operation as the administrator:
   ``INSERT`` of its patients (search keys computed, no checks, no audit, no search terms),
   rolled back; and the same for the registered rows.
 
+With ``--profile FILE``, the registration is then run once more (warm: the same forms, new
+MRNs) under ``cProfile`` with this process's CPU clock, and the functions that cost most are
+written to FILE (what docs/performance.md's passes on registration are read from).
+
 Each service step is reported in seconds and as a ratio to the raw insert measured in the
 same run, on the same database: by the wall clock (``_over_raw``) and by this process's CPU
 time (``_over_raw_cpu``, steadier when other work shares the machine; on PostgreSQL it
@@ -34,10 +38,12 @@ dropped and created (the server must let the user do so). The audit key and conf
 from __future__ import annotations
 
 import argparse
+import cProfile
 import csv
 import datetime as dt
 import io
 import os
+import pstats
 import random
 import sys
 import time
@@ -142,7 +148,25 @@ def raw_insert(runtime: Any, text: str) -> tuple[float, float]:
     return elapsed
 
 
-def run(url: str, count: int, home: Path) -> dict[str, Any]:
+def profile_registering(runtime: Any, user: Any, forms: list[dict[str, str]], out: Path) -> None:
+    """Register ``forms`` once more in one operation under ``cProfile`` on this process's CPU
+    clock, and write the 40 functions that cost most in themselves, then by what they call."""
+    from medoffice.core.services import patients
+
+    profile = cProfile.Profile(time.process_time)
+    profile.enable()
+    with runtime.operation(user) as ctx:
+        for form in forms:
+            patients.register(ctx, form)
+    profile.disable()
+    text = io.StringIO()
+    stats = pstats.Stats(profile, stream=text)
+    stats.sort_stats("tottime").print_stats(40)
+    stats.sort_stats("cumulative").print_stats(40)
+    out.write_text(text.getvalue())
+
+
+def run(url: str, count: int, home: Path, profile: Path | None = None) -> dict[str, Any]:
     from medoffice.core.runtime import open_runtime
     from medoffice.core.services import patient_io, patients
     from medoffice.core.setup import init_practice
@@ -188,6 +212,8 @@ def run(url: str, count: int, home: Path) -> dict[str, Any]:
         results[f"{name}_over_raw"] = round(results[f"{name}_s"] / max(results[f"{raw}_s"], 1e-6), 1)
         results[f"{name}_over_raw_cpu"] = round(results[f"{name}_cpu_s"] / max(results[f"{raw}_cpu_s"], 1e-6), 1)
     results["load_average"] = round(os.getloadavg()[0], 1)
+    if profile is not None:
+        profile_registering(runtime, admin, forms, profile)
     runtime.close()
     return results
 
@@ -198,8 +224,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--patients", type=int, default=5_000)
     parser.add_argument("--home", type=Path, default=Path("/tmp/medoffice-bench/import-home"))
     parser.add_argument("--json-out", type=Path, help="also write the results as JSON here")
+    parser.add_argument("--profile", type=Path, help="profile the registration once more and write it here")
     args = parser.parse_args(argv)
-    results = run(args.url, args.patients, args.home)
+    results = run(args.url, args.patients, args.home, args.profile)
     report(results, args.json_out)
 
 

@@ -27,7 +27,6 @@ evaluate (``=``, ``+``, ``-``, ``@``…), an import reads them back as they were
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from types import SimpleNamespace
 from typing import Any, TextIO
 
 import attrs
@@ -39,7 +38,7 @@ from ..errors import ValidationError
 from ..progress import SILENT, Progress
 from ..records import PatientRecord
 from ..storage.models import Patient, PatientSearchTerm, Practice
-from . import patient_search, patients
+from . import patient_search, patients, patients_register
 
 CSV_COLUMNS = patients.FIELDS
 BATCH = 500
@@ -157,7 +156,7 @@ def _index(values: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]
 
 
 def _record(columns: dict[str, Any]) -> PatientRecord:
-    return patients.to_record(SimpleNamespace(**columns))
+    return patients_register.record_of(columns)
 
 
 @attrs.frozen

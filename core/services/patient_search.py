@@ -97,9 +97,21 @@ def later_starts(name: str | None) -> list[str]:
     return ["".join(words[i:])[:KEY_LENGTH] for i in range(1, len(words))]
 
 
+NAMES_KEPT = 8192
+"""How many distinct names :func:`name_index` keeps the keys of (a practice's first and last
+names repeat: thousands of patients share a few thousand names)."""
+
+
+@functools.lru_cache(maxsize=NAMES_KEPT)
+def name_index(name: str | None) -> tuple[str, tuple[str, ...]]:
+    """A name's search key and its later starts (sorted, each once), made once per distinct
+    name and kept: what every write of a patient's name files (:func:`index_values`)."""
+    return search_key(name), tuple(sorted(set(later_starts(name))))
+
+
 def search_terms(last_name: str | None, first_name: str | None, phone: str | None) -> set[tuple[str, str]]:
     """The ``(kind, term)`` rows a patient has in ``core_patient_search_term``."""
-    terms = {(LAST, part) for part in later_starts(last_name)} | {(FIRST, part) for part in later_starts(first_name)}
+    terms = {(LAST, part) for part in name_index(last_name)[1]} | {(FIRST, part) for part in name_index(first_name)[1]}
     digits = phone_digits(phone) if phone else ""
     if digits:
         terms.add((PHONE, digits[::-1]))
@@ -108,10 +120,16 @@ def search_terms(last_name: str | None, first_name: str | None, phone: str | Non
 
 def index_values(values: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """The search columns and the sorted ``(kind, term)`` rows of a patient about to be
-    written as plain rows (registration, an import), as :func:`index_patient` keeps them."""
-    columns = {"search_last": search_key(values["last_name"]), "search_first": search_key(values["first_name"]),
-               "phone_digits": phone_digits(values["phone"]) if values.get("phone") else None}
-    return columns, sorted(search_terms(values["last_name"], values["first_name"], values.get("phone")))
+    written as plain rows (registration, an import), as :func:`index_patient` keeps them
+    (:func:`search_terms`, in order: first names' terms, last names', the phone's)."""
+    last_key, last_parts = name_index(values["last_name"])
+    first_key, first_parts = name_index(values["first_name"])
+    phone = values.get("phone")
+    digits = phone_digits(phone) if phone else None
+    terms = [(FIRST, part) for part in first_parts] + [(LAST, part) for part in last_parts]
+    if digits:
+        terms.append((PHONE, digits[::-1]))
+    return {"search_last": last_key, "search_first": first_key, "phone_digits": digits}, terms
 
 
 def index_patient(row: Patient) -> None:
@@ -120,8 +138,8 @@ def index_patient(row: Patient) -> None:
     Every write of a patient's name or phone goes through this (registration, edits, CSV
     import, the demo), so search never sees stale keys.
     """
-    row.search_last = search_key(row.last_name)
-    row.search_first = search_key(row.first_name)
+    row.search_last = name_index(row.last_name)[0]
+    row.search_first = name_index(row.first_name)[0]
     row.phone_digits = phone_digits(row.phone) if row.phone else None
     wanted = search_terms(row.last_name, row.first_name, row.phone)
     have = {(term.kind, term.term): term for term in row.search_terms}
@@ -387,6 +405,6 @@ def search(ctx: Context, query: str | None, *, limit: int = 20, include_inactive
 
 
 __all__ = [
-    "Hit", "MAX_QUERY", "birth_date", "clean_query", "index_patient", "later_starts", "looks_like_date",
-    "name_words", "search", "search_key", "search_terms",
+    "Hit", "MAX_QUERY", "NAMES_KEPT", "birth_date", "clean_query", "index_patient", "index_values", "later_starts",
+    "looks_like_date", "name_index", "name_words", "search", "search_key", "search_terms",
 ]

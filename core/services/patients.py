@@ -12,28 +12,33 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Mapping
-from types import SimpleNamespace
 from typing import Any
 
 import attrs
-from sqlalchemy import ARRAY, Integer, String, and_, bindparam, cast, event, func, inspect, or_, select, true
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..context import Context
-from ..errors import Conflict, NotFound, ValidationError
+from ..errors import NotFound, ValidationError
 from ..records import Address, EmergencyContact, PatientMatch, PatientRecord
 from ..storage import plain
-from ..storage.models import Patient, PatientSearchTerm, Practice
+from ..storage.models import Patient
 from ..validation import (
+    SLOW,
+    QuickCheck,
     optional_text,
     parse_birth_date,
     parse_email,
     parse_phone,
     parse_sex,
+    quick_birth_date,
+    quick_email,
+    quick_phone,
+    quick_sex,
+    quick_text,
     require_text,
 )
-from . import patient_search
-from .forms import FieldCollector
+from . import patient_search, patients_register
 from .patient_search import search_key
 
 FIELDS = (
@@ -52,6 +57,7 @@ _YES = frozenset({"yes", "y", "true", "t", "1"})
 _NO = frozenset({"no", "n", "false", "f", "0"})
 
 _MRN = re.compile(r"^[A-Za-z0-9-]{1,20}$")
+_POSTAL = re.compile(r"^[A-Za-z0-9 -]{3,10}$")
 
 
 def _parse_mrn(value: str, *, field: str = "mrn") -> str:
@@ -68,7 +74,7 @@ def _parse_state(value: str | None, *, field: str = "state") -> str | None:
 
 def _parse_postal(value: str | None, *, field: str = "postal_code") -> str | None:
     text = optional_text(value, field=field, max_length=20)
-    if text and not re.match(r"^[A-Za-z0-9 -]{3,10}$", text):
+    if text and not _POSTAL.match(text):
         raise ValidationError(f"postal code {text!r} is not a postal code", field=field)
     return text
 
@@ -84,40 +90,103 @@ def _parse_consent(value: str | bool, *, field: str = "reminders") -> bool:
     raise ValidationError(f"{field.replace('_', ' ')} must be yes or no, got {value!r}", field=field)
 
 
+# -- the form, judged from a table made once: a quick check per field, its parser for the rest --
+
+_FIELD_SET = frozenset(FIELDS)
+_REQUIRED = ("first_name", "last_name", "date_of_birth", "sex")
+_CONSENT = dict.fromkeys(_YES, True) | dict.fromkeys(_NO, False)
+_QUICK_TEXT_20, _QUICK_TEXT_40 = quick_text(20, required=False), quick_text(40, required=False)
+
+
+def _quick_mrn(value: Any) -> Any:
+    if type(value) is str:
+        text = value.strip()
+        if _MRN.match(text):
+            return text.upper()
+    return SLOW
+
+
+def _quick_state(value: Any) -> Any:
+    text = _QUICK_TEXT_40(value)
+    return text.upper() if type(text) is str and len(text) == 2 else text
+
+
+def _quick_postal(value: Any) -> Any:
+    text = _QUICK_TEXT_20(value)
+    return text if text is None or text is SLOW or _POSTAL.match(text) else SLOW
+
+
+def _quick_consent(value: Any) -> Any:
+    if type(value) is bool:
+        return value
+    return _CONSENT.get(value, SLOW) if type(value) is str else SLOW
+
+
+@functools.lru_cache(maxsize=4)
+def _rules(today: dt.date) -> tuple[tuple[str, QuickCheck, Any], ...]:
+    """The patient form's fields, in the order they are judged (and their errors listed): each
+    with a quick check of the common well-formed value and its parser, which judges what the
+    check leaves (:data:`~medoffice.core.validation.SLOW`) with the words of every refusal.
+    Made once per day (a birth date is judged against today)."""
+    def text(name: str, max_length: int, *, required: bool = False) -> tuple[str, QuickCheck, Any]:
+        parse = require_text if required else optional_text
+        return name, quick_text(max_length, required=required), functools.partial(parse, field=name,
+                                                                                     max_length=max_length)
+
+    def parsed(name: str, quick: QuickCheck, parse: Any, **options: Any) -> tuple[str, QuickCheck, Any]:
+        return name, quick, functools.partial(parse, field=name, **options)
+
+    return (
+        parsed("mrn", _quick_mrn, _parse_mrn),
+        text("first_name", 80, required=True),
+        text("last_name", 80, required=True),
+        text("middle_name", 80),
+        parsed("date_of_birth", quick_birth_date(today), parse_birth_date, today=today),
+        parsed("sex", quick_sex, parse_sex),
+        parsed("phone", quick_phone, parse_phone),
+        parsed("email", quick_email, parse_email),
+        text("address_line1", 120),
+        text("address_line2", 120),
+        text("city", 80),
+        parsed("state", _quick_state, _parse_state),
+        parsed("postal_code", _quick_postal, _parse_postal),
+        text("preferred_language", 40),
+        text("emergency_name", 160),
+        parsed("emergency_phone", quick_phone, parse_phone),
+        text("emergency_relationship", 40),
+        parsed("reminders", _quick_consent, _parse_consent),
+    )
+
+
 def parse_patient_fields(data: Mapping[str, Any], *, new: bool, today: dt.date) -> dict[str, Any]:
     """Validate a patient form (all fields for a new patient, the given ones for an edit).
 
     A new patient agrees to reminders unless ``reminders`` says no (a blank one, as an
-    import's empty cell, is the default yes); an edit must say yes or no.
+    import's empty cell, is the default yes); an edit must say yes or no. Every bad field is
+    reported at once; an MRN is judged only when one is given.
     """
-    unknown = sorted(set(data) - set(FIELDS))
-    if unknown:
+    if not _FIELD_SET.issuperset(data):
+        unknown = sorted(set(data) - _FIELD_SET)
         raise ValidationError(f"unknown patient field(s): {', '.join(unknown)} (known: {', '.join(FIELDS)})")
     if new and isinstance(data.get("reminders"), str) and not data["reminders"].strip():
         data = {k: v for k, v in data.items() if k != "reminders"}
-    form = FieldCollector(data)
-    if new:
-        form.require("first_name", "last_name", "date_of_birth", "sex")
-    if data.get("mrn"):
-        form.field("mrn", _parse_mrn)
-    form.field("first_name", require_text, max_length=80)
-    form.field("last_name", require_text, max_length=80)
-    form.field("middle_name", optional_text, max_length=80)
-    form.field("date_of_birth", parse_birth_date, today=today)
-    form.field("sex", parse_sex)
-    form.field("phone", parse_phone)
-    form.field("email", parse_email)
-    form.field("address_line1", optional_text, max_length=120)
-    form.field("address_line2", optional_text, max_length=120)
-    form.field("city", optional_text, max_length=80)
-    form.field("state", _parse_state)
-    form.field("postal_code", _parse_postal)
-    form.field("preferred_language", optional_text, max_length=40)
-    form.field("emergency_name", optional_text, max_length=160)
-    form.field("emergency_phone", parse_phone)
-    form.field("emergency_relationship", optional_text, max_length=40)
-    form.field("reminders", _parse_consent)
-    return form.done()
+    errors = {name: f"{name.replace('_', ' ')} is required" for name in _REQUIRED if name not in data} if new else {}
+    values: dict[str, Any] = {}
+    for name, quick, parse in _rules(today):
+        if name not in data or (name == "mrn" and not data["mrn"]):
+            continue
+        value = data[name]
+        judged = quick(value)
+        if judged is SLOW:
+            try:
+                judged = parse(value)
+            except ValidationError as error:
+                errors[name] = error.message
+                continue
+        values[name] = judged
+    if errors:
+        raise ValidationError.of_fields(errors)
+    return values
 
 
 def to_record(row: Any) -> PatientRecord:
@@ -161,142 +230,16 @@ def _apply(row: Patient, values: Mapping[str, Any]) -> None:
 
 
 _PATIENTS = Patient.__table__
-_BLANK = dict.fromkeys(c.key for c in _PATIENTS.c if c.key != "id")
-_PRACTICES = Practice.__table__
-_MRN_USED = select(_PATIENTS.c.id).where(_PATIENTS.c.mrn == bindparam("mrn"))
-_DRAW_MRNS = plain.Statement(_PRACTICES.update().where(_PRACTICES.c.id == 1)
-                             .values(next_mrn=_PRACTICES.c.next_mrn + bindparam("count", type_=Integer))
-                             .returning(_PRACTICES.c.mrn_prefix, _PRACTICES.c.next_mrn))
-_GIVE_BACK = (_PRACTICES.update().where(_PRACTICES.c.id == 1, _PRACTICES.c.next_mrn == bindparam("drawn_to"))
-              .values(next_mrn=bindparam("back_to")))
-_NEW_PATIENT = {c.key: bindparam(c.key, type_=c.type) for c in _PATIENTS.c if c.key != "id"}
-"""A new patient's columns, each a value the statement is given by its own name."""
-_INSERT_PLAIN = plain.Statement(_PATIENTS.insert().values(_NEW_PATIENT).returning(_PATIENTS.c.id))
-
-
-def _insert_with_terms() -> Any:
-    """On PostgreSQL, the patient's row and its search terms in one statement (two inserts in
-    ``WITH``, the terms given as two arrays)."""
-    terms_table = PatientSearchTerm.__table__
-    new = _PATIENTS.insert().values(_NEW_PATIENT).returning(_PATIENTS.c.id).cte("new_patient")
-    given = select(func.unnest(cast(bindparam("kinds"), ARRAY(String))).label("kind"),
-                   func.unnest(cast(bindparam("terms"), ARRAY(String))).label("term")).subquery("given")
-    filed = terms_table.insert().from_select(
-        ["patient_id", "kind", "term"],
-        select(new.c.id, given.c.kind, given.c.term).select_from(new).join(given, true())).cte("new_terms")
-    return select(new.c.id).add_cte(filed)
-
-
-_INSERT_WITH_TERMS = plain.Statement(_insert_with_terms())
-
-
-@functools.cache
-def _insert_terms(count: int) -> plain.Statement:
-    """``count`` search terms of one patient in one plain statement (built once per count)."""
-    table = PatientSearchTerm.__table__
-    return plain.Statement(table.insert().values([
-        {"patient_id": bindparam(f"patient_id_{n}", type_=table.c.patient_id.type),
-         "kind": bindparam(f"kind_{n}", type_=table.c.kind.type), "term": bindparam(f"term_{n}", type_=table.c.term.type)}
-        for n in range(count)]))
 _TWINS = {exclude: select(*_PATIENTS.c).where(
     _PATIENTS.c.search_last == bindparam("last"), _PATIENTS.c.search_first == bindparam("first"),
     _PATIENTS.c.date_of_birth == bindparam("born"),
     *([_PATIENTS.c.id != bindparam("exclude")] if exclude else [])).order_by(_PATIENTS.c.id)
     for exclude in (False, True)}
-_TWINS_OR_MRN = plain.Statement(select(
-    and_(_PATIENTS.c.search_last == bindparam("is_last"), _PATIENTS.c.search_first == bindparam("is_first"),
-         _PATIENTS.c.date_of_birth == bindparam("is_born")), *_PATIENTS.c)
-    .where(or_(and_(_PATIENTS.c.search_last == bindparam("last"), _PATIENTS.c.search_first == bindparam("first"),
-                    _PATIENTS.c.date_of_birth == bindparam("born")),
-               _PATIENTS.c.mrn == bindparam("mrn"))))
-"""A registration's statements, built once, run by the driver itself (no ORM object to build
-and flush, no SQLAlchemy execution)."""
 
-_COLUMN_AT = {c.key: n for n, c in enumerate(_PATIENTS.c)}
-
-
-@functools.cache
-def _readers(dialect: Any) -> tuple[Any, ...]:
-    """Per column of ``core_patient``, what turns the driver's value into the column's (a
-    birth date stored as text on SQLite): None where the value is already right."""
-    return tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in _PATIENTS.c)
-
-
-def _stored_record(session: Session, row: Any) -> PatientRecord:
-    """A patient's record from a plain statement's row of every column, as the driver gave it."""
-    values = [value if read is None or value is None else read(value)
-              for value, read in zip(row, _readers(session.get_bind().dialect), strict=True)]
-    return to_record(SimpleNamespace(**dict(zip(_COLUMN_AT, values, strict=True))))
-
-
-_MRN_BLOCK = "medoffice.mrn_block"
-"""Where a session keeps the MRNs its unit of work drew and has not handed out yet."""
-
-MRN_BLOCK_MAX = 64
-"""The most MRNs a unit of work draws at once (its first draw takes one, each next one twice
-as many as the last: a desk registering one patient draws one, an operation registering a
-thousand draws about twenty times)."""
-
-
-@attrs.define
-class _Block:
-    prefix: str
-    next: int
-    end: int
-    size: int
-
-
-def _draw_mrn(session: Session) -> str:
-    """The practice's next MRN, its counter moved past it (the practice's row is locked until
-    the unit of work ends, so two desks never draw the same number); it may be on file.
-
-    A unit of work that registers several patients draws their numbers in blocks (1, 2, 4…
-    up to :data:`MRN_BLOCK_MAX` at a time) and hands them out in order; what it has not
-    handed out when it commits goes back to the counter (:func:`_give_back`), so the numbers
-    are the same as drawn one by one."""
-    block = session.info.get(_MRN_BLOCK)
-    if block is not None and block.next < block.end:
-        number, block.next = block.next, block.next + 1
-        return f"{block.prefix}{number:06d}"
-    kept = session.identity_map.get(inspect(Practice).identity_key_from_primary_key((1,)))
-    if kept is not None:  # the unit of work loaded the practice: what it holds must not go stale
-        session.flush()
-        session.expire(kept, ["next_mrn"])
-    size = 1 if block is None else min(block.size * 2, MRN_BLOCK_MAX)
-    ((prefix, following),) = plain.driver_rows(session, _DRAW_MRNS, {"count": size})
-    session.info[_MRN_BLOCK] = _Block(prefix, following - size + 1, following, size)
-    return f"{prefix}{following - size:06d}"
-
-
-def _give_back(session: Session) -> None:
-    """Before the unit of work commits: the MRNs it drew and did not hand out go back to the
-    counter, unless something else moved the counter since (then they stay unused)."""
-    block = session.info.pop(_MRN_BLOCK, None)
-    if block is None or block.next >= block.end:
-        return
-    plain.flush_pending(session)
-    session.connection().execute(_GIVE_BACK, {"drawn_to": block.end, "back_to": block.next})
-    kept = session.identity_map.get(inspect(Practice).identity_key_from_primary_key((1,)))
-    if kept is not None:
-        session.expire(kept, ["next_mrn"])
-
-
-def _forget_block(session: Session, _rolled_back: Any) -> None:
-    """A rollback (of the unit of work or a savepoint) may have taken the draw back: the
-    numbers not handed out are dropped, never handed out twice."""
-    session.info.pop(_MRN_BLOCK, None)
-
-
-event.listen(Session, "before_commit", _give_back)
-event.listen(Session, "after_soft_rollback", _forget_block)
-
-
-def _next_mrn(session: Session) -> str:
-    """The practice's next MRN not on file (:func:`_draw_mrn` until one is free)."""
-    while True:
-        mrn = _draw_mrn(session)
-        if plain.rows(session, _MRN_USED, {"mrn": mrn}).first() is None:
-            return mrn
+_NEW = {**dict.fromkeys(patients_register.GIVEN), "active": True, "country": "US", "inactive_reason": None,
+        "reminders": True}
+"""A new patient's columns before the form's values: what is not given is blank, and a new
+patient is active, in the US, and agrees to reminders unless the form says otherwise."""
 
 
 @attrs.frozen
@@ -314,40 +257,23 @@ def likely_duplicates(session: Session, first: str, last: str, born: dt.date, *,
 
 
 def register(ctx: Context, data: Mapping[str, Any]) -> Registration:
-    """Register a new patient. A likely duplicate is flagged, not refused: twins exist."""
+    """Register a new patient. A likely duplicate is flagged, not refused: twins exist.
+
+    What it asks the database, as few statements as each allows, is
+    :mod:`.patients_register`'s."""
     ctx.require("patients.write")
-    values = parse_patient_fields(data, new=True, today=ctx.local(ctx.now()).date())
+    now = ctx.now()
+    values = parse_patient_fields(data, new=True, today=ctx.local(now).date())
     session = ctx.session
     drawn = not values.get("mrn")
     if drawn:
-        values["mrn"] = _draw_mrn(session)
+        values["mrn"] = patients_register.draw_mrn(session)
     search, terms = patient_search.index_values(values)
-    # Whether there are likely duplicates and whether the MRN is on file, in one statement
-    # (the duplicates' records are read only when there are some).
-    keys = {"last": search["search_last"], "first": search["search_first"], "born": values["date_of_birth"]}
-    found = plain.driver_rows(session, _TWINS_OR_MRN, {**keys, "is_last": keys["last"], "is_first": keys["first"],
-                                                       "is_born": keys["born"], "mrn": values["mrn"]})
-    mrn_at = _COLUMN_AT["mrn"] + 1
-    taken = any(row[mrn_at] == values["mrn"] for row in found)
-    duplicates = sorted((_stored_record(session, row[1:]) for row in found if row[0]), key=lambda p: p.id)
-    if taken and not drawn:
-        raise Conflict(f"MRN {values['mrn']} is already in use")
-    if taken:  # a number given by hand or an import ahead of the counter: the next free one
-        values["mrn"] = _next_mrn(session)
-    now = ctx.now()
-    columns = {**_BLANK, "active": True, "reminders": True, "country": "US", **values, **search,
-               "created_at": now, "updated_at": now}
-    if session.get_bind().dialect.name == "postgresql":  # one round trip: the row and its terms
-        ((columns["id"],),) = plain.driver_rows(session, _INSERT_WITH_TERMS, {
-            **columns, "kinds": [k for k, _ in terms], "terms": [t for _, t in terms]})
-    else:
-        ((columns["id"],),) = plain.driver_rows(session, _INSERT_PLAIN, columns)
-        if terms:
-            given: dict[str, Any] = {}
-            for n, (kind, term) in enumerate(terms):
-                given |= {f"patient_id_{n}": columns["id"], f"kind_{n}": kind, f"term_{n}": term}
-            plain.driver_rows(session, _insert_terms(len(terms)), given)
-    patient = to_record(SimpleNamespace(**columns))
+    columns = {**_NEW, **values, **search, "created_at": now, "updated_at": now}
+    bind = session.bind
+    dialect = (bind if bind is not None else session.get_bind()).dialect
+    duplicates = patients_register.file_new_patient(session, dialect, columns, terms, drawn=drawn)
+    patient = patients_register.record_of(columns)
     ctx.audit("patient.registered", "patient", patient.mrn, patient_id=patient.id,
               summary={"mrn": patient.mrn, "possible_duplicates": [d.mrn for d in duplicates]})
     ctx.changed(CHANGED)

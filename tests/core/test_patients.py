@@ -88,6 +88,67 @@ class TestRegistering:
         assert set(info.value.errors) == {"date_of_birth", "email", "sex"}
         assert count(medoffice_practice) == 0
 
+    @pytest.mark.parametrize(("field", "typed", "words"), [
+        ("first_name", "Ann\x1b]0;x\x07", "first name may not hold a control character (\\x1b)"),
+        ("first_name", "   ", "first name is required"),
+        ("last_name", "L" * 81, "last name is longer than 80 characters"),
+        ("middle_name", "a\nb", "middle name may not hold a line break (\\n)"),
+        ("date_of_birth", "2999-01-01", "date of birth 2999-01-01 is in the future"),
+        ("date_of_birth", "1800-01-01", "date of birth 1800-01-01 is more than 130 years ago"),
+        ("date_of_birth", "1970-02-30", "date of birth must be a real date as YYYY-MM-DD, got '1970-02-30'"),
+        ("sex", "?", "sex must be one of female, male, other, unknown, got '?'"),
+        ("phone", "555-CALL-NOW", "phone may hold only digits, spaces and ()+-. , got '555-CALL-NOW'"),
+        ("phone", "12", "phone must have 7 to 15 digits, got '12'"),
+        ("email", "nope", "email 'nope' is not an address"),
+        ("state", "I\u202eL", "state may not hold an invisible formatting character (\\u202e)"),
+        ("postal_code", "ab", "postal code 'ab' is not a postal code"),
+        ("reminders", "maybe", "reminders must be yes or no, got 'maybe'"),
+        ("mrn", "bad mrn", "MRN must be 1 to 20 letters, digits or hyphens, got 'bad mrn'"),
+    ])
+    def test_each_refusal_names_the_field_in_its_own_words(self, medoffice_practice, field, typed, words):
+        """The desk's form is judged by quick checks first; anything unusual goes to the
+        field's own parser, so a refusal reads the same however the form was judged."""
+        with pytest.raises(ValidationError) as info:
+            register(medoffice_practice, {**ANN, field: typed})
+        assert info.value.errors == {field: words}
+        assert count(medoffice_practice) == 0
+
+    def test_what_is_typed_unusually_but_well_is_kept_as_the_parsers_read_it(self, medoffice_practice):
+        registered = register(medoffice_practice, {**ANN, "date_of_birth": " 01/02/1970 ", "sex": " FEMALE ",
+                                                    "state": " il ", "mrn": " a-7 ", "reminders": " Yes "}).patient
+        assert (registered.date_of_birth, registered.sex, registered.address.state, registered.mrn,
+                registered.reminders) == (dt.date(1970, 1, 2), "female", "IL", "A-7", True)
+
+    def test_a_registration_is_one_statement_on_postgresql_and_three_on_sqlite(self, medoffice_practice):
+        """Once its MRN is drawn: the likely duplicates and whether the MRN is on file, the
+        patient and its search terms (one statement with PostgreSQL's inserts in ``WITH``)."""
+        from sqlalchemy import event
+
+        p = medoffice_practice
+        seen: list[str] = []
+
+        def note(conn, cursor, statement, parameters, context, executemany):
+            seen.append(statement)
+
+        with p.operation("frontdesk") as ctx:
+            patients.register(ctx, ANN)
+            event.listen(p.runtime.engine, "before_cursor_execute", note)
+            try:
+                patients.register(ctx, {**ANN, "first_name": "Ann Marie", "mrn": "A-1"})  # a term for "marie"
+            finally:
+                event.remove(p.runtime.engine, "before_cursor_execute", note)
+        assert len(seen) == (1 if p.runtime.engine.dialect.name == "postgresql" else 3)
+
+    def test_a_drawn_number_on_file_is_skipped_and_the_patient_is_found_by_a_later_word_and_phone(
+            self, medoffice_practice):
+        register(medoffice_practice, {**ANN, "mrn": "000001"})
+        drawn = register(medoffice_practice, {**ANN, "first_name": "Ngozi", "last_name": "Okonkwo-Reyes",
+                                              "phone": "(555) 777-4433"}).patient
+        assert drawn.mrn == "000002"
+        with medoffice_practice.operation("frontdesk", write=False) as ctx:
+            assert [m.patient.mrn for m in patients.find(ctx, "reyes")] == ["000002"]
+            assert [m.patient.mrn for m in patients.find(ctx, "4433")] == ["000002"]
+
     def test_billing_may_read_but_not_register(self, medoffice_practice):
         with pytest.raises(PermissionDenied, match="patients.write"):
             register(medoffice_practice, user="billing")

@@ -3,9 +3,12 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from medoffice.core.errors import ValidationError
 from medoffice.core.validation import (
+    SLOW,
     is_valid_npi,
     luhn_check_digit,
     parse_birth_date,
@@ -17,6 +20,13 @@ from medoffice.core.validation import (
     parse_tax_id,
     parse_timezone,
     phone_digits,
+    optional_text,
+    quick_birth_date,
+    quick_email,
+    quick_phone,
+    quick_sex,
+    quick_text,
+    require_text,
 )
 
 
@@ -89,3 +99,61 @@ class TestCodes:
         assert parse_timezone("America/Chicago") == "America/Chicago"
         with pytest.raises(ValidationError, match="unknown time zone"):
             parse_timezone("Mars/Olympus")
+
+
+def judged(parse, value, **options):
+    """What a parser makes of ``value``: the value, or its refusal's words."""
+    try:
+        return parse(value, **options)
+    except ValidationError as error:
+        return ("refused", error.message)
+
+
+TYPED = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 5),
+    st.text(alphabet=st.sampled_from("Ann O'Brien-Muñoz 0123456789 ()+-.x@\t\n\x1b\u202e\u2028\u200d\u00a0ß李"),
+            max_size=24),
+    st.text(max_size=24),
+    st.sampled_from(["Ann", "  Lee  ", "", "   ", "(555) 010-1234", "555-0101x12", "a@b.co", " a@b.co ", "f", "F",
+                     "Female", "x", "fEmale", "1970-01-02", "1970-02-30", "2026-01-05", "2026-01-06", "1895-12-31",
+                     "1896-01-01", "１９７０-01-02", "0000-01-01"]),
+)
+
+
+class TestQuickChecks:
+    """A form judging thousands of values checks each with a quick check first: whatever it
+    passes, the field's parser would return the same; what it leaves (SLOW), the parser
+    judges, so every refusal keeps its words."""
+
+    @given(TYPED, st.sampled_from([3, 10, 80]), st.booleans())
+    def test_a_quick_text_check_agrees_with_the_text_parsers(self, value, max_length, required):
+        quick = quick_text(max_length, required=required)(value)
+        parse = require_text if required else optional_text
+        if quick is not SLOW:
+            assert judged(parse, value, field="name", max_length=max_length) == quick
+
+    @given(TYPED)
+    def test_the_quick_phone_email_and_sex_checks_agree_with_their_parsers(self, value):
+        for quick, parse in ((quick_phone, parse_phone), (quick_email, parse_email), (quick_sex, parse_sex)):
+            found = quick(value)
+            if found is not SLOW:
+                assert judged(parse, value) == found
+
+    @given(st.one_of(TYPED, st.dates().map(dt.date.isoformat)),
+           st.sampled_from([dt.date(2026, 1, 5), dt.date(2024, 2, 29), dt.date(1900, 6, 1)]))
+    def test_a_quick_birth_date_check_agrees_with_the_parser_on_that_day(self, value, today):
+        found = quick_birth_date(today)(value)
+        if found is not SLOW:
+            assert judged(parse_birth_date, value, today=today) == found
+
+    def test_the_common_well_formed_values_pass_quickly(self):
+        assert quick_text(80, required=True)("  Ann  ") == "Ann"
+        assert quick_text(80, required=False)("") is None
+        assert quick_phone("(555) 010-1234") == "(555) 010-1234"
+        assert quick_email("ann@example.org") == "ann@example.org"
+        assert quick_sex("F") == "female"
+        assert quick_birth_date(dt.date(2026, 1, 5))("1970-01-02") == dt.date(1970, 1, 2)
+
+    @pytest.mark.parametrize("value", ["Ann\x1b]0;x\x07", "A" * 81, "", "a\u202eb", "a\nb"])
+    def test_a_value_a_name_parser_refuses_is_left_to_it(self, value):
+        assert quick_text(80, required=True)(value) is SLOW
