@@ -24,6 +24,7 @@ from medoffice.core.services.forms import FieldCollector
 from medoffice.core.storage.models import Staff
 from medoffice.core.validation import optional_text, require_text
 
+from .booking_checks import OpenOverride, RequiredCredential, required_credentials
 from .common import day, optional_day, own_staff_id, staff_row, today, whole
 from .models import MAX_TEXT, Credential, CredentialOverride
 from .permissions import COMPLIANCE, CREDENTIALS, OVERRIDE, SELF
@@ -256,17 +257,14 @@ _COLUMNS = ("id", "staff_id", "kind", "number", "issuer", "issued_on", "expires_
 # -- the booking block and its override ------------------------------------------------------
 
 
-def blocking(ctx: Context, staff_id: int, on: dt.date) -> tuple[list[Credential], list[CredentialOverride]]:
+def blocking(ctx: Context, staff_id: int, on: dt.date) -> tuple[list[RequiredCredential], list[OpenOverride]]:
     """The staff member's required credentials expired by ``on`` and not overridden, and
-    the overrides in force for the others. Asks no permission: every booking checks it."""
-    expired = list(ctx.session.execute(select(Credential).where(
-        Credential.staff_id == staff_id, Credential.active.is_(True), Credential.required_for_work.is_(True),
-        Credential.expires_on.is_not(None), Credential.expires_on < on).order_by(Credential.expires_on)).scalars())
-    overrides = _active_overrides(ctx, on, [c.id for c in expired])
-    return [c for c in expired if c.id not in overrides], list(overrides.values())
+    the overrides in force for the others. Asks no permission: every booking checks it.
+    Read from the copy kept in memory (:mod:`.booking_checks`): no statement while it holds."""
+    return work_blocks(ctx, [staff_id], on, on).on(staff_id, on)
 
 
-def block_message(name: str, blocked: list[Credential]) -> str:
+def block_message(name: str, blocked: list[RequiredCredential]) -> str:
     """Why ``name`` may not work: each expired required credential, and the way out."""
     words = "; ".join(f"{name}'s {' '.join(p for p in (c.issuer, c.kind) if p)} (credential {c.id}) expired on "
                       f"{c.expires_on} and is required for work" for c in blocked)
@@ -276,16 +274,16 @@ def block_message(name: str, blocked: list[Credential]) -> str:
 @attrs.frozen
 class WorkBlocks:
     """The required credentials of some people that expired before the last day of a range,
-    with the overrides in force over it: read once (two queries) for a whole rota, then asked
-    per person and day in memory (:meth:`on`)."""
+    with the overrides in force over it: taken once from the kept copy for a whole rota, then
+    asked per person and day (:meth:`on`)."""
 
-    expired: dict[int, list[Credential]]
-    overrides: dict[int, list[CredentialOverride]]
+    expired: dict[int, list[RequiredCredential]]
+    overrides: dict[int, list[OpenOverride]]
 
-    def on(self, staff_id: int, day: dt.date) -> tuple[list[Credential], list[CredentialOverride]]:
+    def on(self, staff_id: int, day: dt.date) -> tuple[list[RequiredCredential], list[OpenOverride]]:
         """What blocks ``staff_id`` on ``day``, and the overrides that let them work then."""
-        blocked: list[Credential] = []
-        used: list[CredentialOverride] = []
+        blocked: list[RequiredCredential] = []
+        used: list[OpenOverride] = []
         for credential in self.expired.get(staff_id, ()):
             if credential.expires_on >= day:
                 continue
@@ -298,27 +296,25 @@ class WorkBlocks:
 
 
 def work_blocks(ctx: Context, staff_ids: Iterable[int], first: dt.date, last: dt.date) -> WorkBlocks:
-    """:class:`WorkBlocks` of ``staff_ids`` over local days ``first``…``last``. Asks no
-    permission: every shift and booking checks it."""
-    wanted = sorted(set(staff_ids))
-    if not wanted:
-        return WorkBlocks({}, {})
-    expired: dict[int, list[Credential]] = {}
-    for row in ctx.session.execute(select(Credential).where(
-            Credential.staff_id.in_(wanted), Credential.active.is_(True), Credential.required_for_work.is_(True),
-            Credential.expires_on.is_not(None), Credential.expires_on < last).order_by(Credential.expires_on)).scalars():
-        expired.setdefault(row.staff_id, []).append(row)
-    ids = [c.id for rows in expired.values() for c in rows]
-    overrides: dict[int, list[CredentialOverride]] = {}
-    if ids:
-        for row in ctx.session.execute(select(CredentialOverride).where(
-                CredentialOverride.credential_id.in_(ids), CredentialOverride.ended_at.is_(None),
-                CredentialOverride.until >= first).order_by(CredentialOverride.until)).scalars():
-            overrides.setdefault(row.credential_id, []).append(row)
+    """:class:`WorkBlocks` of ``staff_ids`` over local days ``first``…``last``, from the
+    required credentials kept in memory (:mod:`.booking_checks`; no statement while they
+    hold). Asks no permission: every shift and booking checks it."""
+    kept = required_credentials(ctx)
+    expired: dict[int, list[RequiredCredential]] = {}
+    overrides: dict[int, list[OpenOverride]] = {}
+    for staff_id in sorted(set(staff_ids)):
+        found = [c for c in kept.by_staff.get(staff_id, ()) if c.expires_on < last]
+        if not found:
+            continue
+        expired[staff_id] = found
+        for credential in found:
+            lifting = [o for o in kept.overrides.get(credential.id, ()) if o.until >= first]
+            if lifting:
+                overrides[credential.id] = lifting
     return WorkBlocks(expired, overrides)
 
 
-def audit_override_used(ctx: Context, used: Iterable[CredentialOverride], staff_id: int, **what: str) -> None:
+def audit_override_used(ctx: Context, used: Iterable[OpenOverride], staff_id: int, **what: str) -> None:
     """Each override that let ``staff_id`` be booked or put on a shift, in the audit log."""
     for row in used:
         ctx.audit("hr.credential.override_used", "staff_credential", row.credential_id,

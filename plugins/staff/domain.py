@@ -2,15 +2,14 @@
 
 The scheduling plugin asks it, through ``ctx.role_service("staff")``, which providers are on
 approved leave before it offers a slot or books one; with no staff plugin enabled it books
-without leave checks.
+without leave checks. What it asks on every booking and slot search is kept in memory
+between units of work (:mod:`.booking_checks`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-
-from sqlalchemy import select
 
 from typing import TYPE_CHECKING
 
@@ -39,27 +38,19 @@ class StaffDomain:
     def days_off(self, ctx: Context, staff_ids: Iterable[int], first: dt.date,
                  last: dt.date) -> dict[int, list[tuple[dt.date, dt.date]]]:
         """Approved time off of ``staff_ids`` touching local days ``first``…``last``: per staff
-        member, the (first day, last day) of each, in one query. Asks no permission: every
-        booking and slot search checks it."""
-        from .models import TimeOff
+        member, the (first day, last day) of each, from the copy kept in memory (no statement
+        while it holds, :mod:`.booking_checks`). Asks no permission: every booking and slot
+        search checks it."""
+        from .booking_checks import days_off
 
-        wanted = sorted(set(staff_ids))
-        if not wanted:
-            return {}
-        found: dict[int, list[tuple[dt.date, dt.date]]] = {}
-        for who, first_day, last_day in ctx.session.execute(
-                select(TimeOff.staff_id, TimeOff.first_day, TimeOff.last_day).where(
-                    TimeOff.status == "approved", TimeOff.staff_id.in_(wanted), TimeOff.first_day <= last,
-                    TimeOff.last_day >= first).order_by(TimeOff.first_day)):
-            found.setdefault(who, []).append((first_day, last_day))
-        return found
+        return days_off(ctx, staff_ids, first, last)
 
     def days_blocked(self, ctx: Context, staff_ids: Iterable[int], first: dt.date,
                      last: dt.date) -> dict[int, list[tuple[dt.date, dt.date]]]:
         """The days of ``first``…``last`` a required credential of each of ``staff_ids`` has
-        expired by and no override covers, as stretches: two queries for everyone (the
-        expired required credentials, and the overrides of those), whatever the range. Asks
-        no permission: every slot search checks it."""
+        expired by and no override covers, as stretches, whatever the range: from the
+        required credentials and overrides kept in memory (no statement while they hold,
+        :mod:`.booking_checks`). Asks no permission: every slot search checks it."""
         from .credentials import work_blocks
 
         blocks = work_blocks(ctx, staff_ids, first, last)

@@ -35,6 +35,9 @@ NPI; everything here points at ``core_staff.id``):
   headcount each role needs at a location on a weekday (``staff_staffing_need``). They were
   the scheduling plugin's ``scheduling_shift``, ``scheduling_time_off`` and
   ``scheduling_staffing_need``; migration ``sta0004`` moved a practice's rows here.
+- **The booking checks' generation** (``staff_generation``, one row): raised by triggers
+  (``sta0007``) whenever time off, a credential or an override changes, so that terminals
+  keep what every booking asks of this plugin in memory (:mod:`.booking_checks`).
 - **Time clock**: the spans worked (``staff_punch``; a correction voids a punch and adds
   the corrected one, so the original stays on file), paid time off hours a manager enters
   (``staff_paid_leave``) and each person's approved timesheet per pay period
@@ -54,10 +57,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String,
+                        UniqueConstraint, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from medoffice.core.storage import Cents, UTCDateTime, new_metadata
+from medoffice.core.storage import Cents, UTCDateTime, generation, new_metadata
 from medoffice.core.storage.models import Location, Staff
 
 from .vocabulary import TIME_OFF_STATUSES
@@ -604,6 +608,32 @@ class StaffingNeed(Base):
     location_id: Mapped[int] = mapped_column(ForeignKey(Location.__table__.c.id))
     weekday: Mapped[int] = mapped_column(Integer)
     headcount: Mapped[int] = mapped_column(Integer)
+
+
+# -- what every booking checks, kept in memory -----------------------------------------------
+
+OWNER = "staff"
+"""The owner of the booking checks' generation (``staff_generation``), and the first word of
+the names they are kept under (``staff.leave``): :meth:`~medoffice.core.context.Context.cached`."""
+
+
+class Generation(Base):
+    """The booking checks' generation (one row, id 1; sta0007): raised by triggers whenever a
+    table of :data:`BOOKING_CHECK_TABLES` changes (``medoffice.core.storage.generation``)."""
+
+    __tablename__ = generation.counter(OWNER)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+BOOKING_CHECK_TABLES = (TimeOff.__tablename__, Credential.__tablename__, CredentialOverride.__tablename__)
+"""What a booking and a slot search ask of this plugin (approved time off; required
+credentials, their expiry and overrides) is read from these alone: kept in memory between
+units of work (:mod:`.booking_checks`); migration sta0007 makes their changes raise
+:class:`Generation`."""
+
+generation.watch(*BOOKING_CHECK_TABLES)
 
 
 # -- time clock ------------------------------------------------------------------------------

@@ -36,8 +36,9 @@ from medoffice.core.validation import optional_text, parse_date, require_text
 from medoffice.core.wallclock import day_bounds, localize, parse_clock
 
 from . import credentials
+from .booking_checks import OpenOverride
 from .common import location_by_name
-from .models import MAX_REASON, CredentialOverride, Shift, TimeOff
+from .models import MAX_REASON, Shift, TimeOff
 from .permissions import ROTA
 from .permissions import ROTA_READ as READ
 
@@ -265,12 +266,12 @@ def _check_free(ctx: Context, person: StaffRecord, starts_at: dt.datetime, ends_
 
 
 def _check_credentials(ctx: Context, person: StaffRecord, starts_at: dt.datetime,
-                       ends_at: dt.datetime) -> list[CredentialOverride]:
+                       ends_at: dt.datetime) -> list[OpenOverride]:
     """Refuse a shift on a day a credential the person's work requires has expired (and no
     manager overrode it); return the overrides that let it through, for the audit log."""
     first, last = days_touched(ctx, starts_at, ends_at)
     blocks = credentials.work_blocks(ctx, [person.id], first, last)
-    used: list[CredentialOverride] = []
+    used: list[OpenOverride] = []
     for day in (first, last):
         blocked, lifted = blocks.on(person.id, day)
         if blocked:
@@ -433,7 +434,7 @@ def copy_week(ctx: Context, week: str | dt.date, *, weeks: int | str = 1, locati
     else:
         existing, leave, blocks = [], [], credentials.WorkBlocks({}, {})
     rows: list[Shift] = []
-    overridden: list[tuple[int, dt.datetime, list[CredentialOverride]]] = []
+    overridden: list[tuple[int, dt.datetime, list[OpenOverride]]] = []
     already = 0
     for shift, starts_at, ends_at in planned:
         person = people[shift.staff_id]
@@ -451,7 +452,7 @@ def copy_week(ctx: Context, week: str | dt.date, *, weeks: int | str = 1, locati
             on_leave = [t for t in leave if t.staff_id == person.id and t.first_day <= last and t.last_day >= first]
             if on_leave:
                 why = leave_message(person.name, on_leave[0])
-        lifted: list[CredentialOverride] = []
+        lifted: list[OpenOverride] = []
         if why is None:
             for day in days_touched(ctx, starts_at, ends_at):
                 blocked, used = blocks.on(person.id, day)

@@ -35,11 +35,11 @@ def statements_of(engine, action):
 
 def test_a_booking_costs_a_handful_of_statements(medoffice_practice, world):
     """Once the set-up is kept (the provider's exceptions too): the set-up's generations,
-    the patient, the provider's leave (with the staff plugin), the insert, and the audit
-    chain's head update and insert, all run by the driver with no ORM session. On SQLite the
-    insert's trigger is the overlap check (and the BEGIN goes to the driver, unseen here);
-    PostgreSQL looks for an overlap first and adds the NOTIFY for other desks' boards. About
-    20 before."""
+    the patient, the insert, and the audit chain's head update and insert, all run by the
+    driver with no ORM session (the staff plugin's leave and credentials are kept too:
+    tests/plugins/staff/rota/test_booking_checks_kept.py). On SQLite the insert's trigger is
+    the overlap check (and the BEGIN goes to the driver, unseen here); PostgreSQL looks for an
+    overlap first and adds the NOTIFY for other desks' boards. About 20 before."""
     p = medoffice_practice
     desk = p.record("frontdesk")  # signed in once, as a terminal is
 
