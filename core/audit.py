@@ -36,6 +36,7 @@ import functools
 import hashlib
 import hmac
 import json
+import operator
 import os
 import re
 import threading
@@ -63,7 +64,7 @@ if TYPE_CHECKING:
 
 GENESIS = "0" * 64
 _SECRET_KEY = re.compile(r"pass(word)?|secret|token|card|cvv|pin\b", re.IGNORECASE)
-_CARD_NUMBER = re.compile(r"\b(?:\d[ -]?){13,19}\b")
+_CARD_NUMBER = re.compile(r"\b\d(?:[ -]?\d){12,18}\b")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -77,10 +78,23 @@ _CARD_DIGITS = 13
 """A text shorter than this holds no card number (:data:`_CARD_NUMBER`): not searched."""
 
 
+_CANONICAL_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True).encode
+_SUMMARY_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
+"""The two JSON forms, each encoder made once (``json.dumps`` with options makes one per call)."""
+
+
 def scrub(value: Any) -> Any:
     """Remove what must never reach the audit trail: passwords, tokens, card numbers."""
     if isinstance(value, Mapping):
-        return {k: ("[redacted]" if _secret(str(k)) else scrub(v)) for k, v in value.items()}
+        scrubbed = {}
+        for k, v in value.items():  # the common values (short texts, numbers, None) without a call
+            if _secret(k if type(k) is str else str(k)):
+                scrubbed[k] = "[redacted]"
+            elif v is None or type(v) is int or type(v) is bool or (type(v) is str and len(v) < _CARD_DIGITS):
+                scrubbed[k] = v
+            else:
+                scrubbed[k] = scrub(v)
+        return scrubbed
     if isinstance(value, str):
         return value if len(value) < _CARD_DIGITS else _CARD_NUMBER.sub("[redacted]", value)
     if isinstance(value, list | tuple):
@@ -96,7 +110,7 @@ def _canonical(row: AuditRow) -> bytes:
     at = row.at.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
     fields = [row.seq, at, row.user_id, row.username, row.action, row.entity, row.entity_id,
               row.patient_id, row.summary]
-    return json.dumps(fields, separators=(",", ":"), ensure_ascii=True).encode()
+    return _CANONICAL_JSON(fields).encode()
 
 
 def row_hash(key: bytes, prev_hash: str, row: AuditRow) -> str:
@@ -233,6 +247,16 @@ class _Queue:
     entries: list[tuple[Any, _Unsaved]] = attrs.field(factory=list)
 
 
+_UNSAVED_FIELDS = tuple(field.name for field in attrs.fields(_Unsaved))
+_unsaved_values = operator.attrgetter(*_UNSAVED_FIELDS)
+
+
+def _columns(row: _Unsaved) -> dict[str, Any]:
+    """An entry's columns for its insert (``attrs.asdict`` without its generality: an import
+    writes thousands)."""
+    return dict(zip(_UNSAVED_FIELDS, _unsaved_values(row), strict=True))
+
+
 def _queue(session: Session, key: bytes, key_name: str | None, rows: list[_Unsaved]) -> None:
     """Queue ``rows`` in the session's transaction. The first time a connection appends, the
     key is checked against the chain now, so that a wrong key is refused before any work."""
@@ -271,7 +295,7 @@ def unsaved(at: dt.datetime, user_id: int | None, username: str | None, action: 
     written as canonical JSON): what :func:`append` queues."""
     return _Unsaved(seq=0, at=at, user_id=user_id, username=username, action=action, entity=entity,
                     entity_id=None if entity_id is None else str(entity_id), patient_id=patient_id,
-                    summary=json.dumps(scrub(dict(summary or {})), sort_keys=True, separators=(",", ":")),
+                    summary=_SUMMARY_JSON(scrub(dict(summary or {}))),
                     prev_hash="", hash="")
 
 
@@ -378,7 +402,7 @@ def write_pending(session: Session) -> int:
             connection.execute(_NEW_HEAD, {"id": 1, "seq": seq, "hash": prev})
         else:
             connection.execute(_MOVE_HEAD, {"seq": seq, "hash": prev})
-    values = [attrs.asdict(row) for row in rows]
+    values = [_columns(row) for row in rows]
     if len(values) > 1:
         connection.execute(_INSERT_ROWS, values)
     else:  # one entry (a desk's booking): run by the driver itself
@@ -409,7 +433,7 @@ def write_in_unit(unit: UnitOfWork) -> bool:
     if not unit.rows(_MOVE_HEAD_FROM, {"seq": seq, "hash": prev, "was_seq": guess[0], "was_hash": guess[1]}):
         del info[_HEAD_LEFT]  # the session's way locks and reads the head at once
         return False
-    unit.rows(_INSERT_ONE, attrs.asdict(rows[0]))
+    unit.rows(_INSERT_ONE, _columns(rows[0]))
     queue.entries = []
     info[_HEAD_LEFT] = unit.info[_APPENDED] = (seq, prev)
     return True

@@ -20,8 +20,10 @@ from sqlalchemy.orm import Session
 
 
 def flush_pending(session: Session) -> None:
-    """Flush the ORM changes the unit of work has not written yet (as a query would), if any."""
-    if session.autoflush and (session.new or session.deleted or session.identity_map._modified):
+    """Flush the ORM changes the unit of work has not written yet (as a query would), if any.
+    (Asked before every plain statement: the session's own collections are looked at, since
+    ``session.new`` and ``session.deleted`` copy them into a new set each time.)"""
+    if session.autoflush and (session._new or session._deleted or session.identity_map._modified):
         session.flush()
 
 
@@ -38,7 +40,7 @@ def rows(session: Session, statement: Any, parameters: Mapping[str, Any] | None 
 class _DriverForm:
     """One statement as one dialect's driver takes it: the SQL, and how to make its arguments."""
 
-    __slots__ = ("sql", "spec", "positional")
+    __slots__ = ("sql", "spec", "positional", "_names", "_fixed", "_given", "_plain_keys")
 
     def __init__(self, clause: Any, dialect: Any) -> None:
         compiled = clause.compile(dialect=dialect)
@@ -60,18 +62,28 @@ class _DriverForm:
             if len(spec) != len(compiled.positiontup or ()):
                 raise ValueError("a plain statement names each parameter once")
         self.spec: tuple[tuple[str, Any, bool, Any], ...] = tuple(spec)
+        self._names = tuple(name for name, _key, _given, _process in spec)
+        self._fixed = [None if given else key for _name, key, given, _process in spec]
+        """The arguments with the statement's own values in place (a copy is filled per run)."""
+        self._given = tuple((index, key, process) for index, (_name, key, given, process) in enumerate(spec)
+                            if given)
+        self._plain_keys = tuple(key for _index, key, _process in self._given) \
+            if all(given and process is None for _name, _key, given, process in spec) else None
+        """When every argument is given and needs no processing: their keys, in order."""
 
     def arguments(self, parameters: Mapping[str, Any]) -> Any:
-        values = []
-        for _name, key, given, process in self.spec:
-            if given:
+        """The driver's arguments for ``parameters`` (the statement's own values kept)."""
+        keys = self._plain_keys
+        if keys is not None:
+            values = [parameters[key] for key in keys]
+        else:
+            values = self._fixed.copy()
+            for index, key, process in self._given:
                 value = parameters[key]
-                values.append(value if process is None or value is None else process(value))
-            else:
-                values.append(key)
+                values[index] = value if process is None or value is None else process(value)
         if self.positional:
             return tuple(values)
-        return {item[0]: value for item, value in zip(self.spec, values, strict=True)}
+        return dict(zip(self._names, values, strict=True))
 
 
 class Statement:
@@ -112,14 +124,17 @@ class Statement:
 
 
 def execute_plain(engine: Any, driver_connection: Any, statement: Statement,
-                  parameters: Mapping[str, Any] | None = None) -> list[Any]:
+                  parameters: Mapping[str, Any] | None = None, cursor: Any = None) -> list[Any]:
     """Run ``statement`` on a driver's connection (one the engine's pool handed out, inside
     its unit of work's transaction) and fetch every row; a driver's error is wrapped as
-    SQLAlchemy wraps it."""
+    SQLAlchemy wraps it. ``cursor``: one of that connection's, used again (every row of the
+    statement before is fetched already); else a new one, closed after."""
     dialect = engine.dialect
     form = statement.form(dialect)
     arguments = form.arguments(parameters or _EMPTY)
-    cursor = driver_connection.cursor()
+    own = cursor is None
+    if own:
+        cursor = driver_connection.cursor()
     try:
         listeners = engine.dispatch.before_cursor_execute
         if listeners:
@@ -134,18 +149,28 @@ def execute_plain(engine: Any, driver_connection: Any, statement: Statement,
             raise DBAPIError.instance(form.sql, arguments, error, dialect.loaded_dbapi.Error,
                                       dialect=dialect) from None
     finally:
-        cursor.close()
+        if own:
+            cursor.close()
 
 
 _EMPTY: Mapping[str, Any] = {}
+
+_DRIVER = "medoffice.plain_driver"
+"""Where a session keeps, for its transaction, the engine, the driver's connection and a
+cursor that its plain statements use (found through ``session.connection()`` once)."""
 
 
 def driver_rows(session: Session, statement: Statement, parameters: Mapping[str, Any] | None = None) -> list[Any]:
     """Run ``statement`` (a :class:`Statement`) by the driver on the session's connection,
     after :func:`flush_pending`: every row, as the driver gives them."""
     flush_pending(session)
-    connection = session.connection()
-    return execute_plain(connection.engine, connection.connection.driver_connection, statement, parameters)
+    transaction = session.get_transaction()
+    kept = session.info.get(_DRIVER)
+    if kept is None or transaction is None or kept[0] is not transaction:
+        connection = session.connection()  # begins the session's transaction if it has not
+        driver = connection.connection.driver_connection
+        kept = session.info[_DRIVER] = (session.get_transaction(), connection.engine, driver, driver.cursor())
+    return execute_plain(kept[1], kept[2], statement, parameters, kept[3])
 
 
 def stored_time(value: Any) -> Any:

@@ -94,8 +94,8 @@ class UnitOfWork:
         write: whether it may write (SQLite: ``BEGIN IMMEDIATE``).
     """
 
-    __slots__ = ("engine", "info", "write", "_begin", "_idle", "_fairy", "_driver", "_began", "_connection",
-                 "_session", "_transaction")
+    __slots__ = ("engine", "info", "write", "_begin", "_idle", "_fairy", "_driver", "_cursor", "_began",
+                 "_connection", "_session", "_transaction")
 
     def __init__(self, engine: Engine, idle: IdleConnections | None = None, *, write: bool = False) -> None:
         self.engine = engine
@@ -106,6 +106,7 @@ class UnitOfWork:
         """What the unit of work notes about itself (handed to its session when one is made)."""
         self._fairy: Any = None
         self._driver: Any = None
+        self._cursor: Any = None
         self._began = False
         self._connection: Connection | None = None
         self._session: Session | None = None
@@ -141,6 +142,7 @@ class UnitOfWork:
         driver = self._driver
         if driver is None:
             driver = self._driver = self._taken().driver_connection
+            self._cursor = driver.cursor()  # one for every statement of the unit of work
         if not self._began:
             if self.engine.dialect.name == "sqlite" and not driver.in_transaction:
                 try:
@@ -149,7 +151,7 @@ class UnitOfWork:
                     raise DBAPIError.instance(self._begin, (), error, self.engine.dialect.loaded_dbapi.Error,
                                               dialect=self.engine.dialect) from None
             self._began = True  # PostgreSQL: the driver begins at the first statement
-        return execute_plain(self.engine, driver, statement, parameters)
+        return execute_plain(self.engine, driver, statement, parameters, self._cursor)
 
     def session(self) -> Session:
         """The unit of work's ORM session, made on first need on the same connection and
@@ -169,11 +171,12 @@ class UnitOfWork:
         """End the unit of work: commit (or roll back) what ran, give the connection back."""
         clean = False
         try:
-            if self._transaction is not None:
+            transaction = self._transaction
+            if transaction is not None and transaction.is_active:  # (one the block rolled back is over)
                 if commit:
-                    self._transaction.commit()
+                    transaction.commit()
                 else:
-                    self._transaction.rollback()
+                    transaction.rollback()
             if self._began:  # begun by a plain statement: ended here if the session never used it
                 driver = self._driver
                 if commit:
@@ -182,6 +185,8 @@ class UnitOfWork:
                     driver.rollback()
             clean = True
         finally:
+            if self._cursor is not None:
+                self._cursor.close()
             if self._fairy is not None:
                 self._fairy.info.pop(PLAIN_BEGUN, None)
             if self._session is not None:
@@ -192,4 +197,4 @@ class UnitOfWork:
                     self._idle.give_back(self.engine, self._fairy)
                 else:
                     self._fairy.close()
-            self._fairy = self._driver = self._connection = self._session = self._transaction = None
+            self._fairy = self._driver = self._cursor = self._connection = self._session = self._transaction = None

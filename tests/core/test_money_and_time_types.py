@@ -58,3 +58,27 @@ def test_a_naive_time_is_refused():
     with pytest.raises(sa.exc.StatementError, match="naive"):
         with engine.begin() as conn:
             conn.execute(table.insert(), {"at": dt.datetime(2026, 1, 1)})
+
+
+def test_the_one_step_sqlite_binding_stores_what_the_generic_path_stored():
+    """SQLite compares stored times as text: the one-function bind (UTCDateTime.bind_processor)
+    must write exactly what the TypeDecorator's two steps wrote, for any zone and microsecond."""
+    import random
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy.dialects import sqlite
+
+    kind, dialect = UTCDateTime(), sqlite.dialect()
+    one_step = kind.bind_processor(dialect)
+    generic = kind.impl_instance.dialect_impl(dialect).bind_processor(dialect)
+    zones = [dt.timezone.utc, ZoneInfo("America/New_York"), ZoneInfo("Asia/Kolkata"), ZoneInfo("Pacific/Chatham"),
+             dt.timezone(dt.timedelta(hours=-5))]
+    rng = random.Random(16)
+    for _ in range(2_000):
+        moment = dt.datetime(1900, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(
+            seconds=rng.randrange(0, 200 * 365 * 86_400), microseconds=rng.randrange(0, 1_000_000))
+        moment = moment.astimezone(rng.choice(zones))
+        assert one_step(moment) == generic(kind.process_bind_param(moment, dialect))
+    assert one_step(None) is None
+    with pytest.raises(ValueError, match="naive"):
+        one_step(dt.datetime(2026, 1, 1))
