@@ -156,20 +156,27 @@ def execute_plain(engine: Any, driver_connection: Any, statement: Statement,
 _EMPTY: Mapping[str, Any] = {}
 
 _DRIVER = "medoffice.plain_driver"
-"""Where a session keeps, for its transaction, the engine, the driver's connection and a
-cursor that its plain statements use (found through ``session.connection()`` once)."""
+"""Where a session keeps, for its innermost transaction, the engine, the driver's connection
+and a cursor that its plain statements use (found through ``session.connection()`` once per
+transaction or savepoint)."""
 
 
 def driver_rows(session: Session, statement: Statement, parameters: Mapping[str, Any] | None = None) -> list[Any]:
     """Run ``statement`` (a :class:`Statement`) by the driver on the session's connection,
-    after :func:`flush_pending`: every row, as the driver gives them."""
+    after :func:`flush_pending`: every row, as the driver gives them.
+
+    The connection is asked of the session once per transaction *and savepoint*: the session
+    says ``SAVEPOINT`` only when a savepoint first needs its connection, so a statement in a
+    new savepoint must ask, or rolling the savepoint back would not undo it."""
     flush_pending(session)
-    transaction = session.get_transaction()
+    transaction = session.get_nested_transaction() or session.get_transaction()
     kept = session.info.get(_DRIVER)
     if kept is None or transaction is None or kept[0] is not transaction:
-        connection = session.connection()  # begins the session's transaction if it has not
+        connection = session.connection()  # begins the transaction, or says the savepoint
         driver = connection.connection.driver_connection
-        kept = session.info[_DRIVER] = (session.get_transaction(), connection.engine, driver, driver.cursor())
+        cursor = kept[3] if kept is not None and kept[2] is driver else driver.cursor()
+        transaction = session.get_nested_transaction() or session.get_transaction()
+        kept = session.info[_DRIVER] = (transaction, connection.engine, driver, cursor)
     return execute_plain(kept[1], kept[2], statement, parameters, kept[3])
 
 

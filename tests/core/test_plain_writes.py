@@ -143,3 +143,38 @@ def test_a_plain_write_announces_its_topics_once_it_commits(medoffice_practice):
             if heard:
                 break
         assert heard == {"scheduling.appointments"}
+
+
+_RENAME = Statement(Patient.__table__.update().where(Patient.mrn == bindparam("mrn"))
+                    .values(last_name=bindparam("last")).returning(Patient.id))
+
+
+def test_a_savepoint_rolled_back_undoes_the_plain_statements_written_in_it(medoffice_practice):
+    """A plain write inside a savepoint (a series books each date in one) is undone with it,
+    and the statements after it, in the outer transaction, are kept; on PostgreSQL the
+    transaction goes on after a refused statement inside the savepoint."""
+    p = medoffice_practice
+    mrn = register(p)
+    with p.operation("frontdesk") as ctx:
+        ctx.plain_rows(_RENAME, {"mrn": mrn, "last": "Outer"})
+        savepoint = ctx.session.begin_nested()
+        ctx.plain_rows(_RENAME, {"mrn": mrn, "last": "Inner"})
+        savepoint.rollback()
+        assert ctx.plain_rows(_BY_MRN, {"mrn": mrn})
+        nested = ctx.session.begin_nested()
+        with pytest.raises(Exception):  # noqa: B017 - the driver's integrity error, whichever the database
+            ctx.plain_rows(_RENAME_MRN, {"mrn": mrn, "new": None})
+        nested.rollback()
+        ctx.plain_rows(_RENAME, {"mrn": mrn, "last": "After"})
+    with p.operation("frontdesk", write=False) as ctx:
+        assert patients.get(ctx, mrn).last_name == "After"
+    with p.operation("frontdesk") as ctx:
+        savepoint = ctx.session.begin_nested()
+        ctx.plain_rows(_RENAME, {"mrn": mrn, "last": "Gone"})
+        savepoint.rollback()
+    with p.operation("frontdesk", write=False) as ctx:
+        assert patients.get(ctx, mrn).last_name == "After"
+
+
+_RENAME_MRN = Statement(Patient.__table__.update().where(Patient.mrn == bindparam("mrn"))
+                        .values(mrn=bindparam("new")).returning(Patient.id))
