@@ -115,11 +115,10 @@ def announce(session: Session, topics: Iterable[str]) -> None:
     topics = list(topics)
     if not topics or session.get_bind().dialect.name != "postgresql":
         return
-    from sqlalchemy import text
+    from .plain import driver_rows
 
-    statement = text(f"SELECT pg_notify({CHANNEL_SQL}, :topic)")
     for topic in topics:
-        session.execute(statement, {"topic": topic})
+        driver_rows(session, notify_statement(), {"topic": topic})
 
 
 class ChangeFeed(Protocol):

@@ -40,7 +40,7 @@ def rows(session: Session, statement: Any, parameters: Mapping[str, Any] | None 
 class _DriverForm:
     """One statement as one dialect's driver takes it: the SQL, and how to make its arguments."""
 
-    __slots__ = ("sql", "spec", "positional", "_names", "_fixed", "_given", "_plain_keys")
+    __slots__ = ("sql", "positional", "_names", "_fixed", "_given", "_plain_keys")
 
     def __init__(self, clause: Any, dialect: Any) -> None:
         compiled = clause.compile(dialect=dialect)
@@ -61,7 +61,6 @@ class _DriverForm:
             spec.sort(key=lambda item: order[item[0]])
             if len(spec) != len(compiled.positiontup or ()):
                 raise ValueError("a plain statement names each parameter once")
-        self.spec: tuple[tuple[str, Any, bool, Any], ...] = tuple(spec)
         self._names = tuple(name for name, _key, _given, _process in spec)
         self._fixed = [None if given else key for _name, key, given, _process in spec]
         """The arguments with the statement's own values in place (a copy is filled per run)."""
