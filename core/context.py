@@ -209,7 +209,7 @@ class Context:
             WrongAuditKey: the runtime's audit key did not sign the practice's audit log
                 (checked once per connection); the unit of work must roll back.
         """
-        key, key_name = self.runtime.audit_key(), self.runtime.settings.audit_key_source
+        key, key_name = self.runtime.audit_key(), self.runtime.audit_key_source
         if self._session is None and self._unit is not None and self.write:
             row = audit.unsaved(self.now(), self.user.id or None, self.user.username, action, entity, entity_id,
                                 patient_id, summary)
@@ -241,7 +241,7 @@ class Context:
             self.session,
             self.runtime.audit_key(),
             entries,
-            key_name=self.runtime.settings.audit_key_source,
+            key_name=self.runtime.audit_key_source,
             at=self.now(),
             user_id=self.user.id or None,
             username=self.user.username,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager as ContextManager
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -85,6 +86,12 @@ class Runtime:
         if self._audit_key is None:
             self._audit_key = self.settings.audit_key()
         return self._audit_key
+
+    @cached_property
+    def audit_key_source(self) -> str:
+        """Where the audit key comes from, for messages (:attr:`Settings.audit_key_source`),
+        worked out once: every audit entry names it in case the key is refused."""
+        return self.settings.audit_key_source
 
     @property
     def has_practice(self) -> bool:

@@ -80,12 +80,26 @@ LAST_DAY = dt.date(2999, 12, 31)
 calendar's end (9999-12-31) has no next day or week to compute with."""
 
 
+def typed_text(value: Any, field: str) -> str:
+    """A form value's text: a string as given, None as blank. Anything else (a number or a
+    list from a hostile JSON file, a plugin's mistake) is refused in the field's words rather
+    than failing inside a parser.
+
+    .. versionadded:: 1
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    raise ValidationError(f"{field.replace('_', ' ')} must be text, got {type(value).__name__}", field=field)
+
+
 def parse_date(value: str | dt.date, *, field: str = "date") -> dt.date:
     """A calendar date as ``YYYY-MM-DD`` (or ``MM/DD/YYYY``, as US forms write it), from
     :data:`FIRST_DAY` to :data:`LAST_DAY`."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    text = (value or "").strip()
+    text = typed_text(value, field).strip()
     if (len(text) == 10 and text[4] == text[7] == "-" and text.isascii()  # YYYY-MM-DD, as forms send it
             and text[:4].isdigit() and text[5:7].isdigit() and text[8:].isdigit()):
         try:
@@ -118,7 +132,7 @@ def parse_birth_date(value: str | dt.date, *, today: dt.date | None = None, fiel
 
 
 def parse_sex(value: str, *, field: str = "sex") -> str:
-    text = (value or "").strip().lower()
+    text = typed_text(value, field).strip().lower()
     text = _SEX_ALIASES.get(text, text)
     if text not in SEXES:
         raise ValidationError(f"sex must be one of {', '.join(SEXES)}, got {value!r}", field=field)
@@ -135,7 +149,7 @@ def phone_digits(value: str) -> str:
 
 def parse_phone(value: str | None, *, field: str = "phone") -> str | None:
     """A phone number, kept as typed but checked to hold 7 to 15 digits."""
-    text = check_text((value or "").strip(), field=field)
+    text = check_text(typed_text(value, field).strip(), field=field)
     if not text:
         return None
     if _NOT_PHONE.search(text):
@@ -147,7 +161,7 @@ def parse_phone(value: str | None, *, field: str = "phone") -> str | None:
 
 
 def parse_email(value: str | None, *, field: str = "email") -> str | None:
-    text = check_text((value or "").strip(), field=field)
+    text = check_text(typed_text(value, field).strip(), field=field)
     if not text:
         return None
     if not _EMAIL.match(text):
@@ -175,7 +189,7 @@ def require_text(value: str | None, *, field: str, max_length: int = 200, multil
         Refuses control characters, bidirectional overrides and other invisible formatting
         characters; ``multiline`` added.
     """
-    text = (value or "").strip()
+    text = typed_text(value, field).strip()
     if not text:
         raise ValidationError(f"{field.replace('_', ' ')} is required", field=field)
     if len(text) > max_length:
@@ -185,7 +199,7 @@ def require_text(value: str | None, *, field: str, max_length: int = 200, multil
 
 def optional_text(value: str | None, *, field: str, max_length: int = 200, multiline: bool = False) -> str | None:
     """Text that may be left blank (None); otherwise as :func:`require_text`."""
-    text = (value or "").strip()
+    text = typed_text(value, field).strip()
     if not text:
         return None
     return require_text(text, field=field, max_length=max_length, multiline=multiline)

@@ -16,7 +16,6 @@ entries are registered here, once, when the module is first imported.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import operator
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -27,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from ..storage import plain
 from ..storage.models import AuditHead, AuditRow
-from .chain import GENESIS, key_checked, read_head, row_hash, scrub
+from .chain import GENESIS, compact_json, key_checked, read_head, row_hash, scrub
 
 if TYPE_CHECKING:
     from ..storage.units import UnitOfWork
@@ -49,12 +48,14 @@ _MOVE_HEAD_FROM = plain.Statement(
 _INSERT_ONE = plain.Statement(AuditRow.__table__.insert().values(
     {c.key: bindparam(c.key, type_=c.type) for c in AuditRow.__table__.c}).returning(AuditRow.__table__.c.seq))
 """One entry's row, run by the driver itself (``RETURNING``: a plain statement fetches its rows)."""
+_INSERT_ROWS = plain.Statement(AuditRow.__table__.insert().values(
+    {c.key: bindparam(c.key, type_=c.type) for c in AuditRow.__table__.c}))
+"""Several entries' rows, run by the driver once per row (its ``executemany``)."""
 _NEW_HEAD = _HEAD.insert()
-_INSERT_ROWS = AuditRow.__table__.insert()
 """The statements of an append, built once (SQLAlchemy then reuses their compiled form)."""
 
-_SUMMARY_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
-"""A summary's JSON form, its encoder made once (``json.dumps`` with options makes one per call)."""
+_SUMMARY_JSON = compact_json(sort_keys=True)
+"""A summary's JSON form."""
 
 
 _PENDING = "medoffice.audit_pending"
@@ -111,7 +112,10 @@ def _queue(session: Session, key: bytes, key_name: str | None, rows: list[_Unsav
     if not queue.entries and not key_checked(session.connection().info, key):
         read_head(session, key, key_name, lock=False)
     transaction = session.get_nested_transaction() or session.get_transaction()
-    queue.entries.extend((transaction, row) for row in rows)
+    if len(rows) == 1:  # an operation's usual entry
+        queue.entries.append((transaction, rows[0]))
+    else:
+        queue.entries.extend([(transaction, row) for row in rows])
 
 
 def queue_in_unit(unit: UnitOfWork, key: bytes, key_name: str | None, rows: list[_Unsaved]) -> bool:
@@ -137,7 +141,7 @@ def unsaved(at: dt.datetime, user_id: int | None, username: str | None, action: 
     written as canonical JSON): what :func:`append` queues."""
     return _Unsaved(seq=0, at=at, user_id=user_id, username=username, action=action, entity=entity,
                     entity_id=None if entity_id is None else str(entity_id), patient_id=patient_id,
-                    summary=_SUMMARY_JSON(scrub(dict(summary or {}))),
+                    summary=_SUMMARY_JSON(scrub(summary) if summary else {}),
                     prev_hash="", hash="")
 
 
@@ -244,11 +248,10 @@ def write_pending(session: Session) -> int:
             connection.execute(_NEW_HEAD, {"id": 1, "seq": seq, "hash": prev})
         else:
             connection.execute(_MOVE_HEAD, {"seq": seq, "hash": prev})
-    values = [_columns(row) for row in rows]
-    if len(values) > 1:
-        connection.execute(_INSERT_ROWS, values)
-    else:  # one entry (a desk's booking): run by the driver itself
-        plain.driver_rows(session, _INSERT_ONE, values[0])
+    if len(rows) > 1:
+        plain.driver_many(session, _INSERT_ROWS, [_columns(row) for row in rows])
+    else:  # one entry (a desk's booking)
+        plain.driver_rows(session, _INSERT_ONE, _columns(rows[0]))
     connection.info[_HEAD_LEFT] = session.info[_APPENDED] = (seq, prev)
     return len(rows)
 

@@ -93,6 +93,8 @@ class Hooks:
 
     def _call(self, name: str, **kwargs: Any) -> Any:
         caller: pluggy.HookCaller = getattr(self._pm.hook, name)
+        if not caller.get_hookimpls():  # nobody listens (most events, most practices): pluggy's own answer
+            return None if caller.spec is not None and caller.spec.opts.get("firstresult") else []
         try:
             return caller(**kwargs)
         except Exception as exc:

@@ -20,6 +20,7 @@ registering many patients moves the counter about twenty times per thousand.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Mapping
 from typing import Any
 
@@ -66,9 +67,12 @@ def record_of_row(v: Any) -> PatientRecord:
                          active=v[19], reminders=v[20], inactive_reason=v[21])
 
 
+_RECORD_VALUES = operator.itemgetter(*RECORD_COLUMNS)
+
+
 def record_of(columns: Mapping[str, Any]) -> PatientRecord:
     """A patient's record from its columns by name (a patient about to be or just written)."""
-    return record_of_row([columns[name] for name in RECORD_COLUMNS])
+    return record_of_row(_RECORD_VALUES(columns))
 
 
 _ASKED = (*RECORD_COLUMNS, "search_last", "search_first")

@@ -12,6 +12,7 @@ query through the session would: the read sees the unit of work's own changes.
 from __future__ import annotations
 
 import datetime as _dt
+import operator
 from collections.abc import Mapping
 from typing import Any
 
@@ -37,10 +38,53 @@ def rows(session: Session, statement: Any, parameters: Mapping[str, Any] | None 
 # -- statements run by the driver itself -------------------------------------------------------
 
 
+_SQLITE_DATE_FORMAT = "%(year)04d-%(month)02d-%(day)02d"
+
+
+_PROCESSORS: dict[Any, Any] = {}
+"""Bind processors made for the types that take no arguments changing them (times, dates,
+booleans), by type and dialect: columns of one such type share one, so that a value given
+twice (a creation time that is also the update time) is known to need processing once."""
+
+
+def _bind_processor(kind: Any, dialect: Any) -> Any:
+    """What turns a value of ``kind`` into the driver's: the type's own bind processor, except
+    SQLite's default date text, made by ``date.isoformat`` (the same characters, one C call;
+    a datetime given for a date still goes the type's way)."""
+    from sqlalchemy import Boolean, Date
+
+    from .types import UTCDateTime
+
+    if type(kind) not in (UTCDateTime, Date, Boolean):
+        return _make_bind_processor(kind, dialect)
+    key = (type(kind), dialect.name, dialect.driver)
+    found = _PROCESSORS.get(key)
+    if found is None:
+        found = _PROCESSORS[key] = (_make_bind_processor(kind, dialect),)
+    return found[0]
+
+
+def _make_bind_processor(kind: Any, dialect: Any) -> Any:
+    impl = kind.dialect_impl(dialect)
+    process = impl.bind_processor(dialect)
+    if process is None or dialect.name != "sqlite":
+        return process
+    from sqlalchemy.dialects.sqlite import DATE
+
+    if not isinstance(impl, DATE) or getattr(impl, "_storage_format", None) != _SQLITE_DATE_FORMAT:
+        return process
+    day = _dt.date
+
+    def date_text(value: Any) -> Any:
+        return value.isoformat() if type(value) is day else process(value)
+
+    return date_text
+
+
 class _DriverForm:
     """One statement as one dialect's driver takes it: the SQL, and how to make its arguments."""
 
-    __slots__ = ("sql", "positional", "_names", "_fixed", "_given", "_plain_keys")
+    __slots__ = ("sql", "positional", "_names", "_fixed", "_given", "_take", "_processed")
 
     def __init__(self, clause: Any, dialect: Any) -> None:
         compiled = clause.compile(dialect=dialect)
@@ -49,7 +93,7 @@ class _DriverForm:
         self.sql: str = compiled.string
         spec = []
         for bind, name in compiled.bind_names.items():
-            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            process = _bind_processor(bind.type, dialect)
             if bind.callable is not None or (bind.required and bind.value is None):
                 spec.append((name, bind.key, True, process))
             else:
@@ -66,15 +110,31 @@ class _DriverForm:
         """The arguments with the statement's own values in place (a copy is filled per run)."""
         self._given = tuple((index, key, process) for index, (_name, key, given, process) in enumerate(spec)
                             if given)
-        self._plain_keys = tuple(key for _index, key, _process in self._given) \
-            if all(given and process is None for _name, _key, given, process in spec) else None
-        """When every argument is given and needs no processing: their keys, in order."""
+        given_keys = [key for _name, key, given, _process in spec if given]
+        self._take = None
+        """When every argument is given (the usual statement): what takes them all from the
+        parameters at once, in order (one ``itemgetter`` call)."""
+        if len(given_keys) == len(spec) and spec:
+            take = operator.itemgetter(*given_keys)
+            self._take = take if len(spec) > 1 else (lambda parameters: (take(parameters),))
+        self._processed = tuple((index, process) for index, _key, process in self._given if process is not None)
+        """Where a given argument needs its column's processing, and what does it."""
 
     def arguments(self, parameters: Mapping[str, Any]) -> Any:
-        """The driver's arguments for ``parameters`` (the statement's own values kept)."""
-        keys = self._plain_keys
-        if keys is not None:
-            values = [parameters[key] for key in keys]
+        """The driver's arguments for ``parameters`` (the statement's own values kept). A value
+        given for two arguments (a creation time that is also the update time) is processed once."""
+        take = self._take
+        if take is not None:
+            values = take(parameters)
+            if self._processed:
+                values = list(values)
+                last = last_process = last_done = None
+                for index, process in self._processed:
+                    value = values[index]
+                    if value is not None:
+                        if value is not last or process is not last_process:
+                            last, last_process, last_done = value, process, process(value)
+                        values[index] = last_done
         else:
             values = self._fixed.copy()
             for index, key, process in self._given:
@@ -177,6 +237,34 @@ def driver_rows(session: Session, statement: Statement, parameters: Mapping[str,
         transaction = session.get_nested_transaction() or session.get_transaction()
         kept = session.info[_DRIVER] = (transaction, connection.engine, driver, cursor)
     return execute_plain(kept[1], kept[2], statement, parameters, kept[3])
+
+
+def driver_many(session: Session, statement: Statement, parameters: list[Mapping[str, Any]]) -> None:
+    """Run ``statement`` (a :class:`Statement` that returns no rows: an ``INSERT`` without
+    ``RETURNING``) by the driver once per mapping of ``parameters`` (its ``executemany``), on
+    the session's connection after :func:`flush_pending`, as :func:`driver_rows` runs one:
+    the rows an operation collected (its audit entries) in one call, without SQLAlchemy's
+    execution and per-row parameter processing around the driver's."""
+    if not parameters:
+        return
+    flush_pending(session)
+    connection = session.connection()
+    engine, dialect = connection.engine, connection.engine.dialect
+    form = statement.form(dialect)
+    arguments = [form.arguments(each) for each in parameters]
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        for listener in engine.dispatch.before_cursor_execute:
+            listener(None, cursor, form.sql, arguments, None, True)
+        try:
+            cursor.executemany(form.sql, arguments)
+        except dialect.loaded_dbapi.Error as error:
+            from sqlalchemy.exc import DBAPIError
+
+            raise DBAPIError.instance(form.sql, arguments, error, dialect.loaded_dbapi.Error,
+                                      dialect=dialect) from None
+    finally:
+        cursor.close()
 
 
 def stored_time(value: Any) -> Any:

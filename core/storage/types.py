@@ -42,6 +42,12 @@ class Cents(TypeDecorator[Decimal]):
         return None if value is None else from_cents(int(value))
 
 
+SQLITE_DATETIME_FORMAT = "%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d.%(microsecond)06d"
+"""SQLAlchemy's default text for a datetime on SQLite (``sqlite.DATETIME``'s storage format):
+``isoformat(" ", "microseconds")`` of a naive datetime writes the same characters (the year
+padded to four digits), in one C call instead of a ``%`` of a dict of seven attributes."""
+
+
 class UTCDateTime(TypeDecorator[dt.datetime]):
     """An aware datetime, stored in UTC; naive values are refused rather than guessed."""
 
@@ -69,10 +75,23 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         registration binds two times, its audit entry one, a booking five)."""
         if dialect.name != "sqlite":
             return super().bind_processor(dialect)
-        text_of = self.impl_instance.dialect_impl(dialect).bind_processor(dialect)
+        impl = self.impl_instance.dialect_impl(dialect)
+        text_of = impl.bind_processor(dialect)
         utc = dt.timezone.utc
+        if getattr(impl, "_storage_format", None) == SQLITE_DATETIME_FORMAT:
+            def process(value: Any) -> str | None:  # the same text, formatted by datetime itself
+                if value is None:
+                    return None
+                zone = value.tzinfo
+                if zone is utc:
+                    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+                if zone is None:
+                    raise ValueError("refusing a naive datetime: store times as aware UTC datetimes")
+                return value.astimezone(utc).replace(tzinfo=None).isoformat(" ", "microseconds")
 
-        def process(value: Any) -> str | None:
+            return process
+
+        def generic(value: Any) -> str | None:
             if value is None:
                 return None
             zone = value.tzinfo
@@ -80,7 +99,7 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
                 raise ValueError("refusing a naive datetime: store times as aware UTC datetimes")
             return text_of((value if zone is utc else value.astimezone(utc)).replace(tzinfo=None))
 
-        return process
+        return generic
 
     def result_processor(self, dialect: Any, coltype: Any) -> Any:
         """On SQLite, the stored text straight to an aware UTC datetime in one step (one call

@@ -52,3 +52,48 @@ def test_an_entry_written_by_a_service_keeps_no_secret(medoffice_practice):
         stored = ctx.session.execute(select(AuditRow.summary).where(AuditRow.action == "user.changed")).scalar_one()
     assert json.loads(stored) == {"username": "ann", "password": "[redacted]", "note": "card [redacted]"}
     assert "Secret" not in stored and "4111" not in stored
+
+
+def test_the_compact_json_an_entry_is_written_and_signed_in_is_json_dumps_character_for_character():
+    """An entry's summary and its signed canonical form are written by an encoder made once
+    (medoffice.core.audit.chain.compact_json): whatever a summary holds, the text must be
+    what ``json.dumps`` with the same options writes, or ``audit verify`` of entries written
+    before would fail."""
+    from hypothesis import given, settings, strategies as st
+
+    from medoffice.core.audit.chain import compact_json
+
+    scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
+    values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner,
+                                                                                                max_size=4),
+                          max_leaves=20)
+    for sort_keys in (True, False):
+        encode = compact_json(sort_keys=sort_keys)
+
+        @settings(max_examples=300, deadline=None)
+        @given(values)
+        def same(value):
+            assert encode(value) == json.dumps(value, sort_keys=sort_keys, separators=(",", ":"))
+
+        same()
+
+
+def test_an_entrys_mac_is_the_documented_hmac_of_the_hash_before_and_its_canonical_json():
+    """``hash = HMAC-SHA-256(key, prev_hash + 0x1f + JSON of [seq, at (UTC, microseconds),
+    user_id, username, action, entity, entity_id, patient_id, summary])``, computed here the
+    long way: entries written by earlier versions must keep verifying."""
+    import hashlib
+    import hmac
+
+    from medoffice.core.audit.chain import row_hash
+
+    at = dt.datetime(2026, 3, 8, 9, 30, 0, 5, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+    row = AuditRow(seq=7, at=at, user_id=3, username="desk", action="patient.registered", entity="patient",
+                   entity_id="000123", patient_id=9, summary='{"mrn":"000123","note":"caf\\u00e9"}',
+                   prev_hash="ab" * 32, hash="")
+    fields = [7, "2026-03-08T14:30:00.000005+00:00", 3, "desk", "patient.registered", "patient", "000123", 9,
+              row.summary]
+    expected = hmac.new(b"k" * 32, ("ab" * 32).encode() + b"\x1f" + json.dumps(fields, separators=(",", ":")).encode(),
+                        hashlib.sha256).hexdigest()
+    assert row_hash(b"k" * 32, "ab" * 32, row) == expected
+    assert row_hash(b"j" * 32, "ab" * 32, row) != expected

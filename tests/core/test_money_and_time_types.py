@@ -79,6 +79,10 @@ def test_the_one_step_sqlite_binding_stores_what_the_generic_path_stored():
             seconds=rng.randrange(0, 200 * 365 * 86_400), microseconds=rng.randrange(0, 1_000_000))
         moment = moment.astimezone(rng.choice(zones))
         assert one_step(moment) == generic(kind.process_bind_param(moment, dialect))
+    for edge in (dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc), dt.datetime(999, 12, 31, 23, 59, 59, tzinfo=dt.timezone.utc),
+                 dt.datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=dt.timezone.utc),
+                 dt.datetime(2026, 3, 8, 7, 0, 0, 0, tzinfo=ZoneInfo("America/New_York"))):
+        assert one_step(edge) == generic(kind.process_bind_param(edge, dialect))
     assert one_step(None) is None
     with pytest.raises(ValueError, match="naive"):
         one_step(dt.datetime(2026, 1, 1))

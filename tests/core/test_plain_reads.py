@@ -55,6 +55,30 @@ def test_aware_times_are_bound_as_the_column_stores_them(medoffice_practice):
         assert ctx.plain_rows(_SINCE, {"since": p.runtime.clock() + dt.timedelta(days=1)}) == []
 
 
+def test_dates_are_bound_as_the_column_stores_them():
+    """A plain statement binds a date as the column's own processor would (on SQLite, the
+    text SQLite compares; the driver form makes it with ``date.isoformat``), for any day
+    from the year 1 to 9999, and a datetime given for a date still goes the type's way."""
+    import random
+
+    from sqlalchemy import Date
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from medoffice.core.storage.plain import _bind_processor
+
+    dialect = sqlite.dialect()
+    ours, theirs = _bind_processor(Date(), dialect), Date().dialect_impl(dialect).bind_processor(dialect)
+    assert ours.__name__ == "date_text"  # the quick way is the one tested
+    rng = random.Random(4)
+    days = [dt.date(1, 1, 1), dt.date(999, 12, 31), dt.date(9999, 12, 31)]
+    days += [dt.date(1, 1, 1) + dt.timedelta(days=rng.randrange(0, 3_652_058)) for _ in range(2_000)]
+    for day in days:
+        assert ours(day) == theirs(day)
+    moment = dt.datetime(2026, 3, 8, 23, 30)
+    assert ours(moment) == theirs(moment) and ours(None) is None
+    assert _bind_processor(Date(), postgresql.psycopg.dialect()) is None  # the driver takes the date itself
+
+
 def test_the_session_made_after_a_plain_read_is_in_the_same_unit_of_work(medoffice_practice):
     p = medoffice_practice
     mrn = register(p)

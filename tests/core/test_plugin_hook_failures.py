@@ -75,3 +75,42 @@ def test_a_damaged_failure_file_does_not_break_the_list(medoffice_practice, medo
     (path,) = (medoffice_env / "data" / "plugins").glob("hook-failures-*.jsonl")
     path.write_text("not json\n{\"plugin\": \"flaky\"}\n" + path.read_text(), encoding="utf-8")
     assert len(listed(medoffice_practice)["flaky"]["failures"]) == 1
+
+
+def test_an_event_nobody_listens_to_gives_pluggys_answer_and_a_later_listener_is_called():
+    """The facade answers an event with no implementation itself (what pluggy would: ``[]``,
+    or None for a first-result hook) and asks pluggy as soon as a plugin implements it."""
+    import pluggy
+
+    from medoffice.core import hookimpl
+    from medoffice.core.loader.facade import Hooks
+
+    spec = pluggy.HookspecMarker("medoffice")
+
+    class Specs:
+        @spec
+        def medoffice_thing_happened(self, what):
+            """An event."""
+
+        @spec(firstresult=True)
+        def medoffice_first_answer(self, question):
+            """A first-result hook."""
+
+    pm = pluggy.PluginManager("medoffice")
+    pm.add_hookspecs(Specs)
+    hooks = Hooks(pm)
+    assert hooks.call("medoffice_thing_happened", what="x") == []
+    assert hooks.call("medoffice_first_answer", question="q") is None
+
+    class Listener:
+        @hookimpl
+        def medoffice_thing_happened(self, what):
+            return f"heard {what}"
+
+        @hookimpl
+        def medoffice_first_answer(self, question):
+            return f"answer to {question}"
+
+    pm.register(Listener())
+    assert hooks.call("medoffice_thing_happened", what="x") == ["heard x"]
+    assert hooks.call("medoffice_first_answer", question="q") == "answer to q"

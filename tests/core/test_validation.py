@@ -146,6 +146,37 @@ class TestQuickChecks:
         if found is not SLOW:
             assert judged(parse_birth_date, value, today=today) == found
 
+    @given(st.dictionaries(st.sampled_from(["mrn", "first_name", "last_name", "middle_name", "date_of_birth", "sex",
+                                            "phone", "email", "city", "state", "postal_code", "emergency_phone",
+                                            "reminders", "address_line2"]), TYPED, max_size=14),
+           st.booleans())
+    def test_a_whole_patient_form_is_judged_as_each_fields_parser_judges_it(self, form, new):
+        """The patient form judges its text fields' common case in its own loop and the rest
+        with quick checks: whatever the form, the values and the refusals are what each
+        field's parser alone makes of it."""
+        from medoffice.core.services import patients
+
+        today = dt.date(2026, 1, 5)
+        expected, refused = {}, {}
+        if new:
+            refused = {name: f"{name.replace('_', ' ')} is required"
+                       for name in ("first_name", "last_name", "date_of_birth", "sex") if name not in form}
+            if isinstance(form.get("reminders"), str) and not form["reminders"].strip():
+                form = {k: v for k, v in form.items() if k != "reminders"}
+        parsers = [("mrn", patients._parse_mrn)] if form.get("mrn") else []
+        parsers += [(name, parse) for name, _length, _required, _quick, parse in patients._rules(today)]
+        for name, parse in parsers:
+            if name in form:
+                found = judged(parse, form[name])
+                if isinstance(found, tuple):  # ("refused", its words)
+                    refused[name] = found[1]
+                else:
+                    expected[name] = found
+        try:
+            assert patients.parse_patient_fields(form, new=new, today=today) == expected and not refused
+        except ValidationError as error:
+            assert list(error.errors.items()) == list(refused.items())
+
     def test_the_common_well_formed_values_pass_quickly(self):
         assert quick_text(80, required=True)("  Ann  ") == "Ann"
         assert quick_text(80, required=False)("") is None
