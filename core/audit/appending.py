@@ -46,8 +46,8 @@ _MOVE_HEAD_FROM = plain.Statement(
     .values(seq=bindparam("seq", type_=_HEAD.c.seq.type), hash=bindparam("hash", type_=_HEAD.c.hash.type))
     .returning(_HEAD.c.seq))
 _INSERT_ONE = plain.Statement(AuditRow.__table__.insert().values(
-    {c.key: bindparam(c.key, type_=c.type) for c in AuditRow.__table__.c}).returning(AuditRow.__table__.c.seq))
-"""One entry's row, run by the driver itself (``RETURNING``: a plain statement fetches its rows)."""
+    {c.key: bindparam(c.key, type_=c.type) for c in AuditRow.__table__.c}))
+"""One entry's row, run by the driver itself."""
 _INSERT_ROWS = plain.Statement(AuditRow.__table__.insert().values(
     {c.key: bindparam(c.key, type_=c.type) for c in AuditRow.__table__.c}))
 """Several entries' rows, run by the driver once per row (its ``executemany``)."""

@@ -208,7 +208,7 @@ _ASK = plain.Statement(select(*(_PATIENTS.c[name] for name in _ASKED)).where(_tw
     bindparam("mrn"))))
 """The likely duplicates of a name and birth date, and the patient with an MRN, if any."""
 
-_INSERT = plain.Statement(_PATIENTS.insert().values(_values(one_time=False)).returning(_PATIENTS.c.id))
+_INSERT = plain.Statement(_PATIENTS.insert().values(_values(one_time=False)), returning_key=True)
 
 
 @functools.cache
@@ -272,6 +272,9 @@ def _is_twin(values: list[Any], columns: Mapping[str, Any]) -> bool:
             and values[_BORN] == columns["date_of_birth"])
 
 
+_BY_ID = operator.attrgetter("id")
+
+
 def _found(rows: list[Any], dialect: Any, columns: Mapping[str, Any]) -> tuple[list[PatientRecord], bool]:
     """The likely duplicates among rows of :data:`_ASKED` (oldest first), and whether one of
     the rows has the MRN."""
@@ -281,7 +284,8 @@ def _found(rows: list[Any], dialect: Any, columns: Mapping[str, Any]) -> tuple[l
         taken = taken or values[_MRN_AT] == columns["mrn"]
         if _is_twin(values, columns):
             twins.append(record_of_row(values))
-    twins.sort(key=lambda patient: patient.id)
+    if len(twins) > 1:
+        twins.sort(key=_BY_ID)
     return twins, taken
 
 

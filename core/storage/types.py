@@ -83,8 +83,8 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
                 if value is None:
                     return None
                 zone = value.tzinfo
-                if zone is utc:
-                    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+                if zone is utc:  # the text before its "+00:00" (cheaper than a replace)
+                    return value.isoformat(" ", "microseconds")[:26]
                 if zone is None:
                     raise ValueError("refusing a naive datetime: store times as aware UTC datetimes")
                 return value.astimezone(utc).replace(tzinfo=None).isoformat(" ", "microseconds")

@@ -377,8 +377,8 @@ def calendar_changed(status_before: str, status_after: str) -> bool:
 _BOOKED_COLUMNS = ("patient_id", "provider_id", "type_id", "location_id", "room_id", "starts_at", "ends_at", "status",
                    "overbooked", "note", "series_id", "booked_at", "booked_by", "revision", "changed_at")
 _INSERT = plain.Statement(Appointment.__table__.insert().values(
-    {name: bindparam(name, type_=Appointment.__table__.c[name].type) for name in _BOOKED_COLUMNS})
-    .returning(Appointment.__table__.c.id))
+    {name: bindparam(name, type_=Appointment.__table__.c[name].type) for name in _BOOKED_COLUMNS}),
+    returning_key=True)
 """A booking's row, written as a plain statement run by the driver (no ORM object to build
 and flush, no SQLAlchemy execution)."""
 
