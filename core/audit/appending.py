@@ -43,8 +43,9 @@ _HEAD = AuditHead.__table__
 _MOVE_HEAD = _HEAD.update().where(_HEAD.c.id == 1)
 _MOVE_HEAD_FROM = plain.Statement(
     _HEAD.update().where(_HEAD.c.id == 1, _HEAD.c.seq == bindparam("was_seq"), _HEAD.c.hash == bindparam("was_hash"))
-    .values(seq=bindparam("seq", type_=_HEAD.c.seq.type), hash=bindparam("hash", type_=_HEAD.c.hash.type))
-    .returning(_HEAD.c.seq))
+    .values(seq=bindparam("seq", type_=_HEAD.c.seq.type), hash=bindparam("hash", type_=_HEAD.c.hash.type)),
+    counted=True)
+"""The head moved from where this connection left it, if it is still there (one row if so)."""
 _INSERT_ONE = plain.Statement(AuditRow.__table__.insert().values(
     {c.key: bindparam(c.key, type_=c.type) for c in AuditRow.__table__.c}))
 """One entry's row, run by the driver itself."""

@@ -212,12 +212,14 @@ _INSERT = plain.Statement(_PATIENTS.insert().values(_values(one_time=False)), re
 
 
 @functools.cache
-def _insert_terms(count: int) -> plain.Statement:
-    """``count`` search terms of one patient in one plain statement (built once per count)."""
+def _insert_terms(count: int) -> tuple[plain.Statement, tuple[str, ...]]:
+    """``count`` search terms of one patient in one plain statement, and its parameters'
+    names in order, three per term (built once per count)."""
+    names = tuple(name for n in range(count) for name in (f"patient_id_{n}", f"kind_{n}", f"term_{n}"))
     return plain.Statement(_TERMS.insert().values([
         {"patient_id": bindparam(f"patient_id_{n}", type_=_TERMS.c.patient_id.type),
          "kind": bindparam(f"kind_{n}", type_=_TERMS.c.kind.type), "term": bindparam(f"term_{n}", type_=_TERMS.c.term.type)}
-        for n in range(count)]))
+        for n in range(count)])), names
 
 
 def _given_terms() -> Any:
@@ -317,10 +319,10 @@ def file_new_patient(session: Session, dialect: Any, columns: dict[str, Any], te
         _refuse_or_draw_again(session, columns, drawn=drawn)
     ((columns["id"],),) = plain.driver_rows(session, _INSERT, columns)
     if terms:
-        patient_id, numbered = columns["id"], {}
-        for n, (kind, term) in enumerate(terms):
-            numbered[f"patient_id_{n}"], numbered[f"kind_{n}"], numbered[f"term_{n}"] = patient_id, kind, term
-        plain.driver_rows(session, _insert_terms(len(terms)), numbered)
+        statement, names = _insert_terms(len(terms))
+        patient_id = columns["id"]
+        plain.driver_rows(session, statement, dict(zip(names, [v for kind, term in terms
+                                                                 for v in (patient_id, kind, term)], strict=True)))
     return twins
 
 

@@ -85,15 +85,21 @@ def _make_bind_processor(kind: Any, dialect: Any) -> Any:
 class _DriverForm:
     """One statement as one dialect's driver takes it: the SQL, and how to make its arguments."""
 
-    __slots__ = ("sql", "positional", "rowid", "_names", "_fixed", "_given", "_take", "_processed")
+    __slots__ = ("sql", "positional", "rowid", "counted", "_names", "_fixed", "_given", "_take", "_processed")
 
-    def __init__(self, clause: Any, dialect: Any, *, rowid: bool = False) -> None:
+    def __init__(self, clause: Any, dialect: Any, *, rowid: bool = False, counted: bool = False) -> None:
         self.rowid = rowid
         """Whether the statement's one row is the new row's key, read from the cursor's
         ``lastrowid`` (an insert on SQLite, see :class:`Statement`)."""
+        self.counted = counted
+        """Whether the statement's rows are one empty row per row it changed (``rowcount``)."""
         compiled = clause.compile(dialect=dialect)
         if compiled.literal_execute_params or compiled.post_compile_params:
             raise ValueError("a plain statement takes no expanding (IN list) or literal-execute parameters")
+        missing = [column.key for column in (*compiled.insert_prefetch, *compiled.update_prefetch)]
+        if missing:  # SQLAlchemy's execution would compute these; the driver would get None
+            raise ValueError(f"a plain statement gives every column a value: {', '.join(missing)} left to a "
+                             "Python-side default")
         self.sql: str = compiled.string
         spec = []
         for bind, name in compiled.bind_names.items():
@@ -170,19 +176,26 @@ class Statement:
     ``lastrowid`` gives it without the ``RETURNING`` clause, which costs SQLite a third of
     the insert (a registration's, a booking's).
 
+    ``counted``: ``clause`` is an ``UPDATE`` or ``DELETE`` (without ``RETURNING``) whose rows
+    are one empty row per row it changed (the cursor's ``rowcount``): for a conditional
+    update whose caller asks only whether it matched.
+
     .. versionadded:: 1
-    .. versionchanged:: 1 ``returning_key``; a statement without rows gives ``[]``.
+    .. versionchanged:: 1 ``returning_key`` and ``counted``; a statement without rows gives ``[]``.
     """
 
-    __slots__ = ("clause", "_returning_key", "_forms", "_last")
+    __slots__ = ("clause", "_returning_key", "_counted", "_forms", "_last")
 
-    def __init__(self, clause: Any, *, returning_key: bool = False) -> None:
+    def __init__(self, clause: Any, *, returning_key: bool = False, counted: bool = False) -> None:
         if returning_key:
             key = list(clause.table.primary_key.columns)
             if len(key) != 1 or key[0].type._type_affinity is not Integer or clause._returning:
                 raise ValueError("returning_key is for an INSERT without RETURNING into a table keyed by one integer")
+        if counted and (returning_key or getattr(clause, "_returning", ())):
+            raise ValueError("a counted statement returns nothing itself")
         self.clause = clause
         self._returning_key = returning_key
+        self._counted = counted
         self._forms: dict[Any, _DriverForm] = {}
         self._last: tuple[Any, _DriverForm] | None = None
 
@@ -199,7 +212,7 @@ class Statement:
                 rowid = dialect.name == "sqlite" and _is_rowid(clause.table, dialect)
                 if not rowid:
                     clause = clause.returning(*clause.table.primary_key.columns)
-            found = self._forms[key] = _DriverForm(clause, dialect, rowid=rowid)
+            found = self._forms[key] = _DriverForm(clause, dialect, rowid=rowid, counted=self._counted)
         self._last = (dialect, found)
         return found
 
@@ -231,6 +244,8 @@ def execute_plain(engine: Any, driver_connection: Any, statement: Statement,
             cursor.execute(form.sql, arguments)
             if form.rowid:
                 return [(cursor.lastrowid,)]
+            if form.counted:
+                return [()] * cursor.rowcount
             return cursor.fetchall() if cursor.description is not None else []
         except dialect.loaded_dbapi.Error as error:
             from sqlalchemy.exc import DBAPIError

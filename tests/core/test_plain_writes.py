@@ -179,3 +179,56 @@ def test_a_savepoint_rolled_back_undoes_the_plain_statements_written_in_it(medof
 
 _RENAME_MRN = Statement(Patient.__table__.update().where(Patient.mrn == bindparam("mrn"))
                         .values(mrn=bindparam("new")).returning(Patient.id))
+
+
+def test_an_insert_gives_its_new_key_and_a_counted_update_says_whether_it_matched(medoffice_practice):
+    """``returning_key``: the new row's key, by the cursor's lastrowid on SQLite (no RETURNING
+    said) and by RETURNING on PostgreSQL; ``counted``: one empty row per row changed."""
+    from medoffice.core.storage.models import Location
+
+    table = Location.__table__
+    add = Statement(table.insert().values(name=bindparam("name"), country="US"), returning_key=True)
+    rename = Statement(table.update().where(table.c.id == bindparam("id"), table.c.name == bindparam("was"))
+                       .values(name=bindparam("name")), counted=True)
+    sent = []
+
+    def note(_conn, _cursor, statement, *_rest):
+        sent.append(statement)
+
+    p = medoffice_practice
+    event.listen(p.runtime.engine, "before_cursor_execute", note)
+    try:
+        with p.runtime.operation(p.record("admin")) as ctx:
+            ((first,),) = ctx.plain_rows(add, {"name": "Annex"})
+            ((second,),) = ctx.plain_rows(add, {"name": "Annex 2"})
+            assert ctx.plain_rows(rename, {"id": first, "was": "Annex", "name": "North annex"}) == [()]
+            assert ctx.plain_rows(rename, {"id": first, "was": "Annex", "name": "Again"}) == []
+            names = dict(ctx.session.execute(select(table.c.id, table.c.name)).all())
+    finally:
+        event.remove(p.runtime.engine, "before_cursor_execute", note)
+    assert second == first + 1 and names[first] == "North annex" and names[second] == "Annex 2"
+    inserts = [sql for sql in sent if sql.startswith("INSERT INTO core_location")]
+    returning = p.runtime.engine.dialect.name == "postgresql"
+    assert len(inserts) == 2 and all(("RETURNING" in sql) == returning for sql in inserts)
+    assert not any("RETURNING" in sql for sql in sent if sql.startswith("UPDATE core_location"))
+
+
+def test_a_statement_that_cannot_give_a_key_or_a_count_is_refused():
+    from medoffice.core.storage.models import AuditRow as Row, Location
+
+    with pytest.raises(ValueError, match="returning_key"):
+        Statement(Row.__table__.insert().values(seq=bindparam("seq")).returning(Row.__table__.c.seq), returning_key=True)
+    with pytest.raises(ValueError, match="counted"):
+        Statement(Location.__table__.update().values(name="x").returning(Location.__table__.c.id), counted=True)
+
+
+def test_a_plain_insert_that_leaves_a_column_to_a_python_default_is_refused_when_compiled():
+    """The driver would get None where SQLAlchemy's execution computes a Python-side
+    default (a location's country): such a statement is refused, not run."""
+    from sqlalchemy.dialects import sqlite
+
+    from medoffice.core.storage.models import Location
+
+    statement = Statement(Location.__table__.insert().values(name=bindparam("name")))
+    with pytest.raises(ValueError, match="country"):
+        statement.form(sqlite.dialect())
