@@ -177,7 +177,7 @@ class Context:
         .. versionadded:: 1 (hook API version 1)
         """
         sent = self._changed
-        if all(topic in sent for topic in topics):
+        if sent.issuperset(topics):
             return  # named before in this unit of work (so checked then): a batch names them each time
         from .storage import changes
 

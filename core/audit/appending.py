@@ -252,7 +252,7 @@ def write_pending(session: Session) -> int:
         else:
             connection.execute(_MOVE_HEAD, {"seq": seq, "hash": prev})
     if len(rows) > 1 and connection.dialect.name == "sqlite":  # the driver's executemany: no round trips
-        plain.driver_many(session, _INSERT_ROWS, [_columns(row) for row in rows])
+        plain.driver_many(session, _INSERT_ROWS, list(map(_unsaved_values, rows)), in_order=_UNSAVED_FIELDS)
     elif len(rows) > 1:  # SQLAlchemy's multi-row VALUES: one round trip per thousand, not one per row
         connection.execute(_INSERT_MANY_ROWS, [_columns(row) for row in rows])
     else:  # one entry (a desk's booking)

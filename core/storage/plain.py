@@ -130,6 +130,26 @@ class _DriverForm:
         self._processed = tuple((index, process) for index, _key, process in self._given if process is not None)
         """Where a given argument needs its column's processing, and what does it."""
 
+    @property
+    def keys(self) -> tuple[str, ...] | None:
+        """The parameters' names in the order a positional driver takes them, when every
+        argument is given (else None)."""
+        if not self.positional or self._take is None:
+            return None
+        return tuple(key for _index, key, _process in self._given)
+
+    def arguments_in_order(self, values: Any) -> tuple[Any, ...]:
+        """The driver's arguments from ``values`` given in :attr:`keys`' order (no mapping
+        made and read again: a batch of thousands of rows)."""
+        if not self._processed:
+            return tuple(values)
+        values = list(values)
+        for index, process in self._processed:
+            value = values[index]
+            if value is not None:
+                values[index] = process(value)
+        return tuple(values)
+
     def arguments(self, parameters: Mapping[str, Any]) -> Any:
         """The driver's arguments for ``parameters`` (the statement's own values kept). A value
         given for two arguments (a creation time that is also the update time) is processed once."""
@@ -284,19 +304,29 @@ def driver_rows(session: Session, statement: Statement, parameters: Mapping[str,
     return execute_plain(kept[1], kept[2], statement, parameters, kept[3])
 
 
-def driver_many(session: Session, statement: Statement, parameters: list[Mapping[str, Any]]) -> None:
+def driver_many(session: Session, statement: Statement, parameters: list[Any], *,
+                in_order: tuple[str, ...] | None = None) -> None:
     """Run ``statement`` (a :class:`Statement` that returns no rows: an ``INSERT`` without
     ``RETURNING``) by the driver once per mapping of ``parameters`` (its ``executemany``), on
     the session's connection after :func:`flush_pending`, as :func:`driver_rows` runs one:
     the rows an operation collected (its audit entries) in one call, without SQLAlchemy's
-    execution and per-row parameter processing around the driver's."""
+    execution and per-row parameter processing around the driver's.
+
+    ``in_order``: each of ``parameters`` is a sequence of values for these names, in this
+    order; when the driver takes the statement's arguments in that very order (SQLite), they
+    are handed over without a mapping made per row."""
     if not parameters:
         return
     flush_pending(session)
     connection = session.connection()
     engine, dialect = connection.engine, connection.engine.dialect
     form = statement.form(dialect)
-    arguments = [form.arguments(each) for each in parameters]
+    if in_order is not None and form.keys == in_order:
+        arguments = [form.arguments_in_order(each) for each in parameters]
+    elif in_order is not None:
+        arguments = [form.arguments(dict(zip(in_order, each, strict=True))) for each in parameters]
+    else:
+        arguments = [form.arguments(each) for each in parameters]
     cursor = connection.connection.driver_connection.cursor()
     try:
         for listener in engine.dispatch.before_cursor_execute:

@@ -232,3 +232,20 @@ def test_a_plain_insert_that_leaves_a_column_to_a_python_default_is_refused_when
     statement = Statement(Location.__table__.insert().values(name=bindparam("name")))
     with pytest.raises(ValueError, match="country"):
         statement.form(sqlite.dialect())
+
+
+def test_many_rows_given_in_order_go_in_as_given_whatever_order_the_statement_takes(medoffice_practice):
+    """``driver_many(..., in_order=names)``: rows as sequences of those names' values; handed
+    straight to the driver when it takes the statement's arguments in that order, else made
+    into mappings first."""
+    from medoffice.core.storage import plain
+    from medoffice.core.storage.models import Location
+
+    table = Location.__table__
+    add = Statement(table.insert().values(name=bindparam("name"), country=bindparam("country")))
+    p = medoffice_practice
+    with p.runtime.operation(p.record("admin")) as ctx:
+        plain.driver_many(ctx.session, add, [("North", "US"), ("South", "CA")], in_order=("name", "country"))
+        plain.driver_many(ctx.session, add, [("MX", "East")], in_order=("country", "name"))
+        found = dict(ctx.session.execute(select(table.c.name, table.c.country)).all())
+    assert found == {"North": "US", "South": "CA", "East": "MX"}
