@@ -39,7 +39,7 @@ import random
 from medoffice.core.context import Context
 from medoffice.core.services import staff as core_staff
 
-from . import credentials, evaluations, hiring, onboarding, payroll_demo, policies, tasks, training
+from . import credentials, evaluation_setup, evaluations, hiring, onboarding, payroll_demo, policies, tasks, training
 from .common import role_key, today
 
 TRAININGS = (
@@ -253,10 +253,10 @@ def _policies(ctx: Context, people) -> None:
 
 
 def _evaluation_forms(ctx: Context) -> None:
-    evaluations.add_template(ctx, "Staff performance", COMPETENCIES, ["Strengths", "To work on"],
+    evaluation_setup.add_template(ctx, "Staff performance", COMPETENCIES, ["Strengths", "To work on"],
                              scale_labels="1 unsatisfactory, 2 needs improvement, 3 meets, 4 exceeds, 5 outstanding")
-    evaluations.add_cycle(ctx, "Annual review", "annual", "Staff performance")
-    evaluations.add_cycle(ctx, "90-day review", "new_hire", "Staff performance", days_after_hire=90)
+    evaluation_setup.add_cycle(ctx, "Annual review", "annual", "Staff performance")
+    evaluation_setup.add_cycle(ctx, "90-day review", "new_hire", "Staff performance", days_after_hire=90)
 
 
 def _annual_reviews(ctx: Context, people, now: dt.date) -> None:

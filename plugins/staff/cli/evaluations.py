@@ -11,6 +11,7 @@ from medoffice.core.text import MULTILINE, printable
 from ._lazy import day_text, on_first_use
 
 service = on_first_use("evaluations")
+setup = on_first_use("evaluation_setup")
 
 
 @click.group()
@@ -89,7 +90,7 @@ def templates() -> None:
 def templates_add(name: str, competencies, comments, scale_min: str, scale_max: str, labels, as_json: bool) -> None:
     """Make the evaluation form NAME."""
     with operation() as ctx:
-        record = service.add_template(ctx, name, competencies, comments, scale_min=scale_min, scale_max=scale_max,
+        record = setup.add_template(ctx, name, competencies, comments, scale_min=scale_min, scale_max=scale_max,
                                       scale_labels=labels)
     emit(record, as_json=as_json, human=lambda t: say(
         f"template {t.id}: {t.name}, {len(t.competencies)} competencies rated {t.scale_min}-{t.scale_max}, "
@@ -102,7 +103,7 @@ def templates_add(name: str, competencies, comments, scale_min: str, scale_max: 
 def templates_list(include_retired: bool, as_json: bool) -> None:
     """The evaluation forms."""
     with operation(write=False) as ctx:
-        found = service.list_templates(ctx, include_retired=include_retired)
+        found = setup.list_templates(ctx, include_retired=include_retired)
     emit(found, as_json=as_json, human=lambda rows: table(
         [(t.id, t.name, f"{t.scale_min}-{t.scale_max}", ", ".join(t.competencies), ", ".join(t.comments),
           "" if t.active else "retired") for t in rows], ("id", "template", "scale", "competencies", "comments", "")))
@@ -114,7 +115,7 @@ def templates_list(include_retired: bool, as_json: bool) -> None:
 def templates_retire(name: str, as_json: bool) -> None:
     """No new evaluations on the form NAME."""
     with operation() as ctx:
-        record = service.retire_template(ctx, name)
+        record = setup.retire_template(ctx, name)
     emit(record, as_json=as_json, human=lambda t: say(f"template {t.id}: {t.name} retired"))
 
 
@@ -132,7 +133,7 @@ def cycles() -> None:
 def cycles_add(name: str, kind: str, template: str, days_after_hire, as_json: bool) -> None:
     """Make the evaluation cycle NAME."""
     with operation() as ctx:
-        record = service.add_cycle(ctx, name, kind, template, days_after_hire=days_after_hire)
+        record = setup.add_cycle(ctx, name, kind, template, days_after_hire=days_after_hire)
     emit(record, as_json=as_json, human=lambda c: say(
         f"cycle {c.id}: {c.name}, {c.kind}" + (f" ({c.days_after_hire} days after hire)" if c.days_after_hire else "")
         + f", form {c.template}"))
@@ -144,7 +145,7 @@ def cycles_add(name: str, kind: str, template: str, days_after_hire, as_json: bo
 def cycles_list(include_retired: bool, as_json: bool) -> None:
     """The evaluation cycles."""
     with operation(write=False) as ctx:
-        found = service.list_cycles(ctx, include_retired=include_retired)
+        found = setup.list_cycles(ctx, include_retired=include_retired)
     emit(found, as_json=as_json, human=lambda rows: table(
         [(c.id, c.name, c.kind, "" if c.days_after_hire is None else c.days_after_hire, c.template,
           "" if c.active else "retired") for c in rows], ("id", "cycle", "kind", "days after hire", "form", "")))
@@ -156,7 +157,7 @@ def cycles_list(include_retired: bool, as_json: bool) -> None:
 def cycles_retire(name: str, as_json: bool) -> None:
     """Schedule no more evaluations in the cycle NAME."""
     with operation() as ctx:
-        record = service.retire_cycle(ctx, name)
+        record = setup.retire_cycle(ctx, name)
     emit(record, as_json=as_json, human=lambda c: say(f"cycle {c.id}: {c.name} retired"))
 
 

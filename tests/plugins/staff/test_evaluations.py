@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from medoffice.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from medoffice.core.services import staff as core_staff
-from medoffice.plugins.staff import cards, evaluations, hiring, reports
+from medoffice.plugins.staff import cards, evaluation_setup, evaluations, hiring, reports
 from medoffice.plugins.staff.models import EvalEntry, Evaluation
 
 from ._audit import actions
@@ -21,10 +21,10 @@ FULL = {"Patient care": 4, "Teamwork": "5"}
 @pytest.fixture
 def cycle(medoffice_practice, world):
     with medoffice_practice.operation("manager") as ctx:
-        evaluations.add_template(ctx, "Front office", ["Patient care", "Teamwork"], ["Strengths"],
+        evaluation_setup.add_template(ctx, "Front office", ["Patient care", "Teamwork"], ["Strengths"],
                                  scale_labels="1 poor ... 5 outstanding")
-        evaluations.add_cycle(ctx, "Annual review", "annual", "front office")
-        evaluations.add_cycle(ctx, "90-day review", "New hire", "Front office")
+        evaluation_setup.add_cycle(ctx, "Annual review", "annual", "front office")
+        evaluation_setup.add_cycle(ctx, "90-day review", "New hire", "Front office")
         made = evaluations.schedule(ctx, "Annual review", due="2026-01-02", staff_ids=[world.cleo, world.max])
     world.cleo_eval, world.max_eval = (e.id for e in sorted(made, key=lambda e: e.staff))
     return world
@@ -135,7 +135,7 @@ class TestWhoSeesWhat:
                 (evaluations.due, (), {}), (evaluations.review, (other,), {"goals": "x"}),
                 (evaluations.waive_self, (other,), {"reason": "x"}), (evaluations.cancel, (other,), {"reason": "x"}),
                 (evaluations.schedule, ("Annual review",), {"due": "2026-03-01"}),
-                (evaluations.list_templates, (), {}), (evaluations.list_cycles, (), {}),
+                (evaluation_setup.list_templates, (), {}), (evaluation_setup.list_cycles, (), {}),
                 (reports.evaluations_due, ({},), {})):
             with pytest.raises(PermissionDenied):
                 call(p, "frontdesk", function, *args, **kw)
@@ -182,24 +182,24 @@ class TestCycles:
         assert [(e.cycle, e.period, str(e.due_on), e.status) for e in first] == [
             ("90-day review", "90-day", "2026-04-12", "open")]
         with pytest.raises(Conflict, match="uses"):
-            call(p, "manager", evaluations.retire_template, "Front office")
-        call(p, "manager", evaluations.retire_cycle, "90-day review")
+            call(p, "manager", evaluation_setup.retire_template, "Front office")
+        call(p, "manager", evaluation_setup.retire_cycle, "90-day review")
         with pytest.raises(Conflict, match="retired"):
             call(p, "manager", evaluations.schedule, "90-day review", staff_ids=[cycle.max])
         with p.operation("admin", write=False) as ctx:
             assert ctx.session.execute(select(func.count()).select_from(Evaluation)).scalar_one() == 3
 
     @pytest.mark.parametrize(("function", "args", "kw", "words"), [
-        (evaluations.add_template, ("X", []), {}, "at least one competency"),
-        (evaluations.add_template, ("X", ["A", "a"]), {}, "given twice"),
-        (evaluations.add_template, ("X", ["A=1"]), {}, "may not hold '='"),
-        (evaluations.add_template, ("X", ["A"], ["A"]), {}, "both a competency and a comment"),
-        (evaluations.add_template, ("X", ["A"]), {"scale_min": 5, "scale_max": 5}, "run upwards"),
-        (evaluations.add_template, ("X", ["A"]), {"scale_max": "11"}, "from 1 to 10"),
-        (evaluations.add_template, ("X", [f"c{i}" for i in range(41)]), {}, "at most 40"),
-        (evaluations.add_cycle, ("X", "weekly", "Front office"), {}, "annual or new_hire"),
-        (evaluations.add_cycle, ("X", "annual", "Front office"), {"days_after_hire": 30}, "only a new_hire"),
-        (evaluations.add_cycle, ("X", "new_hire", "Front office"), {"days_after_hire": "0"}, "from 1 to 730"),
+        (evaluation_setup.add_template, ("X", []), {}, "at least one competency"),
+        (evaluation_setup.add_template, ("X", ["A", "a"]), {}, "given twice"),
+        (evaluation_setup.add_template, ("X", ["A=1"]), {}, "may not hold '='"),
+        (evaluation_setup.add_template, ("X", ["A"], ["A"]), {}, "both a competency and a comment"),
+        (evaluation_setup.add_template, ("X", ["A"]), {"scale_min": 5, "scale_max": 5}, "run upwards"),
+        (evaluation_setup.add_template, ("X", ["A"]), {"scale_max": "11"}, "from 1 to 10"),
+        (evaluation_setup.add_template, ("X", [f"c{i}" for i in range(41)]), {}, "at most 40"),
+        (evaluation_setup.add_cycle, ("X", "weekly", "Front office"), {}, "annual or new_hire"),
+        (evaluation_setup.add_cycle, ("X", "annual", "Front office"), {"days_after_hire": 30}, "only a new_hire"),
+        (evaluation_setup.add_cycle, ("X", "new_hire", "Front office"), {"days_after_hire": "0"}, "from 1 to 730"),
         (evaluations.schedule, ("Annual review",), {}, "needs the due day"),
         (evaluations.schedule, ("Annual review",), {"due": "2026-02-30"}, "real date"),
         (evaluations.schedule, ("Annual review",), {"due": "1999-12-31"}, "from 2000"),

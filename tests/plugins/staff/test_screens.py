@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from medoffice.plugins.staff import evaluations, policies
+from medoffice.plugins.staff import evaluation_setup, evaluations, policies
 from medoffice.testing import check_screens, wait_for
 from medoffice.tui.app import MedofficeApp
 
@@ -24,8 +24,8 @@ def office(medoffice_practice, world):
                      body="# Phones\n\nAnswer by the third ring.\nSay the practice's name.")
         policies.add(ctx, "HIPAA privacy", "HIPAA", ["all"], file_ref="S:/policies/hipaa.pdf", within_days=0)
         policies.add(ctx, "Cash drawer", "Front desk", ["front_desk"], body="Count it with a colleague.")
-        evaluations.add_template(ctx, "Front office", ["Patient care", "Teamwork"])
-        evaluations.add_cycle(ctx, "Annual review", "annual", "Front office")
+        evaluation_setup.add_template(ctx, "Front office", ["Patient care", "Teamwork"])
+        evaluation_setup.add_cycle(ctx, "Annual review", "annual", "Front office")
         evaluations.schedule(ctx, "Annual review", due="2026-01-02", staff_ids=[world.cleo])
         evaluations.schedule(ctx, "Annual review", due="2026-02-15", staff_ids=[world.max])
     return world
