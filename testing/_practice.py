@@ -207,6 +207,27 @@ class Practice:
         return run_cli(self.url, args, user=user, password=password, candidates=candidates, input=input, env=env,
                        clock=clock or self.command_clock)
 
+    @contextmanager
+    def another_terminal(self, *, clock: Callable[[], dt.datetime] | None = None) -> Iterator[Runtime]:
+        """The practice opened again, as another computer on the clinic's network opens it:
+        a runtime of its own (engine, connections, kept set-up, change feed) on the same
+        database and plugins, closed when the block ends. For two-terminal stories: what one
+        desk writes, the other must see (``MedofficeApp(runtime, user=…)`` puts a TUI on it).
+
+        Args:
+            clock: its clock; None follows this practice's (``runtime.clock``, read at each
+                call, so a test that moves desk A's clock moves desk B's).
+        """
+        from medoffice.core.config import Settings
+        from medoffice.core.runtime import open_runtime
+
+        runtime = open_runtime(settings=Settings.resolve(self.url), candidates=list(self.candidates),
+                               failures=self.failures, clock=clock or (lambda: self.runtime.clock()))
+        try:
+            yield runtime
+        finally:
+            runtime.close()
+
     @asynccontextmanager
     async def pilot(self, user: str | UserRecord | None = "admin", *,
                     size: tuple[int, int] = (120, 40)) -> AsyncIterator[Any]:

@@ -42,6 +42,7 @@ from ._backends import in_ci, parse_backends, postgres_url, probe_postgres, sqli
 
 if TYPE_CHECKING:
     from medoffice.core.records import UserRecord
+    from medoffice.core.runtime import Runtime
 
     from ._cli import CliResult
     from ._practice import Practice
@@ -280,6 +281,14 @@ def medoffice_pilot(medoffice_practice: Practice) -> Callable[..., Any]:
     needed. See :meth:`medoffice.testing.Practice.pilot`.
     """
     return medoffice_practice.pilot
+
+
+@pytest.fixture
+def medoffice_other_terminal(medoffice_practice: Practice) -> Iterator[Runtime]:
+    """The practice opened again as a second desk's runtime, on the practice's clock, closed
+    after the test. See :meth:`medoffice.testing.Practice.another_terminal`."""
+    with medoffice_practice.another_terminal() as runtime:
+        yield runtime
 
 
 @pytest.fixture

@@ -93,20 +93,13 @@ def test_the_session_made_after_a_plain_read_is_in_the_same_unit_of_work(medoffi
             assert ctx.plain_rows(_BY_MRN, {"mrn": mrn})
 
 
-def test_a_plain_read_sees_what_another_runtime_committed_before_it_began(medoffice_practice, tmp_path):
-    from medoffice.core.config import Settings
-    from medoffice.core.runtime import open_runtime
-
-    p = medoffice_practice
-    other = open_runtime(settings=Settings.resolve(p.url), candidates=list(p.candidates), clock=p.runtime.clock)
-    try:
-        with other.operation(p.record("frontdesk"), write=False) as ctx:
-            assert ctx.plain_rows(_BY_MRN, {"mrn": "NOPE"}) == []
-        mrn = register(p, "Bo", "Ng")
-        with other.operation(p.record("frontdesk"), write=False) as ctx:
-            assert ctx.plain_rows(_BY_MRN, {"mrn": mrn})[0][1] == "Ng"
-    finally:
-        other.close()
+def test_a_plain_read_sees_what_another_runtime_committed_before_it_began(medoffice_practice, medoffice_other_terminal):
+    p, other = medoffice_practice, medoffice_other_terminal
+    with other.operation(p.record("frontdesk"), write=False) as ctx:
+        assert ctx.plain_rows(_BY_MRN, {"mrn": "NOPE"}) == []
+    mrn = register(p, "Bo", "Ng")
+    with other.operation(p.record("frontdesk"), write=False) as ctx:
+        assert ctx.plain_rows(_BY_MRN, {"mrn": mrn})[0][1] == "Ng"
 
 
 def test_a_failed_read_rolls_back_and_gives_the_connection_back(medoffice_practice):

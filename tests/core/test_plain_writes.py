@@ -10,8 +10,6 @@ from sqlalchemy import bindparam, event, select
 from sqlalchemy.exc import IntegrityError
 
 from medoffice.core import audit
-from medoffice.core.config import Settings
-from medoffice.core.runtime import open_runtime
 from medoffice.core.services import patients
 from medoffice.core.storage.models import AuditRow, Patient
 from medoffice.core.storage.plain import Statement
@@ -74,15 +72,12 @@ def test_another_terminals_write_in_between_is_chained_after_not_over(medoffice_
     p = medoffice_practice
     mrn = register(p)
     desk = p.record("frontdesk")
-    other = open_runtime(settings=Settings.resolve(p.url), candidates=list(p.candidates), clock=p.runtime.clock)
-    try:
+    with p.another_terminal() as other:
         look_up_and_note(p.runtime, desk, mrn, "a1")
         look_up_and_note(other, desk, mrn, "b1")
         look_up_and_note(p.runtime, desk, mrn, "a2")
         look_up_and_note(other, desk, mrn, "b2")
         assert look_up_and_note(p.runtime, desk, mrn, "a3") is False, "A's head is its own again"
-    finally:
-        other.close()
     assert entries(p) == [f'{{"note":"{n}"}}' for n in ("a1", "b1", "a2", "b2", "a3")]
     assert chain_holds(p)
 

@@ -90,6 +90,26 @@ class TestPractice:
         with pytest.raises(AuthenticationError):
             medoffice_practice.user("frontdesk")
 
+    def test_another_terminal_sees_what_the_first_one_wrote_on_the_same_clock(self, medoffice_practice,
+                                                                              medoffice_other_terminal):
+        import datetime as dt
+
+        from medoffice.core.services import patients
+
+        p, other = medoffice_practice, medoffice_other_terminal
+        assert other is not p.runtime and other.engine is not p.runtime.engine
+        moment = dt.datetime(2026, 3, 2, 14, 0, tzinfo=dt.timezone.utc)
+        p.runtime.clock = lambda: moment
+        assert other.clock() == moment, "desk B's clock follows desk A's"
+        with p.operation("frontdesk") as ctx:
+            mrn = patients.register(ctx, {"first_name": "Ann", "last_name": "Lee", "date_of_birth": "1970-01-02",
+                                          "sex": "f"}).patient.mrn
+        with other.operation(p.record("frontdesk"), write=False) as ctx:
+            assert patients.get(ctx, mrn).last_name == "Lee"
+        fixed = dt.datetime(2027, 1, 1, tzinfo=dt.timezone.utc)
+        with p.another_terminal(clock=lambda: fixed) as third:
+            assert third.clock() == fixed and third is not other
+
     def test_operation_acts_as_the_user_named_the_record_given_or_the_system(self, medoffice_practice):
         with medoffice_practice.operation("frontdesk") as ctx:
             assert ctx.user.username == "frontdesk" and ctx.can("patients.write") and not ctx.can("users.manage")

@@ -19,8 +19,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from medoffice.core.config import Settings
-from medoffice.core.runtime import open_runtime
 from medoffice.core.services import patients, practice, staff
 from medoffice.core.storage import changes
 from medoffice.core.validation import luhn_check_digit
@@ -71,10 +69,8 @@ def clinic(medoffice_practice) -> SimpleNamespace:
 @pytest.fixture
 def other_terminal(medoffice_practice):
     """Desk B's runtime: the same database, opened again, as another computer opens it."""
-    runtime = open_runtime(settings=Settings.resolve(medoffice_practice.url),
-                           candidates=list(medoffice_practice.candidates), clock=lambda: NINE_AM)
-    yield runtime
-    runtime.close()
+    with medoffice_practice.another_terminal(clock=lambda: NINE_AM) as runtime:
+        yield runtime
 
 
 @asynccontextmanager

@@ -19,8 +19,6 @@ from types import SimpleNamespace
 import pytest
 from textual.widgets import DataTable, Static
 
-from medoffice.core.config import Settings
-from medoffice.core.runtime import open_runtime
 from medoffice.core.services import patient_merge, patients, staff
 from medoffice.core.services import practice as practice_service
 from medoffice.core.validation import luhn_check_digit
@@ -61,10 +59,9 @@ def office(medoffice_practice) -> SimpleNamespace:
 
 @pytest.fixture
 def other_terminal(medoffice_practice):
-    runtime = open_runtime(settings=Settings.resolve(medoffice_practice.url),
-                           candidates=list(medoffice_practice.candidates), clock=lambda: NINE_AM)
-    yield runtime
-    runtime.close()
+    """Desk B: the same database opened again, as another computer opens it."""
+    with medoffice_practice.another_terminal(clock=lambda: NINE_AM) as runtime:
+        yield runtime
 
 
 @asynccontextmanager

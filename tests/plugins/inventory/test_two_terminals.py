@@ -22,8 +22,6 @@ from contextlib import asynccontextmanager, contextmanager
 import pytest
 from textual.widgets import DataTable
 
-from medoffice.core.config import Settings
-from medoffice.core.runtime import open_runtime
 from medoffice.core.storage.changes import ANY, matches, open_feed
 from medoffice.plugins.inventory import (catalogue, counts, equipment, equipment_maintenance, imports, kits, lots,
                                          orders, receiving, stock, visit_supplies)
@@ -52,10 +50,8 @@ benchmarks, not for these stories)."""
 @pytest.fixture
 def other_terminal(medoffice_practice, world):
     """Desk B's runtime: the same database, opened again, as another computer opens it."""
-    runtime = open_runtime(settings=Settings.resolve(medoffice_practice.url),
-                           candidates=list(medoffice_practice.candidates), clock=lambda: NOW)
-    yield runtime
-    runtime.close()
+    with medoffice_practice.another_terminal(clock=lambda: NOW) as runtime:
+        yield runtime
 
 
 @asynccontextmanager

@@ -7,9 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event
 
-from medoffice.core.config import Settings
 from medoffice.core.errors import NotFound, ValidationError
-from medoffice.core.runtime import open_runtime
 from medoffice.core.services import practice, staff
 from medoffice.plugins.scheduling import appointment_lists, availability_rules, booking, catalogue, resources
 
@@ -69,10 +67,8 @@ def test_a_booking_costs_a_handful_of_statements(medoffice_practice, world):
 @pytest.fixture
 def other_terminal(medoffice_practice):
     """Desk B: the same database opened again, as another computer opens it."""
-    runtime = open_runtime(settings=Settings.resolve(medoffice_practice.url),
-                           candidates=list(medoffice_practice.candidates), clock=lambda: NOW)
-    yield runtime
-    runtime.close()
+    with medoffice_practice.another_terminal(clock=lambda: NOW) as runtime:
+        yield runtime
 
 
 class TestAnotherTerminalsChange:

@@ -12,9 +12,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, select
 
-from medoffice.core.config import Settings
 from medoffice.core.errors import Conflict, ValidationError
-from medoffice.core.runtime import open_runtime
 from medoffice.core.storage.models import AuditRow
 from medoffice.plugins.scheduling import booking, slots
 from medoffice.plugins.staff import credentials, time_off
@@ -135,10 +133,8 @@ def test_a_change_in_the_same_unit_of_work_is_read_at_once(medoffice_practice, w
 @pytest.fixture
 def desk_b(medoffice_practice):
     """Desk B: the same database opened again, as another computer opens it."""
-    runtime = open_runtime(settings=Settings.resolve(medoffice_practice.url),
-                           candidates=list(medoffice_practice.candidates), clock=lambda: NOW)
-    yield runtime
-    runtime.close()
+    with medoffice_practice.another_terminal(clock=lambda: NOW) as runtime:
+        yield runtime
 
 
 class TestAnotherTerminalsChange:
