@@ -138,6 +138,31 @@ def find_slots(ctx: Context, appointment_type: str, first: str | dt.date, last: 
     return found[:limit]
 
 
+def blocked_words(ctx: Context, provider_id: int, first: str | dt.date, last: str | dt.date | None = None) -> str | None:
+    """Why the desk is offered no time with ``provider_id`` on some of local days ``first`` to
+    ``last`` (default: 30 days on) beyond a full calendar, in words, when the staff role says
+    they may not work then (the built-in staff plugin: a required credential has expired);
+    None when nothing blocks them. Said beside an empty slot list, so that nobody hunts for
+    a gap that booking would refuse.
+
+    .. versionadded:: 0.5
+    """
+    ctx.require(READ)
+    start_day = parse_date(first, field="from")
+    end_day = parse_date(last, field="to") if last is not None else start_day + dt.timedelta(days=30)
+    ask = getattr(ctx.role_service("staff"), "days_blocked", None)
+    if ask is None or end_day < start_day:
+        return None
+    stretches = sorted(ask(ctx, [provider_id], start_day, end_day).get(provider_id, ()))
+    if not stretches:
+        return None
+    name = catalogue.provider(ctx, provider_id).name
+    spans = [(max(a, start_day), min(b, end_day)) for a, b in stretches]
+    days = ", ".join(f"on {a}" if a == b else f"from {a} to {b}" for a, b in spans)
+    return (f"{name} cannot be booked {days}: a credential required for work has expired "
+            f"(renew it, or a manager may override it: medoffice credentials list --staff {provider_id}).")
+
+
 class _MayWork:
     """Whether a provider may work on a local day, for reasons beyond approved leave (which
     the calendar holds already): asked of the staff role once for the whole search

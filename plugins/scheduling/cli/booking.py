@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from medoffice.core.cli import emit, json_option, operation, table
+from medoffice.core.cli import emit, json_option, operation, say, table
 from medoffice.core.cli.params import RECORD_ID
 
 from ..vocabulary import PATIENT_KINDS, WEEKDAYS
@@ -146,12 +146,16 @@ def slots_(type_name, provider_id, first, last, limit, step_minutes, mrn, moving
             moved = appointment_lists.view(ctx, moving)
             type_name, mrn = type_name or moved.appointment_type, mrn or moved.mrn
         today = ctx.local(ctx.now()).date()
-        found = slots.find_slots(ctx, type_name, first_day(first, today) if first else today, last,
-                                 provider_id=provider_id, limit=limit, step_minutes=step_minutes, patient=mrn,
-                                 moving=moving)
+        start = first_day(first, today) if first else today
+        found = slots.find_slots(ctx, type_name, start, last, provider_id=provider_id, limit=limit,
+                                 step_minutes=step_minutes, patient=mrn, moving=moving)
+        blocked = slots.blocked_words(ctx, provider_id, start, last) if provider_id is not None and not found \
+            else None
     emit(found, as_json=as_json, human=lambda rows: table(
         [(f"{s.start:%a %Y-%m-%d %H:%M}", f"{s.end:%H:%M}", s.provider, s.provider_id, s.location) for s in rows],
         ("start", "end", "provider", "provider id", "location")))
+    if blocked and not as_json:
+        say(blocked)
 
 
 @click.group()

@@ -135,19 +135,21 @@ class SlotStep:
 
         def work() -> None:
             from .. import catalogue
-            from ..slots import find_slots
+            from ..slots import blocked_words, find_slots
 
-            def slots_for(ctx: Context) -> list[Any]:
+            def slots_for(ctx: Context) -> tuple[list[Any], str | None]:
                 day = first or ctx.local(ctx.now()).date()
                 step = None
                 if moving is not None:  # its own time is free to it; a quarter of an hour later is offered
                     step = min(MOVE_STEP_MINUTES, catalogue.type_by_name(ctx, type_name).duration_minutes)
-                return find_slots(ctx, type_name, day, provider_id=provider_id, limit=SLOT_LIMIT, patient=mrn,
-                                  step_minutes=step, moving=moving)
+                found = find_slots(ctx, type_name, day, provider_id=provider_id, limit=SLOT_LIMIT, patient=mrn,
+                                   step_minutes=step, moving=moving)
+                blocked = blocked_words(ctx, provider_id, day) if provider_id is not None and not found else None
+                return found, blocked
 
             worker = get_current_worker()
             try:
-                found = flow.host.call(slots_for, write=False)
+                found, blocked = flow.host.call(slots_for, write=False)
             except Exception as exc:
                 if not isinstance(exc, MedofficeError):
                     flow.host.notify_error(exc)
@@ -156,7 +158,7 @@ class SlotStep:
                     flow.app.call_from_thread(self._failed, search, message)
                 return
             if not worker.is_cancelled:  # another provider or day was chosen meanwhile
-                flow.app.call_from_thread(self._show, search, found)
+                flow.app.call_from_thread(self._show, search, found, blocked)
 
         flow.run_worker(work, thread=True, exclusive=True, group="booking-slots", exit_on_error=False)
 
@@ -167,7 +169,7 @@ class SlotStep:
         self.flow.drop_held()
         self.flow.say(message)
 
-    def _show(self, search: int, found: list[Any]) -> None:
+    def _show(self, search: int, found: list[Any], blocked: str | None = None) -> None:
         flow = self.flow
         if not flow.is_attached or flow.step != "slot" or search != self._search:
             return  # gone, or a later search (another day typed) is on its way
@@ -184,6 +186,8 @@ class SlotStep:
         elif found:
             flow.say(f"{len(found)} free slot{'s' * (len(found) != 1)} from {found[0].start:%a %Y-%m-%d}"
                      f"{' for ' + flow.patient_name if flow.patient_name else ''}; ] later, [ sooner.")
+        elif blocked:
+            flow.say(f"No free slot. {blocked}")
         else:
             flow.say(f"No free slot in the 30 days from {self.first_day() or flow.today or 'today'}. "
                      "] looks later.")

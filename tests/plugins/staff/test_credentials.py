@@ -157,6 +157,61 @@ class TestTheBookingBlock:
         assert days_offered() == ["2026-01-05", "2026-01-06", "2026-01-07"]
         book(medoffice_practice, bookable, "2026-01-07 09:00")
 
+    def test_no_free_slot_says_which_days_a_credential_blocks_the_provider(self, medoffice_practice, bookable):
+        """Asked for Dr Adams's slots after her licence lapsed, the desk is told why there are
+        none (at the command line and in the search's words), not left to hunt for a gap."""
+        from medoffice.plugins.scheduling import slots
+
+        with medoffice_practice.operation("frontdesk", write=False) as ctx:
+            assert slots.blocked_words(ctx, bookable.adams, "2026-01-07", "2026-01-09") is None
+        licence = add(medoffice_practice, bookable.adams, kind="medical licence", issuer="NY",
+                      expires_on="2026-01-06", required_for_work=True)
+        with medoffice_practice.operation("frontdesk", write=False) as ctx:
+            assert slots.find_slots(ctx, "Check-up", "2026-01-07", "2026-01-09", provider_id=bookable.adams) == []
+            words = slots.blocked_words(ctx, bookable.adams, "2026-01-07", "2026-01-09")
+            assert words == (f"Dr Adams cannot be booked from 2026-01-07 to 2026-01-09: a credential required for "
+                             f"work has expired (renew it, or a manager may override it: medoffice credentials list "
+                             f"--staff {bookable.adams}).")
+        result = medoffice_practice.cli("appointments", "slots", "--type", "Check-up", "--provider",
+                                        str(bookable.adams), "--from", "2026-01-07", "--to", "2026-01-09",
+                                        user="frontdesk", clock=lambda: NOW)
+        assert result.exit_code == 0 and result.stdout.splitlines() == ["(none)", words]
+        as_json = medoffice_practice.cli("appointments", "slots", "--type", "Check-up", "--provider",
+                                         str(bookable.adams), "--from", "2026-01-07", "--to", "2026-01-09", "--json",
+                                         user="frontdesk", clock=lambda: NOW)
+        assert as_json.exit_code == 0 and as_json.json() == []
+        with medoffice_practice.operation("manager") as ctx:
+            credentials.override(ctx, licence.id, reason="renewal in the mail", until="2026-01-07")
+        with medoffice_practice.operation("frontdesk", write=False) as ctx:
+            assert slots.blocked_words(ctx, bookable.adams, "2026-01-05", "2026-01-09") == (
+                f"Dr Adams cannot be booked from 2026-01-08 to 2026-01-09: a credential required for work has "
+                f"expired (renew it, or a manager may override it: medoffice credentials list --staff {bookable.adams}).")
+
+    @pytest.mark.medoffice_backends("sqlite")
+    async def test_the_booking_screen_says_why_a_blocked_provider_has_no_slot(self, medoffice_practice, bookable):
+        """At the desk, F6 for Ann with Dr Adams, whose licence lapsed before today: the slot
+        step says she cannot be booked and why, in place of "no free slot"."""
+        from medoffice.plugins.scheduling.screens.booking import BookingScreen
+        from medoffice.testing import wait_for
+
+        add(medoffice_practice, bookable.adams, expires_on="2026-01-01", required_for_work=True)
+        medoffice_practice.runtime.clock = lambda: NOW
+        async with medoffice_practice.pilot("frontdesk", size=(80, 24)) as pilot:
+            app = pilot.app
+            await wait_for(pilot, lambda: app.home is not None and app.screen is app.home)
+            app.open_plugin_screen("scheduling.book")
+            await wait_for(pilot, lambda: isinstance(app.screen, BookingScreen))
+            flow = app.screen
+            await pilot.press(*"Ann", "enter", "enter", *"adams", "enter")
+
+            def said() -> str:
+                return str(flow.query_one("#booking-message").render())
+
+            await wait_for(pilot, lambda: flow.step == "slot" and "cannot be booked" in said())
+            assert said().startswith("No free slot. Dr Adams cannot be booked from 2026-01-05 to 2026-02-04: "
+                                     "a credential required for work has expired")
+            assert flow.slots == []
+
     def test_the_staff_service_says_who_may_work(self, medoffice_practice, bookable):
         add(medoffice_practice, bookable.adams, expires_on="2026-01-06", required_for_work=True)
         start = dt.datetime(2026, 1, 6, 14, tzinfo=dt.timezone.utc)
@@ -169,7 +224,11 @@ class TestTheBookingBlock:
 
 @pytest.mark.medoffice_plugins("scheduling")
 def test_without_the_staff_plugin_scheduling_books_as_before(medoffice_practice, bookable):
+    from medoffice.plugins.scheduling import slots
+
     assert book(medoffice_practice, bookable).provider_id == bookable.adams
+    with medoffice_practice.operation("frontdesk", write=False) as ctx:
+        assert slots.blocked_words(ctx, bookable.adams, "2026-01-05") is None
 
 
 @pytest.mark.medoffice_plugins("staff")
