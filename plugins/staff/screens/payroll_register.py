@@ -1,7 +1,8 @@
 """The payroll register of a pay period, for the office manager (``hr.payroll``): hours
 regular, overtime, double and paid time off and the gross pay per person, the totals, and
 what stops approval. ``[`` and ``]`` step to the previous and next period (typed ahead, they
-add up), ``a`` approves (after a confirmation), ``r`` reads again. The CSV for the payroll
+add up), ``a`` approves (after a confirmation), ``o`` reopens an approved one (with a reason,
+audited: its timesheets can then be corrected), ``r`` reads again. The CSV for the payroll
 service is ``medoffice payroll register --format csv``."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Header, Static
 
 from medoffice.core.ui import ScreenHost
-from medoffice.ui import ChoiceDialog, DataTable, Footer, LiveListScreen, message_of, run_call
+from medoffice.ui import ChoiceDialog, DataTable, Footer, LiveListScreen, ReasonDialog, message_of, run_call
 
 APPROVE = "Approve the register"
 
@@ -38,6 +39,12 @@ def _approve(ctx, day: dt.date) -> Any:
     return approve(ctx, period=day)
 
 
+def _reopen(ctx, day: dt.date, reason: str) -> Any:
+    from ..payroll import reopen
+
+    return reopen(ctx, period=day, reason=reason)
+
+
 class PayrollRegisterScreen(LiveListScreen):
     """One pay period's register.
 
@@ -50,6 +57,7 @@ class PayrollRegisterScreen(LiveListScreen):
         Binding("left_square_bracket", "step(-1)", "Earlier", key_display="[", id="staff.payroll.earlier"),
         Binding("right_square_bracket", "step(1)", "Later", key_display="]", id="staff.payroll.later"),
         Binding("a", "approve", "Approve", id="staff.payroll.approve"),
+        Binding("o", "reopen", "Reopen", id="staff.payroll.reopen"),
         Binding("r", "reload", "Reload", id="staff.payroll.reload"),
     ]
 
@@ -128,6 +136,27 @@ class PayrollRegisterScreen(LiveListScreen):
 
         self.app.push_screen(ChoiceDialog(f"Approve the register {found.period_start} to {found.period_end}, gross "
                                           f"{found.gross:,.2f}?", [APPROVE, "Not now"]), answered)
+
+    def action_reopen(self) -> None:
+        found = self.shown
+        if found is None or found.status != "approved":
+            self.query_one("#register-status", Static).update(
+                "not approved: nothing to reopen" if found is not None else "the register is still loading")
+            return
+        day = found.period_start
+
+        def answered(reason: str | None) -> None:
+            if reason:
+                run_call(self, self.host, _reopen, day, reason, done=self.reopened, failed=self.refused,
+                         notify=False)
+
+        self.app.push_screen(ReasonDialog(f"Why reopen the register {found.period_start} to {found.period_end}? "
+                                          "(Its expense stays booked.)"), answered)
+
+    def reopened(self, found: Any) -> None:
+        if self.is_attached:
+            self.note = "reopened: a draft again, its timesheets can be corrected (approving again books no expense)"
+            self.load()
 
     def approved(self, found: Any) -> None:
         if self.is_attached:

@@ -89,6 +89,38 @@ async def test_the_manager_steps_back_a_period_and_approves_the_register(medoffi
         await wait_for(pilot, lambda: "approved already" in text(screen, "#register-status"))
 
 
+async def test_the_manager_reopens_an_approved_register_with_a_reason(medoffice_practice, world):
+    """``o`` on an approved register asks why (Escape gives up, nothing changes); the reason
+    typed without pauses reopens it, audited, a draft again; ``o`` on a draft says there is
+    nothing to reopen."""
+    from medoffice.testing import burst
+
+    paid_week(medoffice_practice, world)
+    with medoffice_practice.operation("manager") as ctx:
+        timeclock.approve(ctx, world.max)
+        payroll.approve(ctx, period="2025-12-21")
+    async with medoffice_practice.pilot("manager", size=SMALL) as pilot:
+        await home(pilot)
+        pilot.app.open_plugin_screen("staff.payroll")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, PayrollRegisterScreen))
+        screen = pilot.app.screen
+        await wait_for(pilot, lambda: screen.shown is not None
+                       and screen.shown.period_start == dt.date(2025, 12, 21) and screen.shown.status == "approved")
+        await pilot.press("o", "escape")
+        await wait_for(pilot, lambda: pilot.app.screen is screen)
+        assert screen.shown.status == "approved"
+        await burst(pilot, "o", *"hours corrected", "enter")
+        await wait_for(pilot, lambda: screen.shown is not None and screen.shown.status != "approved"
+                       and "reopened" in text(screen, "#register-status"))
+        await pilot.press("o")
+        await wait_for(pilot, lambda: "nothing to reopen" in text(screen, "#register-status"))
+    with medoffice_practice.operation("admin", write=False) as ctx:
+        from medoffice.core import audit
+
+        reopened = [e for e in audit.iter_entries(ctx.session, username="manager") if e.action == "hr.payroll.reopened"]
+    assert len(reopened) == 1 and reopened[0].summary["reason"] == "hours corrected"
+
+
 async def test_the_desk_cannot_open_the_payroll_register(medoffice_practice, world):
     paid_week(medoffice_practice, world)
     async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
