@@ -213,6 +213,8 @@ class Practice:
         a runtime of its own (engine, connections, kept set-up, change feed) on the same
         database and plugins, closed when the block ends. For two-terminal stories: what one
         desk writes, the other must see (``MedofficeApp(runtime, user=…)`` puts a TUI on it).
+        Open it after the practice is seeded (:meth:`seed` may put a fresh copy of the
+        database in place, which a terminal opened before would not see).
 
         Args:
             clock: its clock; None follows this practice's (``runtime.clock``, read at each

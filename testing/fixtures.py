@@ -286,7 +286,9 @@ def medoffice_pilot(medoffice_practice: Practice) -> Callable[..., Any]:
 @pytest.fixture
 def medoffice_other_terminal(medoffice_practice: Practice) -> Iterator[Runtime]:
     """The practice opened again as a second desk's runtime, on the practice's clock, closed
-    after the test. See :meth:`medoffice.testing.Practice.another_terminal`."""
+    after the test. A test asks for it after the fixtures that seed the practice (or a
+    fixture of its own depends on them: ``practice.another_terminal()``). See
+    :meth:`medoffice.testing.Practice.another_terminal`."""
     with medoffice_practice.another_terminal() as runtime:
         yield runtime
 

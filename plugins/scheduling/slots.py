@@ -57,6 +57,19 @@ class Slot:
     end: dt.datetime
 
 
+def search_days(first: str | dt.date, last: str | dt.date | None) -> tuple[dt.date, dt.date]:
+    """The local days a search covers: ``first`` to ``last``, or 30 days on.
+
+    Raises:
+        ValidationError: a bad day, or ``last`` before ``first``.
+    """
+    start_day = parse_date(first, field="from")
+    end_day = parse_date(last, field="to") if last is not None else start_day + dt.timedelta(days=30)
+    if end_day < start_day:
+        raise ValidationError(f"the last day ({end_day}) is before the first ({start_day})", field="to")
+    return start_day, end_day
+
+
 def find_slots(ctx: Context, appointment_type: str, first: str | dt.date, last: str | dt.date | None = None, *,
                provider_id: int | None = None, limit: int = 20, step_minutes: int | None = None,
                patient: str | None = None, moving: int | None = None) -> list[Slot]:
@@ -86,10 +99,7 @@ def find_slots(ctx: Context, appointment_type: str, first: str | dt.date, last: 
     .. versionchanged:: 0.4 ``moving``: the appointment being moved does not hold its own slot.
     """
     ctx.require(READ)
-    start_day = parse_date(first, field="from")
-    end_day = parse_date(last, field="to") if last is not None else start_day + dt.timedelta(days=30)
-    if end_day < start_day:
-        raise ValidationError(f"the last day ({end_day}) is before the first ({start_day})", field="to")
+    start_day, end_day = search_days(first, last)
     if (end_day - start_day).days >= MAX_DAYS:
         raise ValidationError(f"search at most {MAX_DAYS} days at once", field="to")
     if limit < 1:
@@ -148,10 +158,9 @@ def blocked_words(ctx: Context, provider_id: int, first: str | dt.date, last: st
     .. versionadded:: 0.5
     """
     ctx.require(READ)
-    start_day = parse_date(first, field="from")
-    end_day = parse_date(last, field="to") if last is not None else start_day + dt.timedelta(days=30)
+    start_day, end_day = search_days(first, last)
     ask = getattr(ctx.role_service("staff"), "days_blocked", None)
-    if ask is None or end_day < start_day:
+    if ask is None:
         return None
     stretches = sorted(ask(ctx, [provider_id], start_day, end_day).get(provider_id, ()))
     if not stretches:

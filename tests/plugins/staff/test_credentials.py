@@ -192,7 +192,7 @@ class TestTheBookingBlock:
         """At the desk, F6 for Ann with Dr Adams, whose licence lapsed before today: the slot
         step says she cannot be booked and why, in place of "no free slot"."""
         from medoffice.plugins.scheduling.screens.booking import BookingScreen
-        from medoffice.testing import wait_for
+        from medoffice.testing import burst, wait_for
 
         add(medoffice_practice, bookable.adams, expires_on="2026-01-01", required_for_work=True)
         medoffice_practice.runtime.clock = lambda: NOW
@@ -202,7 +202,7 @@ class TestTheBookingBlock:
             app.open_plugin_screen("scheduling.book")
             await wait_for(pilot, lambda: isinstance(app.screen, BookingScreen))
             flow = app.screen
-            await pilot.press(*"Ann", "enter", "enter", *"adams", "enter")
+            await burst(pilot, *"Ann", "enter", "enter", *"adams", "enter")  # typed ahead, no pauses
 
             def said() -> str:
                 return str(flow.query_one("#booking-message").render())
