@@ -193,8 +193,22 @@ class SlotStep:
                      "] looks later.")
         flow.play_held()
 
+    def _settle_typing(self) -> None:
+        """A day typed whose pause is not over yet is read now, so that ``]`` or ``[`` pressed
+        right after it pages from that day, and the pause's end cannot undo the page. When
+        it names another day than the slots listed, they no longer count for paging."""
+        if self._timer is None:
+            return
+        self._timer.stop()
+        self._timer = None
+        listed_from = self.search_from[:1]
+        self.read_jump()
+        if self.search_from[:1] != listed_from:
+            self.slots = []
+
     def later(self) -> None:
         """Look for slots after the last one listed (or a month on, if none)."""
+        self._settle_typing()
         if self.slots:
             after = self.slots[-1].start.date() + dt.timedelta(days=1)
         else:
@@ -204,6 +218,7 @@ class SlotStep:
 
     def sooner(self) -> None:
         """Back to the slots listed before ``]`` (never before the day typed)."""
+        self._settle_typing()
         if len(self.search_from) > (1 if self.flow.query_one("#slot-jump", Input).value.strip() else 0):
             self.search_from.pop()
             self.find()

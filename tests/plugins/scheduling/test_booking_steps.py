@@ -102,6 +102,27 @@ class TestJumpingToADay:
             await wait_for(pilot, lambda: flow.slots and f"{flow.slots[0].start:%Y-%m-%d}" == "2026-01-06")
 
 
+    async def test_a_bracket_right_after_a_day_typed_is_not_undone_when_the_pause_ends(
+            self, medoffice_practice, world):
+        """ "tu" lists Tuesday's slots; "e" and ``]`` typed at once (the typing pause not over):
+        the page goes later and stays there once the pause would have ended."""
+        import asyncio
+
+        from medoffice.plugins.scheduling.screens.booking_slots import JUMP_DELAY
+
+        async with medoffice_practice.pilot("frontdesk", size=SMALL) as pilot:
+            flow = await slots_for(pilot, "Ann")
+            await burst(pilot, *"tu")
+            await wait_for(pilot, lambda: flow.slots and f"{flow.slots[0].start:%Y-%m-%d}" == "2026-01-06")
+            last = flow.slots[-1].start.date()
+            await burst(pilot, "e", "right_square_bracket")
+            await wait_for(pilot, lambda: flow.slots and flow.slots[0].start.date() > last)
+            await asyncio.sleep(JUMP_DELAY * 3)
+            await pilot.pause()
+            assert flow.slots and flow.slots[0].start.date() > last, "the pause's end did not undo the page"
+            assert flow.query_one("#slot-jump", Input).value == "tue"
+
+
 class TestProvidersAndThePatientsOwnTime:
     async def test_typing_filters_the_providers(self, medoffice_practice, world):
         """ "ba" leaves Dr Baker alone (and hides "Any provider"); Enter takes him."""
